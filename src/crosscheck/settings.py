@@ -1,0 +1,62 @@
+"""Declared, documented, validated settings.
+
+Each setting has a name, a default, a type and a help line; ``docs/cli.md`` lists them all (a
+test checks that). Settings travel to worker processes, so they are a frozen, picklable record.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from .errors import SettingsError
+
+__all__ = ["Settings", "SETTINGS_HELP"]
+
+
+def _setting(default: Any, help: str, *, minimum: float | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "minimum": minimum})
+
+
+def _default_workers() -> int:
+    return max(2, min(8, os.cpu_count() or 2))
+
+
+@dataclass(frozen=True)
+class Settings:
+    workers: int = _setting(_default_workers(), "worker processes for per-article stages (1 runs in-process)", minimum=1)
+    batch_size: int = _setting(64, "documents per batch; memory is bounded by batch size, not corpus size", minimum=1)
+    strict: bool = _setting(False, "exit non-zero when any input is rejected")
+    allow_private: bool = _setting(False, "allow fetching URLs on private, loopback or link-local addresses")
+    fetch_timeout: float = _setting(20.0, "seconds before a fetch gives up (connect and read)", minimum=0.1)
+    fetch_retries: int = _setting(2, "retries after a failed fetch, with exponential backoff", minimum=0)
+    fetch_backoff: float = _setting(0.5, "seconds before the first retry; doubles on each retry", minimum=0)
+    max_bytes: int = _setting(20_000_000, "largest input file or response body accepted, in bytes", minimum=1)
+    user_agent: str = _setting("crosscheck/0.1 (+news cross-checking; local research tool)", "User-Agent sent with every fetch")
+    min_text_chars: int = _setting(80, "articles with less cleaned text than this are rejected", minimum=0)
+    boilerplate_min_articles: int = _setting(2, "a line recurring in at least this many articles of one outlet is boilerplate", minimum=2)
+    boilerplate_corpus_share: float = _setting(0.2, "share of the whole corpus a line must recur in to be boilerplate corpus-wide", minimum=0)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            expected = type(f.default)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, f.name, float(value))
+                value = float(value)
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise SettingsError(f"setting {f.name!r} must be {expected.__name__}, got {value!r}")
+            minimum = f.metadata.get("minimum")
+            if minimum is not None and value < minimum:
+                raise SettingsError(f"setting {f.name!r} must be at least {minimum}, got {value!r}")
+
+    def with_(self, **changes: Any) -> "Settings":
+        """A copy with ``changes`` applied (``None`` values are ignored)."""
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+SETTINGS_HELP: dict[str, str] = {f.name: f.metadata["help"] for f in fields(Settings)}
