@@ -1,0 +1,110 @@
+"""The clean stage: raw documents to drafts (per document), drafts to articles (corpus-wide).
+
+``clean_document`` runs per document on the engine: HTML main-text extraction, page chrome that
+needs no corpus (ad sizes, crumbs, repeated titles, captions, wire headers), and metadata.
+``boilerplate`` then learns what recurs across an outlet or the whole corpus and removes it.
+Every removal is kept as a :class:`~crosscheck.records.Removal` with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import InputError
+from ..records import Draft, RawDocument, Rejected, Removal, content_id
+from ..settings import Settings
+from .document import strip_document_chrome
+from .extract import extract_html
+from .metadata import detect_language, find_published, normalize_date, outlet_from_url
+
+__all__ = ["clean_document", "clean_batch"]
+
+Cleaned = Draft | Removal | Rejected
+
+
+def clean_batch(batch: list[RawDocument | Rejected], *, settings: Settings) -> list[Cleaned]:
+    """Clean a batch; rejections from earlier stages pass through unchanged."""
+    out: list[Cleaned] = []
+    for item in batch:
+        if isinstance(item, Rejected):
+            out.append(item)
+        else:
+            out.extend(clean_document(item, settings=settings))
+    return out
+
+
+def clean_document(raw: RawDocument, *, settings: Settings) -> list[Cleaned]:
+    """One raw document to a :class:`Draft` and its removals, or a :class:`Rejected`."""
+    try:
+        return _clean(raw, settings)
+    except InputError as exc:
+        return [Rejected(raw.id, raw.source, "clean", exc.reason)]
+    except Exception as exc:  # hostile input must not stop the run; say what broke
+        reason = f"could not clean this document ({type(exc).__name__}: {exc})"
+        return [Rejected(raw.id, raw.source, "clean", reason)]
+
+
+def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
+    removed: list[tuple[str, int, str, str]] = []
+    meta = _Meta(raw)
+    text = raw.content
+    if raw.format == "html":
+        page = extract_html(raw.content, source=raw.source, url=raw.url)
+        text = page.text
+        meta.take_page(page)
+        removed.extend(("extract", pos, chunk, why) for pos, chunk, why in page.removed)
+    text, title, chrome = strip_document_chrome(text, title=meta.title)
+    meta.title = title
+    removed.extend(("document", pos, chunk, why) for pos, chunk, why in chrome)
+    meta.take_text(text)
+    if len(text.strip()) < settings.min_text_chars:
+        reason = (f"no article body: {len(text.strip())} characters left after cleaning "
+                  f"(min_text_chars is {settings.min_text_chars})")
+        return [Rejected(raw.id, raw.source, "clean", reason)]
+    draft = Draft(
+        id=raw.id, source=raw.source, url=meta.url, outlet=meta.outlet,
+        outlet_from=meta.outlet_from, title=meta.title, published=meta.published,
+        published_from=meta.published_from, language=detect_language(text), text=text,
+    )
+    return [draft, *_removals(raw.id, removed)]
+
+
+def _removals(article_id: str, removed: Iterable[tuple[str, int, str, str]]) -> list[Removal]:
+    return [
+        Removal(content_id(article_id, stage, pos, chunk, why), article_id, stage, pos, chunk, why)
+        for stage, pos, chunk, why in removed
+    ]
+
+
+class _Meta:
+    """Metadata for one document, taking the first source that has each field.
+
+    Order: what the input declared, then the URL, then the page's own metadata, then the text.
+    """
+
+    def __init__(self, raw: RawDocument):
+        self.url = raw.url
+        self.title = raw.title
+        self.outlet, self.outlet_from = (raw.outlet, "input") if raw.outlet else (None, None)
+        published = normalize_date(raw.published) if raw.published else None
+        self.published, self.published_from = (published, "input") if published else (None, None)
+        self._from_url()
+
+    def _from_url(self) -> None:
+        if self.outlet is None and (host := outlet_from_url(self.url)):
+            self.outlet, self.outlet_from = host, "url"
+
+    def take_page(self, page) -> None:
+        self.url = self.url or page.url
+        self._from_url()
+        self.title = self.title or page.title
+        if self.outlet is None and page.sitename:
+            self.outlet, self.outlet_from = page.sitename, "meta"
+        if self.published is None and page.published:
+            self.published, self.published_from = page.published, page.published_from
+
+    def take_text(self, text: str) -> None:
+        if self.published is None:
+            published, where = find_published(text, url=self.url)
+            if published:
+                self.published, self.published_from = published, where

@@ -1,0 +1,132 @@
+"""The stage registry and ``run()``: inputs -> store.
+
+A stage is a plain function with declared inputs and outputs. ``map`` stages run per document on
+an engine, in batches; ``corpus`` stages see the whole corpus through the store. Map stages are
+resumable because every batch is written in one transaction and already-stored documents are
+skipped; corpus stages leave a completion marker holding a fingerprint of their input, so a re-run
+on the same input changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from .clean import clean_batch
+from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
+from .engine import Engine
+from .ingest import iter_documents
+from .records import Article, Draft, RawDocument, Rejected, Removal, content_id
+from .settings import Settings
+from .store import Store
+
+__all__ = ["Stage", "STAGES", "RunSummary", "run"]
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    kind: str  # "map" or "corpus"
+    consumes: tuple[str, ...]
+    produces: tuple[str, ...]
+    help: str
+
+
+STAGES: dict[str, Stage] = {
+    stage.name: stage
+    for stage in (
+        Stage("ingest", "map", ("inputs",), ("documents", "rejected"),
+              "read files, folders, JSONL, WARC, feeds and URLs into raw documents"),
+        Stage("clean", "map", ("documents",), ("drafts", "removals", "rejected"),
+              "main-text extraction, page chrome, metadata"),
+        Stage("boilerplate", "corpus", ("drafts",), ("articles", "removals", "rejected"),
+              "learn what recurs across an outlet or the corpus and remove it"),
+    )
+}
+
+
+@dataclass
+class RunSummary:
+    documents_seen: int = 0
+    documents_skipped: int = 0
+    articles: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engine,
+        progress: Progress | None = None) -> RunSummary:
+    """Run every stage on ``inputs`` and leave the results in ``store``."""
+    summary = RunSummary()
+    note = progress or (lambda stage, n: None)
+    _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note)
+    _run_boilerplate(store=store, settings=settings, note=note)
+    summary.articles = store.count(Article)
+    summary.rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
+    return summary
+
+
+def _run_clean(inputs, *, store, settings, engine, summary, note) -> None:
+    done = store.ids(Draft) | store.ids(Rejected, "stage = 'clean'")
+    clean = functools.partial(clean_batch, settings=settings)
+
+    def pending() -> Iterator[RawDocument | Rejected]:
+        for item in iter_documents(inputs, settings=settings):
+            if isinstance(item, RawDocument):
+                summary.documents_seen += 1
+                if item.id in done:
+                    summary.documents_skipped += 1
+                    note("skipped", 1)
+                    continue
+            yield item
+
+    for result in engine.map_batches(clean, _batched(pending(), settings.batch_size)):
+        with store.transaction():
+            store.write(result)
+        note("clean", sum(1 for r in result if not isinstance(r, Removal)))
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> None:
+    fingerprint = _fingerprint(store, settings)
+    if store.marker("boilerplate") == fingerprint:
+        return
+    model = learn_boilerplate(store.iter_records(Draft), settings=settings)
+    outlets = infer_outlets(store.iter_records(Draft))
+    with store.transaction():
+        store.delete_where(Article, "true")
+        store.delete_where(Removal, "stage = 'boilerplate'")
+        store.delete_where(Rejected, "stage = 'boilerplate'")
+        # Drafts stream through their own cursor; the transaction writes other tables only.
+        for chunk in _batched(store.iter_records(Draft), 1000):
+            store.write(_apply(chunk, model, outlets, settings))
+            note("boilerplate", len(chunk))
+        store.set_marker("boilerplate", fingerprint)
+
+
+def _apply(drafts: list[Draft], model, outlets: dict, settings: Settings) -> list[object]:
+    out: list[object] = []
+    for draft in drafts:
+        outlet, outlet_from = outlets.get(draft.id, (None, None))
+        article, removals = apply_boilerplate(draft, model, outlet=outlet, outlet_from=outlet_from)
+        if len(article.text.strip()) < settings.min_text_chars:
+            reason = "no article body left after removing boilerplate learned from the corpus"
+            out.append(Rejected(draft.id, draft.source, "boilerplate", reason))
+            continue
+        out.append(article)
+        out.extend(removals)
+    return out
+
+
+def _fingerprint(store: Store, settings: Settings) -> str:
+    row = store.con.execute("SELECT count(*), md5(coalesce(string_agg(id, ',' ORDER BY id), '')) FROM drafts").fetchone()
+    return content_id("boilerplate", row[0], row[1], settings.boilerplate_min_articles,
+                      settings.boilerplate_corpus_share, settings.min_text_chars)

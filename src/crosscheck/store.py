@@ -1,0 +1,150 @@
+"""The DuckDB store: one table per record type, bulk writes through Arrow, keyed by ids.
+
+Tables are derived from the record dataclasses (``records.RECORD_TYPES``). Writes insert-or-
+ignore by ``id``, so replaying a batch after an interruption changes nothing. Corpus stages
+replace their own output inside one transaction and leave a completion marker (``markers``),
+so an interrupted run resumes where it stopped and a re-run with the same input is a no-op.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .records import RECORD_TYPES, record_table
+
+__all__ = ["Store", "STORED_TYPES"]
+
+# RawDocument stays out: raw pages can be huge and are cheap to read again from the inputs.
+STORED_TYPES: dict[str, type] = {k: v for k, v in RECORD_TYPES.items() if k != "documents"}
+
+_SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+
+
+def _base_type(hint: object) -> type:
+    """``str | None`` -> ``str``; plain types pass through."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return args[0]
+    return hint  # type: ignore[return-value]
+
+
+def _columns(record_type: type) -> list[tuple[str, type]]:
+    hints = typing.get_type_hints(record_type)
+    return [(f.name, _base_type(hints[f.name])) for f in fields(record_type)]
+
+
+def _schema(record_type: type) -> pa.Schema:
+    return pa.schema([(name, _ARROW_TYPES[t]) for name, t in _columns(record_type)])
+
+
+class Store:
+    """A crosscheck store in one DuckDB file (``":memory:"`` for a throwaway one)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        if not read_only:
+            self._create_tables()
+
+    def _create_tables(self) -> None:
+        for table, record_type in STORED_TYPES.items():
+            cols = ", ".join(f"{name} {_SQL_TYPES[t]}" for name, t in _columns(record_type))
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (a SIGKILL leaves no half batch)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def write(self, records: Iterable[object]) -> int:
+        """Insert records of any stored type, ignoring ids already present. Returns rows given."""
+        by_type: dict[type, list[object]] = {}
+        for record in records:
+            by_type.setdefault(type(record), []).append(record)
+        for record_type, rows in sorted(by_type.items(), key=lambda kv: kv[0].__name__):
+            self._insert(record_type, rows)
+        return sum(len(rows) for rows in by_type.values())
+
+    def _insert(self, record_type: type, rows: list[object]) -> None:
+        table = record_table(record_type)
+        schema = _schema(record_type)
+        columns = {name: [getattr(r, name) for r in rows] for name in schema.names}
+        batch = pa.table(columns, schema=schema)
+        self.con.register("_incoming", batch)
+        try:
+            # Deduplicate inside the batch too: INSERT OR IGNORE only guards against stored rows.
+            self.con.execute(
+                f"INSERT OR IGNORE INTO {table} SELECT * FROM _incoming "
+                "QUALIFY row_number() OVER (PARTITION BY id) = 1"
+            )
+        finally:
+            self.con.unregister("_incoming")
+
+    def delete_where(self, record_type: type, condition: str, params: list[object] | None = None) -> None:
+        self.con.execute(f"DELETE FROM {record_table(record_type)} WHERE {condition}", params or [])
+
+    def ids(self, record_type: type, where: str = "true", params: list[object] | None = None) -> set[str]:
+        table = record_table(record_type)
+        rows = self.con.execute(f"SELECT id FROM {table} WHERE {where}", params or []).fetchall()
+        return {row[0] for row in rows}
+
+    def count(self, record_type: type) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {record_table(record_type)}").fetchone()[0]
+
+    def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
+                     params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
+        """Stream records of a type in a stable order, ``chunk`` rows at a time."""
+        names = [name for name, _ in _columns(record_type)]
+        cursor = self.con.cursor()
+        cursor.execute(
+            f"SELECT {', '.join(names)} FROM {record_table(record_type)} "
+            f"WHERE {where} ORDER BY {order_by}",
+            params or [],
+        )
+        while rows := cursor.fetchmany(chunk):
+            for row in rows:
+                yield record_type(*row)
+        cursor.close()
+
+    def marker(self, stage: str) -> str | None:
+        row = self.con.execute("SELECT fingerprint FROM markers WHERE stage = ?", [stage]).fetchone()
+        return row[0] if row else None
+
+    def set_marker(self, stage: str, fingerprint: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO markers VALUES (?, ?)", [stage, fingerprint])
+
+    def table_names(self) -> list[str]:
+        return list(STORED_TYPES)
