@@ -21,7 +21,7 @@ import pyarrow as pa
 from .errors import StoreError
 from .records import RECORD_TYPES, record_table
 
-__all__ = ["Store", "STORED_TYPES"]
+__all__ = ["Store", "STORED_TYPES", "EXPORT_FORMATS", "export"]
 
 # RawDocument stays out: raw pages can be huge and are cheap to read again from the inputs.
 STORED_TYPES: dict[str, type] = {k: v for k, v in RECORD_TYPES.items() if k != "documents"}
@@ -148,3 +148,39 @@ class Store:
 
     def table_names(self) -> list[str]:
         return list(STORED_TYPES)
+
+
+EXPORT_FORMATS = ("json", "parquet", "csv")
+
+
+def _export_query(store: Store, table: str) -> str:
+    """Every exported row names its outlet: tables keyed to an article join it in."""
+    columns = [name for name, _ in _columns(STORED_TYPES[table])]
+    if "outlet" in columns:
+        return f"SELECT * FROM {table} ORDER BY id"
+    if "article" in columns:
+        return (f"SELECT t.*, a.outlet FROM {table} t LEFT JOIN articles a ON a.id = t.article "
+                "ORDER BY t.id")
+    if table in ("rejected",):
+        return f"SELECT *, NULL::VARCHAR AS outlet FROM {table} ORDER BY id"
+    return f"SELECT * FROM {table} ORDER BY id"
+
+
+def export(store: Store, out_dir: str | Path, *, fmt: str) -> list[Path]:
+    """Write every table to ``out_dir`` as ``TABLE.json`` / ``.parquet`` / ``.csv``."""
+    if fmt not in EXPORT_FORMATS:
+        raise StoreError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    options = {"json": "FORMAT JSON, ARRAY true", "parquet": "FORMAT PARQUET", "csv": "FORMAT CSV, HEADER true"}
+    written = []
+    for table in STORED_TYPES:
+        path = out / f"{table}.{fmt}"
+        query = _export_query(store, table)
+        store.con.execute(f"COPY ({query}) TO '{_sql_path(path)}' ({options[fmt]})")
+        written.append(path)
+    return written
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
