@@ -1,0 +1,109 @@
+"""RSS and Atom feeds: each entry becomes a document, from its own HTML or from its link.
+
+An entry whose content (or, lacking that, summary) holds at least ``min_text_chars`` characters
+of text becomes an ``html`` document; otherwise its link is fetched when a fetcher is at hand.
+Either way the document keeps the entry's link, title and publication date.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+import feedparser
+
+from ..errors import InputError
+from ..records import RawDocument, Rejected
+from ..settings import Settings
+from .common import make_document, make_rejected, rejected_from
+from .fetch import Fetcher, page_document
+
+__all__ = ["iter_feed"]
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def iter_feed(
+    data: bytes,
+    *,
+    source: str,
+    settings: Settings,
+    fetcher: Fetcher | None = None,
+    base_url: str | None = None,
+) -> Iterator[RawDocument | Rejected]:
+    """Documents for the entries of the feed ``data`` read from ``source`` (a path or URL)."""
+    headers = {"content-location": base_url} if base_url else {}
+    # A stream, never a str: feedparser would fetch a str that looks like a URL or path.
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+    if not parsed.version:
+        problem = parsed.get("bozo_exception")
+        detail = f" ({_first_line(problem)})" if problem else ""
+        yield make_rejected(source, f"not an RSS or Atom feed{detail}")
+        return
+    if not parsed.entries:
+        yield make_rejected(source, "feed has no entries")
+        return
+    for index, entry in enumerate(parsed.entries, start=1):
+        yield _entry_document(entry, index=index, source=source, settings=settings, fetcher=fetcher)
+
+
+def _entry_document(
+    entry: feedparser.FeedParserDict,
+    *,
+    index: int,
+    source: str,
+    settings: Settings,
+    fetcher: Fetcher | None,
+) -> RawDocument | Rejected:
+    entry_source = f"{source}#{entry.get('id') or entry.get('link') or index}"
+    link = entry.get("link") or None
+    title = _clean_title(entry.get("title"))
+    published = _iso_date(entry.get("published") or entry.get("updated"))
+    body = _entry_html(entry)
+    if len(_visible_text(body)) >= max(1, settings.min_text_chars):
+        return make_document(entry_source, "html", body, url=link, title=title, published=published)
+    if link is None:
+        return make_rejected(entry_source, "feed entry has too little content and no link to fetch")
+    if fetcher is None:
+        return make_rejected(entry_source, f"feed entry has too little content and fetching {link} is not possible")
+    try:
+        return page_document(fetcher.fetch(link), source=entry_source, title=title, published=published)
+    except InputError as err:
+        return rejected_from(err, entry_source)
+
+
+def _entry_html(entry: feedparser.FeedParserDict) -> str:
+    """The entry's longest body: full content when the feed carries it, else the summary."""
+    bodies = [part.get("value", "") for part in entry.get("content", [])]
+    bodies.append(entry.get("summary", ""))
+    return max(bodies, key=lambda body: len(_visible_text(body)))
+
+
+def _visible_text(markup: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+
+
+def _clean_title(title: str | None) -> str | None:
+    text = _visible_text(title or "")
+    return text or None
+
+
+def _iso_date(value: str | None) -> str | None:
+    """An ISO 8601 timestamp, keeping the feed's own offset; the raw value if unparseable."""
+    if not value:
+        return None
+    for parse in (parsedate_to_datetime, datetime.fromisoformat):
+        try:
+            return parse(value.strip()).isoformat()
+        except (TypeError, ValueError, IndexError):
+            continue
+    return value.strip()
+
+
+def _first_line(problem: object) -> str:
+    return str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__

@@ -1,0 +1,81 @@
+"""WARC crawls (``.warc``, ``.warc.gz``): one document per HTML response, streamed.
+
+Request, metadata, warcinfo and revisit records describe the crawl, not pages, and are skipped.
+A response (or resource) that is not HTML, not a success, or over ``max_bytes`` is rejected with
+the reason. The cap applies per record, never to the whole file: crawls are large by nature.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from ..errors import InputError
+from ..records import RawDocument, Rejected
+from ..settings import Settings
+from .common import make_document, make_rejected
+from .decode import charset_from_content_type, decode_bytes
+
+__all__ = ["iter_warc"]
+
+_PAGE_RECORDS = frozenset({"response", "resource"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Rejected]:
+    """Documents for the HTML responses in the WARC file at ``path`` (also names sources)."""
+    read = 0
+    try:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                read += 1
+                if record.rec_type in _PAGE_RECORDS:
+                    yield _record_document(record, path=path, settings=settings)
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as err:
+        where = f"after {read} record{'s' if read != 1 else ''}"
+        yield make_rejected(path, f"unreadable or truncated WARC data {where}: {_one_line(err)}")
+
+
+def _record_document(record: ArcWarcRecord, *, path: str, settings: Settings) -> RawDocument | Rejected:
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
+    source = f"{path}#{record_id}"
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    content_type = _content_type(record)
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type not in _HTML_TYPES:
+        return make_rejected(source, f"{record.rec_type} is not HTML (content type {content_type or 'missing'!r})")
+    status = _status(record)
+    if status is not None and not 200 <= status < 300:
+        return make_rejected(source, f"response has HTTP status {status}, not a page")
+    payload = record.content_stream().read(settings.max_bytes + 1)
+    if len(payload) > settings.max_bytes:
+        return make_rejected(source, f"record payload is over max_bytes={settings.max_bytes}; raise max_bytes to accept it")
+    if not payload.strip():
+        return make_rejected(source, "response has an empty body")
+    try:
+        content = decode_bytes(payload, source=source, declared=charset_from_content_type(content_type), html=True)
+    except InputError as err:
+        return make_rejected(source, err.reason)
+    return make_document(source, "html", content, url=url)
+
+
+def _content_type(record: ArcWarcRecord) -> str | None:
+    if record.http_headers is not None:
+        return record.http_headers.get_header("Content-Type")
+    return record.rec_headers.get_header("Content-Type")
+
+
+def _status(record: ArcWarcRecord) -> int | None:
+    if record.http_headers is None or record.rec_type != "response":
+        return None
+    code = record.http_headers.get_statuscode()
+    return int(code) if code and code.isdigit() else None
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
