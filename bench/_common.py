@@ -1,0 +1,43 @@
+"""Helpers shared by the benchmark scripts: locating data sets and scoring texts."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_BENCH = REPO_ROOT.parent / "shared" / "bench"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def require_dataset(path: Path, *, name: str) -> Path:
+    """Exit cleanly (status 0) with a clear message when a benchmark set is not on this machine."""
+    if not path.exists():
+        print(f"skipping {name}: data set not found at {path} (pass --data DIR to point at it)")
+        sys.exit(0)
+    return path
+
+
+def shingles(text: str, *, size: int = 4) -> set[tuple[str, ...]]:
+    """Lower-cased word n-grams of ``text``; a text shorter than ``size`` words is one shingle."""
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def shingle_scores(predicted: str, expected: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the shingle sets; an empty prediction scores 0."""
+    got, want = shingles(predicted), shingles(expected)
+    if not got or not want:
+        return (0.0, 0.0, 0.0)
+    common = len(got & want)
+    precision, recall = common / len(got), common / len(want)
+    f1 = 0.0 if common == 0 else 2 * precision * recall / (precision + recall)
+    return (precision, recall, f1)
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
