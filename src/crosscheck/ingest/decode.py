@@ -96,7 +96,13 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def _guess(data: bytes, *, source: str) -> str:
-    best = charset_normalizer.from_bytes(data).best()
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
     if best is None:
         raise InputError(source, "binary content, not decodable as text")
+    # Short Western texts fit several Latin code pages equally well; windows-1252 is by far the
+    # commonest on news sites, so it wins a tie.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos:
+            return str(match)
     return str(best)
