@@ -1,0 +1,50 @@
+"""Shared test helpers: small corpora the team writes on the fly (no third-party text)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+_PLACES = ["Vessany", "Orlo Bay", "Kettmar", "the Sund valley", "Port Adrel", "Lusk"]
+_ACTORS = ["the harbour authority", "the regional council", "a workers' union",
+           "the interior ministry", "a local charity", "the coast guard"]
+_EVENTS = ["closed two piers after a storm", "opened an inquiry into late wages",
+           "reported a rise in ferry traffic", "announced new rules for night fishing",
+           "counted 340 damaged homes", "postponed a vote on the budget"]
+
+
+def synthetic_article(seed: int) -> str:
+    """A multi-paragraph article, different for every seed, deterministic."""
+    rng = random.Random(seed)
+    title = f"{rng.choice(_ACTORS).capitalize()} in {rng.choice(_PLACES)} acts on report {seed}"
+    paragraphs = [title]
+    for _ in range(4):
+        sentences = [
+            f"{rng.choice(_ACTORS).capitalize()} {rng.choice(_EVENTS)} in {rng.choice(_PLACES)} "
+            f"on day {rng.randint(1, 28)} of month {rng.randint(1, 12)}, report {seed}."
+            for _ in range(3)
+        ]
+        paragraphs.append(" ".join(sentences))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def write_corpus(folder: Path, count: int, *, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + count):
+        path = folder / f"article-{i:05d}.txt"
+        path.write_text(synthetic_article(i), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    write_corpus(folder, 6)
+    return folder

@@ -1,0 +1,65 @@
+import functools
+import os
+
+import pytest
+
+from crosscheck.engine import make_engine
+from crosscheck.engine.local import LocalEngine
+from crosscheck.errors import SettingsError
+from crosscheck.settings import Settings
+
+
+def _square_with_pid(batch: list[int], *, offset: int) -> list[tuple[int, int]]:
+    return [(x * x + offset, os.getpid()) for x in batch]
+
+
+def _batches(n: int, size: int):
+    for start in range(0, n, size):
+        yield list(range(start, min(n, start + size)))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_engine_keeps_order(workers):
+    engine = LocalEngine(workers=workers)
+    try:
+        fn = functools.partial(_square_with_pid, offset=1)
+        results = [r for batch in engine.map_batches(fn, _batches(50, 7)) for r in batch]
+    finally:
+        engine.close()
+    assert [value for value, _ in results] == [x * x + 1 for x in range(50)]
+    pids = {pid for _, pid in results}
+    assert (pids == {os.getpid()}) if workers == 1 else (os.getpid() not in pids)
+
+
+def test_local_engine_pulls_input_lazily():
+    """Memory is bounded by batch size: the engine never reads far ahead of what it yields."""
+    pulled = []
+
+    def batches():
+        for i in range(100):
+            pulled.append(i)
+            yield [i]
+
+    engine = LocalEngine(workers=2)
+    try:
+        stream = engine.map_batches(functools.partial(_square_with_pid, offset=0), batches())
+        next(stream)
+        assert len(pulled) <= 2 * 2 + 1
+    finally:
+        engine.close()
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(SettingsError, match="unknown engine 'spark': choose 'local' or 'ray'"):
+        make_engine("spark", settings=Settings())
+
+
+def test_ray_engine_gives_the_same_results_as_local():
+    pytest.importorskip("ray")
+    engine = make_engine("ray", settings=Settings(workers=2))
+    try:
+        fn = functools.partial(_square_with_pid, offset=2)
+        results = [value for batch in engine.map_batches(fn, _batches(20, 3)) for value, _ in batch]
+    finally:
+        engine.close()
+    assert results == [x * x + 2 for x in range(20)]

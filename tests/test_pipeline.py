@@ -1,0 +1,85 @@
+"""The pipeline end to end on corpora written here: resume after SIGKILL, idempotent re-runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import write_corpus
+
+from crosscheck.engine.local import LocalEngine
+from crosscheck.pipeline import run
+from crosscheck.records import Article, Draft, Rejected
+from crosscheck.report.json import build_analysis
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+
+def _analyze(args: list[str], **kwargs) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "crosscheck", "analyze", *args]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    with Store(db, read_only=True) as store:
+        return {t: store.con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+                for t in store.table_names()}
+
+
+def test_rerun_changes_nothing(small_corpus, tmp_path):
+    settings = Settings(workers=1)
+    with Store(tmp_path / "s.duckdb") as store:
+        first = run([str(small_corpus)], store=store, settings=settings, engine=LocalEngine(workers=1))
+        before = build_analysis(store)
+        second = run([str(small_corpus)], store=store, settings=settings, engine=LocalEngine(workers=1))
+        assert build_analysis(store) == before
+    assert first.documents_skipped == 0 and first.articles == 6
+    assert second.documents_skipped == 6 and second.articles == 6
+
+
+def test_bad_inputs_are_rejected_and_the_run_goes_on(small_corpus, tmp_path):
+    (small_corpus / "empty.txt").write_text("")
+    (small_corpus / "short.txt").write_text("Too short to be an article.")
+    with Store(":memory:") as store:
+        summary = run([str(small_corpus), str(tmp_path / "missing.txt")], store=store,
+                      settings=Settings(workers=1), engine=LocalEngine(workers=1))
+        reasons = {Path(r.source).name: (r.stage, r.reason) for r in store.iter_records(Rejected)}
+    assert summary.articles == 6
+    assert set(reasons) == {"empty.txt", "short.txt", "missing.txt"}
+    assert reasons["short.txt"][0] == "clean"
+    assert "no article body" in reasons["short.txt"][1]
+
+
+def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 1500)
+    common = ["--workers", "1", "--batch-size", "5", "--quiet"]
+
+    whole = tmp_path / "whole"
+    done = _analyze([str(corpus), "--out", str(whole), *common])
+    assert done.wait(timeout=240) == 0, done.stderr.read().decode()
+
+    broken = tmp_path / "broken"
+    proc = _analyze([str(corpus), "--out", str(broken), *common])
+    wal = broken / "crosscheck.duckdb.wal"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (wal.exists() and wal.stat().st_size > 50_000):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (broken / "analysis.json").exists()
+    with Store(broken / "crosscheck.duckdb", read_only=True) as store:
+        partial = store.count(Draft)
+        assert store.count(Article) == 0
+    assert 0 < partial < 1500, partial
+
+    resumed = _analyze([str(corpus), "--out", str(broken), *common])
+    assert resumed.wait(timeout=240) == 0, resumed.stderr.read().decode()
+    assert (broken / "analysis.json").read_bytes() == (whole / "analysis.json").read_bytes()
+    assert _tables(broken / "crosscheck.duckdb") == _tables(whole / "crosscheck.duckdb")
+    assert len(json.loads((whole / "analysis.json").read_text())["articles"]) == 1500

@@ -1,0 +1,84 @@
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from crosscheck.errors import StoreError
+from crosscheck.records import Article, Rejected, Removal, content_id
+from crosscheck.store import Store, export
+
+
+def _article(i: int, outlet: str | None = "example.org") -> Article:
+    return Article(id=f"a{i}", source=f"in/{i}.txt", url=None, outlet=outlet, outlet_from="input",
+                   title=f"T{i}", published="2024-01-0%d" % (i % 9 + 1), published_from="input",
+                   language="en", text=f"body {i}")
+
+
+def test_write_ignores_ids_already_stored():
+    store = Store(":memory:")
+    store.write([_article(1), _article(1), _article(2)])
+    store.write([_article(1)])
+    assert store.count(Article) == 2
+    assert [a.id for a in store.iter_records(Article)] == ["a1", "a2"]
+
+
+def test_round_trip_keeps_every_field():
+    store = Store(":memory:")
+    article = _article(3, outlet=None)
+    store.write([article])
+    assert list(store.iter_records(Article)) == [article]
+
+
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30)), max_size=20))
+@settings(max_examples=30, deadline=None)
+def test_rejected_round_trip_is_exact(pairs):
+    store = Store(":memory:")
+    records = [Rejected(content_id(s, r), s, "ingest", r) for s, r in pairs]
+    store.write(records)
+    store.write(records)
+    expected = sorted({r.id: r for r in records}.values(), key=lambda r: r.id)
+    assert list(store.iter_records(Rejected)) == expected
+
+
+def test_transaction_rolls_back_on_error():
+    store = Store(":memory:")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.write([_article(1)])
+            raise RuntimeError("interrupted")
+    assert store.count(Article) == 0
+
+
+def test_markers():
+    store = Store(":memory:")
+    assert store.marker("boilerplate") is None
+    store.set_marker("boilerplate", "abc")
+    store.set_marker("boilerplate", "def")
+    assert store.marker("boilerplate") == "def"
+
+
+def test_export_puts_outlet_in_every_row(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.write([_article(1), Removal("r1", "a1", "document", 0, "728 x 90", "ad-size")])
+    export(store, tmp_path / "out", fmt="parquet")
+    removals = pq.read_table(tmp_path / "out" / "removals.parquet").to_pylist()
+    assert removals == [{"id": "r1", "article": "a1", "stage": "document", "position": 0,
+                         "text": "728 x 90", "reason": "ad-size", "outlet": "example.org"}]
+    export(store, tmp_path / "json", fmt="json")
+    rows = json.loads((tmp_path / "json" / "articles.json").read_text())
+    assert rows[0]["outlet"] == "example.org"
+    export(store, tmp_path / "csv", fmt="csv")
+    assert (tmp_path / "csv" / "rejected.csv").read_text().splitlines()[0] == "id,source,stage,reason,outlet"
+
+
+def test_export_rejects_unknown_format(tmp_path):
+    with pytest.raises(StoreError, match="unknown export format 'xml': choose one of json, parquet, csv"):
+        export(Store(":memory:"), tmp_path, fmt="xml")
+
+
+def test_unopenable_store_names_the_file(tmp_path):
+    bad = tmp_path / "not-a-db.duckdb"
+    bad.write_bytes(b"this is not a duckdb file" * 100)
+    with pytest.raises(StoreError, match="cannot open store .*not-a-db.duckdb"):
+        Store(bad)
