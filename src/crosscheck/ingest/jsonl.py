@@ -75,11 +75,11 @@ def _skip_rest_of_line(stream: IO[bytes]) -> None:
 def _row_document(line: bytes, *, path: str, lineno: int) -> RawDocument | Rejected:
     line_source = f"{path}#{lineno}"
     try:
-        row = json.loads(decode_bytes(line, source=line_source))
+        row = json.loads(decode_bytes(line.rstrip(b"\r\n"), source=line_source))
     except InputError as err:
         return make_rejected(line_source, err.reason)
     except json.JSONDecodeError as err:
-        return make_rejected(line_source, f"malformed JSON: {err.msg} at column {err.colno}")
+        return make_rejected(line_source, f"malformed JSON: {err.msg.removesuffix(' at')} at column {err.colno}")
     if not isinstance(row, dict):
         return make_rejected(line_source, f"row is a JSON {type(row).__name__}, not an object")
     row_id = row.get("id")
