@@ -1,0 +1,143 @@
+"""Text metadata: publication dates, outlet from URL, language.
+
+Dates decide the direction of derivation later on, so a date is only taken where its origin is
+clear: a date in the URL path, or a dateline near the start of the text. Anything further down
+is more likely an event date ("on April 19, ...") than the publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+__all__ = ["find_published", "normalize_date", "outlet_from_url", "detect_language"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+"
+
+_DATE_PATTERNS = [
+    # 2019-04-24, 2019/04/24, 2019.04.24 (also at the start of an ISO timestamp)
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<mnum>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)"),
+    # May 25, 2020 / Wednesday, April 24, 2019 / Apr. 24 2019
+    re.compile(rf"\b(?:{_WEEKDAY})?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    # Monday 24 April 2019 / 24th of April, 2019
+    re.compile(rf"\b(?:{_WEEKDAY})?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    # 24/04/2019, 24.04.2019, 01/03/00 (day first; month first only when day first is impossible)
+    re.compile(r"(?<![\d/.])(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4}|\d{2})(?![\d/])"),
+]
+
+# /2019/04/24/, /2019-04-24-, /20190424/ and /2019/04/ (month only is not a date: skipped)
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2]|[1-9])(?P=sep)"
+    r"(?P<day>0[1-9]|[12]\d|3[01]|[1-9])(?!\d)"
+)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        # Two-digit years in news archives: 70-99 are the 1900s, 00-69 the 2000s.
+        year += 1900 if year >= 70 else 2000
+    return year
+
+
+def _from_match(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    year = _full_year(groups["year"])
+    if groups.get("month"):
+        return _iso(year, _MONTHS[groups["month"].lower()], int(groups["day"]))
+    if groups.get("mnum"):
+        return _iso(year, int(groups["mnum"]), int(groups["day"]))
+    first, second = int(groups["first"]), int(groups["second"])
+    return _iso(year, second, first) or _iso(year, first, second)
+
+
+def normalize_date(value: str) -> str | None:
+    """The first date in ``value`` as ISO ``YYYY-MM-DD``, or ``None`` when there is none.
+
+    Numeric dates are read day first (``24/04/2019``), month first only when day first is not
+    a valid date (``04/24/2019``).
+    """
+    if not value:
+        return None
+    found = [(m.start(), _from_match(m)) for pattern in _DATE_PATTERNS for m in pattern.finditer(value)]
+    valid = sorted((start, iso) for start, iso in found if iso)
+    return valid[0][1] if valid else None
+
+
+def _date_in_url(url: str) -> str | None:
+    path = urlsplit(url).path
+    for match in _URL_DATE.finditer(path):
+        iso = _iso(int(match["year"]), int(match["month"]), int(match["day"]))
+        if iso:
+            return iso
+    return None
+
+
+def _text_head(text: str, *, max_lines: int = 3, max_chars: int = 400) -> str:
+    lines = [line for line in text[: max_chars * 2].splitlines() if line.strip()]
+    return "\n".join(lines[:max_lines])[:max_chars]
+
+
+def find_published(text: str, *, url: str | None = None) -> tuple[str | None, str | None]:
+    """``(ISO date, "url" | "text")`` or ``(None, None)``.
+
+    The URL path wins (it was set when the page was published); otherwise a dateline in the first
+    three non-blank lines (at most 400 characters) of the text.
+    """
+    if url:
+        iso = _date_in_url(url)
+        if iso:
+            return iso, "url"
+    iso = normalize_date(_text_head(text or ""))
+    return (iso, "text") if iso else (None, None)
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of ``url`` in lower case without ``www.`` and port, e.g. ``example.com``."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") and host.count(".") > 1 else host
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # type: ignore[no-untyped-def]
+    # Loading the model takes about a second: once per process, on first use.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, min_letters: int = 20) -> str | None:
+    """ISO 639-1 code of the language of ``text`` (first 2000 characters), or ``None``.
+
+    Texts with fewer than ``min_letters`` letters are too short to tell and give ``None``.
+    """
+    sample = (text or "")[:2000]
+    if sum(ch.isalpha() for ch in sample) < min_letters:
+        return None
+    language, _probability = _identifier().classify(sample)
+    return str(language)
