@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml import etree
+from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
@@ -31,7 +32,7 @@ MAX_REMOVED = 40
 MAX_REMOVED_CHARS = 300
 
 # htmldate's fast mode: no free-text search; page dates before a date in the URL path.
-_DATE_PARAMS = {"extensive_search": False, "original_date": True, "deferred_url_extractor": True}
+_DATE_PARAMS: dict[str, bool] = {"extensive_search": False, "original_date": True, "deferred_url_extractor": True}
 
 Removed = tuple[tuple[int, str, str], ...]
 
@@ -67,52 +68,47 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extractio
     tree = load_html(html)
     if tree is None:
         raise ExtractionError(source, "not an HTML page: the parser found no document tree")
-    document = _run_trafilatura(tree, url=url, favor_precision=True)
-    if document is None:
-        raise ExtractionError(source, _no_body_reason(_title_of(tree)))
-    page = _Page(title=_clean_title(document.title, sitename=document.sitename),
-                 link_texts=_link_texts(tree))
-    text, removed = _clean_body(document.body, page=page)
-    if len(text) < SHORT_BODY_CHARS:
-        text, removed = _recall_pass(tree, url=url, page=page, found=(text, removed))
+    tags = _meta_tags(tree)
+    page = _Page(title=_page_title(tree, tags), link_texts=_link_texts(tree))
+    text, removed = _body(tree, url=url, page=page)
     if not text:
         raise ExtractionError(source, _no_body_reason(page.title))
-    published, published_from = _publication(document.date, url=url or document.url)
+    page_url = _canonical_url(tree, tags) or url
+    published, published_from = _publication(tree, url=url or page_url)
     return Extraction(
         text=text,
         title=page.title,
-        sitename=_clean_sitename(document.sitename),
-        url=document.url or url,
+        sitename=_first(tags, "og:site_name", "application-name"),
+        url=page_url,
         published=published,
         published_from=published_from,
-        language=_declared_language(html),
+        language=_declared_language(tree, tags),
         removed=removed,
     )
 
 
+def _body(tree: HtmlElement, *, url: str | None, page: _Page) -> tuple[str, Removed]:
+    """A precise pass, then a recall pass when the precise one kept only a fragment."""
+    found = _clean_body(_run_trafilatura(tree, url=url, favor_precision=True), page=page)
+    if len(found[0]) >= SHORT_BODY_CHARS:
+        return found
+    second = _clean_body(_run_trafilatura(tree, url=url, favor_recall=True), page=page)
+    # a little more text is usually chrome; a fragment against a full body is a miss
+    return second if len(second[0]) > RECALL_GAIN * len(found[0]) else found
+
+
 def _run_trafilatura(tree: HtmlElement, *, url: str | None, favor_precision: bool = False,
-                     favor_recall: bool = False) -> trafilatura.settings.Document | None:
-    # trafilatura works on its own copy of the tree, so one parse serves both passes
-    return trafilatura.bare_extraction(
+                     favor_recall: bool = False) -> etree._Element | None:
+    # trafilatura works on its own copy of the tree, so one parse serves both passes; metadata
+    # is read here instead, without trafilatura's author and tag searches
+    document = trafilatura.bare_extraction(
         tree,
         url=url,
         include_comments=False,
         favor_precision=favor_precision,
         favor_recall=favor_recall,
-        with_metadata=True,
-        date_extraction_params=dict(_DATE_PARAMS),
     )
-
-
-def _recall_pass(tree: HtmlElement, *, url: str | None, page: _Page,
-                 found: tuple[str, Removed]) -> tuple[str, Removed]:
-    """Second chance for short bodies: precision mode sometimes keeps only a fragment."""
-    document = _run_trafilatura(tree, url=url, favor_recall=True)
-    if document is None:
-        return found
-    text, removed = _clean_body(document.body, page=page)
-    # a little more text is usually chrome; a fragment against a full body is a miss
-    return (text, removed) if len(text) > RECALL_GAIN * len(found[0]) else found
+    return document.body if document is not None else None
 
 
 def _no_body_reason(title: str | None) -> str:
@@ -153,11 +149,6 @@ def _link_texts(tree: HtmlElement) -> frozenset[str]:
     """Normalized words of every link on the page (trafilatura's body no longer shows links)."""
     texts = (" ".join(_words(anchor.text_content())) for anchor in tree.iter("a"))
     return frozenset(text for text in texts if text)
-
-
-def _title_of(tree: HtmlElement) -> str | None:
-    element = tree.find(".//title")
-    return _normalize_space(element.text_content()) or None if element is not None else None
 
 
 def _clean_body(body: etree._Element | None, *, page: _Page) -> tuple[str, Removed]:
@@ -250,31 +241,71 @@ def _same_words(text: str, title: str) -> bool:
 # ---------------------------------------------------------------- metadata
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014·»:-]\s+")
-_LANG_ATTRIBUTE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)", re.I)
+_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014·»:-]\s+")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+# A title part this short after a separator is taken for the site's name ("Story | Site").
+_MAX_SITE_PART_WORDS = 4
 
 
-def _clean_title(title: str | None, *, sitename: str | None) -> str | None:
-    """The headline without a trailing or leading "| Site Name" part."""
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """``<meta>`` contents by lower-cased property, name or itemprop; the first one wins."""
+    tags: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        content = _normalize_space(element.get("content") or "")
+        key = element.get("property") or element.get("name") or element.get("itemprop") \
+            or element.get("http-equiv")
+        if content and key:
+            tags.setdefault(key.strip().lower(), content)
+    return tags
+
+
+def _first(tags: dict[str, str], *keys: str) -> str | None:
+    return next((tags[key] for key in keys if tags.get(key)), None)
+
+
+def _page_title(tree: HtmlElement, tags: dict[str, str]) -> str | None:
+    """The headline: social-card title, else ``<title>`` without its site part, else the h1."""
+    title = _first(tags, "og:title", "twitter:title")
+    if title is None:
+        title = _element_text(tree, "title")
+        title = _without_site_part(title, sitename=_first(tags, "og:site_name", "application-name"))
+    return title or _element_text(tree, "h1")
+
+
+def _without_site_part(title: str | None, *, sitename: str | None) -> str | None:
     if not title:
         return None
-    title = _normalize_space(title)
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1 and sitename:
-        site_words = set(_words(sitename))
-        kept = [p for p in parts if not (set(_words(p)) and set(_words(p)) <= site_words)]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept) if len(kept) > 1 else kept[0]
-    return title
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    site_words = set(_words(sitename or ""))
+    kept = [part for part in parts if not (site_words and set(_words(part)) <= site_words)]
+    if len(kept) == len(parts) and len(parts[-1].split()) <= _MAX_SITE_PART_WORDS < len(parts[0].split()) + 1:
+        kept = parts[:-1]
+    return " - ".join(kept) if kept else title
 
 
-def _clean_sitename(sitename: str | None) -> str | None:
-    return _normalize_space(sitename) or None if sitename else None
+def _element_text(tree: HtmlElement, tag: str) -> str | None:
+    element = next(tree.iter(tag), None)
+    return _normalize_space(element.text_content()) or None if element is not None else None
 
 
-def _publication(page_date: str | None, *, url: str | None) -> tuple[str | None, str | None]:
-    """The publication date and where it came from; a date the URL also carries counts as URL."""
+def _canonical_url(tree: HtmlElement, tags: dict[str, str]) -> str | None:
+    for link in tree.iter("link"):
+        href = (link.get("href") or "").strip()
+        if "canonical" in (link.get("rel") or "").lower() and href.startswith(("http://", "https://")):
+            return href
+    og_url = tags.get("og:url", "")
+    return og_url if og_url.startswith(("http://", "https://")) else None
+
+
+def _publication(tree: HtmlElement, *, url: str | None) -> tuple[str | None, str | None]:
+    """The original publication date and where it came from; one the URL also carries is "url"."""
     url_date = _url_date(url)
+    try:
+        page_date = find_date(tree, url=url, **_DATE_PARAMS)
+    except ValueError:  # htmldate refuses some malformed trees; the URL may still say
+        page_date = None
     if page_date and page_date != url_date:
         return page_date, "meta"
     if url_date:
@@ -290,7 +321,10 @@ def _url_date(url: str | None) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
-def _declared_language(html: str) -> str | None:
-    """The language the page declares on its <html> element, lower-cased (e.g. "en", "pt-br")."""
-    match = _LANG_ATTRIBUTE.search(html[:20000])
-    return match.group(1).replace("_", "-").lower() if match else None
+def _declared_language(tree: HtmlElement, tags: dict[str, str]) -> str | None:
+    """The language the page declares (``<html lang>``, then meta tags), e.g. "en" or "pt-br"."""
+    for declared in (tree.get("lang"), tree.get("xml:lang"), _first(tags, "content-language", "og:locale", "language")):
+        code = (declared or "").strip().replace("_", "-").lower().split(",")[0]
+        if _LANGUAGE_CODE.match(code):
+            return code
+    return None
