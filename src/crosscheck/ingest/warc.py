@@ -32,17 +32,19 @@ def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Reject
     try:
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream):
+                if record.rec_type is None or record.length is None:
+                    yield make_rejected(path, f"truncated or malformed WARC record header after {_records(read)}")
+                    return
                 read += 1
                 if record.rec_type in _PAGE_RECORDS:
-                    yield _record_document(record, path=path, settings=settings)
+                    yield _record_document(record, path=path, number=read, settings=settings)
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as err:
-        where = f"after {read} record{'s' if read != 1 else ''}"
-        yield make_rejected(path, f"unreadable or truncated WARC data {where}: {_one_line(err)}")
+        yield make_rejected(path, f"unreadable or truncated WARC data after {_records(read)}: {_one_line(err)}")
 
 
-def _record_document(record: ArcWarcRecord, *, path: str, settings: Settings) -> RawDocument | Rejected:
+def _record_document(record: ArcWarcRecord, *, path: str, number: int, settings: Settings) -> RawDocument | Rejected:
     record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
-    source = f"{path}#{record_id}"
+    source = f"{path}#{record_id or 'record-' + str(number)}"
     url = record.rec_headers.get_header("WARC-Target-URI")
     content_type = _content_type(record)
     media_type = (content_type or "").split(";")[0].strip().lower()
@@ -54,6 +56,8 @@ def _record_document(record: ArcWarcRecord, *, path: str, settings: Settings) ->
     payload = record.content_stream().read(settings.max_bytes + 1)
     if len(payload) > settings.max_bytes:
         return make_rejected(source, f"record payload is over max_bytes={settings.max_bytes}; raise max_bytes to accept it")
+    if _ended_early(record):
+        return make_rejected(source, "record is truncated: the file ends inside it")
     if not payload.strip():
         return make_rejected(source, "response has an empty body")
     try:
@@ -61,6 +65,13 @@ def _record_document(record: ArcWarcRecord, *, path: str, settings: Settings) ->
     except InputError as err:
         return make_rejected(source, err.reason)
     return make_document(source, "html", content, url=url)
+
+
+def _ended_early(record: ArcWarcRecord) -> bool:
+    """True when the file ended before the record's declared length (a cut-off download)."""
+    # warcio reads a cut gzip member without complaint; only the length shows the loss.
+    raw = record.raw_stream
+    return getattr(raw, "limit", 0) > 0 and raw.read(1) == b""
 
 
 def _content_type(record: ArcWarcRecord) -> str | None:
@@ -74,6 +85,10 @@ def _status(record: ArcWarcRecord) -> int | None:
         return None
     code = record.http_headers.get_statuscode()
     return int(code) if code and code.isdigit() else None
+
+
+def _records(count: int) -> str:
+    return f"{count} record{'s' if count != 1 else ''}"
 
 
 def _one_line(err: BaseException) -> str:
