@@ -26,6 +26,7 @@ __all__ = ["iter_feed"]
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_PARSER_POSITION = re.compile(r"^<unknown>:\d+:\d+:\s*")
 
 
 def iter_feed(
@@ -106,4 +107,8 @@ def _iso_date(value: str | None) -> str | None:
 
 
 def _first_line(problem: object) -> str:
-    return str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+    text = str(problem).strip()
+    if not text:
+        return type(problem).__name__
+    # The parser's "<unknown>:LINE:COL:" prefix counts lines of its own rewritten input.
+    return _PARSER_POSITION.sub("", text.splitlines()[0])
