@@ -41,3 +41,14 @@ def shingle_scores(predicted: str, expected: str) -> tuple[float, float, float]:
 
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
+
+
+def decode_page(raw: bytes) -> str:
+    """Bytes of a saved page as text: UTF-8 when it is, else the detected charset."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        return str(best) if best is not None else raw.decode("latin-1")

@@ -78,7 +78,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extractio
     return Extraction(
         text=text,
         title=page.title,
-        sitename=_first(tags, "og:site_name", "application-name"),
+        sitename=_sitename(tags),
         url=page_url,
         published=published,
         published_from=published_from,
@@ -94,7 +94,14 @@ def _body(tree: HtmlElement, *, url: str | None, page: _Page) -> tuple[str, Remo
         return found
     second = _clean_body(_run_trafilatura(tree, url=url, favor_recall=True), page=page)
     # a little more text is usually chrome; a fragment against a full body is a miss
-    return second if len(second[0]) > RECALL_GAIN * len(found[0]) else found
+    best = second if len(second[0]) > RECALL_GAIN * len(found[0]) else found
+    return ("", best[1]) if _only_link_words(best[0], page) else best
+
+
+def _only_link_words(text: str, page: _Page) -> bool:
+    """A short text made only of words from the page's links is a menu, not an article."""
+    link_words = {word for link in page.link_texts for word in link.split()}
+    return all(word in link_words for word in _words(text))
 
 
 def _run_trafilatura(tree: HtmlElement, *, url: str | None, favor_precision: bool = False,
@@ -164,6 +171,8 @@ def _clean_body(body: etree._Element | None, *, page: _Page) -> tuple[str, Remov
             removals.append((block, block_text, reason))
     for block, _, _ in removals:
         _drop(block)
+    if any(block is body for block, _, _ in removals):  # the one block trafilatura found was chrome
+        return "", _audit_trail(seen_text, removals)
     return _body_text(body), _audit_trail(seen_text, removals)
 
 
@@ -183,7 +192,7 @@ def _leaf_blocks(body: etree._Element) -> list[etree._Element]:
 
 
 def _chrome_reason(block: etree._Element, text: str, *, is_first: bool, page: _Page) -> str | None:
-    if is_first and page.title and block.tag == "head" and _same_words(text, page.title):
+    if is_first and page.title and _same_words(text, page.title):
         return "repeated title"
     if len(text.split()) > _MAX_CHROME_WORDS:
         return None
@@ -241,7 +250,8 @@ def _same_words(text: str, title: str) -> bool:
 # ---------------------------------------------------------------- metadata
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
-_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014·»:-]\s+")
+# " | Site", " - Site", " — Site"; a colon usually starts a subtitle, so it is not one of them
+_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014·»-]\s+")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 # A title part this short after a separator is taken for the site's name ("Story | Site").
 _MAX_SITE_PART_WORDS = 4
@@ -264,15 +274,19 @@ def _first(tags: dict[str, str], *keys: str) -> str | None:
 
 
 def _page_title(tree: HtmlElement, tags: dict[str, str]) -> str | None:
-    """The headline: social-card title, else ``<title>`` without its site part, else the h1."""
-    title = _first(tags, "og:title", "twitter:title")
-    if title is None:
-        title = _element_text(tree, "title")
-        title = _without_site_part(title, sitename=_first(tags, "og:site_name", "application-name"))
+    """The headline: social-card title, else ``<title>``, without a site part; else the h1."""
+    title = _first(tags, "og:title", "twitter:title") or _element_text(tree, "title")
+    title = _without_site_part(title, sitename=_sitename(tags))
     return title or _element_text(tree, "h1")
 
 
+def _sitename(tags: dict[str, str]) -> str | None:
+    name = _first(tags, "og:site_name", "application-name")
+    return name.lstrip("@") or None if name else None
+
+
 def _without_site_part(title: str | None, *, sitename: str | None) -> str | None:
+    """``"Story | Site"`` to ``"Story"``: parts made of the site's words, else a short last part."""
     if not title:
         return None
     parts = _TITLE_SEPARATOR.split(title)
@@ -280,7 +294,8 @@ def _without_site_part(title: str | None, *, sitename: str | None) -> str | None
         return title
     site_words = set(_words(sitename or ""))
     kept = [part for part in parts if not (site_words and set(_words(part)) <= site_words)]
-    if len(kept) == len(parts) and len(parts[-1].split()) <= _MAX_SITE_PART_WORDS < len(parts[0].split()) + 1:
+    last_is_short = len(parts[-1].split()) <= _MAX_SITE_PART_WORDS < len(parts[0].split())
+    if len(kept) == len(parts) and last_is_short:
         kept = parts[:-1]
     return " - ".join(kept) if kept else title
 
