@@ -66,6 +66,8 @@ def test_retries_back_off_exponentially_then_succeed():
         (lambda r: httpx.Response(200, headers={"content-type": "image/png"}, content=b"\x89PNG"),
          "content type 'image/png' is not an HTML or text page"),
         (lambda r: httpx.Response(200, headers=HTML, content=b"  "), "empty response body"),
+        (lambda r: httpx.Response(200, headers={**HTML, "content-encoding": "gzip"}, content=b"not gzip"),
+         "fetch failed: Error -3 while decompressing data: incorrect header check"),
     ],
 )
 def test_fetch_failures_become_rejects(respond, reason):
@@ -191,3 +193,16 @@ def test_url_list_files(tmp_path):
 )
 def test_classify(content_type, body, kind):
     assert classify(content_type, body) == kind
+
+
+def test_redirect_to_private_address_becomes_a_reject_naming_the_hop():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "http://10.0.0.5/admin"})
+
+    url = "http://93.184.215.14/story"
+    [rejected] = ingest(url, handler=handler, settings=OPEN.with_(allow_private=False))
+    assert (rejected.source, rejected.reason) == (
+        url,
+        "http://10.0.0.5/admin: host '10.0.0.5' resolves to private address 10.0.0.5; "
+        "pass --allow-private if fetching it is intended",
+    )

@@ -131,7 +131,10 @@ class Fetcher:
             fetched, location = self._get_with_retries(current)
             if location is None:
                 return fetched
-            current = str(httpx.URL(current).join(location))
+            try:
+                current = str(httpx.URL(current).join(location))
+            except httpx.InvalidURL as err:
+                raise FetchError(current, f"redirect to an invalid URL {location!r}: {err}") from None
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 
     def _check_url(self, url: str) -> None:
@@ -173,8 +176,11 @@ class Fetcher:
                 return Fetched(url, status, response.headers.get("content-type"), body), None
         except httpx.TimeoutException:
             raise _Retryable(f"timed out after {self.settings.fetch_timeout:g} s") from None
-        except httpx.TransportError as err:
+        except httpx.ConnectError as err:
             raise FetchError(url, f"cannot connect: {err}") from None
+        except httpx.RequestError as err:
+            # Broken transfers, bad content encodings, protocol errors: not worth a retry.
+            raise FetchError(url, f"fetch failed: {err}") from None
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         """The body, refusing one over max_bytes without reading the rest of it."""
