@@ -50,55 +50,64 @@ class _Paragraph:
 
 # Markup that is never text: an HTML head, comments, tags, control and zero-width characters,
 # and line ends. Wire copy marks paragraph ends with "<" and starts with a control character.
+_CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _MARKUP = re.compile(
     r"(?P<head><head\b.*?</head\s*>)|(?P<comment><!--.*?-->)"
-    r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
-    r"|(?P<mark><[ \t]*(?=\r|\n|$))|(?P<eol>\r\n?)|(?P<control>[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff])",
+    r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>)|(?P<mark><[ \t]*(?=\n|$))",
     re.I | re.S,
 )
 _INLINE_TAGS = {"a", "b", "i", "u", "em", "strong", "span", "font", "img", "small", "big", "sup", "sub"}
 _TERMINAL = ".!?:;\"'”’)»"
 
 
+def _substitute(text: str, origin: list[int], pattern: re.Pattern[str], replace) -> tuple[str, list[int]]:
+    """Apply ``replace(match) -> str`` to every match, keeping each character's input offset."""
+    chars: list[str] = []
+    kept: list[int] = []
+    cursor = 0
+    for match in pattern.finditer(text):
+        chars.append(text[cursor : match.start()])
+        kept.extend(origin[cursor : match.start()])
+        replacement = replace(match)
+        chars.append(replacement)
+        kept.extend([origin[match.start()] if match.start() < len(origin) else len(origin)] * len(replacement))
+        cursor = match.end()
+    chars.append(text[cursor:])
+    kept.extend(origin[cursor:])
+    return "".join(chars), kept
+
+
 def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
-    """``text`` without markup, the input offset of each kept character, and the markup removed."""
+    """``text`` without markup, the input offset of each kept character, and the markup removed.
+
+    Control characters go first, so that markup they split is still recognised as markup.
+    """
     marks = sum(1 for line in text.splitlines() if line.rstrip().endswith("<"))
     wire = marks >= 2 or (marks == 1 and re.search(r"<[ \t]*\r?\n[\x00-\x08\x0e-\x1f]", text) is not None)
-    chars: list[str] = []
-    origin: list[int] = []
+
+    def control(match: re.Match[str]) -> str:
+        if match.group().startswith("\r"):
+            return "\n"
+        return "\n\n" if wire and match.group() < " " else ""
+
+    plain, origin = _substitute(text, list(range(len(text))), _CONTROL, control)
     removals: list[Chrome] = []
-    marked = False
-    cursor = 0
-    for match in _MARKUP.finditer(text):
-        chars.extend(text[cursor : match.start()])
-        origin.extend(range(cursor, match.start()))
-        kind = match.lastgroup
-        if kind == "mark" and not wire:
-            replacement = match.group()
-        else:
-            replacement = _replacement(kind, match.group(), wire)
-            if kind in ("head", "comment", "tag"):
-                removals.append((match.start(), match.group(), "wire-markup"))
-            elif kind == "mark" and not marked:
-                marked = True  # one entry stands for every paragraph mark of the document
-                removals.append((match.start(), "<", "wire-markup"))
-        chars.extend(replacement)
-        origin.extend([match.start()] * len(replacement))
-        cursor = match.end()
-    chars.extend(text[cursor:])
-    origin.extend(range(cursor, len(text)))
-    return "".join(chars), origin, removals
 
+    def markup(match: re.Match[str]) -> str:
+        kind, found = match.lastgroup, match.group()
+        if kind == "mark":
+            if not wire:
+                return found
+            if not any(chunk == "<" for _, chunk, _ in removals):
+                removals.append((origin[match.start()], "<", "wire-markup"))  # stands for all marks
+            return "\n\n"
+        first, last = origin[match.start()], origin[match.end() - 1]
+        removals.append((first, text[first : last + 1], "wire-markup"))
+        name = found.strip("</>").split()[0].lower() if kind == "tag" and found.strip("</>") else ""
+        return " " if name in _INLINE_TAGS else "\n\n"
 
-def _replacement(kind: str | None, found: str, wire: bool) -> str:
-    if kind == "tag":
-        name = found.strip("</>").split()[0].lower() if found.strip("</>") else ""
-        return "" if name in _INLINE_TAGS else "\n\n"
-    if kind == "eol":
-        return "\n"
-    if kind == "control":
-        return "\n\n" if wire and found < " " else ""
-    return "\n\n"  # head, comment, paragraph mark: all end a paragraph
+    clean, origin = _substitute(plain, origin, _MARKUP, markup)
+    return clean, origin, removals
 
 
 def _lines(text: str, origin: list[int]) -> list[_Paragraph | None]:
@@ -154,7 +163,7 @@ def _split_paragraphs(text: str) -> tuple[list[_Paragraph], list[Chrome]]:
         else:
             paragraphs.append(line)
         open_paragraph = wire or (width is not None and len(line.text) >= width - 12)
-    return _mend_broken(paragraphs), removals
+    return paragraphs, removals
 
 
 def _mend_broken(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
@@ -350,11 +359,12 @@ def strip_document_chrome(text: str, *, title: str | None = None) -> tuple[str, 
     given = " ".join(title.split()) if title else None
     state = _State(text or "", paragraphs, given or None, list(markup))
     for _round in range(10):  # rules uncover each other; a fixpoint comes in two or three rounds
-        before = len(state.removals)
+        before = (len(state.removals), len(state.paragraphs))
+        state.paragraphs = _mend_broken(state.paragraphs)
         _drop_anywhere(state)
         _strip_top(state)
         _strip_tail(state)
-        if len(state.removals) == before:
+        if (len(state.removals), len(state.paragraphs)) == before:
             break
     state.removals.sort(key=lambda item: (item[0], item[2], item[1]))
     return "\n".join(p.text for p in state.paragraphs), state.title, state.removals
