@@ -62,7 +62,7 @@ def cli() -> None:
 
     Example:
 
-        crosscheck analyze examples/ --out out/
+        crosscheck analyze examples/corpus --out out/
     """
 
 
@@ -91,7 +91,7 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
 
     Example:
 
-        crosscheck analyze examples/ --out out/
+        crosscheck analyze examples/corpus --out out/
 
         crosscheck analyze pages/ feed.xml https://example.org/story --out run1/ --strict
     """
@@ -152,7 +152,7 @@ def extract(file: str, allow_private: bool | None) -> None:
 
     Example:
 
-        crosscheck extract examples/html/some-page.html
+        crosscheck extract examples/corpus/html/some-page.html
     """
     settings = _settings((), allow_private=allow_private, workers=1)
     path, _, wanted = file.partition("#") if not Path(file).exists() else (file, "", "")
