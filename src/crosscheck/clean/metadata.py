@@ -126,9 +126,9 @@ def outlet_from_url(url: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
     # Loading the model takes about a second: once per process, on first use.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import _get_identifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return _get_identifier()
 
 
 def detect_language(text: str, *, min_letters: int = 20) -> str | None:
