@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = ["find_published", "normalize_date", "outlet_from_url", "detect_language"]
@@ -123,12 +122,11 @@ def outlet_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") and host.count(".") > 1 else host
 
 
-@lru_cache(maxsize=1)
-def _identifier():  # type: ignore[no-untyped-def]
-    # Loading the model takes about a second: once per process, on first use.
-    from py3langid.langid import _get_identifier
+def _classify(sample: str) -> tuple[str, float]:
+    # py3langid keeps one identifier per process, loaded on first use (about a second).
+    import py3langid
 
-    return _get_identifier()
+    return py3langid.classify(sample)
 
 
 def detect_language(text: str, *, min_letters: int = 20) -> str | None:
@@ -139,5 +137,5 @@ def detect_language(text: str, *, min_letters: int = 20) -> str | None:
     sample = (text or "")[:2000]
     if sum(ch.isalpha() for ch in sample) < min_letters:
         return None
-    language, _probability = _identifier().classify(sample)
+    language, _score = _classify(sample)
     return str(language)
