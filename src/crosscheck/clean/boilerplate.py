@@ -47,7 +47,8 @@ def _is_candidate(line: str) -> bool:
 
 
 def _sentence_like(line: str) -> bool:
-    return len(line.split()) >= 5 and _is_sentence(line)
+    # Even "The case continues." is prose: house-style endings are body, not page chrome.
+    return len(line.split()) >= 2 and _is_sentence(line)
 
 
 def _fingerprint(text: str) -> int:
