@@ -6,7 +6,10 @@ import pytest
 from crosscheck.engine import make_engine
 from crosscheck.engine.local import LocalEngine
 from crosscheck.errors import SettingsError
+from crosscheck.pipeline import run
+from crosscheck.report.json import build_analysis
 from crosscheck.settings import Settings
+from crosscheck.store import Store
 
 
 def _square_with_pid(batch: list[int], *, offset: int) -> list[tuple[int, int]]:
@@ -54,12 +57,18 @@ def test_unknown_engine_is_refused():
         make_engine("spark", settings=Settings())
 
 
-def test_ray_engine_gives_the_same_results_as_local():
+def test_ray_engine_gives_the_same_analysis_as_local(small_corpus):
+    """The real clean stage on Ray: same store contents as the local engine."""
     pytest.importorskip("ray")
-    engine = make_engine("ray", settings=Settings(workers=2))
-    try:
-        fn = functools.partial(_square_with_pid, offset=2)
-        results = [value for batch in engine.map_batches(fn, _batches(20, 3)) for value, _ in batch]
-    finally:
-        engine.close()
-    assert results == [x * x + 2 for x in range(20)]
+    analyses = []
+    for name in ("local", "ray"):
+        settings = Settings(workers=2, batch_size=2)
+        engine = make_engine(name, settings=settings)
+        try:
+            with Store(":memory:") as store:
+                run([str(small_corpus)], store=store, settings=settings, engine=engine)
+                analyses.append(build_analysis(store))
+        finally:
+            engine.close()
+    assert len(analyses[0]["articles"]) == 6
+    assert analyses[0] == analyses[1]
