@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck.clean.extract import Extraction, extract_html
+from trafilatura.utils import load_html
+
+from crosscheck.clean.extract import Extraction, _Page, _with_split_parts, extract_html
 from crosscheck.errors import ExtractionError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -112,3 +114,48 @@ def test_page_with_only_a_title_names_the_title_in_the_error():
 def test_empty_input_raises(html):
     with pytest.raises(ExtractionError, match="^blank.html: empty page: no HTML to extract from$"):
         extract_html(html, source="blank.html")
+
+
+def test_body_split_across_sibling_containers_is_joined_in_order():
+    # trafilatura sometimes keeps only one of several same-class containers a template cuts a
+    # body into; the merge step is tested directly on such a page and a text holding one part
+    first = ["The county archive has finished scanning the parish registers that survived the fire.",
+             "Volunteers spent two winters flattening water-stained pages before the cameras came."]
+    second = ["Family historians have already booked the reading room for the first week.",
+              "A second batch of registers, found in a chapel loft, will be scanned next year."]
+    comments = ["Great news, my grandmother was baptised in that parish in the twenties.",
+                "Will the scans include the burial books as well as the baptisms?"]
+
+    def part(lines: list[str]) -> str:
+        return '<div class="story-part">' + "".join(f"<p>{line}</p>" for line in lines) + "</div>"
+
+    html = page(f'<div class="story"><div class="wrap">{part(first)}</div><div class="ad">Advert</div>'
+                f'<div class="wrap">{part(second)}</div></div>'
+                f'<section class="comments"><div class="thread">{part(comments)}</div></section>')
+    tree = load_html(html)
+    found = ("\n".join(first), ())
+    text, removed = _with_split_parts(tree, found, page=_Page(title=None, link_texts=frozenset()))
+    assert text.split("\n") == first + second
+    assert removed == ()
+
+
+def test_page_split_into_parts_extracts_every_part():
+    first = ("<p>The county archive has finished scanning the parish registers that survived the fire "
+             "at the old courthouse, some of them more than three hundred years old.</p>"
+             "<p>Volunteers spent two winters flattening water-stained pages before the cameras could "
+             "capture them, working from a room lent by the agricultural college.</p>"
+             "<p>The archivist said the scans would be free to search online from the spring, with "
+             "handwritten entries transcribed by a team of retired teachers.</p>")
+    second = ("<p>Family historians have already booked the reading room for the first week after "
+              "launch, hoping to trace relatives who left the valley for the mills.</p>"
+              "<p>A second batch of registers, found in a chapel loft last year, will be scanned once "
+              "the conservators have treated the mould on their bindings.</p>")
+    body = (f'<article><div class="story"><div class="story-part">{first}</div>'
+            '<div class="advert"><span>Advertisement</span></div>'
+            f'<div class="story-part">{second}</div></div></article>')
+    extraction = extract_html(page(body, head="<title>Parish registers go online</title>"), source="split.html")
+    lines = extraction.text.split("\n")
+    assert lines[0].startswith("The county archive has finished scanning")
+    assert lines[-1].startswith("A second batch of registers")
+    assert len(lines) == 5
+    assert "Advertisement" not in extraction.text

@@ -27,6 +27,8 @@ __all__ = ["Extraction", "extract_html"]
 SHORT_BODY_CHARS = 600
 # ... and takes the second pass's text only when it is this many times longer.
 RECALL_GAIN = 2.0
+# Paragraphs a container needs to count as a part of a body split across containers.
+MIN_PART_PARAGRAPHS = 2
 # Removed blocks kept for the audit trail, and the longest text kept for each.
 MAX_REMOVED = 40
 MAX_REMOVED_CHARS = 300
@@ -91,11 +93,62 @@ def _body(tree: HtmlElement, *, url: str | None, page: _Page) -> tuple[str, Remo
     """A precise pass, then a recall pass when the precise one kept only a fragment."""
     found = _clean_body(_run_trafilatura(tree, url=url, favor_precision=True), page=page)
     if len(found[0]) >= SHORT_BODY_CHARS:
-        return found
+        return _with_split_parts(tree, found, page=page)
     second = _clean_body(_run_trafilatura(tree, url=url, favor_recall=True), page=page)
     # a little more text is usually chrome; a fragment against a full body is a miss
     best = second if len(second[0]) > RECALL_GAIN * len(found[0]) else found
     return ("", best[1]) if _only_link_words(best[0], page) else best
+
+
+def _with_split_parts(tree: HtmlElement, found: tuple[str, Removed], *, page: _Page) -> tuple[str, Removed]:
+    """Add body parts that templates split into sibling containers (between ads, say).
+
+    trafilatura keeps the container that holds most of the text; a page that cuts its body into
+    several containers of the same tag and class loses the others. Their paragraphs go before
+    or after the found text, by where they sit in the page.
+    """
+    lines = found[0].split("\n")
+    kept = {" ".join(_words(line)) for line in lines}
+    container = _body_container(tree, kept)
+    if container is None:
+        return found
+    before, after = [], []
+    # parts stay near the found one (same grandparent): comments far down reuse body classes
+    scope = container.getparent().getparent() if container.getparent() is not None else None
+    if scope is None:
+        return found
+    for part in scope.iterdescendants(container.tag):
+        if part is container:
+            before, after = after, []  # parts seen so far come before the found text
+        elif part.get("class") == container.get("class"):
+            after.extend(_part_paragraphs(part, kept, page=page))
+    if not before and not after:
+        return found
+    return "\n".join([*before, *lines, *after]), found[1]
+
+
+def _body_container(tree: HtmlElement, kept: set[str]) -> HtmlElement | None:
+    """The classed element whose paragraphs trafilatura kept most of, if any."""
+    votes: dict[HtmlElement, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None and parent.get("class") and " ".join(_words(paragraph.text_content())) in kept:
+            votes[parent] = votes.get(parent, 0) + 1
+    if not votes:
+        return None
+    best = max(votes, key=votes.__getitem__)
+    return best if votes[best] >= MIN_PART_PARAGRAPHS else None
+
+
+def _part_paragraphs(part: HtmlElement, kept: set[str], *, page: _Page) -> list[str]:
+    paragraphs = []
+    for paragraph in part.iter("p"):
+        text = _normalize_space(paragraph.text_content())
+        words = " ".join(_words(text))
+        if words and words not in kept and not _chrome_reason(text, is_first=False, page=page):
+            paragraphs.append(text)
+            kept.add(words)
+    return paragraphs if len(paragraphs) >= MIN_PART_PARAGRAPHS else []
 
 
 def _only_link_words(text: str, page: _Page) -> bool:
@@ -126,7 +179,8 @@ def _no_body_reason(title: str | None) -> str:
 
 # ---------------------------------------------------------------- body: chrome left by trafilatura
 
-_BLOCK_TAGS = frozenset({"p", "head", "item", "quote", "cell"})
+# table cells are left alone: a linked name in a cell is data, not a teaser
+_BLOCK_TAGS = frozenset({"p", "head", "item", "quote"})
 
 _CHROME_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("share bar", re.compile(
@@ -166,7 +220,7 @@ def _clean_body(body: etree._Element | None, *, page: _Page) -> tuple[str, Remov
     removals: list[tuple[etree._Element, str, str]] = []
     for index, block in enumerate(_leaf_blocks(body)):
         block_text = _normalize_space("".join(block.itertext()))
-        reason = _chrome_reason(block, block_text, is_first=index == 0, page=page)
+        reason = _chrome_reason(block_text, is_first=index == 0, page=page)
         if reason:
             removals.append((block, block_text, reason))
     for block, _, _ in removals:
@@ -191,7 +245,7 @@ def _leaf_blocks(body: etree._Element) -> list[etree._Element]:
     return blocks
 
 
-def _chrome_reason(block: etree._Element, text: str, *, is_first: bool, page: _Page) -> str | None:
+def _chrome_reason(text: str, *, is_first: bool, page: _Page) -> str | None:
     if is_first and page.title and _same_words(text, page.title):
         return "repeated title"
     if len(text.split()) > _MAX_CHROME_WORDS:
