@@ -1,10 +1,13 @@
 """HTML main-text extraction: trafilatura as the base, then page chrome it leaves behind removed.
 
-trafilatura finds the article body; this module asks it for the body as an XML tree with its
-links kept, so that blocks made of links (related headlines, "also on" teasers), share and
-subscribe prompts, photo credits and a repeated headline can be told apart from prose and
-dropped, each with a reason. A second, recall-oriented pass runs only when the precise pass
-finds little text. Text keeps one paragraph per line, so later stages can align sentences.
+trafilatura (precision mode, comments off) finds the article body as a tree of blocks. Blocks
+that are page chrome are dropped, each with a reason: the repeated headline, a block whose words
+are exactly a link's on the page (related headlines, "also on" teasers), short share, subscribe
+and comment prompts, photo credits, copyright lines. A body that the page's template cut into
+several same-class containers is joined again. A second, recall-oriented pass runs only when
+the precise pass finds little text. Metadata is read from the page here (htmldate's fast mode
+for the date), which costs less than trafilatura's own metadata search. Text keeps one
+paragraph per line, so later stages can align sentences.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
-from lxml import etree
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
@@ -34,7 +37,11 @@ MAX_REMOVED = 40
 MAX_REMOVED_CHARS = 300
 
 # htmldate's fast mode: no free-text search; page dates before a date in the URL path.
-_DATE_PARAMS: dict[str, bool] = {"extensive_search": False, "original_date": True, "deferred_url_extractor": True}
+_DATE_PARAMS: dict[str, bool] = {
+    "extensive_search": False,
+    "original_date": True,
+    "deferred_url_extractor": True,
+}
 
 Removed = tuple[tuple[int, str, str], ...]
 
