@@ -262,3 +262,27 @@ def test_infer_outlets_from_text_edges_without_removals():
     drafts.append(_draft(5, "\n".join(BODIES), outlet=None))
     outlets = infer_outlets(drafts)
     assert sorted(outlets) == ["d0", "d1"] and outlets["d0"][1] == "chrome"
+
+
+def test_masthead_nav_appeal_and_tail_lists():
+    clean, title, removals = _strip_file("masthead_scrape.txt")
+    assert title == "Lighthouse keeper retires after forty years on the rock"
+    assert [reason for _text, reason in _reasons(removals)] == [
+        "page-header", "nav", "page-header", "appeal", "title", "byline", "related-link",
+        "copyright", "related-list", "related-list", "related-list", "contact-line"]
+    assert clean.splitlines() == [
+        "VELMORA, June 2, 2022 — The keeper of the north lighthouse handed over the keys on Thursday"
+        " after four decades of service.",
+        "She said the job had taught her patience. \"The sea decides everything,\" she said.",
+    ]
+
+
+def test_about_line_needs_the_masthead_and_a_self_description():
+    text = ("Quay Wire\nSport Weather Travel\nPier reopens after repairs\nPier reopens after repairs\n"
+            "The pier reopened on Sunday.\nQuay Wire is an independent digital newsroom.")
+    clean, title, removals = strip_document_chrome(text)
+    assert title == "Pier reopens after repairs"
+    assert clean == "The pier reopened on Sunday."
+    assert ("Quay Wire is an independent digital newsroom.", "about-line") in _reasons(removals)
+    kept = "Pier reopens after repairs\n\nThe pier reopened on Sunday.\n\nQuay Wire asked the council for comment."
+    assert strip_document_chrome(kept)[0].endswith("Quay Wire asked the council for comment.")

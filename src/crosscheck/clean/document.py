@@ -23,6 +23,8 @@ __all__ = ["strip_document_chrome", "Chrome"]
 Chrome = tuple[int, str, str]  # (position in the input, removed text, reason)
 
 _TOP_ZONE = 5  # paragraphs at the top that may hold bylines
+_HEADER_ZONE = 8  # paragraphs at the top searched for the headline
+_TAIL_ZONE = 10  # paragraphs at the end searched for a "most read" list
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,7 +84,8 @@ def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
 
     Control characters go first, so that markup they split is still recognised as markup.
     """
-    marks = sum(1 for line in text.splitlines() if line.rstrip().endswith("<"))
+    lines = _CONTROL.sub(lambda m: "\n" if m.group().startswith("\r") else "", text).split("\n")
+    marks = sum(1 for line in lines if line.rstrip().endswith("<"))
     wire = marks >= 2 or (marks == 1 and re.search(r"<[ \t]*\r?\n[\x00-\x08\x0e-\x1f]", text) is not None)
 
     def control(match: re.Match[str]) -> str:
@@ -215,7 +218,22 @@ GLUED_TRAILER = re.compile(r"(?<=[.!?'\"”’])\s+(?:end|ends|mfl|mf)$")
 _CAPTION_START = re.compile(
     r"^(?:photo|image|picture|pic|photograph|file photo|caption|credit|photo credit|illustration)\s*[:|/]", re.I)
 _CAPTION_AGENCY = re.compile(
-    r"\((?:AFP|AP|Reuters|Getty Images|Getty|EPA|PA|Xinhua|ANSA|dpa|Shutterstock|Handout|File)(?:[ /][^()]*)?\)$")
+    r"\((?:AFP|AP|Reuters|Getty Images|Getty|EPA|PA|Xinhua|ANSA|dpa|Shutterstock|(?i:handout|file|photo|picture))"
+    r"(?:[ /][^()]*)?\)$")
+_RELATED = re.compile(r"^(?:read more|related|see also|also read|read also|more|watch|listen|read next)\s*:\s*\S", re.I)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.I)
+_APPEAL = re.compile(
+    r"^(?:subscribe|sign up|donate|support (?:our|independent)|join us|become a (?:member|subscriber)|"
+    r"get our|follow us)\b|\bdonate today\b|\bnewsletter$", re.I)
+_COOKIES = re.compile(r"\bcookies?\b.*\b(?:accept|agree|consent|settings|policy)\b", re.I)
+_READING_TIME = re.compile(r"\b\d+\s*min(?:ute)?s?\s+read\b", re.I)
+_LIST_HEADINGS = {"most read", "most popular", "popular now", "trending", "trending now", "editor's picks",
+                  "editors' picks", "related stories", "related articles", "read next", "recommended",
+                  "more stories", "you may also like", "top stories", "latest news", "more from this section"}
+_SELF_DESCRIPTION = re.compile(
+    r"\b(?:is an? (?:independent|local|national|regional|digital|online|news)|collects|aggregat\w*|"
+    r"summari[sz]ed|publishes|all rights)\b", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _CAPTION_SEGMENTS = {"undated", "logo", "file photo", "file picture", "handout", "archive photo", "file image"}
 _SEGMENT_SPLIT = re.compile(r"\s+-{1,2}\s+|\s+[–—|]\s+")
 _BYLINE = re.compile(
@@ -272,8 +290,45 @@ def _line_reason(line: str) -> str | None:
         ("wire-header", bool(_WIRE_STAMP.match(line) or _WIRE_SLUG.search(line)) and len(line.split()) <= 15),
         ("wire-advisory", bool(_ADVISORY.match(line) or _EMBARGO.match(line)) and len(line.split()) <= 30),
         ("caption", _is_caption(line)),
+        *_page_checks(line, key),
     )
     return next((reason for reason, hit in checks if hit), None)
+
+
+def _page_checks(line: str, key: str) -> tuple[tuple[str, bool], ...]:
+    words = len(line.split())
+    short = words <= 20
+    return (
+        ("related-link", short and bool(_RELATED.match(line))),
+        ("copyright", short and bool(_COPYRIGHT.search(line))),
+        ("appeal", words <= 12 and bool(_APPEAL.search(line))),
+        ("cookie-banner", words <= 40 and bool(_COOKIES.search(line))),
+        ("byline", words <= 12 and bool(_READING_TIME.search(line))),
+        ("nav", _is_nav(line)),
+        ("contact-line", words <= 25 and bool(_EMAIL.search(line)) and _is_about_line(line)),
+    )
+
+
+def _is_nav(line: str) -> bool:
+    """Three or more short items between pipes or bullets, and no sentence."""
+    items = [item.strip() for item in re.split(r"\s[|·•]\s", line)]
+    return len(items) >= 3 and all(0 < len(item.split()) <= 3 for item in items) and not _is_sentence(line)
+
+
+def _is_about_line(line: str) -> bool:
+    return bool(re.search(r"\b(?:tips?|contact|write to|email us|e-mail us|newsroom)\b", line, re.I))
+
+
+def _is_label(line: str) -> bool:
+    """A masthead, section or weather line: short, capitalised words or a "Label:" start."""
+    words = line.split()
+    if _is_sentence(line) or len(words) > 8:
+        return False
+    return words[0].endswith(":") or all(not w[0].isalpha() or w[0].isupper() for w in words)
+
+
+def _is_prose(line: str) -> bool:
+    return _is_sentence(line) or len(line.split()) > 12
 
 
 def _comparable(text: str) -> str:
@@ -324,6 +379,7 @@ class _State:
     paragraphs: list[_Paragraph]
     title: str | None
     removals: list[Chrome]
+    masthead: str | None = None  # the site's name when it stood above the headline
 
     def _record(self, para: _Paragraph, start: int, end: int, reason: str) -> None:
         first, last = para.offsets[start], para.offsets[end - 1]
@@ -363,6 +419,7 @@ def strip_document_chrome(text: str, *, title: str | None = None) -> tuple[str, 
         state.paragraphs = _mend_broken(state.paragraphs)
         _drop_anywhere(state)
         _strip_top(state)
+        _drop_duplicates(state)
         _strip_tail(state)
         if (len(state.removals), len(state.paragraphs)) == before:
             break
@@ -371,28 +428,63 @@ def strip_document_chrome(text: str, *, title: str | None = None) -> tuple[str, 
 
 
 def _drop_anywhere(state: _State) -> None:
-    index, previous = 0, None
+    index = 0
     while index < len(state.paragraphs):
-        line = state.paragraphs[index].text
-        reason = _line_reason(line)
-        # The title's own repeat is left to the title rules, which name it better.
-        title_repeat = index == 1 and state.title is None
-        if reason is None and line == previous and len(line.split()) >= 3 and not title_repeat:
-            reason = "duplicate-line"  # a subtitle or paragraph scraped twice in a row
+        reason = _line_reason(state.paragraphs[index].text)
         if reason:
             state.drop(index, reason)
-            continue
-        previous = line
-        index += 1
+        else:
+            index += 1
+
+
+def _drop_duplicates(state: _State) -> None:
+    """A subtitle or paragraph scraped twice in a row: the second copy goes."""
+    index = 1
+    while index < len(state.paragraphs):
+        line = state.paragraphs[index].text
+        if line == state.paragraphs[index - 1].text and len(line.split()) >= 3:
+            state.drop(index, "duplicate-line")
+        else:
+            index += 1
 
 
 def _strip_top(state: _State) -> None:
+    _strip_page_header(state)
     while state.paragraphs and _strip_first(state):
         pass
     for index in range(min(_TOP_ZONE, len(state.paragraphs)) - 1, -1, -1):
         line = state.paragraphs[index].text
         if len(state.paragraphs) > 1 and len(line.split()) <= 12 and _BYLINE.match(line):
             state.drop(index, "byline")
+
+
+def _title_anchor(state: _State) -> int | None:
+    """Where the headline starts: the given title, a headline repeated below, or one over a byline."""
+    top = [p.text for p in state.paragraphs[:_HEADER_ZONE]]
+    for index, line in enumerate(top):
+        if state.title is not None:
+            if _comparable(line) == _comparable(state.title) or _crumb_before(line, state.title):
+                return index
+            continue
+        rest = top[index + 1 :]
+        if not _looks_like_headline(line, rest[0] if rest else ""):
+            continue
+        if any(_comparable(r) == _comparable(line) for r in rest) or (rest and _BYLINE.match(rest[0])):
+            glued = [j for j in range(index) if _crumb_before(top[j], line)]
+            return glued[0] if glued else index
+    return None
+
+
+def _strip_page_header(state: _State) -> None:
+    """Mastheads, section and weather lines above the headline, when none of them is prose."""
+    anchor = _title_anchor(state)
+    if not anchor or not all(_is_label(p.text) for p in state.paragraphs[:anchor]):
+        return
+    first = state.paragraphs[0].text
+    if len(first.split()) <= 4:
+        state.masthead = first
+    for _ in range(anchor):
+        state.drop(0, "page-header")
 
 
 def _strip_first(state: _State) -> bool:
@@ -427,3 +519,20 @@ def _strip_tail(state: _State) -> None:
         match = GLUED_TRAILER.search(state.paragraphs[-1].text)
         if match:
             state.cut_suffix(len(state.paragraphs) - 1, match.start(), "wire-trailer")
+    _strip_related_list(state)
+    if state.masthead and len(state.paragraphs) > 1:
+        last = state.paragraphs[-1].text
+        if last.startswith(state.masthead + " ") and len(last.split()) <= 30 and _SELF_DESCRIPTION.search(last):
+            state.drop(len(state.paragraphs) - 1, "about-line")
+
+
+def _strip_related_list(state: _State) -> None:
+    """A "Most read" style heading near the end and the headlines listed under it."""
+    paragraphs = state.paragraphs
+    for index in range(len(paragraphs) - 1, max(0, len(paragraphs) - _TAIL_ZONE), -1):
+        if _key(paragraphs[index].text) in _LIST_HEADINGS:
+            for _ in range(len(paragraphs) - index):
+                state.drop(index, "related-list")
+            return
+        if _is_prose(paragraphs[index].text):
+            return
