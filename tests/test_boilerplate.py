@@ -286,3 +286,13 @@ def test_about_line_needs_the_masthead_and_a_self_description():
     assert ("Quay Wire is an independent digital newsroom.", "about-line") in _reasons(removals)
     kept = "Pier reopens after repairs\n\nThe pier reopened on Sunday.\n\nQuay Wire asked the council for comment."
     assert strip_document_chrome(kept)[0].endswith("Quay Wire asked the council for comment.")
+
+
+def test_agency_catchline_and_credits():
+    text = ("QUAY-FLOODS/COUNCIL (UPDATE 1)\n\nCouncil to rebuild flooded quay\n\nBy Ann Example\n\n"
+            "VELMORA, May 4 (Quay Wire) - The council said it would rebuild the quay.\n\n"
+            "COVID-19\n\n(Reporting by Ann Example; Editing by Bo Sample)")
+    clean, title, removals = strip_document_chrome(text, title="Council to rebuild flooded quay")
+    assert [reason for _text, reason in _reasons(removals)] == [
+        "wire-header", "repeated-title", "byline", "wire-credit"]
+    assert clean == "VELMORA, May 4 (Quay Wire) - The council said it would rebuild the quay.\nCOVID-19"

@@ -212,6 +212,8 @@ _ADVISORY = re.compile(
     r"not for publication|see [A-Z]{3,}|adds|updates|recasts)\b[^()]*(?:\([^()]*\)[^()]*)*\)?$",
     re.I,
 )
+_WIRE_CATCHLINE = re.compile(r"^[A-Z0-9-]+/[A-Z0-9/-]+(?: \([A-Z]+(?: \d+)?\))?$")  # TOPIC/SUBJECT (UPDATE 1)
+_WIRE_CREDIT = re.compile(r"^\((?:reporting|writing|editing|additional reporting|compiled|written) by [^()]*\)$", re.I)
 _EMBARGO = re.compile(r"^(?:embargoed|embargo|not for publication|for immediate release)\b", re.I)
 _TRAILERS = {"end", "ends", "more", "mf", "mfl", "mfm", "-30-", "###", "+++", "endit", "eds"}
 GLUED_TRAILER = re.compile(r"(?<=[.!?'\"”’])\s+(?:end|ends|mfl|mf)$")
@@ -288,6 +290,8 @@ def _line_reason(line: str) -> str | None:
         ("breaking-banner", key in _BANNERS),
         ("share-bar", _is_share_bar(key)),
         ("wire-header", bool(_WIRE_STAMP.match(line) or _WIRE_SLUG.search(line)) and len(line.split()) <= 15),
+        ("wire-header", bool(_WIRE_CATCHLINE.match(line))),
+        ("wire-credit", len(line.split()) <= 30 and bool(_WIRE_CREDIT.match(line))),
         ("wire-advisory", bool(_ADVISORY.match(line) or _EMBARGO.match(line)) and len(line.split()) <= 30),
         ("caption", _is_caption(line)),
         *_page_checks(line, key),
