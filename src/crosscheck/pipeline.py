@@ -99,8 +99,11 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
     fingerprint = _fingerprint(store, settings)
     if store.marker("boilerplate") == fingerprint:
         return
-    model = learn_boilerplate(store.iter_records(Draft), settings=settings)
-    outlets = infer_outlets(store.iter_records(Draft))
+    # Per-document cleaning already took page chrome out of the drafts; the removals still show
+    # which drafts share it, which is how outlet-less scrapes of one site are grouped.
+    outlets = infer_outlets(store.iter_records(Draft),
+                            removals=store.iter_records(Removal, where="stage = 'document'"))
+    model = learn_boilerplate(store.iter_records(Draft), settings=settings, outlets=outlets)
     with store.transaction():
         store.delete_where(Article, "true")
         store.delete_where(Removal, "stage = 'boilerplate'")

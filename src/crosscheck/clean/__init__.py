@@ -79,7 +79,8 @@ def _removals(article_id: str, removed: Iterable[tuple[str, int, str, str]]) -> 
 class _Meta:
     """Metadata for one document, taking the first source that has each field.
 
-    Order: what the input declared, then the URL, then the page's own metadata, then the text.
+    Order: what the input declared, then the page's own metadata, then the URL, then the text.
+    The page's site name ("Velmora Daily Courier") reads better than its host, so it comes first.
     """
 
     def __init__(self, raw: RawDocument):
@@ -88,15 +89,9 @@ class _Meta:
         self.outlet, self.outlet_from = (raw.outlet, "input") if raw.outlet else (None, None)
         published = normalize_date(raw.published) if raw.published else None
         self.published, self.published_from = (published, "input") if published else (None, None)
-        self._from_url()
-
-    def _from_url(self) -> None:
-        if self.outlet is None and (host := outlet_from_url(self.url)):
-            self.outlet, self.outlet_from = host, "url"
 
     def take_page(self, page) -> None:
         self.url = self.url or page.url
-        self._from_url()
         self.title = self.title or page.title
         if self.outlet is None and page.sitename:
             self.outlet, self.outlet_from = page.sitename, "meta"
@@ -104,6 +99,8 @@ class _Meta:
             self.published, self.published_from = page.published, page.published_from
 
     def take_text(self, text: str) -> None:
+        if self.outlet is None and (host := outlet_from_url(self.url)):
+            self.outlet, self.outlet_from = host, "url"
         if self.published is None:
             published, where = find_published(text, url=self.url)
             if published:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -134,7 +135,8 @@ def _crumb_prefixes(draft: Draft) -> list[str]:
     words = head.split()
     if _is_sentence(head) or len(words) < 4:
         return []
-    return [" ".join(words[:n]) for n in range(1, min(_PREFIX_WORDS, len(words) - 3) + 1)
+    # One capitalised word opening several headlines is news ("Velmora detains ..."), not a crumb.
+    return [" ".join(words[:n]) for n in range(2, min(_PREFIX_WORDS, len(words) - 3) + 1)
             if _crumb_like(" ".join(words[:n]))]
 
 
@@ -169,7 +171,7 @@ def _finish(learner: _Learner) -> BoilerplateModel:
     # A crumb prefix must start a good share of the outlet's titles, not two by chance.
     prefixes = {
         key: tally.count for key, tally in learner.prefixes.items()
-        if _recurs(tally, False, max(floor, math.ceil(0.3 * learner.outlets[key[0]])), 0)
+        if _recurs(tally, False, max(floor, 3, math.ceil(0.3 * learner.outlets[key[0]])), 0)
     }
     return BoilerplateModel(outlet_lines, corpus_lines, prefixes, learner.articles, dict(learner.outlets))
 
@@ -221,7 +223,7 @@ def apply_boilerplate(draft: Draft, model: BoilerplateModel, *, outlet: str | No
 
 def _strip_title_crumb(title: str, model: BoilerplateModel, outlet: str) -> tuple[str, tuple[str, int] | None]:
     words = title.split()
-    for n in range(min(_PREFIX_WORDS, len(words) - 3), 0, -1):
+    for n in range(min(_PREFIX_WORDS, len(words) - 3), 1, -1):
         prefix = " ".join(words[:n])
         count = model.outlet_prefixes.get((outlet, _hash(_normal(prefix))))
         if count:
@@ -240,13 +242,51 @@ def infer_outlets(drafts: Iterable[Draft], *, removals: Iterable[Removal] | None
     drafts' text by then), and from chrome-shaped first and last lines of the text.
     """
     features: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
     for draft in drafts:
         if draft.outlet is None:
             features[draft.id] |= _text_features(draft.text)
     for removal in removals or ():
-        if removal.article in features and removal.reason in _CHROME_REASONS:
+        if removal.article not in features:
+            continue
+        if removal.reason in _CHROME_REASONS:
             features[removal.article].add(_chrome_feature(removal.reason, removal.text))
-    return _group_by_pairs(features)
+        if name := _outlet_name(removal):
+            names[removal.article][name] += 1
+    outlets = _group_by_pairs(features)
+    return _name_outlets(outlets, names)
+
+
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<name>[^.|]{2,60}?)"
+                        r"\s*(?:\d{4}\s*)?(?:[.,|]|all rights reserved|$)", re.I)
+
+
+def _outlet_name(removal: Removal) -> str | None:
+    """A site's own name, when its chrome says it: a copyright holder or a masthead line."""
+    text = removal.text.strip()
+    if removal.reason == "copyright" and (match := _COPYRIGHT.match(text)):
+        return match.group("name").strip()
+    words = text.split()
+    if (removal.reason == "page-header" and 1 <= len(words) <= 4 and ":" not in text
+            and not any(ch.isdigit() for ch in text) and text[0].isupper()):
+        return text
+    return None
+
+
+def _name_outlets(outlets: dict[str, tuple[str, str]], names: dict[str, Counter[str]]
+                  ) -> dict[str, tuple[str, str]]:
+    """Name chrome-grouped sites after the name their chrome gives, and single drafts too."""
+    by_site: dict[str, Counter[str]] = defaultdict(Counter)
+    for draft_id, (site, _) in outlets.items():
+        by_site[site].update(names.get(draft_id, {}))
+    named = {}
+    for draft_id, (site, how) in outlets.items():
+        votes = by_site[site]
+        named[draft_id] = (min(votes, key=lambda n: (-votes[n], n)), how) if votes else (site, how)
+    for draft_id, votes in names.items():
+        if draft_id not in named and votes:
+            named[draft_id] = (min(votes, key=lambda n: (-votes[n], n)), "chrome")
+    return named
 
 
 def _chrome_feature(reason: str, text: str) -> str:

@@ -376,17 +376,16 @@ def _canonical_url(tree: HtmlElement, tags: dict[str, str]) -> str | None:
 
 
 def _publication(tree: HtmlElement, *, url: str | None) -> tuple[str | None, str | None]:
-    """The original publication date and where it came from; one the URL also carries is "url"."""
-    url_date = _url_date(url)
+    """The original publication date and where it came from: the page itself, else its URL."""
     try:
-        page_date = find_date(tree, url=url, **_DATE_PARAMS)
+        # Without the URL, so a date found here really is the page's own ("meta").
+        page_date = find_date(tree, **_DATE_PARAMS)
     except ValueError:  # htmldate refuses some malformed trees; the URL may still say
         page_date = None
-    if page_date and page_date != url_date:
+    if page_date:
         return page_date, "meta"
-    if url_date:
-        return url_date, "url"
-    return None, None
+    url_date = _url_date(url)
+    return (url_date, "url") if url_date else (None, None)
 
 
 def _url_date(url: str | None) -> str | None:
