@@ -8,6 +8,7 @@ Every removal is kept as a :class:`~crosscheck.records.Removal` with its reason.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from ..errors import InputError
@@ -47,7 +48,8 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> list[Cleaned]:
 def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
     removed: list[tuple[str, int, str, str]] = []
     meta = _Meta(raw)
-    text = raw.content
+    # Scrapes and feeds carry HTML entities in plain text ("Plc &lt;BP&gt;"); readers see "<BP>".
+    text = html.unescape(raw.content) if raw.format == "text" else raw.content
     if raw.format == "html":
         page = extract_html(raw.content, source=raw.source, url=raw.url)
         text = page.text
@@ -85,7 +87,7 @@ class _Meta:
 
     def __init__(self, raw: RawDocument):
         self.url = raw.url
-        self.title = raw.title
+        self.title = html.unescape(raw.title) if raw.title else None
         self.outlet, self.outlet_from = (raw.outlet, "input") if raw.outlet else (None, None)
         published = normalize_date(raw.published) if raw.published else None
         self.published, self.published_from = (published, "input") if published else (None, None)

@@ -59,6 +59,13 @@ _MARKUP = re.compile(
     re.I | re.S,
 )
 _INLINE_TAGS = {"a", "b", "i", "u", "em", "strong", "span", "font", "img", "small", "big", "sup", "sub"}
+# Only real markup goes: wire copy writes tickers and names in angle brackets ("Plc <BP>").
+_MARKUP_TAGS = _INLINE_TAGS | {
+    "p", "br", "div", "hr", "html", "head", "body", "title", "meta", "link", "script", "style",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "td", "th", "tbody",
+    "thead", "blockquote", "pre", "figure", "figcaption", "section", "article", "header",
+    "footer", "nav", "aside", "iframe", "noscript", "center", "dl", "dt", "dd", "code", "tt",
+    "text", "headline", "byline", "dateline", "doc", "docno", "slug", "story", "tag", "caption"}
 _TERMINAL = ".!?:;\"'”’)»"
 
 
@@ -104,9 +111,11 @@ def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
             if not any(chunk == "<" for _, chunk, _ in removals):
                 removals.append((origin[match.start()], "<", "wire-markup"))  # stands for all marks
             return "\n\n"
+        name = found.strip("</>").split()[0].lower() if kind == "tag" and found.strip("</>") else ""
+        if kind == "tag" and name not in _MARKUP_TAGS:
+            return found
         first, last = origin[match.start()], origin[match.end() - 1]
         removals.append((first, text[first : last + 1], "wire-markup"))
-        name = found.strip("</>").split()[0].lower() if kind == "tag" and found.strip("</>") else ""
         return " " if name in _INLINE_TAGS else "\n\n"
 
     clean, origin = _substitute(plain, origin, _MARKUP, markup)
@@ -150,22 +159,38 @@ def _wrap_width(lines: list[_Paragraph | None]) -> int | None:
     return None
 
 
+def _indent_starts(clean: str, lines: list[_Paragraph | None]) -> list[bool] | None:
+    """Which lines open a paragraph, for hard-wrapped text that marks paragraphs by indenting.
+
+    ``None`` when the text does not look like that (few indented lines, or long unwrapped lines).
+    """
+    raw = clean.split("\n")
+    indented = [bool(re.match(r"(?: {2,}|\t)\S", line)) for line in raw]
+    texts = [line.text for line in lines if line is not None]
+    if sum(indented[1:]) < 1 or len(texts) - sum(indented) < 2 or max(map(len, texts)) > 100:
+        return None
+    return indented
+
+
 def _split_paragraphs(text: str) -> tuple[list[_Paragraph], list[Chrome]]:
     clean, origin, removals = _unmark(text)
     lines = _lines(clean, origin)
     wire = any(reason == "wire-markup" and chunk == "<" for _, chunk, reason in removals)
-    width = _wrap_width(lines)
+    starts = _indent_starts(clean, lines) if not wire else None
+    width = _wrap_width(lines) if starts is None else None
     paragraphs: list[_Paragraph] = []
     open_paragraph = False
-    for line in lines:
+    for number, line in enumerate(lines):
         if line is None:
             open_paragraph = False
             continue
+        if starts is not None and starts[number]:
+            open_paragraph = False
         if open_paragraph and not _is_separator(line.text) and not _is_separator(paragraphs[-1].text):
             paragraphs[-1] = _join(paragraphs[-1], line)
         else:
             paragraphs.append(line)
-        open_paragraph = wire or (width is not None and len(line.text) >= width - 12)
+        open_paragraph = wire or starts is not None or (width is not None and len(line.text) >= width - 12)
     return paragraphs, removals
 
 
@@ -215,8 +240,9 @@ _ADVISORY = re.compile(
 _WIRE_CATCHLINE = re.compile(r"^[A-Z0-9-]+/[A-Z0-9/-]+(?: \([A-Z]+(?: \d+)?\))?$")  # TOPIC/SUBJECT (UPDATE 1)
 _WIRE_CREDIT = re.compile(r"^\((?:reporting|writing|editing|additional reporting|compiled|written) by [^()]*\)$", re.I)
 _EMBARGO = re.compile(r"^(?:embargoed|embargo|not for publication|for immediate release)\b", re.I)
-_TRAILERS = {"end", "ends", "more", "mf", "mfl", "mfm", "-30-", "###", "+++", "endit", "eds"}
-GLUED_TRAILER = re.compile(r"(?<=[.!?'\"”’])\s+(?:end|ends|mfl|mf)$")
+_TRAILERS = {"end", "ends", "more", "mf", "mfl", "mfm", "-30-", "###", "+++", "endit", "eds",
+             "reuter", "reuters"}
+GLUED_TRAILER = re.compile(r"(?<=[.!?'\"”’)])\s+(?:end|ends|mfl|mf|reuter)$", re.I)
 _CAPTION_START = re.compile(
     r"^(?:photo|image|picture|pic|photograph|file photo|caption|credit|photo credit|illustration)\s*[:|/]", re.I)
 _CAPTION_AGENCY = re.compile(
