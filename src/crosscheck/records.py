@@ -18,6 +18,18 @@ __all__ = [
     "Article",
     "Removal",
     "Rejected",
+    "Sentence",
+    "Mention",
+    "Quantity",
+    "TimeExpr",
+    "Quote",
+    "Claim",
+    "Entity",
+    "EntityKey",
+    "Derivation",
+    "Passage",
+    "Story",
+    "StoryMember",
     "RECORD_TYPES",
     "content_id",
     "record_table",
@@ -119,12 +131,215 @@ class Rejected:
     reason: str
 
 
+# --- enrich: per article ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article: ``[start, end)`` in its text; ``index`` counts from 0."""
+
+    id: str
+    article: str
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named entity mention. ``text`` is the surface form the outlet used; ``name`` the
+    article-level canonical name (acronym expanded, title dropped, short form resolved);
+    ``key`` the alias-resolved key that the corpus-level entity merge groups by."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+    key: str
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in the text: ``value`` as read ("sixty" -> 60), ``low``/``high`` its interval
+    (ranges, "more than", "tens of"), ``approximate`` for vague or hedged amounts, ``unit``
+    (currency, percent, measure) and ``counted``: the head noun counted ("members")."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    approximate: bool
+    unit: str | None
+    counted: str | None
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A time expression resolved to an interval of ISO dates ``[low, high]`` (inclusive),
+    against the publication date for relative ones; ``calendar`` names a non-Gregorian source
+    calendar ("solar-hijri")."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    low: str | None
+    high: str | None
+    calendar: str | None
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote, indirect speech or "according to" attribution.
+
+    Spans are ``[start, end)`` offsets; ``speaker_key`` is the speaker's entity key; ``stance``
+    of the cue verb: ``neutral`` (said), ``distancing`` (claimed), ``assertive`` (boasted),
+    ``admission`` (admitted), ``denial`` (denied). ``via`` lists the intermediaries of a chain
+    ("X said, according to Y" -> via ["Y"])."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    kind: str
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_key: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    stance: str | None
+    content_start: int
+    content_end: int
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A check-worthy factual statement with its slots. ``quantities`` and ``times`` hold ids
+    of :class:`Quantity` / :class:`TimeExpr` records inside the claim; ``places`` place names;
+    ``speaker`` is who the article attributes it to (``None``: the outlet states it itself);
+    ``hedge`` the cue or modal that distances the outlet ("claimed", "according to")."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    text: str
+    actor: str | None
+    action: str | None
+    speaker: str | None
+    cue: str | None
+    hedged: bool
+    hedge: str | None
+    quantities: tuple[str, ...]
+    places: tuple[str, ...]
+    times: tuple[str, ...]
+    score: float
+    sentence: int
+
+
+# --- link: whole corpus ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world entity across the corpus, merged from per-article mention keys."""
+
+    id: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityKey:
+    """Which mention ``key`` belongs to which :class:`Entity`."""
+
+    id: str
+    entity: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """``derived`` was copied, rewritten or paraphrased from ``source``.
+
+    ``kind``: copy | rewrite | paraphrase | partial. ``direction``: ``dated`` (publication dates
+    decided), ``content`` (content cues decided), ``undetermined`` (then ``source``/``derived``
+    are in id order and carry no claim). ``evidence`` says why, in words."""
+
+    id: str
+    source: str
+    derived: str
+    kind: str
+    score: float
+    similarity: float
+    direction: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """An aligned passage of a derivation: spans in the source and in the derived text."""
+
+    id: str
+    derivation: str
+    source_start: int
+    source_end: int
+    derived_start: int
+    derived_end: int
+    kind: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles reporting the same real-world event."""
+
+    id: str
+    title: str
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    id: str
+    story: str
+    article: str
+
+
 RECORD_TYPES: dict[str, type] = {
     "documents": RawDocument,
     "drafts": Draft,
     "articles": Article,
     "removals": Removal,
     "rejected": Rejected,
+    "sentences": Sentence,
+    "mentions": Mention,
+    "quantities": Quantity,
+    "times": TimeExpr,
+    "quotes": Quote,
+    "claims": Claim,
+    "entities": Entity,
+    "entity_keys": EntityKey,
+    "derivations": Derivation,
+    "passages": Passage,
+    "stories": Story,
+    "story_members": StoryMember,
 }
 
 

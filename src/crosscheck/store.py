@@ -26,21 +26,30 @@ __all__ = ["Store", "STORED_TYPES", "EXPORT_FORMATS", "export"]
 # RawDocument stays out: raw pages can be huge and are cheap to read again from the inputs.
 STORED_TYPES: dict[str, type] = {k: v for k, v in RECORD_TYPES.items() if k != "documents"}
 
-_SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
-_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+_SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN",
+              tuple: "VARCHAR[]"}
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
+                tuple: pa.list_(pa.string())}
 
 
 def _base_type(hint: object) -> type:
-    """``str | None`` -> ``str``; plain types pass through."""
+    """``str | None`` -> ``str``; ``tuple[str, ...]`` -> ``tuple``; plain types pass through."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0]
+        return _base_type(args[0])
+    if typing.get_origin(hint) is tuple:
+        return tuple
     return hint  # type: ignore[return-value]
 
 
 def _columns(record_type: type) -> list[tuple[str, type]]:
     hints = typing.get_type_hints(record_type)
     return [(f.name, _base_type(hints[f.name])) for f in fields(record_type)]
+
+
+def _quoted(names: list[str]) -> str:
+    """Column names quoted: records use words SQL reserves (``start``, ``end``, ``index``)."""
+    return ", ".join('"' + name + '"' for name in names)
 
 
 def _schema(record_type: type) -> pa.Schema:
@@ -63,7 +72,7 @@ class Store:
 
     def _create_tables(self) -> None:
         for table, record_type in STORED_TYPES.items():
-            cols = ", ".join(f"{name} {_SQL_TYPES[t]}" for name, t in _columns(record_type))
+            cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
@@ -130,12 +139,15 @@ class Store:
         names = [name for name, _ in _columns(record_type)]
         cursor = self.con.cursor()
         cursor.execute(
-            f"SELECT {', '.join(names)} FROM {record_table(record_type)} "
+            f"SELECT {_quoted(names)} FROM {record_table(record_type)} "
             f"WHERE {where} ORDER BY {order_by}",
             params or [],
         )
+        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
         while rows := cursor.fetchmany(chunk):
             for row in rows:
+                if lists:  # DuckDB hands lists back; records hold tuples
+                    row = tuple(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row))
                 yield record_type(*row)
         cursor.close()
 
