@@ -77,6 +77,9 @@ class Store:
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
         )
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
+        )
 
     def close(self) -> None:
         self.con.close()
@@ -157,6 +160,29 @@ class Store:
 
     def set_marker(self, stage: str, fingerprint: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO markers VALUES (?, ?)", [stage, fingerprint])
+
+    def done_items(self, stage: str) -> set[str]:
+        """Items (article ids) a per-article stage has finished, written with its output."""
+        rows = self.con.execute("SELECT item FROM done WHERE stage = ?", [stage]).fetchall()
+        return {row[0] for row in rows}
+
+    def mark_done(self, stage: str, items: Iterable[str]) -> None:
+        batch = pa.table({"stage": [stage] * len(items := sorted(set(items))), "item": items},
+                         schema=pa.schema([("stage", pa.string()), ("item", pa.string())]))
+        self.con.register("_done", batch)
+        try:
+            self.con.execute("INSERT OR IGNORE INTO done SELECT * FROM _done")
+        finally:
+            self.con.unregister("_done")
+
+    def forget(self, stage: str, items: Iterable[str], *, tables: Iterable[str]) -> None:
+        """Drop a per-article stage's output for ``items`` so the stage redoes them."""
+        items = sorted(set(items))
+        if not items:
+            return
+        for table in tables:
+            self.con.execute(f"DELETE FROM {table} WHERE article IN (SELECT unnest(?))", [items])
+        self.con.execute("DELETE FROM done WHERE stage = ? AND item IN (SELECT unnest(?))", [stage, items])
 
     def table_names(self) -> list[str]:
         return list(STORED_TYPES)
