@@ -16,9 +16,11 @@ Conventions (outlets inflate and hedge figures, so the interval matters as much 
   "about/around/some/roughly/approximately/an estimated" -> [0.9 v, 1.1 v].
 - Ranges ("20-30", "between 5 and 10", "from 5 to 10") give low/high and no value; "5 ± 0.2"
   gives value 5 and [4.8, 5.2].
-- Years, dates, times and ordinals are not quantities (``times.py`` owns dates): spaCy
-  DATE/TIME/ORDINAL entities are skipped, and so is a bare four-digit number from 1000 to 2100
-  unless it counts a plural noun ("2000 people").
+- Years, dates, durations, times and ordinals are not quantities (``times.py`` owns them):
+  ORDINAL entities, days next to a month name, numbers glued to letters ("1st", "10am"), and
+  numbers in DATE/TIME entities that count no noun or a unit of time ("five years") are skipped;
+  so is a bare four-digit number from 1000 to 2100 unless it counts a plural noun ("2000
+  people"). spaCy's DATE entities run long ("May 3 some 40"), hence the noun test.
 """
 
 from __future__ import annotations
@@ -271,7 +273,6 @@ def _take_scale(tail: str, *, after_currency: bool) -> tuple[float, str]:
 
 # --- finding quantities in a parsed article ---------------------------------------------------
 
-_SKIP_LABELS = {"DATE", "TIME", "ORDINAL"}
 _NAME_LABELS = {"ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "FAC", "GPE", "NORP", "PERSON"}
 _QUANTITY_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _CURRENCY_CODES = set(_CURRENCY_SIGNS.values()) | set(_CURRENCY_WORDS.values())
@@ -311,16 +312,22 @@ def extract_quantities(doc, *, article: Article) -> list[Quantity]:
         extract_quantities(doc, article=article)[0].counted  # "individuals"
     """
     text = doc.text
-    skipped = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIP_LABELS]
+    ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
+    dated = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
     found: list[tuple[int, int]] = []
     for match in _CORE_RE.finditer(text):
         if found and match.start() < found[-1][1]:
             continue  # swallowed by the previous quantity's range
-        if _overlaps(match.start(), match.end(), skipped) or _is_not_amount(doc, match):
+        if _overlaps(match.start(), match.end(), ordinals) or _is_not_amount(doc, match):
             continue
         span = _grow(text, match.start(), match.end())
-        if span is not None and not _is_year(doc, text, span, match):
-            found.append(span)
+        if span is None or _is_year(doc, text, span, match):
+            continue
+        # spaCy's DATE entities run long ("May 3 some 40"): a number in one is a duration or
+        # date unless it counts something other than time ("40 people")
+        if _overlaps(match.start(), match.end(), dated) and _counts_time(doc, *span):
+            continue
+        found.append(span)
     for ent in doc.ents:  # what spaCy calls a quantity and the patterns above missed
         if ent.label_ in _QUANTITY_LABELS and not _overlaps(ent.start_char, ent.end_char, found):
             if any(v is not None for v in parse_quantity(ent.text)[:3]):
@@ -401,6 +408,17 @@ def _is_year(doc, text: str, span: tuple[int, int], match: re.Match) -> bool:
     tokens = doc.char_span(span[0], span[1], alignment_mode="expand")
     following = doc[tokens.end] if tokens is not None and tokens.end < len(doc) else None
     return following is None or following.tag_ not in ("NNS", "NNPS")
+
+
+_TIME_UNITS = {"second", "minute", "hour", "day", "night", "week", "weekend", "month", "year",
+               "decade", "century", "millennium", "season", "quarter", "semester", "term"}
+
+
+def _counts_time(doc, start: int, end: int) -> bool:
+    counted = _counted(doc, start, end, None)
+    if counted is None:
+        return True
+    return counted.lower().rstrip("s") in _TIME_UNITS or counted.lower() in ("centuries",)
 
 
 def _counted(doc, start: int, end: int, unit: str | None) -> str | None:
