@@ -1,0 +1,643 @@
+"""Quotes and attribution: who said what, with which cue, in which stance, through whom.
+
+Three kinds of :class:`~crosscheck.records.Quote` come out of one parsed article:
+
+- ``direct``: words inside quote marks (“ ” " « » ‘ ’ „ and ASCII single quotes used as
+  quotes) whose clause is the whole quote, cued by a speech verb next to it, including quotes
+  split around the cue (“A,” she said, “B.”) and paragraphs of a quote that continue a speaker;
+- ``indirect``: reported speech governed by a cue verb ("X said (that) ...", "X claimed ...",
+  "X accused Y of ...", "X was quoted as saying ...");
+- ``according_to``: "according to X".
+
+Quote marks are found by a scanner over the text, not by the parser, because the small spaCy
+model often attaches quoted clauses to the wrong verb; the parser then supplies the cue, its
+subject and the reported clause. A quote mark with no partner never runs past its paragraph or
+``MAX_QUOTE_CHARS`` (then it ends at a sentence end), so an unbalanced mark cannot swallow an
+article. Speakers are resolved to mention keys (see :mod:`._speakers` below in this module):
+names directly, pronouns to the last person speaking or acting, and definite role phrases ("the
+minister") to the person the article introduced with that role. Quotes reported inside another
+speaker's quote or "according to" phrase carry the intermediaries in ``via``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from ..records import Article, Mention, Quote, content_id
+
+__all__ = ["extract_quotes", "find_quote_marks", "paragraph_sentence_starts", "CUE_STANCE",
+           "MAX_QUOTE_CHARS", "PARAGRAPH_COMPONENT"]
+
+PARAGRAPH_COMPONENT = "crosscheck_paragraphs"
+
+MAX_QUOTE_CHARS = 3000
+
+_STANCES = {
+    "neutral": "say tell state announce add note explain report write declare warn argue reply "
+               "respond ask confirm reveal disclose stress emphasize emphasise indicate testify "
+               "tweet comment remark recall complain accuse urge predict describe continue "
+               "suggest conclude estimate caution vow pledge promise threaten agree observe "
+               "charge quip joke mention admonish announce insinuate proclaim post blame "
+               "repeat recount inform lament hint affirm reiterate signal".split(),
+    "distancing": "claim allege insist maintain contend purport assert".split(),
+    "assertive": "boast brag tout trumpet crow".split(),
+    "admission": "admit acknowledge concede confess".split(),
+    "denial": "deny reject dispute refute rebut".split(),
+}
+#: Cue lemma -> stance of the cue.
+CUE_STANCE: dict[str, str] = {lemma: stance for stance, lemmas in _STANCES.items() for lemma in lemmas}
+
+# Cues whose direct object (not only a clause) is what was said: "announced the arrests".
+_OBJECT_CUES = frozenset("announce claim deny admit acknowledge confirm reject report reveal "
+                         "disclose allege concede dispute predict promise pledge vow".split())
+_OPENERS = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’", '"': '"', "'": "'"}
+_DOUBLE = frozenset("“«„\"")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?…](?=[\s\"”’»]|$)")
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+@Language.component(PARAGRAPH_COMPONENT)
+def paragraph_sentence_starts(doc):
+    """Start a sentence after every blank line. Add before the parser
+    (``nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")``): the small model otherwise parses
+    a headline or a closing quote mark into the next paragraph's sentence."""
+    last_end = None
+    for token in doc:
+        if token.is_space:
+            continue
+        if last_end is not None and _PARAGRAPH.search(doc.text, last_end, token.idx):
+            token.is_sent_start = True
+        last_end = token.idx + len(token)
+    return doc
+
+
+# --- quote marks ------------------------------------------------------------------------------
+
+
+def find_quote_marks(text: str) -> list[tuple[int, int]]:
+    """``[open, close)`` spans of quoted passages, marks included, in text order.
+
+    A mark opens a quote only at a word's start and closes only at a word's end, so apostrophes
+    (“MEK’s”, "don't") are not quotes. An opener with no closer in its paragraph ends at the
+    paragraph's end, or at a sentence end when that is beyond ``MAX_QUOTE_CHARS``; unpaired
+    single marks are dropped. Time is linear in the text times the cap.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in re.finditer(r"[“«„‹‘\"']", text):
+        start = match.start()
+        if start < position or not _opens(text, start):
+            continue
+        end = _closing(text, start)
+        if end is not None:
+            spans.append((start, end))
+            position = end
+    return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    return not before.isalnum() and before not in ".,;!?"
+
+
+def _closes(text: str, i: int) -> bool:
+    before = text[i - 1]
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def _closing(text: str, start: int) -> int | None:
+    closers = _OPENERS[text[start]]
+    paragraph = _PARAGRAPH.search(text, start, start + MAX_QUOTE_CHARS)
+    limit = paragraph.start() if paragraph else min(len(text), start + MAX_QUOTE_CHARS)
+    for i in range(start + 2, limit):
+        if text[i] in closers and _closes(text, i):
+            return i + 1
+    if text[start] not in _DOUBLE:
+        return None
+    if paragraph is None and limit < len(text):
+        ends = list(_SENTENCE_END.finditer(text, start, limit))
+        limit = ends[-1].end() if ends else limit
+    return limit if limit - start > 2 else None
+
+
+# --- working state ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """A quote while it is being assembled: token indices and character spans."""
+
+    kind: str
+    cue: tuple[int, int] | None  # first and last token index of the cue
+    speaker: tuple[int, int] | None  # char span
+    content: tuple[int, int]  # char span
+    stance: str | None
+    via: list[str] = field(default_factory=list)
+    key: str | None = None
+    speaker_head: int | None = None  # token index of the speaker phrase's head
+
+
+class _Context:
+    """The parsed article, its quote marks and sentence bounds, with fast offset look-ups."""
+
+    def __init__(self, doc, marks: list[tuple[int, int]], mentions: list[Mention]):
+        self.doc = doc
+        self.text = doc.text
+        self.marks = marks
+        self.mark_starts = [start for start, _ in marks]
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.id))
+        breaks = list(_PARAGRAPH.finditer(self.text))
+        self.paragraphs = list(zip([0] + [m.end() for m in breaks],
+                                   [m.start() for m in breaks] + [len(self.text)]))
+        self.paragraph_starts = [start for start, _ in self.paragraphs]
+        self.sents = _sentences(doc)
+        self.sent_starts = [start for start, _ in self.sents]
+
+    def clip(self, span: tuple[int, int] | None, char: int) -> tuple[int, int] | None:
+        """``span`` cut to the paragraph holding ``char``; ``None`` when nothing is left."""
+        if span is None:
+            return None
+        lo, hi = self.paragraphs[bisect.bisect_right(self.paragraph_starts, char) - 1]
+        start, end = _trim(self.text, max(span[0], lo), min(span[1], hi))
+        return (start, end) if end > start else None
+
+    def mark_at(self, char: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.mark_starts, char) - 1
+        if i >= 0 and self.marks[i][0] <= char < self.marks[i][1]:
+            return self.marks[i]
+        return None
+
+    def sentence_of(self, token: int) -> tuple[int, int]:
+        return self.sents[bisect.bisect_right(self.sent_starts, token) - 1]
+
+    def token_at(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.start if span is not None and len(span) else 0
+
+    def chars(self, first: int, last: int) -> tuple[int, int]:
+        """Character span of tokens ``first..last`` (inclusive)."""
+        return self.doc[first].idx, self.doc[last].idx + len(self.doc[last])
+
+
+def _sentences(doc) -> list[tuple[int, int]]:
+    """Token bounds of the parser's sentences, also split at blank lines."""
+    bounds: list[tuple[int, int]] = []
+    for sentence in doc.sents:
+        start, last_end = sentence.start, None
+        for token in sentence:
+            if token.is_space:
+                continue
+            if last_end is not None and _PARAGRAPH.search(doc.text, last_end, token.idx):
+                bounds.append((start, token.i))
+                start = token.i
+            last_end = token.idx + len(token)
+        bounds.append((start, sentence.end))
+    return bounds
+
+
+def _is_cue(token) -> bool:
+    """A speech verb, not negated ("did not say how" reports nothing)."""
+    return (token.lemma_.lower() in CUE_STANCE and token.tag_.startswith("VB")
+            and not any(child.dep_ == "neg" for child in token.children))
+
+
+def _quoting(token):
+    """The "quoted" of "X was quoted (as) saying", when ``token`` is its "saying"."""
+    head = token.head
+    candidates = [head, head.head, *(c for c in head.children if c.i < token.i)]
+    return next((t for t in candidates if t.lemma_.lower() == "quote" and t.i < token.i), None)
+
+
+def _subject(token, *, climb: int = 3):
+    """The speaker phrase's head: the cue's subject, or its governing verb's ("X refused to
+    comment, instead claiming ...", "X was quoted as saying ...", "X said ... and added ...")."""
+    token = _quoting(token) or token
+    for _ in range(climb + 1):
+        for child in token.children:
+            if child.dep_ in _SUBJECTS:
+                return child
+        head = token.head
+        climbs = token.dep_ in ("advcl", "pcomp", "prep") or (
+            token.dep_ == "xcomp" and head.pos_ == "VERB") or (token.dep_ == "conj" and (
+                _is_cue(head) or any(c.dep_ == "ccomp" for c in token.children)))
+        if not climbs or head is token:
+            return None
+        token = head
+    return None
+
+
+def _phrase(ctx: _Context, head) -> tuple[int, int]:
+    """The speaker phrase around ``head``: its subtree, cut back to the head when long."""
+    first, last = head.left_edge.i, head.right_edge.i
+    if last - first > 12:
+        last = head.i
+    while first < last and ctx.doc[first].is_punct:
+        first += 1
+    while last > first and ctx.doc[last].is_punct and ctx.doc[last].text not in ")]":
+        last -= 1
+    return ctx.clip(ctx.chars(first, last), head.idx) or ctx.chars(head.i, head.i)
+
+
+def _cue_span(token) -> tuple[int, int]:
+    """The cue's tokens: "was quoted as saying" is cued by "quoted ... saying"."""
+    quoting = _quoting(token)
+    return (quoting.i, token.i) if quoting is not None else (token.i, token.i)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return start, end
+
+
+# --- direct quotes ----------------------------------------------------------------------------
+
+
+def _direct_quotes(ctx: _Context) -> list[_Found]:
+    """Quotes whose whole clause is quoted, joined when split around one cue."""
+    found: list[_Found] = []
+    for mark in ctx.marks:
+        cue = _cue_for_mark(ctx, mark)
+        if cue is None:
+            found.append(_Found("direct", None, None, _inner(ctx.text, mark), None))
+            continue
+        previous = found[-1] if found else None
+        if previous is not None and previous.cue == _cue_span(cue):
+            previous.content = (previous.content[0], _inner(ctx.text, mark)[1])
+            continue
+        subject = _subject(cue)
+        found.append(_Found("direct", _cue_span(cue), _phrase(ctx, subject),
+                            _inner(ctx.text, mark), CUE_STANCE[cue.lemma_.lower()],
+                            speaker_head=subject.i))
+    return _continued(ctx, found)
+
+
+def _inner(text: str, mark: tuple[int, int]) -> tuple[int, int]:
+    start, end = mark
+    closed = end - start > 1 and not text[end - 1].isalnum() and text[end - 1] in "”»“›’\"'"
+    return _trim(text, start + 1, end - 1 if closed else end)
+
+
+def _cue_for_mark(ctx: _Context, mark: tuple[int, int]):
+    """The nearest speech verb outside the quote, in its sentence, with a subject outside the
+    quote, where the quote is the verb's whole clause (not a scare-quoted fragment)."""
+    first = ctx.token_at(mark[0])
+    last = ctx.token_at(max(mark[0], mark[1] - 1))
+    lo, _ = ctx.sentence_of(first)
+    _, hi = ctx.sentence_of(last)
+    if lo > 0 and ctx.doc[lo - 1].text == ":":
+        lo = ctx.sentence_of(lo - 1)[0]
+    candidates = [t for t in ctx.doc[lo:hi] if _is_cue(t) and ctx.mark_at(t.idx) is None]
+    candidates.sort(key=lambda t: min(abs(t.idx - mark[0]), abs(t.idx - mark[1])))
+    for cue in candidates:
+        subject = _subject(cue)
+        if subject is None or ctx.mark_at(subject.idx) is not None:
+            continue
+        if _whole_clause(ctx, mark, cue, subject, (lo, hi)):
+            return cue
+    return None
+
+
+def _whole_clause(ctx: _Context, mark, cue, subject, sentence) -> bool:
+    """True when nothing but the cue, its speaker and adverbials stand between the quote and
+    the sentence's edges: the quote is what was said, not a phrase inside reported speech."""
+    doc, (lo, hi) = ctx.doc, sentence
+    if cue.idx >= mark[1]:
+        speaker_from = min(cue.i, subject.left_edge.i)
+        between = doc[ctx.token_at(mark[1] - 1) + 1 : speaker_from]
+        before = doc[lo : ctx.token_at(mark[0])]
+        return all(t.is_punct or t.is_space for t in between) and _only_marks(ctx, before)
+    after_cue = max(cue.i, subject.right_edge.i) + 1
+    between = doc[after_cue : ctx.token_at(mark[0])]
+    after = doc[ctx.token_at(mark[1] - 1) + 1 : hi]
+    loose = len(between) == 0 or (len(between) <= 8 and between[-1].is_punct and not any(
+        t.pos_ in ("VERB", "AUX") or t.dep_ in _SUBJECTS for t in between))
+    return loose and _only_marks(ctx, after)
+
+
+def _only_marks(ctx: _Context, tokens) -> bool:
+    """Only punctuation, or other quoted passages, or a cue phrase ("she said")."""
+    return all(t.is_punct or t.is_space or ctx.mark_at(t.idx) is not None
+               or _is_cue(t) or t.dep_ in _SUBJECTS or t.head.dep_ in _SUBJECTS
+               for t in tokens)
+
+
+def _continued(ctx: _Context, found: list[_Found]) -> list[_Found]:
+    """A quoted paragraph with no cue, right after a cued quote, continues that speaker."""
+    kept: list[_Found] = []
+    for quote in found:
+        if quote.cue is None:
+            previous = kept[-1] if kept else None
+            if previous is None or not _continues(ctx, previous, quote):
+                continue
+            quote.speaker, quote.speaker_head = previous.speaker, previous.speaker_head
+            quote.stance = None
+        kept.append(quote)
+    return kept
+
+
+def _continues(ctx: _Context, previous: _Found, quote: _Found) -> bool:
+    gap = ctx.text[previous.content[1] : quote.content[0]]
+    words = ctx.text[quote.content[0] : quote.content[1]].split()
+    return (previous.kind == "direct" and len(words) >= 4 and words[0][:1].isupper()
+            and len(gap.split()) <= 6)
+
+
+# --- indirect speech and "according to" -------------------------------------------------------
+
+
+def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
+    """Speech verbs with a subject and a reported clause (or, for some, an object)."""
+    found: list[_Found] = []
+    for token in ctx.doc:
+        if not _is_cue(token) or _cue_span(token) in used:
+            continue
+        subject = _subject(token)
+        content = ctx.clip(_reported(ctx, token), token.idx)
+        if subject is not None and subject.lower_ == "it" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+            continue  # "it is worth noting that": nobody speaks
+        if subject is None or content is None or content[0] <= subject.idx < content[1]:
+            continue
+        found.append(_Found("indirect", _cue_span(token), _phrase(ctx, subject), content,
+                            CUE_STANCE[token.lemma_.lower()], speaker_head=subject.i))
+    return found
+
+
+def _reported(ctx: _Context, cue) -> tuple[int, int] | None:
+    """What the cue reports: its clause; "accused X of Y": X of Y; "announced X": X; or, for a
+    cue tacked on after its clause ("..., officials said"), the clause it follows."""
+    children = list(cue.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if not clauses and cue.lemma_.lower() in _OBJECT_CUES | {"accuse", "tell", "warn", "urge"}:
+        clauses = [c for c in children if c.i > cue.i and (
+            c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ == "of"))]
+    if not clauses and cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i:
+        head = cue.head
+        tokens = [t for t in head.subtree if t.i < cue.left_edge.i]
+        if len(tokens) >= 3:
+            return _trim(ctx.text, *ctx.chars(tokens[0].i, tokens[-1].i))
+    if not clauses:
+        return None
+    first = min(c.left_edge.i for c in clauses)
+    last = max(c.right_edge.i for c in clauses)
+    return _trim(ctx.text, *ctx.chars(first, last))
+
+
+def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:
+    """ "according to X": a quote of its own, or, when another cue in the sentence already
+    reports the clause ("X said, according to Y"), an intermediary of that quote."""
+    added: list[_Found] = []
+    for token in ctx.doc:
+        source = _according_source(token)
+        if source is None:
+            continue
+        speaker = _phrase(ctx, source)
+        lo, hi = ctx.sentence_of(token.i)
+        host = _quote_in_sentence(ctx, found, (lo, hi), exclude=speaker)
+        if host is not None:
+            host.via.append(ctx.text[speaker[0] : speaker[1]])
+            continue
+        phrase = (token.i, source.right_edge.i)
+        content = _rest_of_sentence(ctx, (lo, hi), phrase)
+        if content is not None:
+            added.append(_Found("according_to", phrase, speaker, content, "neutral",
+                                speaker_head=source.i))
+    return added
+
+
+def _according_source(token):
+    if token.lower_ != "according":
+        return None
+    for to in token.children:
+        if to.lower_ == "to":
+            for child in to.children:
+                if child.dep_ == "pobj":
+                    return child
+    return None
+
+
+def _quote_in_sentence(ctx: _Context, found: list[_Found], sentence, *, exclude):
+    lo, hi = ctx.chars(sentence[0], sentence[1] - 1)
+    for quote in found:
+        if quote.cue is not None and lo <= ctx.doc[quote.cue[0]].idx < hi \
+                and quote.speaker is not None and quote.speaker != exclude \
+                and not quote.content[0] <= exclude[0] < quote.content[1]:
+            return quote
+    return None
+
+
+def _rest_of_sentence(ctx: _Context, sentence, phrase) -> tuple[int, int] | None:
+    """The longer side of the sentence around the "according to" phrase."""
+    lo, hi = sentence
+    before = (lo, phrase[0] - 1) if phrase[0] > lo else None
+    after = (phrase[1] + 1, hi - 1) if phrase[1] + 1 < hi else None
+    sides = [s for s in (before, after) if s is not None and s[1] >= s[0]]
+    if not sides:
+        return None
+    first, last = max(sides, key=lambda s: s[1] - s[0])
+    start, end = _trim(ctx.text, *ctx.chars(first, last))
+    while end > start and ctx.text[end - 1] in ".!?":
+        end -= 1
+    return (start, end) if end - start > 3 else None
+
+
+# --- chains -----------------------------------------------------------------------------------
+
+
+def _chain(ctx: _Context, found: list[_Found]) -> None:
+    """Intermediaries: a quote reported inside another speaker's quote, and "Y reported,
+    citing Z" (Z spoke, through Y)."""
+    for token in ctx.doc:
+        if token.lemma_.lower() == "cite":
+            _citing(ctx, found, token)
+    outer_first = sorted(found, key=lambda q: (q.content[0], -q.content[1]))
+    for outer in outer_first:
+        if outer.speaker is None:
+            continue
+        for inner in found:
+            if inner is not outer and inner.speaker is not None \
+                    and outer.content[0] <= inner.speaker[0] < outer.content[1]:
+                name = ctx.text[outer.speaker[0] : outer.speaker[1]]
+                inner.via = [name, *outer.via, *inner.via]
+
+
+def _citing(ctx: _Context, found: list[_Found], cite) -> None:
+    origin = next((c for c in cite.children if c.dep_ in ("dobj", "pobj")), None)
+    if origin is None:
+        return
+    lo, hi = ctx.sentence_of(cite.i)
+    host = _quote_in_sentence(ctx, found, (lo, hi), exclude=_phrase(ctx, origin))
+    if host is None:
+        return
+    host.via = [ctx.text[host.speaker[0] : host.speaker[1]], *host.via]
+    host.speaker, host.speaker_head = _phrase(ctx, origin), origin.i
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+_PERSONAL = frozenset("he she him her".split())
+_GROUP = frozenset("they them it".split())
+
+
+class _Speakers:
+    """Resolves speaker phrases to mention keys, walking the article in order."""
+
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.people = [m for m in ctx.mentions if m.label == "PERSON"]
+        self.people_starts = [m.start for m in self.people]
+        self.subjects = self._person_subjects()
+        self.roles = self._roles()
+        self.recent: list[tuple[int, str, bool]] = []  # (offset, key, is_person)
+
+    def _person_subjects(self) -> list[tuple[int, str]]:
+        events = []
+        for mention in self.people:
+            token = self.ctx.doc[self.ctx.token_at(mention.start)]
+            if any(t.dep_ in _SUBJECTS for t in (token, token.head)):
+                events.append((mention.start, mention.key))
+        return events
+
+    def _roles(self) -> list[tuple[int, str, str]]:
+        """(offset, role lemma, key): "Intelligence Minister X", "X, the minister", "the
+        official introduced as X" give X the roles minister and official."""
+        roles = []
+        for mention in self.people:
+            span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            for lemma in _role_words(span):
+                roles.append((mention.start, lemma, mention.key))
+        return roles
+
+    def resolve(self, quote: _Found) -> str | None:
+        start, end = quote.speaker
+        head = self.ctx.doc[quote.speaker_head] if quote.speaker_head is not None else None
+        key, person = self._named(start, end, head)
+        if key is None and head is not None:
+            key, person = self._referred(head, start)
+        if key is not None:
+            self.recent.append((start, key, person))
+        return key
+
+    def _named(self, start: int, end: int, head) -> tuple[str | None, bool]:
+        """The mention holding the phrase's head, else the first person, else the first
+        organisation or place; a bare surname is the person named with it earlier."""
+        inside = [m for m in self.ctx.mentions if m.start < end and start < m.end]
+        if head is not None:
+            if head.pos_ == "NOUN" and any(c.dep_ == "poss" for c in head.children):
+                return None, False  # "Diyalameh's counterpart" is somebody else
+            holding = [m for m in inside if m.start <= head.idx < m.end]
+            if head.pos_ == "PROPN":
+                surname = self._surname(head.text, start)
+                if surname is not None and not any(m.label == "PERSON" for m in holding):
+                    return surname, True
+                inside = holding  # a name no mention covers is nobody else in the phrase
+            elif not holding:
+                inside = [m for m in inside if m.label == "PERSON"]  # "the official, X"
+            else:
+                inside = holding
+        people = [m for m in inside if m.label == "PERSON"]
+        if people and (not inside or inside[0].label == "PERSON"):
+            return people[0].key, True
+        named = [m for m in inside if m.label in ("PERSON", "ORG", "NORP", "GPE", "FAC")]
+        return (named[0].key, named[0].label == "PERSON") if named else (None, False)
+
+    def _surname(self, word: str, offset: int) -> str | None:
+        for mention in reversed(self.people[: bisect.bisect_left(self.people_starts, offset)]):
+            if len(mention.text.split()) > 1 and mention.text.split()[-1] == word:
+                return mention.key
+        return None
+
+    def _referred(self, head, offset: int) -> tuple[str | None, bool]:
+        word = head.lower_
+        if word in _PERSONAL:
+            return self._last(offset, person=True), True
+        if word in _GROUP:
+            return self._last(offset, person=False), False
+        if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
+            return None, False  # "Diyalameh's counterpart" is somebody else
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+            return None, False
+        lemma = head.lemma_.lower()
+        roles = [key for at, role, key in self.roles if role == lemma and at < offset]
+        return (roles[-1], True) if roles else (None, False)
+
+    def _last(self, offset: int, *, person: bool) -> str | None:
+        events = [(at, key) for at, key, is_person in self.recent if is_person == person]
+        if person:
+            events += self.subjects
+        events = [e for e in events if e[0] < offset]
+        return max(events)[1] if events else None
+
+
+def _role_words(span) -> list[str]:
+    root = span.root
+    words = [c for c in root.children if c.i < span.start and c.pos_ in ("NOUN", "PROPN")]
+    if root.dep_ == "appos":
+        words.append(root.head)
+    words += [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.dep_ == "acl":
+        words.append(root.head.head.head)
+    return sorted({w.lemma_.lower() for w in words if w.pos_ in ("NOUN", "PROPN")})
+
+
+# --- assembly ---------------------------------------------------------------------------------
+
+
+def extract_quotes(doc, *, article: Article, mentions: list[Mention]) -> list[Quote]:
+    """Direct quotes, indirect speech and "according to" attributions in ``article``.
+
+    ``doc`` is ``article.text`` parsed by a spaCy pipeline with a dependency parser (without
+    one, no cue can be found and the result is empty); ``mentions`` are the article's named
+    entity mentions, whose keys become the quotes' ``speaker_key``. Quotes come sorted by
+    offset, one per span.
+    """
+    if doc.text != article.text:
+        raise ValueError(f"article {article.id}: the parsed doc's text is not the article text "
+                         f"({len(doc.text)} vs {len(article.text)} characters); parse article.text")
+    if not doc.has_annotation("DEP"):
+        return []
+    ctx = _Context(doc, find_quote_marks(doc.text), mentions)
+    found = _direct_quotes(ctx)
+    found += _indirect_quotes(ctx, {q.cue for q in found if q.cue is not None})
+    found += _according_to(ctx, found)
+    found = [q for q in found if q.content[1] > q.content[0]]
+    _chain(ctx, found)
+    speakers = _Speakers(ctx)
+    for quote in sorted(found, key=lambda q: q.speaker or q.content):
+        quote.key = speakers.resolve(quote) if quote.speaker is not None else None
+    return _records(ctx, article, found)
+
+
+def _records(ctx: _Context, article: Article, found: list[_Found]) -> list[Quote]:
+    records: dict[tuple[int, int], Quote] = {}
+    for quote in sorted(found, key=lambda q: (q.content, q.cue or (-1, -1))):
+        cue = ctx.chars(*quote.cue) if quote.cue is not None else None
+        spans = [s for s in (quote.speaker, cue, quote.content) if s is not None]
+        start, end = min(s[0] for s in spans), max(s[1] for s in spans)
+        if (start, end) in records:
+            continue
+        speaker = quote.speaker or (None, None)
+        records[(start, end)] = Quote(
+            id=content_id(article.id, "quote", start, end), article=article.id,
+            start=start, end=end, kind=quote.kind,
+            speaker=ctx.text[speaker[0] : speaker[1]] if quote.speaker else None,
+            speaker_start=speaker[0], speaker_end=speaker[1], speaker_key=quote.key,
+            cue=ctx.text[cue[0] : cue[1]] if cue else None,
+            cue_start=cue[0] if cue else None, cue_end=cue[1] if cue else None,
+            stance=quote.stance, content_start=quote.content[0], content_end=quote.content[1],
+            via=tuple(dict.fromkeys(quote.via)))
+    return sorted(records.values(), key=lambda q: (q.start, q.end))
