@@ -41,7 +41,7 @@ DEFAULT_EMBEDDER = "wordllama"
 EMBEDDERS = ("wordllama", "minilm", "hashing")
 # Cosine above which two sentences count as saying the same thing, per embedder: static and
 # hashed bags of words score unrelated sentences of one story higher than MiniLM does.
-PARAPHRASE_THRESHOLDS = {"wordllama": 0.75, "minilm": 0.75, "hashing": 0.60}
+PARAPHRASE_THRESHOLDS = {"wordllama": 0.60, "minilm": 0.65, "hashing": 0.45}
 
 
 class Embedder(Protocol):

@@ -1,0 +1,204 @@
+"""Derivation benchmark on METER (wire stories and the UK newspaper texts rewritten from them).
+
+Cleans the JSONL with crosscheck's clean step, finds candidate pairs (MinHash near-duplicates
+plus embedding neighbours for paraphrases), aligns them (verbatim, then paraphrase) and derives.
+Prints, per embedder: derivation edges; the share whose two texts share a gold story (goal
+>= 0.98); among edges between a wire and a newspaper text, the share directed wire -> newspaper
+(goal >= 0.98; undetermined counts as a miss, and the share among decided ones is shown too);
+the share of newspaper texts given a wire source; time. Then a TF-IDF top-1 baseline (for each
+newspaper text the most similar wire text; share in the same story; published anchor 0.99).
+
+``--examples`` runs the same on the team's example corpus and prints the derivations found with
+their paraphrase passages, to compare with examples/ANSWERS.md.
+
+Example:
+    python bench/derivations.py --embedders hashing,wordllama,minilm
+    python bench/derivations.py --limit 200 --embedders hashing
+    python bench/derivations.py --examples --embedders wordllama
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
+from crosscheck.clean import clean_document  # noqa: E402
+from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate  # noqa: E402
+from crosscheck.ingest import iter_documents  # noqa: E402
+from crosscheck.link.derivations import derive  # noqa: E402
+from crosscheck.link.minhash import near_duplicate_pairs  # noqa: E402
+from crosscheck.link.paraphrase import (  # noqa: E402
+    align_paraphrases, candidate_pairs, get_embedder, sentence_spans,
+)
+from crosscheck.link.passages import align_verbatim  # noqa: E402
+from crosscheck.records import Article, Draft, RawDocument, Removal  # noqa: E402
+from crosscheck.settings import Settings  # noqa: E402
+
+
+def clean_articles(inputs: list[str], *, limit: int | None = None) -> list[Article]:
+    """Ingest, clean and strip learned boilerplate, as the pipeline does, in memory."""
+    settings = Settings()
+    drafts, removals = [], []
+    for raw in iter_documents(inputs, settings=settings):
+        if not isinstance(raw, RawDocument):
+            continue
+        for item in clean_document(raw, settings=settings):
+            (drafts if isinstance(item, Draft) else removals).append(item)
+        if limit and len(drafts) >= limit:
+            break
+    outlets = infer_outlets(drafts, removals=[r for r in removals if isinstance(r, Removal)
+                                              and r.stage == "document"])
+    model = learn_boilerplate(drafts, settings=settings, outlets=outlets)
+    articles = [apply_boilerplate(d, model, outlet=outlets.get(d.id, (None, None))[0],
+                                  outlet_from=outlets.get(d.id, (None, None))[1])[0] for d in drafts]
+    return sorted(articles, key=lambda a: a.id)
+
+
+class CachedEmbedder:
+    """Wraps an embedder so each sentence is encoded once across all pairs."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self._cache = inner, inner.name, {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self._cache})
+        if missing:
+            for text, row in zip(missing, self.inner.encode(missing)):
+                self._cache[text] = row
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1))
+
+
+def article_vectors(articles: list[Article], embedder) -> np.ndarray:
+    """Mean of an article's sentence vectors, normalised."""
+    rows = []
+    for article in articles:
+        vectors = embedder.encode([article.text[s:e] for s, e in sentence_spans(article.text)])
+        mean = vectors.mean(axis=0)
+        rows.append(mean / (np.linalg.norm(mean) or 1.0))
+    return np.stack(rows)
+
+
+def find_derivations(articles: list[Article], embedder, *, k: int, cosine: float):
+    by_id = {a.id: a for a in articles}
+    pairs = {(x, y) for x, y, _ in near_duplicate_pairs([(a.id, a.text) for a in articles], threshold=0.2)}
+    vectors = article_vectors(articles, embedder)
+    pairs |= {(x, y) for x, y, _ in candidate_pairs(vectors, [a.id for a in articles], k=k, threshold=cosine)}
+    found = []
+    for x, y in sorted(pairs):
+        a, b = by_id[x], by_id[y]
+        verbatim = align_verbatim(a.text, b.text)
+        paraphrase = align_paraphrases(a.text, sentence_spans(a.text), b.text, sentence_spans(b.text),
+                                       embedder=embedder, exclude=verbatim)
+        result = derive(a, b, verbatim=verbatim, paraphrase=paraphrase)
+        if result:
+            found.append(result)
+    return len(pairs), found
+
+
+def meter_scores(articles, derivations, gold) -> dict[str, float]:
+    story = {a.id: gold[a.id][0] for a in articles}
+    role = {a.id: gold[a.id][1] for a in articles}
+    edges = [d for d, _ in derivations]
+    same = [story[d.source] == story[d.derived] for d in edges]
+    mixed = [d for d in edges if {role[d.source], role[d.derived]} == {"wire", "newspaper"}]
+    right = [role[d.source] == "wire" for d in mixed if d.direction != "undetermined"]
+    sourced = {d.derived for d in edges if role[d.derived] == "newspaper" and role[d.source] == "wire"}
+    papers = [a.id for a in articles if role[a.id] == "newspaper"]
+    return {
+        "edges": len(edges), "same_story": _share(same), "wire_edges": len(mixed),
+        "wire_to_paper": sum(right) / len(mixed) if mixed else 0.0,
+        "decided": len(right) / len(mixed) if mixed else 0.0, "right_when_decided": _share(right),
+        "papers_sourced": len(sourced) / len(papers) if papers else 0.0,
+        "kinds": dict(sorted(Counter(d.kind for d in edges).items())),
+        "directions": dict(sorted(Counter(d.direction for d in edges).items())),
+    }
+
+
+def _share(flags: list[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def tfidf_top1(articles, gold) -> float:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    wires = [a for a in articles if gold[a.id][1] == "wire"]
+    papers = [a for a in articles if gold[a.id][1] == "newspaper"]
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([a.text for a in wires + papers])
+    best = (matrix[len(wires):] @ matrix[: len(wires)].T).toarray().argmax(axis=1)
+    return _share([gold[p.id][0] == gold[wires[i].id][0] for p, i in zip(papers, best)])
+
+
+def meter_gold(path: Path, articles: list[Article]) -> dict[str, tuple[str, str]]:
+    import json
+
+    rows = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            rows[row["id"]] = (row["gold_story"], row["gold_role"])
+    return {a.id: rows[a.source.split("#", 1)[1]] for a in articles}
+
+
+def run_meter(args) -> None:
+    path = require_dataset(args.data / "meter" / "articles.jsonl", name="meter")
+    started = time.perf_counter()
+    articles = clean_articles([str(path)], limit=args.limit)
+    gold = meter_gold(path, articles)
+    print(f"meter: {len(articles)} articles cleaned in {time.perf_counter() - started:.1f} s "
+          "(measured under load: 2 shared cores)")
+    print(f"TF-IDF top-1 wire source in the same story: {tfidf_top1(articles, gold):.3f} (anchor 0.99)")
+    for name in args.embedders:
+        started = time.perf_counter()
+        embedder = CachedEmbedder(get_embedder(name))
+        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
+        seconds = time.perf_counter() - started
+        scores = meter_scores(articles, derivations, gold)
+        print(f"\n[{name}] {pairs} candidate pairs, {seconds:.1f} s")
+        for key, value in scores.items():
+            print(f"  {key:20} {value:.3f}" if isinstance(value, float) else f"  {key:20} {value}")
+
+
+def run_examples(args) -> None:
+    folders = [str(REPO_ROOT / "examples" / "corpus" / part) for part in ("feeds", "html", "scraped")]
+    articles = clean_articles(folders)
+    label = {a.id: f"{a.outlet} {a.published or '-'}" for a in articles}
+    for name in args.embedders:
+        embedder = CachedEmbedder(get_embedder(name))
+        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
+        print(f"\n[{name}] {pairs} candidate pairs, {len(derivations)} derivations")
+        for d, passages in derivations:
+            print(f"  {label[d.source]} -> {label[d.derived]}: {d.kind} {d.direction} score {d.score}")
+            print(f"     {d.evidence}")
+            if args.show:
+                texts = {a.id: a.text for a in articles}
+                for p in passages:
+                    if p.kind == "paraphrase":
+                        print(f"     ~ {p.similarity:.2f} {texts[d.source][p.source_start:p.source_end][:90]!r}")
+                        print(f"            {texts[d.derived][p.derived_start:p.derived_end][:90]!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=SHARED_BENCH)
+    parser.add_argument("--limit", type=int, default=None, help="clean only the first N texts")
+    parser.add_argument("--embedders", default="hashing,wordllama,minilm")
+    parser.add_argument("--k", type=int, default=5, help="embedding neighbours per article")
+    parser.add_argument("--cosine", type=float, default=0.8, help="article cosine for candidates")
+    parser.add_argument("--examples", action="store_true", help="the example corpus instead")
+    parser.add_argument("--show", action="store_true", help="print paraphrase passages")
+    args = parser.parse_args(argv)
+    args.embedders = args.embedders.split(",")
+    run_examples(args) if args.examples else run_meter(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+"""Derivations: which article was copied, rewritten or paraphrased from which, with direction.
+
+:func:`derive` takes two articles and the passages aligned between them (verbatim from
+``passages.align_verbatim``, paraphrase from ``paraphrase.align_paraphrases``; both with ``a`` on
+the source side and ``b`` on the derived side) and returns a :class:`Derivation` with its
+:class:`Passage` records, or ``None`` when too little is shared.
+
+Thresholds (keyword options of :func:`derive`, documented there):
+
+* not a derivation: fewer than ``min_shared_chars`` aligned characters in either text, or
+  neither text at least ``min_coverage`` covered, or less than ``min_shared_chars`` verbatim
+  and fewer than ``min_paraphrases`` paraphrase passages (independent reports of one event
+  share a sentence or two in other words);
+* ``copy``: verbatim passages cover at least ``copy_coverage`` of both texts;
+* ``rewrite`` / ``paraphrase``: aligned passages cover at least ``whole_coverage`` of one text
+  and ``part_coverage`` of the other (a shortened retelling still is one); ``paraphrase`` when paraphrase passages hold more of the aligned text than verbatim ones;
+* ``partial``: anything else shared (a part of one reused in the other).
+
+Direction: different publication dates decide (the earlier one is the source). Same day or a
+date missing: content cues vote (the later text cites the other outlet; the original is longer
+and holds details — figures and names — the other drops; the derived text adds unaligned
+framing); with too weak or split a vote the direction is ``undetermined`` and the pair is stored
+in id order. Saying "undetermined" beats guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..records import Article, Derivation, Passage, Quantity, content_id
+
+if TYPE_CHECKING:  # only its fields are read here
+    from .passages import Alignment
+
+__all__ = ["derive", "coverage"]
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+_CITE_CUES = r"(?:reported|reports|said|says|told|according to|citing|quoted|cited)"
+
+
+def derive(
+    a: Article,
+    b: Article,
+    *,
+    verbatim: Sequence[Alignment],
+    paraphrase: Sequence[Alignment],
+    quantities_a: Sequence[Quantity] = (),
+    quantities_b: Sequence[Quantity] = (),
+    min_shared_chars: int = 150,
+    min_coverage: float = 0.10,
+    copy_coverage: float = 0.80,
+    whole_coverage: float = 0.50,
+    part_coverage: float = 0.30,
+    min_paraphrases: int = 3,
+    min_votes: int = 2,
+) -> tuple[Derivation, list[Passage]] | None:
+    """The derivation between ``a`` and ``b``, or ``None`` when too little is shared.
+
+    ``verbatim`` and ``paraphrase`` align ``a`` (source side) with ``b`` (derived side).
+    ``quantities_a``/``_b`` (the enrich stage's) name the figures compared for dropped details;
+    without them digits in the texts are used. ``min_votes`` is how far content cues must agree
+    before they decide the direction.
+    """
+    _check_spans(a, b, [*verbatim, *paraphrase])
+    shared = _Shared.of(a, b, verbatim, paraphrase)
+    if min(shared.chars_a, shared.chars_b) < min_shared_chars:
+        return None
+    if max(shared.coverage_a, shared.coverage_b) < min_coverage:
+        return None
+    if shared.verbatim_chars < min_shared_chars and len(paraphrase) < min_paraphrases:
+        return None  # a sentence or two in other words is what any two reports of one event share
+    kind = _kind(shared, copy_coverage=copy_coverage, whole_coverage=whole_coverage,
+                 part_coverage=part_coverage)
+    a_is_source, direction, evidence = _direction(a, b, verbatim, paraphrase, shared,
+                                                  quantities_a, quantities_b, min_votes)
+    source, derived = (a, b) if a_is_source else (b, a)
+    score = shared.coverage_b if a_is_source else shared.coverage_a
+    derivation = Derivation(
+        id=content_id("derivation", source.id, derived.id), source=source.id, derived=derived.id,
+        kind=kind, score=round(score, 4), similarity=round(shared.similarity, 4),
+        direction=direction, evidence=f"{kind}: {shared.describe(a_is_source)}; {evidence}",
+    )
+    return derivation, _passages(derivation.id, verbatim, paraphrase, a_is_source)
+
+
+def coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
+    """Share of a text of ``length`` characters covered by the union of ``spans``."""
+    return _union(spans) / length if length else 0.0
+
+
+def _union(spans: Sequence[tuple[int, int]]) -> int:
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            total, reach = total + end - start, end
+    return total
+
+
+def _check_spans(a: Article, b: Article, alignments: Sequence[Alignment]) -> None:
+    for x in alignments:
+        if not (0 <= x.source_start < x.source_end <= len(a.text)
+                and 0 <= x.derived_start < x.derived_end <= len(b.text)):
+            raise ValueError(
+                f"alignment ({x.source_start}, {x.source_end}) -> ({x.derived_start}, {x.derived_end}) is outside the texts of {a.id} ({len(a.text)} characters) "
+                f"and {b.id} ({len(b.text)} characters): align a as source and b as derived"
+            )
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """How much of each text the alignments cover, verbatim and in paraphrase."""
+
+    chars_a: int
+    chars_b: int
+    coverage_a: float
+    coverage_b: float
+    verbatim_a: float
+    verbatim_b: float
+    verbatim_chars: int
+    paraphrase_chars: int
+    similarity: float
+
+    @classmethod
+    def of(cls, a, b, verbatim, paraphrase) -> _Shared:
+        both = [*verbatim, *paraphrase]
+        spans_a = [(x.source_start, x.source_end) for x in both]
+        spans_b = [(x.derived_start, x.derived_end) for x in both]
+        chars_a, chars_b = _union(spans_a), _union(spans_b)
+        weighted = sum(x.similarity * ((x.source_end - x.source_start) + (x.derived_end - x.derived_start))
+                       for x in both)
+        length = len(a.text) + len(b.text)
+        return cls(
+            chars_a=chars_a, chars_b=chars_b,
+            coverage_a=chars_a / max(1, len(a.text)), coverage_b=chars_b / max(1, len(b.text)),
+            verbatim_a=coverage([(x.source_start, x.source_end) for x in verbatim], len(a.text)),
+            verbatim_b=coverage([(x.derived_start, x.derived_end) for x in verbatim], len(b.text)),
+            verbatim_chars=sum(x.derived_end - x.derived_start for x in verbatim),
+            paraphrase_chars=sum(x.derived_end - x.derived_start for x in paraphrase),
+            similarity=min(1.0, weighted / length) if length else 0.0,
+        )
+
+    def describe(self, a_is_source: bool) -> str:
+        src, der = (self.coverage_a, self.coverage_b) if a_is_source else (self.coverage_b, self.coverage_a)
+        return (f"{der:.0%} of the derived text and {src:.0%} of the source aligned "
+                f"({self.verbatim_chars} characters verbatim, {self.paraphrase_chars} in paraphrase)")
+
+
+def _kind(shared: _Shared, *, copy_coverage: float, whole_coverage: float,
+          part_coverage: float) -> str:
+    if min(shared.verbatim_a, shared.verbatim_b) >= copy_coverage:
+        return "copy"
+    if (max(shared.coverage_a, shared.coverage_b) >= whole_coverage
+            and min(shared.coverage_a, shared.coverage_b) >= part_coverage):
+        return "paraphrase" if shared.paraphrase_chars > shared.verbatim_chars else "rewrite"
+    return "partial"
+
+
+# --- direction -------------------------------------------------------------------------------
+
+
+def _direction(a, b, verbatim, paraphrase, shared, quantities_a, quantities_b, min_votes):
+    """``(a_is_source, direction, evidence)``."""
+    if a.published and b.published and a.published != b.published:
+        a_first = a.published < b.published
+        return a_first, "dated", f"{_name(a)} published {a.published}, {_name(b)} {b.published}"
+    why_no_date = ("same publication date " + a.published) if a.published else "no publication date"
+    if a.published and not b.published or b.published and not a.published:
+        why_no_date = "one publication date missing"
+    votes, reasons = _content_votes(a, b, verbatim, paraphrase, shared, quantities_a, quantities_b)
+    if abs(votes) < min_votes:
+        first, second = sorted([a, b], key=lambda x: x.id)
+        detail = "; ".join(reasons) if reasons else "no content cue"
+        return first.id == a.id, "undetermined", f"{why_no_date}; cues too weak or split ({detail})"
+    return votes > 0, "content", f"{why_no_date}; " + "; ".join(reasons)
+
+
+def _content_votes(a, b, verbatim, paraphrase, shared, quantities_a, quantities_b):
+    """Positive votes say ``a`` is the source, negative ``b``; with a reason for each."""
+    votes, reasons = 0, []
+    for cue in (_citation_cue, _detail_cue, _framing_cue, _length_cue):
+        vote, reason = cue(a, b, verbatim=verbatim, paraphrase=paraphrase,
+                           quantities_a=quantities_a, quantities_b=quantities_b)
+        if vote:
+            votes += vote
+            reasons.append(reason)
+    return votes, reasons
+
+
+def _citation_cue(a, b, **_):
+    """Crediting the other outlet ("..., the Courier reported") marks the later text: weight 3."""
+    a_cites, b_cites = _cites(a.text, b.outlet), _cites(b.text, a.outlet)
+    if b_cites and not a_cites:
+        return 3, f"{_name(b)} credits {b_cites!r}"
+    if a_cites and not b_cites:
+        return -3, f"{_name(a)} credits {a_cites!r}"
+    return 0, ""
+
+
+def _cites(text: str, outlet: str | None) -> str | None:
+    if not outlet or len(outlet) < 3:
+        return None
+    name = re.escape(outlet.removeprefix("The ").strip())
+    pattern = rf"{_CITE_CUES}\W+(?:the\s+)?{name}|{name}\W+(?:\w+\W+)?{_CITE_CUES}"
+    found = re.search(pattern, text, flags=re.IGNORECASE)
+    return found.group(0) if found else None
+
+
+def _detail_cue(a, b, *, quantities_a, quantities_b, **_):
+    """The original holds figures and names the copy leaves out; a copy rarely invents them."""
+    only_a = _details(a.text, quantities_a) - _details(b.text, quantities_b)
+    only_b = _details(b.text, quantities_b) - _details(a.text, quantities_a)
+    if len(only_a) >= 2 * max(1, len(only_b)):
+        return 1, f"{_name(b)} drops {len(only_a)} details ({_sample(only_a)}) and adds {len(only_b)}"
+    if len(only_b) >= 2 * max(1, len(only_a)):
+        return -1, f"{_name(a)} drops {len(only_b)} details ({_sample(only_b)}) and adds {len(only_a)}"
+    return 0, ""
+
+
+def _details(text: str, quantities: Sequence[Quantity]) -> set[str]:
+    figures = {q.text.lower() for q in quantities} if quantities else set(_NUMBER.findall(text))
+    return figures | set(_NAME.findall(text))
+
+
+def _sample(details: set[str]) -> str:
+    return ", ".join(sorted(details)[:3])
+
+
+def _framing_cue(a, b, *, verbatim, paraphrase, **_):
+    """Copies are cut from the bottom (the source keeps an unaligned tail) and get a lead of
+    their own (the derived text starts with unaligned sentences)."""
+    both = [*verbatim, *paraphrase]
+    if not both:
+        return 0, ""
+    lead_a, tail_a = _outside(a.text, [(x.source_start, x.source_end) for x in both])
+    lead_b, tail_b = _outside(b.text, [(x.derived_start, x.derived_end) for x in both])
+    vote = _sign(tail_a - tail_b, 2) + _sign(lead_b - lead_a, 2)
+    if vote > 0:
+        return 1, f"{_name(b)} has a lead of its own ({lead_b} sentences) or ends early ({tail_a} of {_name(a)}'s last sentences not used)"
+    if vote < 0:
+        return -1, f"{_name(a)} has a lead of its own ({lead_a} sentences) or ends early ({tail_b} of {_name(b)}'s last sentences not used)"
+    return 0, ""
+
+
+def _sign(difference: int, margin: int) -> int:
+    return 1 if difference >= margin else -1 if difference <= -margin else 0
+
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """Sentences before the first and after the last aligned passage."""
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    return _sentences(text[:first]), _sentences(text[last:])
+
+
+def _sentences(text: str) -> int:
+    pieces = re.split(r"(?<=[.!?])\s+", text.strip())
+    return len([s for s in pieces if len(s.split()) >= 4 and s.rstrip("\"'”’)").endswith((".", "!", "?"))])
+
+
+def _length_cue(a, b, **_):
+    """Copies trim: of two texts sharing material, the clearly longer one is likelier first."""
+    la, lb = len(a.text), len(b.text)
+    if la >= 1.3 * lb:
+        return 1, f"{_name(a)} is longer ({la} against {lb} characters)"
+    if lb >= 1.3 * la:
+        return -1, f"{_name(b)} is longer ({lb} against {la} characters)"
+    return 0, ""
+
+
+def _name(article: Article) -> str:
+    return article.outlet or article.id
+
+
+def _passages(derivation_id, verbatim, paraphrase, a_is_source) -> list[Passage]:
+    passages = []
+    for kind, alignments in (("verbatim", verbatim), ("paraphrase", paraphrase)):
+        for x in alignments:
+            spans = ((x.source_start, x.source_end, x.derived_start, x.derived_end) if a_is_source
+                     else (x.derived_start, x.derived_end, x.source_start, x.source_end))
+            passages.append(Passage(content_id(derivation_id, kind, *spans), derivation_id,
+                                    *spans, kind, round(float(x.similarity), 4)))
+    return sorted(passages, key=lambda p: (p.derived_start, p.source_start, p.kind))
