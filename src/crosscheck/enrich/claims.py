@@ -30,7 +30,7 @@ import numpy as np
 
 from ..records import Article, Claim, Mention, Quantity, Quote, TimeExpr, content_id
 
-__all__ = ["extract_claims", "checkworthiness", "claim_features", "CLAIM_THRESHOLD",
+__all__ = ["extract_claims", "checkworthiness", "claim_threshold", "claim_features",
            "MODEL_PATH"]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "claims_model.npz"
@@ -111,8 +111,376 @@ def checkworthiness(sentence_text: str) -> float:
     return 1.0 / (1.0 + math.exp(-score))
 
 
-def _threshold() -> float:
+def claim_threshold() -> float:
+    """The score from which a sentence counts as check-worthy on its own (chosen by
+    cross-validation when the model was trained)."""
     return _model()[2]
 
 
-CLAIM_THRESHOLD = 0.5  # the shipped model's own threshold replaces this on first use
+# --- extraction ------------------------------------------------------------------------------
+
+_REPORTING = frozenset(
+    "say tell announce report state claim allege add note explain confirm deny insist maintain "
+    "argue assert contend declare disclose reveal warn acknowledge admit boast accuse estimate "
+    "write quote testify stress indicate suggest".split())
+# Cues and words by which an outlet keeps its distance from what it reports.
+_DISTANCING_CUES = frozenset("claim allege insist maintain contend purport".split())
+_HEDGE_ADVERBS = frozenset(
+    "allegedly reportedly purportedly supposedly apparently ostensibly".split())
+_HEDGE_MODALS = frozenset("may might could".split())
+_CALL_MODALS = frozenset("must should ought".split())
+_OPINION_VERBS = frozenset("think believe feel hope wish".split())
+_SPLIT_MARKS = frozenset("while whereas but although though".split())
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_EDGE_JUNK = frozenset({"PUNCT", "SPACE", "CCONJ", "SCONJ"})
+_MIN_WORDS = 4
+
+
+def extract_claims(doc, *, article: Article, mentions: list[Mention],
+                   quantities: list[Quantity], times: list[TimeExpr],
+                   quotes: list[Quote]) -> list[Claim]:
+    """Check-worthy claims of one article, in text order.
+
+    ``doc`` is the spaCy parse of ``article.text`` (offsets must agree); the other records are
+    the same article's enrichments. When ``mentions`` is empty the parse's own entities stand in
+    for places and actors.
+    """
+    if doc.text != article.text:
+        raise ValueError(f"article {article.id}: the parsed Doc is not of the article's text "
+                         f"({len(doc.text)} vs {len(article.text)} characters); parse article.text")
+    context = _Context(article, mentions, quantities, times, quotes, doc)
+    claims = []
+    for index, sentence in enumerate(doc.sents):
+        for clause in _clauses(sentence):
+            claim = _claim(clause, index, context)
+            if claim is not None:
+                claims.append(claim)
+    return claims
+
+
+class _Context:
+    """The article's other records, looked up by character span."""
+
+    def __init__(self, article, mentions, quantities, times, quotes, doc):
+        self.article = article
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end)) or [
+            _EntityMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        self.quantities = sorted(quantities, key=lambda q: (q.start, q.end, q.id))
+        self.times = sorted(times, key=lambda t: (t.start, t.end, t.id))
+        self.tokens_at = {token.idx: token for token in doc}
+        self.quotes = sorted((q for q in quotes if self._speech(q)),
+                             key=lambda q: (q.start, q.end, q.id))
+
+    def _speech(self, quote: Quote) -> bool:
+        """Indirect speech needs a verb of saying that governs a clause ("the outbreak has
+        claimed the lives of" is not speech)."""
+        if quote.kind != "indirect" or quote.cue_start is None:
+            return True
+        cue = self.tokens_at.get(quote.cue_start)
+        return (cue is not None and cue.lemma_.lower() in _REPORTING
+                and any(c.dep_ in ("ccomp", "parataxis") for c in cue.children))
+
+    def mentions_in(self, start: int, end: int) -> list:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+
+class _EntityMention:
+    """A parse entity standing in for a :class:`Mention` when none were given."""
+
+    __slots__ = ("start", "end", "text", "label", "name")
+
+    def __init__(self, start: int, end: int, text: str, label: str):
+        self.start, self.end, self.text, self.label, self.name = start, end, text, label, text
+
+
+# --- clauses ---------------------------------------------------------------------------------
+
+
+def _clauses(sentence) -> list[list]:
+    """Token lists of the clauses of a sentence: split first at line breaks (headlines and
+    captions the parser glued on), then where a second clause has its own subject."""
+    clauses = []
+    for piece in _lines(sentence):
+        parts = _split_coordinated(piece)
+        clauses.extend(_trim(part, linked=n > 0) for n, part in enumerate(parts))
+    return [c for c in clauses if sum(1 for t in c if t.is_alpha) >= _MIN_WORDS]
+
+
+def _inside_quote_marks(doc, start: int, end: int) -> bool:
+    """Whether ``end`` falls inside a quotation opened after ``start``: a quote is not split."""
+    before = doc.text[start:end]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _lines(sentence) -> list[list]:
+    pieces, current = [], []
+    for token in sentence:
+        if token.is_space and "\n" in token.text:
+            pieces.append(current)
+            current = []
+        else:
+            current.append(token)
+    return [p for p in pieces + [current] if p]
+
+
+def _split_coordinated(piece: list) -> list[list]:
+    indices = {t.i for t in piece}
+    starts = sorted({_subtree_start(t, indices) for t in piece if _starts_clause(t, indices)})
+    starts = [s for s in starts
+              if not _inside_quote_marks(piece[0].doc, piece[0].idx, piece[0].doc[s].idx)]
+    if not starts:
+        return [piece]
+    bounds = [piece[0].i] + [s for s in starts if s > piece[0].i] + [piece[-1].i + 1]
+    return [[t for t in piece if lo <= t.i < hi] for lo, hi in zip(bounds, bounds[1:])]
+
+
+def _starts_clause(token, indices: set[int]) -> bool:
+    """A verb joined to the clause above it, with a subject of its own: "X said A, while Y
+    announced B" reports two claims on two speakers' word."""
+    if token.dep_ not in ("conj", "advcl") or token.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ in _SUBJECTS for c in token.children):
+        return False
+    subtree = [t.i for t in token.subtree]
+    if min(subtree) <= token.head.i or not set(subtree) <= indices:
+        return False  # only a trailing clause splits off cleanly
+    if token.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in _SPLIT_MARKS for c in token.children)
+    return True
+
+
+def _subtree_start(token, indices: set[int]) -> int:
+    start = token.left_edge.i
+    # A conjunction or comma before the clause belongs to neither side.
+    while start - 1 in indices and token.doc[start - 1].pos_ in ("CCONJ", "PUNCT"):
+        start -= 1
+    return start
+
+
+def _trim(tokens: list, *, linked: bool) -> list:
+    """Spaces and dangling commas off the ends; off a split-off clause also the words that only
+    linked it to the clause before ("and", "while")."""
+    lo, hi = 0, len(tokens)
+    while lo < hi and (tokens[lo].is_space or linked and (
+            tokens[lo].dep_ in ("cc", "mark", "punct") and tokens[lo].text not in "\"“‘'([")):
+        lo += 1
+    while hi > lo and tokens[hi - 1].pos_ in ("CCONJ", "SPACE") or (
+            hi > lo and tokens[hi - 1].text in ",;:"):
+        hi -= 1
+    return tokens[lo:hi]
+
+
+# --- one claim -------------------------------------------------------------------------------
+
+
+def _claim(tokens: list, index: int, context: _Context) -> Claim | None:
+    head = _clause_head(tokens)
+    if _not_a_claim(tokens, head):
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = context.article.text[start:end]
+    speaker, cue, hedge, action_verb = _attribution(tokens, head, context, start, end)
+    if speaker is None and _is_call_or_opinion(head):
+        return None
+    hedge = hedge or _hedge_words(tokens, action_verb)
+    actor = _actor(action_verb, head, context, speaker)
+    quantities = tuple(q.id for q in context.quantities if start <= q.start and q.end <= end)
+    times = tuple(t.id for t in context.times if start <= t.start and t.end <= end)
+    places = tuple(dict.fromkeys(m.name for m in context.mentions_in(start, end)
+                                 if m.label in _PLACE_LABELS))
+    score = checkworthiness(text)
+    evidence = sum(map(bool, (quantities, times, places, speaker, actor)))
+    if score < claim_threshold() and not (evidence >= 2 and score >= claim_threshold() / 2):
+        return None
+    return Claim(id=content_id(context.article.id, "claim", start, end),
+                 article=context.article.id, start=start, end=end, text=text, actor=actor,
+                 action=_action(action_verb), speaker=speaker, cue=cue,
+                 hedged=hedge is not None, hedge=hedge, quantities=quantities, places=places,
+                 times=times, score=round(score, 4), sentence=index)
+
+
+def _clause_head(tokens: list):
+    inside = {t.i for t in tokens}
+    tops = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    verbs = [t for t in tops if t.pos_ in ("VERB", "AUX")]
+    return (verbs or tops)[0]
+
+
+def _not_a_claim(tokens: list, head) -> bool:
+    last = [t for t in tokens if not (t.is_punct and t.text not in "?!")]
+    if "?" in tokens[-1].text or (last and last[-1].text == "?"):
+        return True  # a question asserts nothing
+    if not any(_is_finite(t) for t in tokens):
+        return True  # a label, caption or fragment
+    # An imperative: a bare verb with no subject opening the clause ("Subscribe now").
+    return head.tag_ == "VB" and head.i == tokens[0].i and not _subject(head)
+
+
+def _is_finite(token) -> bool:
+    if "Fin" in token.morph.get("VerbForm") or token.tag_ == "MD":
+        return True
+    # Headlines drop the auxiliary: "Sixty members arrested in the north".
+    return token.tag_ == "VBN" and token.dep_ in ("ROOT", "ccomp") and _subject(token) is not None
+
+
+def _is_call_or_opinion(head) -> bool:
+    """The outlet's own calls ("governments must act") and first-person opinions."""
+    if any(c.dep_ == "aux" and c.lower_ in _CALL_MODALS for c in head.children):
+        return True
+    if head.lemma_ == "need" and any(c.dep_ == "xcomp" for c in head.children):
+        return True
+    subject = _subject(head)
+    return (head.lemma_ in _OPINION_VERBS and subject is not None
+            and subject.lower_ in ("i", "we"))
+
+
+def _subject(verb):
+    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+
+
+# --- slots -----------------------------------------------------------------------------------
+
+
+def _attribution(tokens, head, context, start, end):
+    """Who the article gives the claim to, the cue, a distancing hedge, and the verb of the
+    reported content (the action), from an overlapping quote or else from the parse."""
+    reported = _content_verb(head) if _is_reporting(head) else None
+    action_verb = reported if reported is not None else head
+    quote = _overlapping_quote(context.quotes, start, end)
+    own = _subject(head) if reported is not None else None
+    # The clause's own verb of saying outranks a quote whose cue lies outside the clause.
+    if quote is not None and quote.speaker and (
+            own is None or quote.cue_start is not None and start <= quote.cue_start < end):
+        hedge = quote.cue if quote.stance == "distancing" else None
+        if quote.kind == "according_to":
+            hedge = quote.cue or "according to"
+        return _fuller(quote.speaker, own), quote.cue, hedge, action_verb
+    if own is not None:
+        hedge = head.text if head.lemma_ in _DISTANCING_CUES else None
+        return _noun_phrase(own), head.text, hedge, action_verb
+    source = _according_to(tokens)
+    if source is not None:
+        return source, "according to", "according to", action_verb
+    return None, None, None, action_verb
+
+
+def _fuller(speaker: str, subject) -> str:
+    """The parse's subject phrase where it holds the quote's speaker and says more
+    ("Director-General of the ministry's office" for "Director-General")."""
+    phrase = _noun_phrase(subject) if subject is not None else ""
+    return phrase if speaker in phrase and subject.pos_ != "PRON" else speaker
+
+
+def _is_reporting(verb) -> bool:
+    return verb.lemma_.lower() in _REPORTING and _content_verb(verb) is not None
+
+
+def _content_verb(verb):
+    content = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if content is not None and content.lemma_.lower() in _REPORTING:
+        return next((c for c in content.children if c.dep_ == "ccomp"), content)
+    return content
+
+
+def _overlapping_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
+    best, best_overlap = None, 0
+    for quote in quotes:
+        overlap = min(end, quote.end) - max(start, quote.start)
+        if overlap > best_overlap and (2 * overlap >= end - start
+                                       or 2 * overlap >= quote.end - quote.start):
+            best, best_overlap = quote, overlap
+    return best
+
+
+def _according_to(tokens):
+    for token in tokens:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            source = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if source is not None:
+                return _noun_phrase(source)
+    return None
+
+
+def _hedge_words(tokens, action_verb) -> str | None:
+    for token in tokens:
+        if token.lower_ in _HEDGE_ADVERBS:
+            return token.text
+    auxes = [c for c in action_verb.children if c.dep_ in ("aux", "auxpass")]
+    modal = next((a for a in auxes if a.lower_ in _HEDGE_MODALS), None)
+    if modal is not None:
+        return " ".join([modal.text] + [a.text for a in auxes if a.lower_ == "have"])
+    if action_verb.lemma_ in ("appear", "seem") and any(c.dep_ == "xcomp" for c in
+                                                         action_verb.children):
+        return f"{action_verb.text} to"
+    return None
+
+
+def _actor(action_verb, head, context, speaker) -> str | None:
+    """Who does the action: the subject, or the agent of a passive. An agentless passive
+    reported by someone ("the office says sixty were arrested") falls back to the reporter."""
+    agent = next((c for c in action_verb.children if c.dep_ == "agent"), None)
+    doer = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    subject = _subject(action_verb)
+    if doer is None and subject is not None and subject.dep_ != "nsubjpass":
+        doer = subject
+    if doer is None and action_verb is not head:
+        doer = _subject(head)
+        if doer is not None and doer.pos_ == "PRON":
+            return speaker
+    if doer is None or doer.pos_ == "PRON":
+        return None
+    named = _named(doer, context)
+    return named.name if named is not None else _noun_phrase(doer)
+
+
+def _named(head, context):
+    """The entity a noun phrase names: one covering its head word, else one the head belongs
+    to ("Director-General of the Interior Ministry", "the ministry's spokesman"), never a mere
+    modifier ("Iranian agents", "the regime in Iran")."""
+    lo, hi = _phrase_span(head)
+    doc = head.doc
+    found = context.mentions_in(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
+    covering = [m for m in found if m.start <= head.idx < m.end]
+    if covering:
+        return covering[0]
+    owners = []
+    for mention in found:
+        root = _root_of(doc, mention)
+        if root is not None and (root.dep_ == "poss"
+                                 or root.dep_ == "pobj" and root.head.lower_ == "of"):
+            owners.append(mention)
+    ranked = sorted(owners, key=lambda m: (_ACTOR_LABELS.index(m.label)
+                                           if m.label in _ACTOR_LABELS else 99, m.start))
+    return ranked[0] if ranked else None
+
+
+def _root_of(doc, mention):
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _phrase_span(token) -> tuple[int, int]:
+    """The noun phrase of ``token`` up to the first comma, bracket or relative clause after it."""
+    stop = token.right_edge.i + 1
+    for child in token.children:
+        if child.i > token.i and child.dep_ in ("relcl", "acl", "appos"):
+            stop = min(stop, child.left_edge.i)
+    for t in token.doc[token.i + 1:stop]:
+        if t.text in ",(;:—–":
+            stop = t.i
+            break
+    return token.left_edge.i, stop
+
+
+def _noun_phrase(token) -> str:
+    lo, hi = _phrase_span(token)
+    return token.doc[lo:hi].text.strip(" \"“”'’‘")
+
+
+def _action(verb) -> str:
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    lemma = verb.lemma_.lower()
+    return f"{lemma} {particle.lower_}" if particle is not None else lemma
