@@ -98,9 +98,15 @@ def parse_quantity(text: str) -> ParsedQuantity:
     """
     try:
         phrase = _normalise(text)
-        return _parse_phrase(phrase) if phrase else _NOTHING
+        value, low, high, approximate, unit = _parse_phrase(phrase) if phrase else _NOTHING
+        return (_tidy(value), _tidy(low), _tidy(high), approximate, unit)
     except (ValueError, OverflowError, ArithmeticError, IndexError):
         return _NOTHING
+
+
+def _tidy(number: float | None) -> float | None:
+    """Twelve significant digits: "about 200" is [180, 220], not 220.00000000000003."""
+    return None if number is None else float(f"{number:.12g}")
 
 
 def _normalise(text: str) -> str:
@@ -155,7 +161,7 @@ def _parse_vague(rest: str) -> ParsedQuantity | None:
     match = re.match(r"of (thousands|millions|billions)\b", tail)
     if match and word in ("tens", "dozens", "scores", "hundreds"):
         scale = _VAGUE_SCALES[match.group(1)]
-        low, high = low * scale, (high + 1) * scale - 1
+        low, high = low * scale, 10 ** len(str(int(high))) * scale - 1  # up to 99,999
         tail = tail[match.end():].strip()
     tail = re.sub(r"^of\b", "", tail).strip()
     if tail and tail not in _UNIT_WORDS:
