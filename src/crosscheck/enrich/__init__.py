@@ -34,9 +34,12 @@ __all__ = ["enrich_batch", "enrich_article", "enrich_text"]
 def _extractor(module: str, function: str) -> Callable[..., list]:
     """``module.function`` of this package; an extractor not written yet finds nothing.
     (Guard to drop once quantities, times, quotes and claims have all landed.)"""
+    def nothing(*args, **kwargs) -> list:
+        return []
+
     if importlib.util.find_spec(f"{__name__}.{module}") is None:
-        return lambda *args, **kwargs: []
-    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return nothing
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function, nothing)
 
 
 extract_quantities = _extractor("quantities", "extract_quantities")

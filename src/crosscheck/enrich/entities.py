@@ -194,11 +194,23 @@ def _join_slashes(doc: Doc, spans: list[Span]) -> list[Span]:
         end = span.end
         while end + 1 < len(doc) and doc[end].text == "/" and not doc[end - 1].whitespace_:
             following = by_start.get(end + 1) or ents.get(end + 1)
-            if following is None:
+            after = following.end if following is not None else _capitalised_run_end(doc, end + 1)
+            if after is None:
                 break
-            end = following.end
+            end = after
         joined.append(Span(doc, span.start, end, label=span.label_))
     return joined
+
+
+def _capitalised_run_end(doc: Doc, start: int) -> int | None:
+    """End of the capitalised words from ``start`` ("People's Front"), ``None`` if none."""
+    end = start
+    while end < len(doc) and end - start < 8 and (
+            doc[end].text[:1].isupper() or (end > start and doc[end].text in _POSSESSIVE)):
+        end += 1
+    while end > start and doc[end - 1].text in _POSSESSIVE:
+        end -= 1
+    return end if end > start else None
 
 
 def _short_form_spans(doc: Doc) -> list[Span]:
@@ -264,7 +276,8 @@ def _article_names(spans: list[Span], definitions: dict[str, str]) -> list[str]:
     """The article-level name of each span, in order."""
     names = [_own_name(span, definitions) for span in spans]
     full = [(i, name, span.label_) for i, (span, name) in enumerate(zip(spans, names))
-            if len(name.split()) > 1 and not is_acronym(name)]
+            if len(name.split()) > 1 and not is_acronym(name)
+            and name.split()[0].lower() != "the"]
     resolved = []
     for i, (span, name) in enumerate(zip(spans, names)):
         longer = _longer_form(i, name, span.label_, full)
