@@ -476,29 +476,40 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
     return records
 
 
+_BEFORE_BARE_MONTH = re.compile(r"\b(?i:in|since|during|until|till|by|of|from|to|through|before|"
+                                r"after|between|and|or|around|throughout|early|late|mid)\s+$")
+
+
 def _find_spans(doc) -> list[tuple[int, int]]:
     names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NAME_LABELS]
-    spans = []
+    spans, refused = [], []
     for match in _FINDER.finditer(doc.text):
         start, end = match.span()
-        if any(start < b and a < end for a, b in names) and not re.search(r"\d", match.group(0)):
-            continue  # "May" the person, "March" in a name
-        if re.fullmatch(r"\d{4}", match.group(0)) and _counts_plural(doc, end):
-            continue  # "2000 people" is a quantity
-        spans.append((start, end))
+        if _refuse(doc, match, names):
+            refused.append((start, end))
+        else:
+            spans.append((start, end))
     for ent in doc.ents:  # what spaCy calls a date and the patterns above missed
+        taken = [*spans, *refused]
         if ent.label_ == "DATE" and not any(ent.start_char < b and a < ent.end_char
-                                            for a, b in spans):
+                                            for a, b in taken):
             if resolve_time(ent.text, published=date(2000, 1, 1))[0] != "unresolved":
                 spans.append((ent.start_char, ent.end_char))
     return sorted(spans)
 
 
-def _counts_plural(doc, end: int) -> bool:
-    span = doc.char_span(end, end + 1, alignment_mode="expand") if end < len(doc.text) else None
-    following = [t for t in (span or []) if not t.is_space][:1] or \
-        [t for t in doc if t.idx >= end and not t.is_space][:1]
-    return bool(following) and following[0].tag_ in ("NNS", "NNPS")
+def _refuse(doc, match: re.Match, names: list[tuple[int, int]]) -> bool:
+    """A name ("Theresa May"), a verb ("March on"), or a year that counts ("2000 people")."""
+    start, end, text = match.start(), match.end(), match.group(0)
+    if not re.search(r"\d", text):
+        if any(start < b and a < end for a, b in names):
+            return True
+        if _month_number(text) and not _BEFORE_BARE_MONTH.search(doc.text[max(0, start - 12):start]):
+            return True
+    if re.fullmatch(r"\d{4}", text):
+        following = next((t for t in doc if t.idx >= end and not t.is_space), None)
+        return following is not None and following.tag_ in ("NNS", "NNPS")
+    return False
 
 
 def _published(value: str | None) -> date | None:
