@@ -136,6 +136,7 @@ _ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _EDGE_JUNK = frozenset({"PUNCT", "SPACE", "CCONJ", "SCONJ"})
 _MIN_WORDS = 4
+_REPORTER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 
 
 def extract_claims(doc, *, article: Article, mentions: list[Mention],
@@ -241,7 +242,8 @@ def _starts_clause(token, indices: set[int]) -> bool:
     announced B" reports two claims on two speakers' word."""
     if token.dep_ not in ("conj", "advcl") or token.pos_ not in ("VERB", "AUX"):
         return False
-    if not any(c.dep_ in _SUBJECTS for c in token.children):
+    reporting = token.lemma_.lower() in _REPORTING and any(c.dep_ == "ccomp" for c in token.children)
+    if not (reporting and token.dep_ == "conj" or any(c.dep_ in _SUBJECTS for c in token.children)):
         return False
     subtree = [t.i for t in token.subtree]
     if min(subtree) <= token.head.i or not set(subtree) <= indices:
@@ -336,6 +338,15 @@ def _is_call_or_opinion(head) -> bool:
             and subject.lower_ in ("i", "we"))
 
 
+def _reporter(verb):
+    """Who speaks: the subject of the verb of saying, or of the verb it is coordinated with
+    ("the ministry claimed A and said B")."""
+    subject = _subject(verb)
+    if subject is None and verb.dep_ == "conj":
+        subject = _subject(verb.head)
+    return subject
+
+
 def _subject(verb):
     return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
 
@@ -349,17 +360,17 @@ def _attribution(tokens, head, context, start, end):
     reported = _content_verb(head) if _is_reporting(head) else None
     action_verb = reported if reported is not None else head
     quote = _overlapping_quote(context.quotes, start, end)
-    own = _subject(head) if reported is not None else None
+    own = _reporter(head) if reported is not None else None
+    own_hedge = head.text if reported is not None and head.lemma_ in _DISTANCING_CUES else None
     # The clause's own verb of saying outranks a quote whose cue lies outside the clause.
     if quote is not None and quote.speaker and (
             own is None or quote.cue_start is not None and start <= quote.cue_start < end):
-        hedge = quote.cue if quote.stance == "distancing" else None
-        if quote.kind == "according_to":
-            hedge = quote.cue or "according to"
-        return _fuller(quote.speaker, own), quote.cue, hedge, action_verb
+        according = quote.kind == "according_to"
+        cue = "according to" if according else quote.cue
+        hedge = own_hedge or (cue if according or quote.stance == "distancing" else None)
+        return _fuller(quote.speaker, own), cue, hedge, action_verb
     if own is not None:
-        hedge = head.text if head.lemma_ in _DISTANCING_CUES else None
-        return _noun_phrase(own), head.text, hedge, action_verb
+        return _noun_phrase(own), head.text, own_hedge, action_verb
     source = _according_to(tokens)
     if source is not None:
         return source, "according to", "according to", action_verb
@@ -426,8 +437,9 @@ def _actor(action_verb, head, context, speaker) -> str | None:
     subject = _subject(action_verb)
     if doer is None and subject is not None and subject.dep_ != "nsubjpass":
         doer = subject
-    if doer is None and action_verb is not head:
-        doer = _subject(head)
+    if action_verb is not head and (doer is None or doer.lower_ in _REPORTER_PRONOUNS):
+        # "The directorate said it had arrested ...": the pronoun is the reporter.
+        doer = _reporter(head)
         if doer is not None and doer.pos_ == "PRON":
             return speaker
     if doer is None or doer.pos_ == "PRON":
@@ -449,8 +461,9 @@ def _named(head, context):
     owners = []
     for mention in found:
         root = _root_of(doc, mention)
-        if root is not None and (root.dep_ == "poss"
-                                 or root.dep_ == "pobj" and root.head.lower_ == "of"):
+        if root is not None and (root.dep_ == "poss" and root.head.i == head.i
+                                 or root.dep_ == "pobj" and root.head.lower_ == "of"
+                                 and root.head.head.i == head.i):
             owners.append(mention)
     ranked = sorted(owners, key=lambda m: (_ACTOR_LABELS.index(m.label)
                                            if m.label in _ACTOR_LABELS else 99, m.start))
@@ -472,7 +485,12 @@ def _phrase_span(token) -> tuple[int, int]:
         if t.text in ",(;:—–":
             stop = t.i
             break
-    return token.left_edge.i, stop
+    start = token.left_edge.i
+    for t in token.doc[start:token.i]:
+        # A dateline or section label glued on by the parser: "LISBON, May 2 (Agency) - The ..."
+        if t.text in "–—:" or t.text == "-" and t.whitespace_:
+            start = t.i + 1
+    return start, stop
 
 
 def _noun_phrase(token) -> str:
