@@ -43,6 +43,7 @@ def _found(nlp, text: str):
     ("tens of thousands", (None, 20000.0, 99999.0, True, None)),
     ("a few", (None, 2.0, 5.0, True, None)),
     ("several", (None, 3.0, 9.0, True, None)),
+    ("several hundred", (None, 300.0, 900.0, True, None)),
     ("20-30", (None, 20.0, 30.0, False, None)),
     ("between 5 and 10", (None, 5.0, 10.0, False, None)),
     ("2 to 3 million", (None, 2e6, 3e6, False, None)),
@@ -87,6 +88,12 @@ def test_vague_amount_counts_the_noun_after_of(nlp):
     [found] = _found(nlp, "Officials detained tens of smugglers near the border.")
     assert (found.text, found.value, found.low, found.high) == ("tens", None, 20.0, 90.0)
     assert found.approximate and found.counted == "smugglers"
+
+
+def test_vague_multiple_of_a_scale_word(nlp):
+    [found] = _found(nlp, "A few thousand nurses walked out.")
+    assert (found.text, found.low, found.high, found.counted) == (
+        "A few thousand", 2000.0, 5000.0, "nurses")
 
 
 def test_modifier_belongs_to_the_quantity(nlp):

@@ -163,6 +163,10 @@ def _parse_vague(rest: str) -> ParsedQuantity | None:
         scale = _VAGUE_SCALES[match.group(1)]
         low, high = low * scale, 10 ** len(str(int(high))) * scale - 1  # up to 99,999
         tail = tail[match.end():].strip()
+    scaled = re.match(r"(hundred|thousand|million|billion)\b", tail)
+    if scaled and word in ("a few", "several", "a couple of"):  # "several hundred": 300..900
+        low, high = low * _SCALES[scaled.group(1)], high * _SCALES[scaled.group(1)]
+        tail = tail[scaled.end():].strip()
     tail = re.sub(r"^of\b", "", tail).strip()
     if tail and tail not in _UNIT_WORDS:
         return None
@@ -290,6 +294,7 @@ def _alternatives(words) -> str:
 
 _VAGUE_CORE = (r"\b(?:(?:tens|dozens|scores|hundreds) of (?:thousands|millions|billions)|"
                r"tens(?= of\b)|scores(?= of\b)|dozens|hundreds|thousands|millions|billions|"
+               r"(?:a couple of|a few|several) (?:hundred|thousand|million|billion)|"
                r"a couple of|a handful of|a few|several)\b")
 _CORE_RE = re.compile(rf"(?<![\w.,:/])(?<![a-z]-)(?:{_DIGITS})(?![\d:/])|(?<![\w-]){_WORDS_RE.pattern}"
                       rf"(?!-\w)|{_VAGUE_CORE}", re.I)
