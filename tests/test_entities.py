@@ -192,3 +192,19 @@ def test_names_by_outlet_counts_surface_names():
     assert every[front] == by_outlet
     drevic = next(k.entity for k in keys if k.key == "drevic")
     assert every[drevic] == {"(unknown outlet)": {"Anselm Drevic": 1, "Drevic": 1}}
+
+
+def test_many_mentions_in_one_long_article_resolve_to_their_full_names():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([
+        {"label": "PERSON", "pattern": "Maryam Rajavi"}, {"label": "PERSON", "pattern": "Rajavi"},
+        {"label": "ORG", "pattern": "Northern Liberation Front"}])
+    text = "Maryam Rajavi met the Northern Liberation Front (NLF). Rajavi thanked the Front. " * 1000
+    mentions = extract_mentions(nlp(text), article=_article(text))
+    assert len(mentions) == 5000
+    assert {(m.text, m.name) for m in mentions} == {
+        ("Maryam Rajavi", "Maryam Rajavi"), ("Rajavi", "Maryam Rajavi"),
+        ("Northern Liberation Front", "Northern Liberation Front"),
+        ("NLF", "Northern Liberation Front"), ("the Front", "Northern Liberation Front")}

@@ -15,6 +15,7 @@ full one used in the same article, and whose ``key`` is alias-resolved (see ``al
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -162,13 +163,11 @@ def _fits(acronym: str, long_form: str, aliases: AliasTable) -> bool:
 
 
 def _acronym_spans(doc: Doc, definitions: dict[str, Span], aliases: AliasTable) -> list[Span]:
-    labels = {acronym: long.label_ if long.label_ in ENTITY_LABELS else None
-              for acronym, long in definitions.items()}
+    labels: dict[str, str] = {}
     spans = []
     for acronym, long in definitions.items():
-        label = _label_of(long, aliases) or "ORG"
-        labels[acronym] = labels[acronym] or label
-        spans.append(Span(doc, long.start, long.end, label=label))
+        labels[acronym] = _label_of(long, aliases) or "ORG"
+        spans.append(Span(doc, long.start, long.end, label=labels[acronym]))
     for token in doc:
         text = token.text
         if text in labels or (len(text) >= 3 and text in aliases.acronyms):
@@ -227,10 +226,17 @@ def _short_form_spans(doc: Doc) -> list[Span]:
                 heads.add(ent[-1].text)
             next_ent += 1
         following = doc[token.i + 1]
-        if token.lower_ == "the" and following.text in heads and following.ent_iob_ != "I" \
-                and not (following.i + 1 < len(doc) and doc[following.i + 1].text[:1].isupper()):
+        if token.lower_ == "the" and following.text in heads and _stands_alone(following):
             spans.append(Span(doc, token.i, token.i + 2, label="ORG"))
     return spans
+
+
+def _stands_alone(token) -> bool:
+    """Not part of a longer name: "the Front said", not "the Front Line" or "Ministry of X"."""
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if after is not None and (after.text[:1].isupper() or after.ent_iob_ == "I"):
+        return False
+    return token.ent_iob_ != "I"
 
 
 def _set_ents(doc: Doc, added: list[Span]) -> None:
@@ -273,16 +279,46 @@ def _keeps_the(ent: Span) -> bool:
 
 
 def _article_names(spans: list[Span], definitions: dict[str, str]) -> list[str]:
-    """The article-level name of each span, in order."""
+    """The article-level name of each span, in order: a surname or a partial organisation name
+    becomes the fuller name of the same type nearest before it (else the first after it)."""
     names = [_own_name(span, definitions) for span in spans]
-    full = [(i, name, span.label_) for i, (span, name) in enumerate(zip(spans, names))
-            if len(name.split()) > 1 and not is_acronym(name)
-            and name.split()[0].lower() != "the"]
+    # Where each full name occurs, by (last word, label): only those can be shortened to it.
+    positions: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for i, (span, name) in enumerate(zip(spans, names)):
+        words = name.split()
+        if len(words) > 1 and not is_acronym(name) and words[0].lower() != "the":
+            group = positions.setdefault((words[-1], span.label_), {})
+            group.setdefault(name, []).append(i)
+    fuller: dict[tuple[str, str], list[str]] = {}
     resolved = []
     for i, (span, name) in enumerate(zip(spans, names)):
-        longer = _longer_form(i, name, span.label_, full)
-        resolved.append(longer or name)
+        if (name, span.label_) not in fuller:
+            fuller[(name, span.label_)] = _fuller_names(name, span.label_, positions)
+        candidates = fuller[(name, span.label_)]
+        resolved.append(_nearest(i, candidates, positions, span.label_) if candidates else name)
     return resolved
+
+
+def _fuller_names(name: str, label: str, positions: dict) -> list[str]:
+    words = [w for w in name.split() if w.lower() != "the"]
+    if not words or is_acronym(name) or label not in ("PERSON", "ORG"):
+        return []
+    if label == "ORG" and len(name.split()) < 2:
+        return []  # a bare "Guard" or "Council" is too vague to expand
+    group = positions.get((words[-1], label), {})
+    return sorted(other for other in group if other != name and _shortens(words, other.split()))
+
+
+def _nearest(index: int, candidates: list[str], positions: dict, label: str) -> str:
+    best_before, first_after = None, None
+    for name in candidates:
+        places = positions[(name.split()[-1], label)][name]
+        at = bisect.bisect_left(places, index)
+        if at > 0 and (best_before is None or places[at - 1] > best_before[0]):
+            best_before = (places[at - 1], name)
+        if at < len(places) and (first_after is None or places[at] < first_after[0]):
+            first_after = (places[at], name)
+    return (best_before or first_after)[1]
 
 
 def _own_name(span: Span, definitions: dict[str, str]) -> str:
@@ -299,21 +335,6 @@ def _clean_long_form(text: str) -> str:
     if words and words[0].lower() == "the":
         words = words[1:]
     return " ".join(words)
-
-
-def _longer_form(index: int, name: str, label: str,
-                 full: list[tuple[int, str, str]]) -> str | None:
-    """A fuller name of the same type in the article that ``name`` shortens: the nearest one
-    before it, else the first after it."""
-    words = [w for w in name.split() if w.lower() != "the"]
-    if not words or is_acronym(name):
-        return None
-    candidates = [(i, other) for i, other, other_label in full
-                  if other_label == label and other != name and _shortens(words, other.split())]
-    if not candidates:
-        return None
-    before = [c for c in candidates if c[0] < index]
-    return (before[-1] if before else candidates[0])[1]
 
 
 def _shortens(words: list[str], longer: list[str]) -> bool:
