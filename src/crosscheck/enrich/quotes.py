@@ -42,7 +42,12 @@ _STANCES = {
                "tweet comment remark recall complain accuse urge predict describe continue "
                "suggest conclude estimate caution vow pledge promise threaten agree observe "
                "charge quip joke mention admonish announce insinuate proclaim post blame "
-               "repeat recount inform lament hint affirm reiterate signal".split(),
+               "repeat recount inform lament hint affirm reiterate signal".split()
+               # attributions of belief, finding or intent: PolNeAR and fact-checkers count
+               # "the poll shows ...", "X believes ..." as sources too
+               + "think believe know feel want hope fear expect show find call criticize "
+                 "criticise praise defend endorse propose support seek worry doubt "
+                 "recommend demand question".split(),
     "distancing": "claim allege insist maintain contend purport assert".split(),
     "assertive": "boast brag tout trumpet crow".split(),
     "admission": "admit acknowledge concede confess".split(),
@@ -53,7 +58,13 @@ CUE_STANCE: dict[str, str] = {lemma: stance for stance, lemmas in _STANCES.items
 
 # Cues whose direct object (not only a clause) is what was said: "announced the arrests".
 _OBJECT_CUES = frozenset("announce claim deny admit acknowledge confirm reject report reveal "
-                         "disclose allege concede dispute predict promise pledge vow".split())
+                         "disclose allege concede dispute predict propose recommend demand "
+                         "accuse".split())
+# Cues followed by what the speaker wants or promises: "urged X to act", "vowed to fight".
+_INTENT_CUES = frozenset("want urge seek promise pledge vow call warn threaten hope expect "
+                         "tell ask".split())
+# Beliefs of the writer or the reader ("I think", "you know") attribute nothing.
+_BELIEF_CUES = frozenset("think believe know feel hope fear expect worry doubt want".split())
 _OPENERS = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’", '"': '"', "'": "'"}
 _DOUBLE = frozenset("“«„\"")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
@@ -66,11 +77,11 @@ def paragraph_sentence_starts(doc):
     """Start a sentence after every blank line. Add before the parser
     (``nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")``): the small model otherwise parses
     a headline or a closing quote mark into the next paragraph's sentence."""
-    last_end = None
+    last_end, text = None, doc.text
     for token in doc:
         if token.is_space:
             continue
-        if last_end is not None and _PARAGRAPH.search(doc.text, last_end, token.idx):
+        if last_end is not None and _PARAGRAPH.search(text, last_end, token.idx):
             token.is_sent_start = True
         last_end = token.idx + len(token)
     return doc
@@ -191,12 +202,13 @@ class _Context:
 def _sentences(doc) -> list[tuple[int, int]]:
     """Token bounds of the parser's sentences, also split at blank lines."""
     bounds: list[tuple[int, int]] = []
+    text = doc.text  # built anew on every access
     for sentence in doc.sents:
         start, last_end = sentence.start, None
         for token in sentence:
             if token.is_space:
                 continue
-            if last_end is not None and _PARAGRAPH.search(doc.text, last_end, token.idx):
+            if last_end is not None and _PARAGRAPH.search(text, last_end, token.idx):
                 bounds.append((start, token.i))
                 start = token.i
             last_end = token.idx + len(token)
@@ -223,8 +235,9 @@ def _subject(token, *, climb: int = 3):
     token = _quoting(token) or token
     for _ in range(climb + 1):
         for child in token.children:
-            if child.dep_ in _SUBJECTS:
-                return child
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                relative = child.lower_ in ("who", "that", "which") and token.dep_ == "relcl"
+                return token.head if relative else child
         head = token.head
         climbs = token.dep_ in ("advcl", "pcomp", "prep") or (
             token.dep_ == "xcomp" and head.pos_ == "VERB") or (token.dep_ == "conj" and (
@@ -238,6 +251,9 @@ def _subject(token, *, climb: int = 3):
 def _phrase(ctx: _Context, head) -> tuple[int, int]:
     """The speaker phrase around ``head``: its subtree, cut back to the head when long."""
     first, last = head.left_edge.i, head.right_edge.i
+    relative = [c for c in head.rights if c.dep_ == "relcl"]
+    if relative:  # "officials who said ...": the officials, not their clause
+        last = relative[0].left_edge.i - 1
     if last - first > 12:
         last = head.i
     while first < last and ctx.doc[first].is_punct:
@@ -339,10 +355,9 @@ def _continued(ctx: _Context, found: list[_Found]) -> list[_Found]:
     for quote in found:
         if quote.cue is None:
             previous = kept[-1] if kept else None
-            if previous is None or not _continues(ctx, previous, quote):
-                continue
-            quote.speaker, quote.speaker_head = previous.speaker, previous.speaker_head
-            quote.stance = None
+            if previous is not None and _continues(ctx, previous, quote):
+                previous.content = (previous.content[0], quote.content[1])
+            continue
         kept.append(quote)
     return kept
 
@@ -368,6 +383,9 @@ def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
         if subject is not None and subject.lower_ == "it" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
             continue  # "it is worth noting that": nobody speaks
+        if subject is not None and token.lemma_.lower() in _BELIEF_CUES and subject.lower_ in (
+                "i", "we", "you"):
+            continue
         if subject is None or content is None or content[0] <= subject.idx < content[1]:
             continue
         found.append(_Found("indirect", _cue_span(token), _phrase(ctx, subject), content,
@@ -378,21 +396,55 @@ def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
 def _reported(ctx: _Context, cue) -> tuple[int, int] | None:
     """What the cue reports: its clause; "accused X of Y": X of Y; "announced X": X; or, for a
     cue tacked on after its clause ("..., officials said"), the clause it follows."""
-    children = list(cue.children)
+    children, lemma = list(cue.children), cue.lemma_.lower()
     clauses = [c for c in children if c.dep_ == "ccomp"]
-    if not clauses and cue.lemma_.lower() in _OBJECT_CUES | {"accuse", "tell", "warn", "urge"}:
+    if not clauses and lemma in _OBJECT_CUES:
         clauses = [c for c in children if c.i > cue.i and (
-            c.dep_ in ("dobj", "xcomp") or (c.dep_ == "prep" and c.lower_ == "of"))]
+            (c.dep_ == "dobj" and c.right_edge.i > c.left_edge.i) or c.dep_ == "xcomp"
+            or (c.dep_ == "prep" and c.lower_ == "of"))]
+    if not clauses and lemma in _INTENT_CUES:
+        clauses = [c for c in children if c.i > cue.i and c.dep_ == "xcomp"]
     if not clauses and cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i:
         head = cue.head
         tokens = [t for t in head.subtree if t.i < cue.left_edge.i]
         if len(tokens) >= 3:
             return _trim(ctx.text, *ctx.chars(tokens[0].i, tokens[-1].i))
     if not clauses:
+        clauses = _that_clause(cue)
+    if not clauses:
         return None
     first = min(c.left_edge.i for c in clauses)
     last = max(c.right_edge.i for c in clauses)
     return _trim(ctx.text, *ctx.chars(first, last))
+
+
+def _colon_attributions(ctx: _Context) -> list[_Found]:
+    """Headline style "Name: what they said" (a short name, a colon, the words)."""
+    found = []
+    for lo, hi in ctx.sents:
+        colon = next((t for t in ctx.doc[lo : min(hi, lo + 7)] if t.text == ":"), None)
+        if colon is None or colon.i == lo or hi - colon.i < 4:
+            continue
+        name = [t for t in ctx.doc[lo : colon.i] if not t.is_space]
+        if not name or name[-1].pos_ != "PROPN" or name[-1].text.isupper() \
+                or any(t.pos_ in ("VERB", "AUX") for t in name):
+            continue
+        content = _trim(ctx.text, *ctx.chars(colon.i + 1, hi - 1))
+        kind = "direct" if ctx.mark_at(content[0]) is not None else "indirect"
+        found.append(_Found(kind, (colon.i, colon.i), ctx.chars(name[0].i, name[-1].i),
+                            content, "neutral", speaker_head=name[-1].i))
+    return found
+
+
+def _that_clause(cue) -> list:
+    """ "said on Friday during a news conference that ...": the parser may hang the clause on
+    a noun in between; take the first "that" clause after the cue in its sentence."""
+    for token in cue.doc[cue.i + 1 : min(cue.sent.end, cue.i + 12)]:
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > token.i:
+            return [token, token.head]
+        if token.pos_ in ("VERB", "AUX") or token.text in ".;":
+            return []
+    return []
 
 
 def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:
@@ -405,15 +457,17 @@ def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:
             continue
         speaker = _phrase(ctx, source)
         lo, hi = ctx.sentence_of(token.i)
-        host = _quote_in_sentence(ctx, found, (lo, hi), exclude=speaker)
+        phrase = ctx.chars(token.i, source.right_edge.i)
+        host = _quote_in_sentence(ctx, found, (lo, hi), exclude=speaker, tail=phrase)
         if host is not None:
             host.via.append(ctx.text[speaker[0] : speaker[1]])
+            if host.content[0] < phrase[0] < host.content[1]:  # "said X, according to Y"
+                host.content = _trim(ctx.text, host.content[0], phrase[0])
             continue
-        phrase = (token.i, source.right_edge.i)
-        content = _rest_of_sentence(ctx, (lo, hi), phrase)
+        content = _rest_of_sentence(ctx, (lo, hi), (token.i, source.right_edge.i))
         if content is not None:
-            added.append(_Found("according_to", phrase, speaker, content, "neutral",
-                                speaker_head=source.i))
+            added.append(_Found("according_to", (token.i, source.head.i), speaker, content,
+                                "neutral", speaker_head=source.i))
     return added
 
 
@@ -428,12 +482,17 @@ def _according_source(token):
     return None
 
 
-def _quote_in_sentence(ctx: _Context, found: list[_Found], sentence, *, exclude):
+def _quote_in_sentence(ctx: _Context, found: list[_Found], sentence, *, exclude, tail=None):
+    """A cued quote of the sentence spoken by someone other than ``exclude``, that does not
+    hold ``exclude`` in its content (unless the phrase ``tail`` ends that content)."""
     lo, hi = ctx.chars(sentence[0], sentence[1] - 1)
     for quote in found:
-        if quote.cue is not None and lo <= ctx.doc[quote.cue[0]].idx < hi \
-                and quote.speaker is not None and quote.speaker != exclude \
-                and not quote.content[0] <= exclude[0] < quote.content[1]:
+        if quote.cue is None or quote.speaker is None or quote.speaker == exclude \
+                or not lo <= ctx.doc[quote.cue[0]].idx < hi:
+            continue
+        inside = quote.content[0] <= exclude[0] < quote.content[1]
+        ends = tail is not None and tail[1] >= quote.content[1] - 1
+        if tail is None or not inside or ends:
             return quote
     return None
 
@@ -614,6 +673,7 @@ def extract_quotes(doc, *, article: Article, mentions: list[Mention]) -> list[Qu
     found = _direct_quotes(ctx)
     found += _indirect_quotes(ctx, {q.cue for q in found if q.cue is not None})
     found += _according_to(ctx, found)
+    found += _colon_attributions(ctx)
     found = [q for q in found if q.content[1] > q.content[0]]
     _chain(ctx, found)
     speakers = _Speakers(ctx)

