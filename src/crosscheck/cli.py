@@ -136,7 +136,8 @@ class _progress:
     def note(self, stage: str, n: int) -> None:
         if stage not in self._tasks:
             label = {"clean": "cleaned", "skipped": "already stored, skipped",
-                     "boilerplate": "boilerplate removed"}.get(stage, stage)
+                     "boilerplate": "boilerplate removed", "enrich": "enriched",
+                     "link": "linked"}.get(stage, stage)
             self._tasks[stage] = self._bar.add_task(label, total=None)
         self._bar.advance(self._tasks[stage], n)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ from .store import Store
 __all__ = ["Stage", "STAGES", "RunSummary", "run"]
 
 Progress = Callable[[str, int], None]
+
+# Per-article enrichment output: redone for an article whose cleaned text changes.
+ENRICH_TABLES = ("sentences", "mentions", "quantities", "times", "quotes", "claims")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ STAGES: dict[str, Stage] = {
               "main-text extraction, page chrome, metadata"),
         Stage("boilerplate", "corpus", ("drafts",), ("articles", "removals", "rejected"),
               "learn what recurs across an outlet or the corpus and remove it"),
+        Stage("enrich", "map", ("articles",), ENRICH_TABLES,
+              "sentences, entities and aliases, quantities, times, quotes, claims"),
     )
 }
 
@@ -64,6 +70,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     note = progress or (lambda stage, n: None)
     _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note)
     _run_boilerplate(store=store, settings=settings, note=note)
+    _run_enrich(store=store, settings=settings, engine=engine, note=note)
     summary.articles = store.count(Article)
     summary.rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
     return summary
@@ -105,6 +112,7 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
                             removals=store.iter_records(Removal, where="stage = 'document'"))
     model = learn_boilerplate(store.iter_records(Draft), settings=settings, outlets=outlets)
     with store.transaction():
+        store.con.execute("CREATE OR REPLACE TEMP TABLE _before AS SELECT id, md5(text) AS h FROM articles")
         store.delete_where(Article, "true")
         store.delete_where(Removal, "stage = 'boilerplate'")
         store.delete_where(Rejected, "stage = 'boilerplate'")
@@ -112,7 +120,33 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
         for chunk in _batched(store.iter_records(Draft), 1000):
             store.write(_apply(chunk, model, outlets, settings))
             note("boilerplate", len(chunk))
+        changed = store.con.execute(
+            "SELECT b.id FROM _before b LEFT JOIN articles a ON a.id = b.id "
+            "WHERE a.id IS NULL OR md5(a.text) <> b.h").fetchall()
+        store.forget("enrich", [row[0] for row in changed], tables=ENRICH_TABLES)
         store.set_marker("boilerplate", fingerprint)
+
+
+def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progress) -> None:
+    """Enrich every article not enriched yet; each batch lands with its completion marks."""
+    from .enrich import enrich_batch
+
+    done = store.done_items("enrich")
+    submitted: deque[list[str]] = deque()
+
+    def batches() -> Iterator[list[Article]]:
+        todo = (a for a in store.iter_records(Article) if a.id not in done)
+        for batch in _batched(todo, settings.batch_size):
+            submitted.append([a.id for a in batch])
+            yield batch
+
+    enrich = functools.partial(enrich_batch, settings=settings)
+    for result in engine.map_batches(enrich, batches()):
+        ids = submitted.popleft()
+        with store.transaction():
+            store.write(result)
+            store.mark_done("enrich", ids)
+        note("enrich", len(ids))
 
 
 def _apply(drafts: list[Draft], model, outlets: dict, settings: Settings) -> list[object]:

@@ -14,12 +14,13 @@ from typing import Any
 from .. import __version__
 from ..records import Article, Rejected, Removal
 from ..store import Store
+from .sections import SECTIONS
 
 __all__ = ["build_analysis", "write_analysis", "article_json", "iter_articles_json"]
 
-# Later stages fill these; until they exist their lists stay empty.
-_LATER_KEYS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups",
-               "framing", "findings")
+# Sections in the order they are written; the assessment ones stay empty until that stage lands.
+_SECTION_KEYS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups",
+                 "framing", "findings")
 _STAGE_ORDER = "CASE stage WHEN 'extract' THEN 0 WHEN 'document' THEN 1 ELSE 2 END"
 
 
@@ -64,8 +65,13 @@ def build_analysis(store: Store) -> dict[str, Any]:
     analysis: dict[str, Any] = {"crosscheck_version": __version__,
                                 "articles": list(iter_articles_json(store)),
                                 "rejected": _rejected_json(store)}
-    analysis.update({key: [] for key in _LATER_KEYS})
+    analysis.update({key: _section(store, key) for key in _SECTION_KEYS})
     return analysis
+
+
+def _section(store: Store, key: str) -> list[dict[str, Any]]:
+    build = SECTIONS.get(key)
+    return build(store) if build else []
 
 
 def write_analysis(store: Store, path: str | Path) -> Path:
@@ -78,8 +84,8 @@ def write_analysis(store: Store, path: str | Path) -> Path:
         for i, article in enumerate(iter_articles_json(store)):
             fh.write(("," if i else "") + "\n" + json.dumps(article, ensure_ascii=False))
         fh.write("\n],\n\"rejected\": " + json.dumps(_rejected_json(store), ensure_ascii=False, indent=1))
-        for key in _LATER_KEYS:
-            fh.write(f',\n"{key}": []')
+        for key in _SECTION_KEYS:
+            fh.write(f',\n"{key}": ' + json.dumps(_section(store, key), ensure_ascii=False))
         fh.write("\n}\n")
     tmp.replace(path)  # never leave a half-written analysis.json behind
     return path

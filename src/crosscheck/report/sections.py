@@ -1,0 +1,123 @@
+"""The record sections of ``analysis.json``: quotes, claims, entities, stories, derivations.
+
+Each function reads the store and returns JSON-able lists in a stable order (see
+docs/formats.md for every field). Offsets are ``[start, end]`` pairs into the article's text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..records import (Claim, Derivation, Entity, EntityKey, Mention, Passage, Quantity, Quote,
+                       Story, StoryMember, TimeExpr)
+from ..store import Store
+
+__all__ = ["quotes_json", "claims_json", "entities_json", "stories_json", "derivations_json",
+           "SECTIONS"]
+
+
+def _span(start: int | None, end: int | None) -> list[int] | None:
+    return None if start is None or end is None else [start, end]
+
+
+def _entity_of_key(store: Store) -> dict[str, str]:
+    return {k.key: k.entity for k in store.iter_records(EntityKey)}
+
+
+def quotes_json(store: Store) -> list[dict[str, Any]]:
+    entity_of = _entity_of_key(store)
+    return [
+        {"id": q.id, "article": q.article, "span": [q.start, q.end], "kind": q.kind,
+         "speaker": q.speaker, "speaker_span": _span(q.speaker_start, q.speaker_end),
+         "speaker_entity": entity_of.get(q.speaker_key) if q.speaker_key else None,
+         "cue": q.cue, "cue_span": _span(q.cue_start, q.cue_end), "stance": q.stance,
+         "content_span": [q.content_start, q.content_end], "via": list(q.via)}
+        for q in store.iter_records(Quote, order_by="article, start, id")
+    ]
+
+
+def quantity_json(q: Quantity) -> dict[str, Any]:
+    return {"text": q.text, "value": q.value, "low": q.low, "high": q.high,
+            "approximate": q.approximate, "unit": q.unit, "counted": q.counted,
+            "span": [q.start, q.end]}
+
+
+def time_text(t: TimeExpr) -> str:
+    """A time as the article says it, with the interval it was resolved to."""
+    if t.low and t.high:
+        interval = t.low if t.low == t.high else f"{t.low}..{t.high}"
+        return f"{t.text} ({interval})"
+    return t.text
+
+
+def claims_json(store: Store) -> list[dict[str, Any]]:
+    quantities = {q.id: q for q in store.iter_records(Quantity)}
+    times = {t.id: t for t in store.iter_records(TimeExpr)}
+    return [
+        {"id": c.id, "article": c.article, "span": [c.start, c.end], "text": c.text,
+         "speaker": c.speaker, "cue": c.cue, "hedged": c.hedged, "hedge": c.hedge,
+         "actor": c.actor, "action": c.action, "score": round(c.score, 4),
+         "quantities": [quantity_json(quantities[i]) for i in c.quantities if i in quantities],
+         "places": list(c.places),
+         "times": [time_text(times[i]) for i in c.times if i in times]}
+        for c in store.iter_records(Claim, order_by="article, start, id")
+    ]
+
+
+def entities_json(store: Store) -> list[dict[str, Any]]:
+    keys: dict[str, list[str]] = defaultdict(list)
+    for k in store.iter_records(EntityKey, order_by="key"):
+        keys[k.entity].append(k.key)
+    outlets = dict(store.con.execute("SELECT id, coalesce(outlet, '(unknown)') FROM articles").fetchall())
+    names: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    articles: dict[str, set[str]] = defaultdict(set)
+    entity_of = _entity_of_key(store)
+    for m in store.iter_records(Mention, order_by="article, start, id"):
+        entity = entity_of.get(m.key)
+        if entity is None or m.article not in outlets:
+            continue
+        names[entity][outlets[m.article]][m.text] += 1
+        articles[entity].add(m.article)
+    result = []
+    for e in store.iter_records(Entity, order_by="id"):
+        by_outlet = {o: dict(sorted(a.items())) for o, a in sorted(names[e.id].items())}
+        aliases = sorted({alias for counts in by_outlet.values() for alias in counts})
+        result.append({"id": e.id, "name": e.name, "type": e.type, "aliases": aliases,
+                       "names_by_outlet": by_outlet, "articles": sorted(articles[e.id])})
+    return result
+
+
+def stories_json(store: Store) -> list[dict[str, Any]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for m in store.iter_records(StoryMember, order_by="story, article"):
+        members[m.story].append(m.article)
+    return [
+        {"id": s.id, "title": s.title, "articles": members[s.id],
+         "first_published": s.first_published, "last_published": s.last_published}
+        for s in store.iter_records(Story, order_by="first_published NULLS LAST, id")
+    ]
+
+
+def derivations_json(store: Store) -> list[dict[str, Any]]:
+    passages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in store.iter_records(Passage, order_by="derivation, derived_start, id"):
+        passages[p.derivation].append(
+            {"source_span": [p.source_start, p.source_end],
+             "derived_span": [p.derived_start, p.derived_end],
+             "kind": p.kind, "similarity": round(p.similarity, 4)})
+    return [
+        {"id": d.id, "source": d.source, "derived": d.derived, "kind": d.kind,
+         "score": round(d.score, 4), "similarity": round(d.similarity, 4),
+         "direction": d.direction, "evidence": d.evidence, "passages": passages[d.id]}
+        for d in store.iter_records(Derivation, order_by="source, derived, id")
+    ]
+
+
+SECTIONS = {
+    "entities": entities_json,
+    "stories": stories_json,
+    "derivations": derivations_json,
+    "quotes": quotes_json,
+    "claims": claims_json,
+}
