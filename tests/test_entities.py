@@ -91,6 +91,13 @@ def test_slash_joined_names_are_one_mention():
     assert mentions["PMOI/MEK"].key == "people mojahedin organization of iran"
 
 
+def test_slash_joined_acronyms_take_the_long_form_they_were_defined_with():
+    text = ("Relatives of the Harbour Workers Guild (HWG/DG) were questioned. "
+            "Two HWG/DG organisers were later freed.")
+    names = {m.name for m in _mentions(text) if m.text == "HWG/DG"}
+    assert names == {"Harbour Workers Guild"}
+
+
 def test_mention_offsets_lie_inside_the_text():
     text = ("On Tuesday the Northern Liberation Front (NLF) said Ana Torvik of the NLF "
             "had left Selvar for Tessel; Torvik denied it. The Front’s office stayed shut.")

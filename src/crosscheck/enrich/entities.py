@@ -323,8 +323,9 @@ def _nearest(index: int, candidates: list[str], positions: dict, label: str) -> 
 
 def _own_name(span: Span, definitions: dict[str, str]) -> str:
     text = span.text
-    if text in definitions:
-        return _clean_long_form(definitions[text])
+    for part in (text, *_slash_parts(text)):
+        if part in definitions:  # "PMOI/MEK" after "... of Iran (PMOI/MEK)" is the long form
+            return _clean_long_form(definitions[part])
     if span.label_ == "PERSON":
         return strip_titles(text)
     return text
