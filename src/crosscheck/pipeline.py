@@ -19,6 +19,7 @@ from .clean import clean_batch
 from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
 from .engine import Engine
 from .ingest import iter_documents
+from .link import LINK_TABLES, run_link
 from .records import Article, Draft, RawDocument, Rejected, Removal, content_id
 from .settings import Settings
 from .store import Store
@@ -51,6 +52,8 @@ STAGES: dict[str, Stage] = {
               "learn what recurs across an outlet or the corpus and remove it"),
         Stage("enrich", "map", ("articles",), ENRICH_TABLES,
               "sentences, entities and aliases, quantities, times, quotes, claims"),
+        Stage("link", "corpus", ("articles", *ENRICH_TABLES), LINK_TABLES,
+              "entities across articles, stories, derivations with aligned passages"),
     )
 }
 
@@ -71,6 +74,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note)
     _run_boilerplate(store=store, settings=settings, note=note)
     _run_enrich(store=store, settings=settings, engine=engine, note=note)
+    run_link(store=store, settings=settings, engine=engine, note=note)
     summary.articles = store.count(Article)
     summary.rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
     return summary

@@ -1,0 +1,144 @@
+"""The link stage: entities merged across articles, stories, and derivations with passages.
+
+A corpus stage: it reads articles and their enrichment from the store and replaces its own
+tables in one transaction, behind a completion marker, so a re-run on the same corpus is a
+no-op. Pairs of articles are compared only when they are near-duplicates (MinHash LSH) or share
+a story (all pairs in a small story, the most similar ones in a large story), which keeps the
+work near-linear in corpus size; each pair's alignment runs on the engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from ..engine import Engine
+from ..records import (Article, Derivation, Entity, EntityKey, Mention, Passage, Quantity,
+                       Sentence, Story, StoryMember, TimeExpr, content_id)
+from ..settings import Settings
+from ..store import Store
+from .derivations import derive
+from .entities import merge_entities
+from .minhash import near_duplicate_pairs
+from .paraphrase import align_paraphrases, candidate_pairs, get_embedder
+from .passages import align_verbatim
+from .stories import cluster_stories
+
+__all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs"]
+
+LINK_TABLES = ("entities", "entity_keys", "stories", "story_members", "derivations", "passages")
+_SMALL_STORY = 12  # all pairs below this size; nearest neighbours above
+_PAIR_BATCH = 32
+
+Progress = Callable[[str, int], None]
+
+
+def _by_article(records: Iterable) -> dict[str, list]:
+    grouped: dict[str, list] = defaultdict(list)
+    for record in records:
+        grouped[record.article].append(record)
+    return grouped
+
+
+def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress) -> None:
+    fingerprint = _fingerprint(store, settings)
+    if store.marker("link") == fingerprint:
+        return
+    articles = {a.id: a for a in store.iter_records(Article)}
+    mentions = _by_article(store.iter_records(Mention, order_by="article, start, id"))
+    times = _by_article(store.iter_records(TimeExpr, order_by="article, start, id"))
+    entities, entity_keys = merge_entities(m for group in mentions.values() for m in group)
+    stories, members = cluster_stories(articles.values(), mentions=mentions, times=times)
+    note("link", 0)
+    pairs = _candidate_pairs(articles, members, settings)
+    derivations, passages = [], []
+    work = _pair_work(pairs, articles, store)
+    compare = functools.partial(derive_pairs, embedder=settings.embedder)
+    for result in engine.map_batches(compare, _chunks(work, _PAIR_BATCH)):
+        for derivation, found in result:
+            derivations.append(derivation)
+            passages.extend(found)
+        note("link", _PAIR_BATCH)
+    with store.transaction():
+        for table in LINK_TABLES:
+            store.con.execute(f"DELETE FROM {table}")
+        store.write([*entities, *entity_keys, *stories, *members, *derivations, *passages])
+        store.set_marker("link", fingerprint)
+
+
+def _fingerprint(store: Store, settings: Settings) -> str:
+    row = store.con.execute(
+        "SELECT count(*), md5(coalesce(string_agg(id || md5(text), ',' ORDER BY id), '')) FROM articles"
+    ).fetchone()
+    enriched = store.con.execute("SELECT count(*) FROM done WHERE stage = 'enrich'").fetchone()[0]
+    return content_id("link", row[0], row[1], enriched, settings.embedder,
+                      settings.neardup_threshold, settings.story_pairs_per_article)
+
+
+def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
+                     settings: Settings) -> list[tuple[str, str]]:
+    """Pairs worth aligning: near-duplicates anywhere, and pairs within a story."""
+    pairs = {(a, b) for a, b, _ in near_duplicate_pairs(
+        ((i, articles[i].text) for i in sorted(articles)), threshold=settings.neardup_threshold)}
+    by_story: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        by_story[member.story].append(member.article)
+    embedder = None
+    for story in sorted(by_story):
+        ids = sorted(by_story[story])
+        if len(ids) <= _SMALL_STORY:
+            pairs.update(itertools.combinations(ids, 2))
+            continue
+        embedder = embedder or get_embedder(settings.embedder)
+        vectors = embedder.encode([articles[i].text[:3000] for i in ids])
+        k = settings.story_pairs_per_article
+        pairs.update((a, b) for a, b, _ in candidate_pairs(vectors, ids, k=k, threshold=0.0))
+    return sorted(pairs)
+
+
+def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article], store: Store) -> Iterator[tuple]:
+    """What a worker needs for each pair: both articles, their sentences and quantities."""
+    sentences = _by_article(store.iter_records(Sentence, order_by="article, \"index\""))
+    quantities = _by_article(store.iter_records(Quantity, order_by="article, start, id"))
+    for a, b in pairs:
+        yield (articles[a], articles[b], _spans(sentences.get(a, [])), _spans(sentences.get(b, [])),
+               tuple(quantities.get(a, ())), tuple(quantities.get(b, ())))
+
+
+def _spans(sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
+    return tuple((s.start, s.end) for s in sentences)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def derive_pairs(batch: list[tuple], *, embedder: str) -> list[tuple[Derivation, list[Passage]]]:
+    """Align and derive each pair of a batch (runs on the engine's workers)."""
+    model = get_embedder(embedder)
+    found = []
+    for a, b, sentences_a, sentences_b, quantities_a, quantities_b in batch:
+        result = compare_articles(a, b, sentences_a=sentences_a, sentences_b=sentences_b,
+                                  quantities_a=quantities_a, quantities_b=quantities_b,
+                                  embedder=model)
+        if result is not None:
+            found.append(result)
+    return found
+
+
+def compare_articles(a: Article, b: Article, *, sentences_a=(), sentences_b=(), quantities_a=(),
+                     quantities_b=(), embedder=None) -> tuple[Derivation, list[Passage]] | None:
+    """The derivation between two articles with its passages, or ``None`` if little is shared."""
+    from .paraphrase import sentence_spans
+
+    model = embedder or get_embedder()
+    verbatim = align_verbatim(a.text, b.text)
+    paraphrase = align_paraphrases(a.text, list(sentences_a) or sentence_spans(a.text), b.text,
+                                   list(sentences_b) or sentence_spans(b.text),
+                                   embedder=model, exclude=verbatim)
+    return derive(a, b, verbatim=verbatim, paraphrase=paraphrase,
+                  quantities_a=quantities_a, quantities_b=quantities_b)
