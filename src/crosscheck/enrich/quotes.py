@@ -41,7 +41,7 @@ _STANCES = {
                "respond ask confirm reveal disclose stress emphasize emphasise indicate testify "
                "tweet comment remark recall complain accuse urge predict describe continue "
                "suggest conclude estimate caution vow pledge promise threaten agree observe "
-               "charge quip joke mention admonish announce insinuate proclaim post blame "
+               "charge quip joke mention admonish announce insinuate proclaim blame "
                "repeat recount inform lament hint affirm reiterate signal".split()
                # attributions of belief, finding or intent: PolNeAR and fact-checkers count
                # "the poll shows ...", "X believes ..." as sources too
@@ -383,9 +383,9 @@ def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
         if subject is not None and subject.lower_ == "it" and any(
                 c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
             continue  # "it is worth noting that": nobody speaks
-        if subject is not None and token.lemma_.lower() in _BELIEF_CUES and subject.lower_ in (
-                "i", "we", "you"):
-            continue
+        if subject is not None and token.lemma_.lower() in _BELIEF_CUES and (
+                subject.lower_ in ("i", "we", "you") or subject.dep_ == "nsubjpass"):
+            continue  # "I think", "X is known to": nobody is reported
         if subject is None or content is None or content[0] <= subject.idx < content[1]:
             continue
         found.append(_Found("indirect", _cue_span(token), _phrase(ctx, subject), content,
@@ -404,7 +404,9 @@ def _reported(ctx: _Context, cue) -> tuple[int, int] | None:
             or (c.dep_ == "prep" and c.lower_ == "of"))]
     if not clauses and lemma in _INTENT_CUES:
         clauses = [c for c in children if c.i > cue.i and c.dep_ == "xcomp"]
-    if not clauses and cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i:
+    tacked_on = cue.left_edge.i > 0 and cue.doc[cue.left_edge.i - 1].text == ","
+    if not clauses and cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i \
+            and tacked_on and lemma not in _BELIEF_CUES:
         head = cue.head
         tokens = [t for t in head.subtree if t.i < cue.left_edge.i]
         if len(tokens) >= 3:
@@ -597,7 +599,9 @@ class _Speakers:
         inside = [m for m in self.ctx.mentions if m.start < end and start < m.end]
         if head is not None:
             if head.pos_ == "NOUN" and any(c.dep_ == "poss" for c in head.children):
-                return None, False  # "Diyalameh's counterpart" is somebody else
+                # "Diyalameh's counterpart" is somebody else; "X's chief, Y" is Y
+                named = [m for m in inside if m.label == "PERSON" and m.start > head.idx]
+                return (named[0].key, True) if named else (None, False)
             holding = [m for m in inside if m.start <= head.idx < m.end]
             if head.pos_ == "PROPN":
                 surname = self._surname(head.text, start)
