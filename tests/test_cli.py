@@ -76,3 +76,22 @@ def test_export_writes_every_table(small_corpus, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(f"{t}.csv" for t in STORED_TYPES)
     assert "articles.csv" in {p.name for p in (tmp_path / "t").iterdir()}
+
+
+def test_compare_finds_the_planted_copy(monkeypatch):
+    monkeypatch.chdir(REPO)
+    wire = "examples/corpus/feeds/wire.jsonl#mna-20240305-korvask-arrests"
+    copy = "examples/corpus/html/courier-korvask-arrests.html"
+    result = CliRunner().invoke(cli, ["compare", wire, copy, "--embedder", "hashing"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["derivation"]["kind"] == "copy"
+    assert payload["similarity"] > 0.5
+    passage = payload["derivation"]["passages"][0]
+    assert passage["source_text"] and passage["derived_text"]
+
+
+def test_compare_names_a_missing_document(tmp_path):
+    result = CliRunner().invoke(cli, ["compare", str(tmp_path / "nope.txt"), str(tmp_path / "x.txt")])
+    assert result.exit_code == 1
+    assert "nope.txt: no such file or folder" in result.output

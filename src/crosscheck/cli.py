@@ -17,7 +17,7 @@ from .engine import make_engine
 from .errors import CrosscheckError
 from .ingest import iter_documents
 from .pipeline import run
-from .records import Draft, Rejected, Removal
+from .records import Article, Draft, Rejected, Removal
 from .report.json import write_analysis
 from .report.terminal import print_summary
 from .settings import SETTINGS_HELP, Settings
@@ -185,6 +185,90 @@ def _extract_one(item, settings: Settings) -> dict:
         # Enrichment lands in a later stage; empty until then, never invented.
         "entities": [], "quantities": [], "times": [], "quotes": [], "claims": [],
     }
+
+
+def _one_article(spec: str, settings: Settings) -> Article:
+    """The cleaned article named by ``spec`` (a file, ``FILE#ID`` or a URL) for ``compare``."""
+    path, _, wanted = spec.partition("#") if not Path(spec).exists() else (spec, "", "")
+    for item in iter_documents([path], settings=settings):
+        if wanted and not item.source.endswith(f"#{wanted}"):
+            continue
+        if isinstance(item, Rejected):
+            raise click.ClickException(f"{item.source}: {item.reason}")
+        records = clean_document(item, settings=settings)
+        draft = next((r for r in records if isinstance(r, Draft)), None)
+        if draft is None:
+            rejected = next(r for r in records if isinstance(r, Rejected))
+            raise click.ClickException(f"{rejected.source}: {rejected.reason}")
+        return Article(**{f.name: getattr(draft, f.name) for f in fields(Article)})
+    raise click.ClickException(f"{spec}: no document found" + (f" with id {wanted!r}" if wanted else ""))
+
+
+def _shingle_jaccard(a: str, b: str, size: int = 5) -> float:
+    from .link.minhash import words
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        tokens = words(text)
+        return {tuple(tokens[i:i + size]) for i in range(max(0, len(tokens) - size + 1))}
+
+    first, second = grams(a), grams(b)
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--embedder", default=None, help="Sentence embedder for paraphrases [default: setting embedder].")
+@click.option("--allow-private", is_flag=True, default=None, help="Allow private addresses for URLs.")
+def compare(first: str, second: str, embedder: str | None, allow_private: bool | None) -> None:
+    """Compare two articles: similarity, derivation kind and direction, aligned passages.
+
+    Each of FIRST and SECOND is a page, text, a URL, or FILE#ID for one document of a JSONL,
+    WARC or feed file. Passages are shown with their text on both sides.
+
+    Example:
+
+        crosscheck compare examples/corpus/feeds/wire.jsonl#mna-20240305-korvask-arrests examples/corpus/html/courier-korvask-arrests.html
+    """
+    from .link import compare_articles
+    from .link.paraphrase import get_embedder
+
+    settings = _settings((), allow_private=allow_private, workers=1, embedder=embedder)
+    a, b = _one_article(first, settings), _one_article(second, settings)
+    try:
+        model = get_embedder(settings.embedder)
+    except CrosscheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    found = compare_articles(a, b, embedder=model)
+    click.echo(json.dumps(_comparison(a, b, found), ensure_ascii=False, indent=1))
+
+
+def _comparison(a: Article, b: Article, found) -> dict:
+    articles = {x.id: x for x in (a, b)}
+    result = {
+        "articles": [{"id": x.id, "source": x.source, "outlet": x.outlet, "title": x.title,
+                      "published": x.published} for x in (a, b)],
+        "similarity": round(_shingle_jaccard(a.text, b.text), 4),
+        "derivation": None,
+    }
+    if found is None:
+        return result
+    derivation, passages = found
+    source, derived = articles[derivation.source], articles[derivation.derived]
+    result["derivation"] = {
+        "source": derivation.source, "derived": derivation.derived, "kind": derivation.kind,
+        "score": derivation.score, "similarity": derivation.similarity,
+        "direction": derivation.direction, "evidence": derivation.evidence,
+        "passages": [
+            {"kind": p.kind, "similarity": round(p.similarity, 4),
+             "source_span": [p.source_start, p.source_end],
+             "derived_span": [p.derived_start, p.derived_end],
+             "source_text": source.text[p.source_start:p.source_end],
+             "derived_text": derived.text[p.derived_start:p.derived_end]}
+            for p in sorted(passages, key=lambda p: (p.derived_start, p.id))
+        ],
+    }
+    return result
 
 
 @cli.command("export")
