@@ -30,6 +30,13 @@ __all__ = [
     "Passage",
     "Story",
     "StoryMember",
+    "ClaimGroup",
+    "ClaimGroupMember",
+    "Conflict",
+    "ConflictValue",
+    "FramingName",
+    "FramingSpan",
+    "Finding",
     "RECORD_TYPES",
     "content_id",
     "record_table",
@@ -322,6 +329,101 @@ class StoryMember:
     article: str
 
 
+# --- assess: whole corpus --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """The same claim found in several articles of a story.
+
+    ``key`` is a short readable summary ("arrest 60 individuals, East Azarbaijan");
+    ``origins`` counts independent reporting lines (articles joined by derivations collapse into
+    one); ``primary_source`` is who made the statement in the first place (an official or body),
+    kept apart from the reporting lines that carry it."""
+
+    id: str
+    story: str | None
+    key: str
+    origins: int
+    primary_source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroupMember:
+    """A claim in a group; ``origin`` is the earliest article of its reporting line."""
+
+    id: str
+    group: str
+    claim: str
+    article: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A typed disagreement inside a claim group: ``slot`` is number | speaker | place | time |
+    characterisation | hedge; ``detail`` says it in words."""
+
+    id: str
+    group: str
+    slot: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictValue:
+    """One article's value in a conflict, with its span in that article's text."""
+
+    id: str
+    conflict: str
+    article: str
+    value: str
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FramingName:
+    """The name an article uses for an entity (its most used surface form there)."""
+
+    id: str
+    article: str
+    entity: str
+    alias: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FramingSpan:
+    """A loaded or propaganda passage: ``kind`` is ``loaded`` (loaded word or reporting-verb
+    stance) or ``technique`` (SemEval-2020 Task 11 name in ``technique``); ``copied_from`` names
+    the article it was taken from along a derivation edge, ``None`` when this article added it."""
+
+    id: str
+    article: str
+    kind: str
+    technique: str
+    start: int
+    end: int
+    text: str
+    copied_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a fact-checker should look at: ``kind`` is e.g. internal_inconsistency,
+    unattributed_figure, quote_moved, number_changed, single_origin; ``related`` is another
+    article involved (the source along a derivation edge), if any."""
+
+    id: str
+    kind: str
+    article: str
+    detail: str
+    start: int | None
+    end: int | None
+    related: str | None
+
+
 RECORD_TYPES: dict[str, type] = {
     "documents": RawDocument,
     "drafts": Draft,
@@ -340,6 +442,13 @@ RECORD_TYPES: dict[str, type] = {
     "passages": Passage,
     "stories": Story,
     "story_members": StoryMember,
+    "claim_groups": ClaimGroup,
+    "claim_group_members": ClaimGroupMember,
+    "conflicts": Conflict,
+    "conflict_values": ConflictValue,
+    "framing_names": FramingName,
+    "framing_spans": FramingSpan,
+    "findings": Finding,
 }
 
 
