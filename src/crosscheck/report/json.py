@@ -18,7 +18,7 @@ from .sections import SECTIONS
 
 __all__ = ["build_analysis", "write_analysis", "article_json", "iter_articles_json"]
 
-# Sections in the order they are written; the assessment ones stay empty until that stage lands.
+# Sections in the order they are written (see report/sections.py).
 _SECTION_KEYS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups",
                  "framing", "findings")
 _STAGE_ORDER = "CASE stage WHEN 'extract' THEN 0 WHEN 'document' THEN 1 ELSE 2 END"
@@ -70,8 +70,7 @@ def build_analysis(store: Store) -> dict[str, Any]:
 
 
 def _section(store: Store, key: str) -> list[dict[str, Any]]:
-    build = SECTIONS.get(key)
-    return build(store) if build else []
+    return SECTIONS[key](store)
 
 
 def write_analysis(store: Store, path: str | Path) -> Path:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..records import (Claim, Derivation, Entity, EntityKey, Mention, Passage, Quantity, Quote,
-                       Story, StoryMember, TimeExpr)
+from ..records import (Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue, Derivation,
+                       Entity, EntityKey, Finding, FramingName, FramingSpan, Mention, Passage,
+                       Quantity, Quote, Story, StoryMember, TimeExpr)
 from ..store import Store
 
 __all__ = ["quotes_json", "claims_json", "entities_json", "stories_json", "derivations_json",
-           "SECTIONS"]
+           "claim_groups_json", "framing_json", "findings_json", "SECTIONS"]
 
 
 def _span(start: int | None, end: int | None) -> list[int] | None:
@@ -114,10 +115,63 @@ def derivations_json(store: Store) -> list[dict[str, Any]]:
     ]
 
 
+def claim_groups_json(store: Store) -> list[dict[str, Any]]:
+    members: dict[str, list[ClaimGroupMember]] = defaultdict(list)
+    for m in store.iter_records(ClaimGroupMember, order_by='"group", article, claim'):
+        members[m.group].append(m)
+    values: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for v in store.iter_records(ConflictValue, order_by="conflict, article, id"):
+        values[v.conflict].append({"article": v.article, "value": v.value, "span": _span(v.start, v.end)})
+    conflicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in store.iter_records(Conflict, order_by='"group", slot, id'):
+        conflicts[c.group].append({"slot": c.slot, "detail": c.detail, "values": values[c.id]})
+    return [
+        {"id": g.id, "story": g.story, "key": g.key,
+         "claims": [m.claim for m in members[g.id]],
+         "articles": sorted({m.article for m in members[g.id]}),
+         "origins": g.origins,
+         "origin_articles": sorted({m.origin for m in members[g.id]}),
+         "primary_source": g.primary_source, "conflicts": conflicts[g.id]}
+        for g in store.iter_records(ClaimGroup, order_by="story NULLS LAST, id")
+    ]
+
+
+def framing_json(store: Store) -> list[dict[str, Any]]:
+    outlets = dict(store.con.execute("SELECT id, outlet FROM articles").fetchall())
+    names: dict[str, dict[str, str]] = defaultdict(dict)
+    for n in store.iter_records(FramingName, order_by="article, entity"):
+        names[n.article][n.entity] = n.alias
+    loaded: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    techniques: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in store.iter_records(FramingSpan, order_by="article, start, id"):
+        entry = {"text": f.text, "span": [f.start, f.end], "copied_from": f.copied_from}
+        if f.kind == "loaded":
+            loaded[f.article].append(entry)
+        else:
+            techniques[f.article].append({"technique": f.technique, **entry})
+    articles = sorted(set(names) | set(loaded) | set(techniques))
+    return [
+        {"article": a, "outlet": outlets.get(a), "names": names.get(a, {}),
+         "loaded": loaded.get(a, []), "techniques": techniques.get(a, [])}
+        for a in articles
+    ]
+
+
+def findings_json(store: Store) -> list[dict[str, Any]]:
+    return [
+        {"kind": f.kind, "article": f.article, "detail": f.detail, "span": _span(f.start, f.end),
+         "related": f.related}
+        for f in store.iter_records(Finding, order_by="kind, article, start NULLS LAST, id")
+    ]
+
+
 SECTIONS = {
     "entities": entities_json,
     "stories": stories_json,
     "derivations": derivations_json,
     "quotes": quotes_json,
     "claims": claims_json,
+    "claim_groups": claim_groups_json,
+    "framing": framing_json,
+    "findings": findings_json,
 }
