@@ -193,6 +193,34 @@ def _extract_one(item, settings: Settings) -> dict:
     return payload
 
 
+def _one_article(spec: str, settings: Settings) -> Article:
+    """The cleaned article named by ``spec`` (a file, ``FILE#ID`` or a URL) for ``compare``."""
+    path, _, wanted = spec.partition("#") if not Path(spec).exists() else (spec, "", "")
+    for item in iter_documents([path], settings=settings):
+        if wanted and not item.source.endswith(f"#{wanted}"):
+            continue
+        if isinstance(item, Rejected):
+            raise click.ClickException(f"{item.source}: {item.reason}")
+        records = clean_document(item, settings=settings)
+        draft = next((r for r in records if isinstance(r, Draft)), None)
+        if draft is None:
+            rejected = next(r for r in records if isinstance(r, Rejected))
+            raise click.ClickException(f"{rejected.source}: {rejected.reason}")
+        return Article(**{f.name: getattr(draft, f.name) for f in fields(Article)})
+    raise click.ClickException(f"{spec}: no document found" + (f" with id {wanted!r}" if wanted else ""))
+
+
+def _shingle_jaccard(a: str, b: str, size: int = 5) -> float:
+    from .link.minhash import words
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        tokens = words(text)
+        return {tuple(tokens[i:i + size]) for i in range(max(0, len(tokens) - size + 1))}
+
+    first, second = grams(a), grams(b)
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
 @cli.command()
 @click.argument("first")
 @click.argument("second")
