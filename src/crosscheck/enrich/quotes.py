@@ -13,7 +13,7 @@ Quote marks are found by a scanner over the text, not by the parser, because the
 model often attaches quoted clauses to the wrong verb; the parser then supplies the cue, its
 subject and the reported clause. A quote mark with no partner never runs past its paragraph or
 ``MAX_QUOTE_CHARS`` (then it ends at a sentence end), so an unbalanced mark cannot swallow an
-article. Speakers are resolved to mention keys (see :mod:`._speakers` below in this module):
+article. Speakers are resolved to mention keys (see :mod:`.speakers`):
 names directly, pronouns to the last person speaking or acting, and definite role phrases ("the
 minister") to the person the article introduced with that role. Quotes reported inside another
 speaker's quote or "according to" phrase carry the intermediaries in ``via``.
@@ -28,13 +28,15 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from ..records import Article, Mention, Quote, content_id
+from .attribution_marks import MAX_QUOTE_CHARS, find_quote_marks
+from .attribution_marks import PARAGRAPH as _PARAGRAPH
+from .speakers import Speakers
 
 __all__ = ["extract_quotes", "find_quote_marks", "paragraph_sentence_starts", "CUE_STANCE",
            "MAX_QUOTE_CHARS", "PARAGRAPH_COMPONENT"]
 
 PARAGRAPH_COMPONENT = "crosscheck_paragraphs"
 
-MAX_QUOTE_CHARS = 3000
 
 _STANCES = {
     "neutral": "say tell state announce add note explain report write declare warn argue reply "
@@ -65,10 +67,6 @@ _INTENT_CUES = frozenset("want urge seek promise pledge vow call warn threaten h
                          "tell ask".split())
 # Beliefs of the writer or the reader ("I think", "you know") attribute nothing.
 _BELIEF_CUES = frozenset("think believe know feel hope fear expect worry doubt want".split())
-_OPENERS = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’", '"': '"', "'": "'"}
-_DOUBLE = frozenset("“«„\"")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END = re.compile(r"[.!?…](?=[\s\"”’»]|$)")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 
 
@@ -85,59 +83,6 @@ def paragraph_sentence_starts(doc):
             token.is_sent_start = True
         last_end = token.idx + len(token)
     return doc
-
-
-# --- quote marks ------------------------------------------------------------------------------
-
-
-def find_quote_marks(text: str) -> list[tuple[int, int]]:
-    """``[open, close)`` spans of quoted passages, marks included, in text order.
-
-    A mark opens a quote only at a word's start and closes only at a word's end, so apostrophes
-    (“MEK’s”, "don't") are not quotes. An opener with no closer in its paragraph ends at the
-    paragraph's end, or at a sentence end when that is beyond ``MAX_QUOTE_CHARS``; unpaired
-    single marks are dropped. Time is linear in the text times the cap.
-    """
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for match in re.finditer(r"[“«„‹‘\"']", text):
-        start = match.start()
-        if start < position or not _opens(text, start):
-            continue
-        end = _closing(text, start)
-        if end is not None:
-            spans.append((start, end))
-            position = end
-    return spans
-
-
-def _opens(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if after.isspace():
-        return False
-    return not before.isalnum() and before not in ".,;!?"
-
-
-def _closes(text: str, i: int) -> bool:
-    before = text[i - 1]
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return not before.isspace() and not after.isalnum()
-
-
-def _closing(text: str, start: int) -> int | None:
-    closers = _OPENERS[text[start]]
-    paragraph = _PARAGRAPH.search(text, start, start + MAX_QUOTE_CHARS)
-    limit = paragraph.start() if paragraph else min(len(text), start + MAX_QUOTE_CHARS)
-    for i in range(start + 2, limit):
-        if text[i] in closers and _closes(text, i):
-            return i + 1
-    if text[start] not in _DOUBLE:
-        return None
-    if paragraph is None and limit < len(text):
-        ends = list(_SENTENCE_END.finditer(text, start, limit))
-        limit = ends[-1].end() if ends else limit
-    return limit if limit - start > 2 else None
 
 
 # --- working state ----------------------------------------------------------------------------
@@ -546,117 +491,6 @@ def _citing(ctx: _Context, found: list[_Found], cite) -> None:
     host.speaker, host.speaker_head = _phrase(ctx, origin), origin.i
 
 
-# --- speakers ---------------------------------------------------------------------------------
-
-_PERSONAL = frozenset("he she him her".split())
-_GROUP = frozenset("they them it".split())
-
-
-class _Speakers:
-    """Resolves speaker phrases to mention keys, walking the article in order."""
-
-    def __init__(self, ctx: _Context):
-        self.ctx = ctx
-        self.people = [m for m in ctx.mentions if m.label == "PERSON"]
-        self.people_starts = [m.start for m in self.people]
-        self.subjects = self._person_subjects()
-        self.roles = self._roles()
-        self.recent: list[tuple[int, str, bool]] = []  # (offset, key, is_person)
-
-    def _person_subjects(self) -> list[tuple[int, str]]:
-        events = []
-        for mention in self.people:
-            token = self.ctx.doc[self.ctx.token_at(mention.start)]
-            if any(t.dep_ in _SUBJECTS for t in (token, token.head)):
-                events.append((mention.start, mention.key))
-        return events
-
-    def _roles(self) -> list[tuple[int, str, str]]:
-        """(offset, role lemma, key): "Intelligence Minister X", "X, the minister", "the
-        official introduced as X" give X the roles minister and official."""
-        roles = []
-        for mention in self.people:
-            span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if span is None or not len(span):
-                continue
-            for lemma in _role_words(span):
-                roles.append((mention.start, lemma, mention.key))
-        return roles
-
-    def resolve(self, quote: _Found) -> str | None:
-        start, end = quote.speaker
-        head = self.ctx.doc[quote.speaker_head] if quote.speaker_head is not None else None
-        key, person = self._named(start, end, head)
-        if key is None and head is not None:
-            key, person = self._referred(head, start)
-        if key is not None:
-            self.recent.append((start, key, person))
-        return key
-
-    def _named(self, start: int, end: int, head) -> tuple[str | None, bool]:
-        """The mention holding the phrase's head, else the first person, else the first
-        organisation or place; a bare surname is the person named with it earlier."""
-        inside = [m for m in self.ctx.mentions if m.start < end and start < m.end]
-        if head is not None:
-            if head.pos_ == "NOUN" and any(c.dep_ == "poss" for c in head.children):
-                # "Diyalameh's counterpart" is somebody else; "X's chief, Y" is Y
-                named = [m for m in inside if m.label == "PERSON" and m.start > head.idx]
-                return (named[0].key, True) if named else (None, False)
-            holding = [m for m in inside if m.start <= head.idx < m.end]
-            if head.pos_ == "PROPN":
-                surname = self._surname(head.text, start)
-                if surname is not None and not any(m.label == "PERSON" for m in holding):
-                    return surname, True
-                inside = holding  # a name no mention covers is nobody else in the phrase
-            elif not holding:
-                inside = [m for m in inside if m.label == "PERSON"]  # "the official, X"
-            else:
-                inside = holding
-        people = [m for m in inside if m.label == "PERSON"]
-        if people and (not inside or inside[0].label == "PERSON"):
-            return people[0].key, True
-        named = [m for m in inside if m.label in ("PERSON", "ORG", "NORP", "GPE", "FAC")]
-        return (named[0].key, named[0].label == "PERSON") if named else (None, False)
-
-    def _surname(self, word: str, offset: int) -> str | None:
-        for mention in reversed(self.people[: bisect.bisect_left(self.people_starts, offset)]):
-            if len(mention.text.split()) > 1 and mention.text.split()[-1] == word:
-                return mention.key
-        return None
-
-    def _referred(self, head, offset: int) -> tuple[str | None, bool]:
-        word = head.lower_
-        if word in _PERSONAL:
-            return self._last(offset, person=True), True
-        if word in _GROUP:
-            return self._last(offset, person=False), False
-        if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
-            return None, False  # "Diyalameh's counterpart" is somebody else
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
-            return None, False
-        lemma = head.lemma_.lower()
-        roles = [key for at, role, key in self.roles if role == lemma and at < offset]
-        return (roles[-1], True) if roles else (None, False)
-
-    def _last(self, offset: int, *, person: bool) -> str | None:
-        events = [(at, key) for at, key, is_person in self.recent if is_person == person]
-        if person:
-            events += self.subjects
-        events = [e for e in events if e[0] < offset]
-        return max(events)[1] if events else None
-
-
-def _role_words(span) -> list[str]:
-    root = span.root
-    words = [c for c in root.children if c.i < span.start and c.pos_ in ("NOUN", "PROPN")]
-    if root.dep_ == "appos":
-        words.append(root.head)
-    words += [c for c in root.children if c.dep_ == "appos"]
-    if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.dep_ == "acl":
-        words.append(root.head.head.head)
-    return sorted({w.lemma_.lower() for w in words if w.pos_ in ("NOUN", "PROPN")})
-
-
 # --- assembly ---------------------------------------------------------------------------------
 
 
@@ -680,7 +514,7 @@ def extract_quotes(doc, *, article: Article, mentions: list[Mention]) -> list[Qu
     found += _colon_attributions(ctx)
     found = [q for q in found if q.content[1] > q.content[0]]
     _chain(ctx, found)
-    speakers = _Speakers(ctx)
+    speakers = Speakers(ctx)
     for quote in sorted(found, key=lambda q: q.speaker or q.content):
         quote.key = speakers.resolve(quote) if quote.speaker is not None else None
     return _records(ctx, article, found)
