@@ -1,0 +1,153 @@
+"""Framing per article: the names it uses, its loaded words, its propaganda cues, and whether
+each loaded passage was taken from another article or added by this one.
+
+- :class:`FramingName`: for each entity an article mentions, the surface form it uses most
+  ("MKO" / "MEK" / "PMOI"); the report turns these into a table per outlet.
+- :class:`FramingSpan` of ``kind="loaded"``: lexicon words (``technique="Loaded_Language"`` or
+  ``"Name_Calling,Labeling"``) and reporting verbs that colour a quote
+  (``technique="cue:assertive"`` for "boasts", ``"cue:admission"`` for "admitted",
+  ``"cue:distancing"`` for "claimed").
+- :class:`FramingSpan` of ``kind="technique"``: the other SemEval-2020 Task 11 techniques found
+  by :mod:`crosscheck.assess.propaganda`.
+
+Loaded words inside someone's quoted words are that speaker's, not the outlet's, and are left
+out. ``copied_from`` is the source article when the span lies inside an aligned passage of a
+derivation with a known direction where this article is the derived side (for a paraphrased
+passage, only when the source passage has the same words); otherwise ``None``: this outlet
+added it, or the direction of the copy is unknown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from ..records import (Article, Derivation, EntityKey, FramingName, FramingSpan, Mention,
+                       Passage, Quote, content_id)
+from .propaganda import TechniqueHit, detect_techniques
+
+__all__ = ["assess_framing", "article_names", "loaded_spans", "LOADED_TECHNIQUES"]
+
+#: Techniques reported as loaded language (``kind="loaded"``); the rest are ``technique``.
+LOADED_TECHNIQUES = frozenset({"Loaded_Language", "Name_Calling,Labeling"})
+# Name calling is also a technique in its own right (SemEval counts it apart from loaded words).
+_BOTH = frozenset({"Name_Calling,Labeling"})
+# Repetition fires on ordinary news phrasing ("the security directorate" three times); it is
+# benchmarked, not reported.
+_NOT_REPORTED = frozenset({"Repetition"})
+_COLOURING_STANCES = ("assertive", "admission", "distancing")
+
+
+def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mention],
+                   entity_keys: Sequence[EntityKey], quotes: Sequence[Quote],
+                   derivations: Sequence[Derivation], passages: Sequence[Passage],
+                   ) -> list[FramingName | FramingSpan]:
+    """Names, loaded spans and technique spans of every article, in article-id order."""
+    entity_of = {k.key: k.entity for k in entity_keys}
+    mentions_by_article: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        mentions_by_article[mention.article].append(mention)
+    quotes_by_article: dict[str, list[Quote]] = defaultdict(list)
+    for quote in quotes:
+        quotes_by_article[quote.article].append(quote)
+    sources = _copy_sources(derivations, passages)
+    out: list[FramingName | FramingSpan] = []
+    for article_id in sorted(articles):
+        article = articles[article_id]
+        out.extend(article_names(article_id, mentions_by_article[article_id], entity_of))
+        spans = loaded_spans(article, quotes_by_article[article_id])
+        out.extend(_with_copy_source(span, articles, sources.get(article_id, ())) for span in spans)
+    return out
+
+
+def article_names(article_id: str, mentions: Sequence[Mention],
+                  entity_of: Mapping[str, str]) -> list[FramingName]:
+    """The most used surface form of each entity in one article (ties: the earliest used)."""
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[tuple[str, str], int] = {}
+    for mention in sorted(mentions, key=lambda m: (m.start, m.end)):
+        entity = entity_of.get(mention.key)
+        if entity is None:
+            continue
+        alias = _surface(mention.text)
+        forms[entity][alias] += 1
+        first_seen.setdefault((entity, alias), mention.start)
+    names = []
+    for entity in sorted(forms):
+        alias, count = min(forms[entity].items(),
+                           key=lambda kv: (-kv[1], first_seen[(entity, kv[0])]))
+        names.append(FramingName(content_id("framing-name", article_id, entity), article_id,
+                                 entity, alias, count))
+    return names
+
+
+def _surface(text: str) -> str:
+    """"The Front" at a sentence start is the same name as "the Front"; a possessive is dropped."""
+    alias = text.strip()
+    for suffix in ("'s", "’s"):
+        if alias.endswith(suffix):
+            alias = alias[: -len(suffix)]
+    if alias.startswith("The "):
+        alias = "the " + alias[4:]
+    return alias
+
+
+def loaded_spans(article: Article, quotes: Sequence[Quote]) -> list[FramingSpan]:
+    """Loaded words, colouring cues and techniques of one article (``copied_from`` unset)."""
+    quoted = [(q.content_start, q.content_end) for q in quotes if q.kind == "direct"]
+    spans = []
+    for hit in detect_techniques(article.text):
+        if hit.technique in _NOT_REPORTED:
+            continue
+        if hit.technique in LOADED_TECHNIQUES and _inside_any(hit.start, hit.end, quoted):
+            continue
+        if hit.technique in LOADED_TECHNIQUES:
+            spans.append(_span(article, "loaded", hit.technique, hit.start, hit.end))
+        if hit.technique not in LOADED_TECHNIQUES or hit.technique in _BOTH:
+            spans.append(_span(article, "technique", hit.technique, hit.start, hit.end))
+    for quote in quotes:
+        if quote.stance in _COLOURING_STANCES and quote.cue_start is not None:
+            spans.append(_span(article, "loaded", f"cue:{quote.stance}", quote.cue_start,
+                               quote.cue_end))
+    return sorted(set(spans), key=lambda s: (s.start, s.end, s.kind, s.technique))
+
+
+def _span(article: Article, kind: str, technique: str, start: int, end: int) -> FramingSpan:
+    return FramingSpan(content_id("framing-span", article.id, kind, technique, start, end),
+                       article.id, kind, technique, start, end, article.text[start:end], None)
+
+
+def _inside_any(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in ranges)
+
+
+def _copy_sources(derivations: Sequence[Derivation], passages: Sequence[Passage],
+                  ) -> dict[str, list[tuple[Passage, Derivation]]]:
+    """Derived article id -> its aligned passages whose derivation has a known direction."""
+    directed = {d.id: d for d in derivations if d.direction != "undetermined"}
+    by_derived: dict[str, list[tuple[Passage, Derivation]]] = defaultdict(list)
+    for passage in sorted(passages, key=lambda p: (p.derivation, p.derived_start, p.id)):
+        derivation = directed.get(passage.derivation)
+        if derivation is not None:
+            by_derived[derivation.derived].append((passage, derivation))
+    return by_derived
+
+
+def _with_copy_source(span: FramingSpan, articles: Mapping[str, Article],
+                      passages: Sequence[tuple[Passage, Derivation]]) -> FramingSpan:
+    for passage, derivation in passages:
+        if not (passage.derived_start <= span.start and span.end <= passage.derived_end):
+            continue
+        source = articles.get(derivation.source)
+        if source is None:
+            continue
+        source_text = source.text[passage.source_start:passage.source_end].lower()
+        if passage.kind == "verbatim" or span.text.lower() in source_text:
+            return FramingSpan(span.id, span.article, span.kind, span.technique, span.start,
+                               span.end, span.text, derivation.source)
+    return span
+
+
+def technique_hits(text: str) -> list[TechniqueHit]:
+    """The raw detector output for a text (for benchmarks and the ``extract`` command)."""
+    return detect_techniques(text)
