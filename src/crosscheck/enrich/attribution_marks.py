@@ -11,8 +11,9 @@ MAX_QUOTE_CHARS = 3000
 
 _OPENERS = {"“": "”", "«": "»", "„": "“”", "‹": "›", "‘": "’", '"': '"', "'": "'"}
 _DOUBLE = frozenset("“«„\"")
-#: A blank line: paragraphs end there, and so does an unclosed quote.
-PARAGRAPH = re.compile(r"\n[ \t]*\n")
+#: A line break: paragraphs end there, and so does an unclosed quote.
+# Cleaned article text holds one paragraph per line, so any line break ends a paragraph.
+PARAGRAPH = re.compile(r"\n")
 _PARAGRAPH = PARAGRAPH
 _SENTENCE_END = re.compile(r"[.!?…](?=[\s\"”’»]|$)")
 
