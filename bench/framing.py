@@ -1,0 +1,169 @@
+"""Propaganda-technique spans on the PTC corpus (SemEval-2020 Task 11), beside the task's best.
+
+Usage:
+    python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all]
+    python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
+
+Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
+odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
+overlap-weighted span measure, per technique (see DEFINITION below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import SHARED_BENCH, require_dataset  # noqa: E402
+
+from crosscheck.assess.propaganda import TECHNIQUES, detect_techniques, load_lexicon  # noqa: E402
+
+ANCHOR = 0.5  # SemEval-2020 Task 11, best span-identification F1 (about 0.51)
+DEFINITION = """\
+Span F1 as in SemEval-2020 Task 11 (Da San Martino et al. 2020), per technique l:
+  C(s, t, h) = |s ∩ t| / h   if s and t carry technique l, else 0   (character overlap)
+  P = (1/|S|) Σ_{s∈S} Σ_{t∈T} C(s, t, |s|)    (S: predicted spans, T: gold spans)
+  R = (1/|T|) Σ_{t∈T} Σ_{s∈S} C(s, t, |t|)
+  F1 = 2PR / (P + R); 'overall' pools all spans of the targeted techniques, technique-aware.
+  Predicted spans of one technique are merged where they overlap before scoring."""
+TARGETED = ("Loaded_Language", "Name_Calling,Labeling", "Exaggeration,Minimisation", "Doubt",
+            "Flag-Waving", "Appeal_to_fear-prejudice", "Slogans", "Repetition",
+            "Causal_Oversimplification", "Black-and-White_Fallacy",
+            "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring",
+            "Bandwagon,Reductio_ad_hitlerum")
+LEARNED = ("Loaded_Language", "Name_Calling,Labeling")
+LEXICON = Path(__file__).resolve().parent.parent / "src" / "crosscheck" / "data" / "loaded_terms.tsv"
+
+
+def read_ptc(root: Path) -> tuple[dict[str, str], dict[str, list[tuple[str, int, int]]]]:
+    texts = {p.stem.removeprefix("article"): p.read_text(encoding="utf-8")
+             for p in sorted((root / "articles").glob("article*.txt"))}
+    gold: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for line in (root / "labels.tsv").read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) == 4 and cells[0] in texts:
+            gold[cells[0]].append((cells[1], int(cells[2]), int(cells[3])))
+    return texts, gold
+
+
+def in_split(article_id: str, split: str) -> bool:
+    even = int(article_id) % 2 == 0
+    return split == "all" or (split == "train") == even
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score(predicted: list[tuple[str, str, int, int]], gold: list[tuple[str, str, int, int]],
+          technique: str | None) -> tuple[float, float, float, int, int]:
+    """P, R, F1, |S|, |T| for one technique (None: all targeted, technique-aware)."""
+    keep = (lambda t: t in TARGETED) if technique is None else (lambda t: t == technique)
+    pred = [p for p in predicted if keep(p[1])]
+    want = [g for g in gold if keep(g[1])]
+    index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for doc, tech, s, e in want:
+        index[(doc, tech)].append((s, e))
+    pred_index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for doc, tech, s, e in pred:
+        pred_index[(doc, tech)].append((s, e))
+    precision = sum(sum(_overlap((s, e), t) for t in index[(d, k)]) / (e - s)
+                    for d, k, s, e in pred if e > s)
+    recall = sum(sum(_overlap((s, e), p) for p in pred_index[(d, k)]) / (e - s)
+                 for d, k, s, e in want if e > s)
+    p = precision / len(pred) if pred else 0.0
+    r = recall / len(want) if want else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f1, len(pred), len(want)
+
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def learn(texts: dict[str, str], gold: dict[str, list[tuple[str, int, int]]], *,
+          min_in_span: int = 3, min_rate: float = 0.4) -> list[tuple[str, float, str]]:
+    """Words and word pairs whose uses in the training half fall inside a Loaded_Language or
+    Name_Calling span at least ``min_rate`` of the time (and ``min_in_span`` times)."""
+    inside: dict[str, Counter[str]] = {t: Counter() for t in LEARNED}
+    articles: dict[str, set[str]] = defaultdict(set)
+    total: Counter[str] = Counter()
+    for doc, text in texts.items():
+        if not in_split(doc, "train"):
+            continue
+        spans = [(t, s, e) for t, s, e in gold.get(doc, []) if t in LEARNED]
+        tokens = [(m.group(0).lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        grams = [(w, s, e) for w, s, e in tokens] + [
+            (f"{a[0]} {b[0]}", a[1], b[2]) for a, b in zip(tokens, tokens[1:])]
+        for gram, s, e in grams:
+            total[gram] += 1
+            for technique in {t for t, gs, ge in spans if gs <= s and e <= ge}:
+                inside[technique][gram] += 1
+                articles[gram].add(doc)
+    # A term marked in one or two articles only is that story's topic, not loaded language.
+    total = Counter({g: n for g, n in total.items() if len(articles[g]) >= 3})
+    return _choose_terms(inside, total, min_in_span=min_in_span, min_rate=min_rate)
+
+
+_FUNCTION = frozenset("the a an of to and in that is was for on with as by it this be are his "
+                      "her their its our my your he she they we".split())
+
+
+def _choose_terms(inside, total, *, min_in_span, min_rate) -> list[tuple[str, float, str]]:
+    terms = {}
+    for technique in LEARNED:
+        for gram, hits in inside[technique].items():
+            words = gram.split()
+            if (hits < min_in_span or gram not in total or words[0] in _FUNCTION
+                    or words[-1] in _FUNCTION or min(len(w) for w in words) < 3):
+                continue
+            rate = hits / total[gram]
+            if rate >= min_rate and rate > terms.get(gram, (0.0, ""))[0]:
+                terms[gram] = (round(rate, 2), technique)
+    return sorted((g, r, t) for g, (r, t) in terms.items())
+
+
+def write_learned(terms: list[tuple[str, float, str]]) -> None:
+    lines = LEXICON.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.endswith("\tptc")]
+    hand = {line.split("\t")[0] for line in kept if not line.startswith("#")}
+    kept += [f"{g}\t{r}\t{t}\tptc" for g, r, t in terms if g not in hand]
+    LEXICON.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    print(f"wrote {sum(1 for g, _, _ in terms if g not in hand)} learned terms to {LEXICON}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
+    parser.add_argument("--limit", type=int, default=None, help="score at most N articles")
+    parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
+    parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
+    args = parser.parse_args()
+    root = require_dataset(args.data, name="ptc")
+    texts, gold = read_ptc(root)
+    if args.learn:
+        write_learned(learn(texts, gold))
+        load_lexicon.cache_clear()
+    docs = [d for d in sorted(texts) if in_split(d, args.split)][: args.limit]
+    started = time.perf_counter()
+    predicted = [(d, h.technique, h.start, h.end) for d in docs for h in detect_techniques(texts[d])]
+    seconds = time.perf_counter() - started
+    wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
+    print(DEFINITION)
+    print(f"\nPTC {args.split} split: {len(docs)} articles, {sum(len(texts[d]) for d in docs):,} chars,"
+          f" detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)\n")
+    print(f"{'technique':38} {'P':>6} {'R':>6} {'F1':>6} {'pred':>6} {'gold':>6}")
+    for technique in TARGETED:
+        p, r, f1, n_pred, n_gold = score(predicted, wanted, technique)
+        print(f"{technique:38} {p:6.3f} {r:6.3f} {f1:6.3f} {n_pred:6d} {n_gold:6d}")
+    p, r, f1, n_pred, n_gold = score(predicted, wanted, None)
+    print(f"{'overall (targeted, technique-aware)':38} {p:6.3f} {r:6.3f} {f1:6.3f} {n_pred:6d} {n_gold:6d}")
+    print(f"{'anchor: SemEval-2020 T11 best span F1':38} {'':6} {'':6} {ANCHOR:6.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""Findings on hand-made records: inconsistencies, unattributed figures, moved quotes, changed
+numbers, single origins."""
+
+from __future__ import annotations
+
+from crosscheck.assess.findings import find_findings
+from crosscheck.records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation,
+                                Passage, Quantity, Quote, TimeExpr)
+
+
+def _article(article_id: str, text: str, published: str | None = "2024-04-02",
+             outlet: str = "Harbour Gazette") -> Article:
+    return Article(article_id, f"{article_id}.txt", None, outlet, "input", None, published,
+                   "input", "en", text)
+
+
+def _time(article: Article, text: str, low: str, high: str, kind: str = "range") -> TimeExpr:
+    start = article.text.index(text)
+    return TimeExpr(f"t-{article.id}-{start}", article.id, start, start + len(text), text, kind,
+                    low, high, None, 0)
+
+
+def _quantity(article: Article, text: str, value: float, counted: str, *, occurrence: int = 0,
+              approximate: bool = False) -> Quantity:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.text.index(text, start + 1)
+    return Quantity(f"q-{article.id}-{start}", article.id, start, start + len(text), text, value,
+                    value, value, approximate, None, counted, 0)
+
+
+def _claim(article: Article, sentence: str, quantities=(), *, speaker=None, hedged=False,
+           action=None) -> Claim:
+    start = article.text.index(sentence)
+    return Claim(f"c-{article.id}-{start}", article.id, start, start + len(sentence), sentence,
+                 None, action, speaker, None, hedged, None, tuple(q.id for q in quantities), (),
+                 (), 0.9, 0)
+
+
+def _quote(article: Article, words: str, speaker: str) -> Quote:
+    start = article.text.index(words)
+    return Quote(f"qt-{article.id}-{start}", article.id, start, start + len(words), "direct",
+                 speaker, None, None, None, "said", None, None, "neutral", start,
+                 start + len(words), ())
+
+
+def _find(articles, *, claims=(), quantities=(), times=(), quotes=(), derivations=(),
+          passages=(), groups=(), members=()):
+    return find_findings(articles={a.id: a for a in articles}, claims=list(claims),
+                         quantities={q.id: q for q in quantities}, times={t.id: t for t in times},
+                         quotes=list(quotes), derivations=list(derivations),
+                         passages=list(passages), claim_groups=list(groups), members=list(members))
+
+
+def test_two_ranges_for_the_same_named_period_are_an_inconsistency():
+    article = _article("a1", "Ferry fares rose during the last fiscal year (July 2021 - June 2022). "
+                             "Tolls fell over the last fiscal year (July 2022 - June 2023).")
+    times = [_time(article, "July 2021 - June 2022", "2021-07-01", "2022-06-30"),
+             _time(article, "July 2022 - June 2023", "2022-07-01", "2023-06-30")]
+    findings = _find([article], times=times)
+    assert [(f.kind, article.text[f.start:f.end]) for f in findings] == [
+        ("internal_inconsistency", "July 2022 - June 2023")]
+    assert "July 2021 - June 2022" in findings[0].detail
+
+
+def test_the_same_period_pointing_back_counts_but_a_comparison_does_not():
+    text = ("Landings grew in the past year (May 2023 - April 2024). Over the same twelve months, "
+            "given as May 2021 to April 2022, prices fell. In the same period a year earlier "
+            "(May 2022 - April 2023) nothing changed.")
+    article = _article("a2", text)
+    times = [_time(article, "May 2023 - April 2024", "2023-05-01", "2024-04-30"),
+             _time(article, "May 2021 to April 2022", "2021-05-01", "2022-04-30"),
+             _time(article, "May 2022 - April 2023", "2022-05-01", "2023-04-30")]
+    findings = _find([article], times=times)
+    assert [article.text[f.start:f.end] for f in findings] == ["May 2021 to April 2022"]
+
+
+def test_unattributed_casualty_figure_but_not_a_sourced_one():
+    article = _article("a3", "Five fishermen drowned and two were killed at the pier. "
+                             "Police said four people died in the storm.")
+    two = _quantity(article, "two", 2, "fishermen")
+    four = _quantity(article, "four", 4, "people")
+    claims = [_claim(article, "Five fishermen drowned and two were killed at the pier.", [two]),
+              _claim(article, "Police said four people died in the storm.", [four])]
+    findings = _find([article], claims=claims, quantities=[two, four])
+    assert [(f.kind, f.start, f.end) for f in findings] == [
+        ("unattributed_figure", 0, len("Five fishermen drowned and two were killed at the pier."))]
+    assert "no source" in findings[0].detail
+
+
+def test_two_counts_of_the_same_thing_in_one_article():
+    article = _article("a4", "The port fined 12 trawlers. Later the port fined 30 trawlers.")
+    first = _quantity(article, "12", 12, "trawlers")
+    second = _quantity(article, "30", 30, "trawlers")
+    claims = [_claim(article, "The port fined 12 trawlers.", [first], action="fine"),
+              _claim(article, "Later the port fined 30 trawlers.", [second], action="fine")]
+    findings = _find([article], claims=claims, quantities=[first, second])
+    assert [(f.kind, article.text[f.start:f.end]) for f in findings] == [
+        ("internal_inconsistency", "30")]
+
+
+def test_quote_moved_along_a_derivation_and_number_changed_in_a_passage():
+    words = "We will close the harbour gates at dawn every day this week"
+    source = _article("s1", f"Harbourmaster Ilse Varn said: \"{words}.\" She counted 14 ships.",
+                      published="2024-04-01", outlet="Coast Wire")
+    derived = _article("d1", f"Mayor Pol Dessen said: \"{words}.\" She counted 140 ships.",
+                       published="2024-04-02", outlet="Bay Bugle")
+    derivation = Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "dated", "test")
+    passage = Passage("p1", "dv1", 0, len(source.text), 0, len(derived.text), "paraphrase", 0.9)
+    ships = [_quantity(source, "14", 14, "ships"), _quantity(derived, "140", 140, "ships")]
+    quotes = [_quote(source, words, "Harbourmaster Ilse Varn"), _quote(derived, words, "Mayor Pol Dessen")]
+    findings = _find([source, derived], quotes=quotes, derivations=[derivation],
+                     passages=[passage], quantities=ships)
+    assert [(f.kind, f.article, f.related, derived.text[f.start:f.end]) for f in findings] == [
+        ("quote_moved", "d1", "s1", words), ("number_changed", "d1", "s1", "140")]
+    assert "Mayor Pol Dessen" in findings[0].detail and "Ilse Varn" in findings[0].detail
+
+
+def test_same_speaker_under_a_shorter_name_is_not_a_moved_quote():
+    words = "The gates stay shut until the inspectors have finished their work"
+    one = _article("s1", f"\"{words},\" said Ilse Varn.", published="2024-04-01")
+    two = _article("d1", f"\"{words},\" Varn said.", published="2024-04-02")
+    quotes = [_quote(one, words, "Ilse Varn"), _quote(two, words, "Varn")]
+    assert _find([one, two], quotes=quotes) == []
+
+
+def test_single_origin_claim_group():
+    origin = _article("o1", "The ferry line will close in May.", published="2024-04-01")
+    copy = _article("c1", "The ferry line will close in May, readers learn.", published="2024-04-02")
+    claims = [_claim(origin, "The ferry line will close in May."),
+              _claim(copy, "The ferry line will close in May, readers learn.")]
+    group = ClaimGroup("g1", None, "ferry line close, May", 1, None)
+    members = [ClaimGroupMember("m1", "g1", claims[0].id, "o1", "o1"),
+               ClaimGroupMember("m2", "g1", claims[1].id, "c1", "o1")]
+    findings = _find([origin, copy], claims=claims, groups=[group], members=members)
+    assert [(f.kind, f.article, f.start, f.end) for f in findings] == [
+        ("single_origin", "o1", 0, len("The ferry line will close in May."))]
+    assert findings[0].detail.startswith("2 articles, one origin")
+
+
+def test_findings_are_deterministic_and_offsets_inside_text():
+    article = _article("a1", "Ferry fares rose during the last fiscal year (July 2021 - June 2022). "
+                             "Tolls fell over the last fiscal year (July 2022 - June 2023).")
+    times = [_time(article, "July 2021 - June 2022", "2021-07-01", "2022-06-30"),
+             _time(article, "July 2022 - June 2023", "2022-07-01", "2023-06-30")]
+    first, second = _find([article], times=times), _find([article], times=list(reversed(times)))
+    assert first == second
+    assert all(0 <= f.start < f.end <= len(article.text) for f in first)

@@ -1,0 +1,119 @@
+"""Framing: names per article, loaded words, technique rules, copied_from (hand-made records)."""
+
+from __future__ import annotations
+
+from crosscheck.assess.framing import article_names, assess_framing
+from crosscheck.assess.propaganda import detect_techniques, load_lexicon
+from crosscheck.records import (Article, Derivation, EntityKey, FramingName, FramingSpan,
+                                Mention, Passage, Quote)
+
+
+def _article(article_id: str, text: str, outlet: str = "Test Outlet") -> Article:
+    return Article(article_id, f"{article_id}.txt", None, outlet, "input", None, "2024-01-02",
+                   "input", "en", text)
+
+
+def _mention(article: str, text: str, start: int, key: str) -> Mention:
+    return Mention(f"m-{article}-{start}", article, start, start + len(text), text, "ORG",
+                   text, key, 0)
+
+
+def _found(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for hit in detect_techniques(text):
+        found.setdefault(hit.technique, []).append(text[hit.start:hit.end])
+    return found
+
+
+def test_most_used_surface_form_names_the_entity_per_article():
+    text = "The ORV met. The Rivermouth Union said the ORV would march. ORV leaders agreed."
+    mentions = [_mention("a1", "ORV", text.index("ORV"), "orv"),
+                _mention("a1", "Rivermouth Union", text.index("Rivermouth"), "rivermouth union"),
+                _mention("a1", "ORV", text.index("ORV would"), "orv"),
+                _mention("a1", "ORV", text.index("ORV leaders"), "orv")]
+    names = article_names("a1", mentions, {"orv": "e1", "rivermouth union": "e1"})
+    assert [(n.entity, n.alias, n.count) for n in names] == [("e1", "ORV", 3)]
+
+
+def test_capitalised_the_and_possessive_count_as_one_name():
+    text = "The Front spoke. Later the Front's office closed."
+    mentions = [_mention("a1", "The Front", 0, "front"),
+                _mention("a1", "the Front's", text.index("the Front's"), "front")]
+    names = article_names("a1", mentions, {"front": "e9"})
+    assert [(n.alias, n.count) for n in names] == [("the Front", 2)]
+
+
+def test_lexicon_labels_grow_over_whom_they_name():
+    text = "The council's goons raided the market while HGW bandits watched."
+    found = _found(text)
+    assert "The council's goons" not in found.get("Name_Calling,Labeling", [])  # not a term
+    text = "The ministry's thugs raided the market. Later HGW terrorists were blamed."
+    found = _found(text)
+    assert found["Name_Calling,Labeling"] == ["The ministry's thugs", "HGW terrorists"]
+
+
+def test_a_label_the_text_reports_is_not_the_outlets_own():
+    text = "The group, which the cabinet lists as a terrorist organisation, denied it."
+    assert "Name_Calling,Labeling" not in _found(text)
+
+
+def test_phrase_rules_find_the_semeval_techniques():
+    text = ("Critics called it the cruellest tax the valley has ever seen. "
+            "No one in Harlow who has read the report believes a word of it. "
+            "Our river towns have weathered floods and fires, and they will never be cowed by a "
+            "cartel of speculators. The next flood could reach any street, any farm, any school. "
+            "The valley will not be silenced. Some so-called independent experts agreed.")
+    found = _found(text)
+    assert found["Exaggeration,Minimisation"] == ["the cruellest tax the valley has ever seen"]
+    assert found["Doubt"] == ["No one in Harlow who has read the report believes a word of it"]
+    assert found["Flag-Waving"] == [
+        "Our river towns have weathered floods and fires, and they will never be cowed by a "
+        "cartel of speculators"]
+    assert found["Appeal_to_fear-prejudice"] == [
+        "The next flood could reach any street, any farm, any school"]
+    assert found["Slogans"] == ["The valley will not be silenced."]
+    assert "so-called independent experts" in found["Name_Calling,Labeling"]
+
+
+def test_lexicon_file_rows_are_well_formed():
+    terms = load_lexicon()
+    assert len(terms) > 40
+    assert all(0 < t.weight <= 1 and t.term == t.term.lower() for t in terms)
+    assert {t.source for t in terms} <= {"hand", "ptc"}
+
+
+def test_assess_framing_offsets_quotes_and_copied_from():
+    source = _article("s1", "Officials said the raid was lawful. It was a brutal purge.")
+    derived_text = ("The regime says the raid was lawful. It was a brutal purge. "
+                    "A minister boasted \"we crushed them\".")
+    derived = _article("d1", derived_text, outlet="Other Outlet")
+    shared = "It was a brutal purge."
+    passage = Passage("p1", "dv1", source.text.index(shared), source.text.index(shared) + len(shared),
+                      derived_text.index(shared), derived_text.index(shared) + len(shared),
+                      "verbatim", 1.0)
+    derivation = Derivation("dv1", "s1", "d1", "partial", 0.8, 0.6, "dated", "test")
+    quoted = derived_text.index("we crushed")
+    boasted = derived_text.index("boasted")
+    quote = Quote("q1", "d1", boasted, len(derived_text), "direct", "A minister", 0, 10, None,
+                  "boasted", boasted, boasted + 7, "assertive", quoted, quoted + 15, ())
+    records = assess_framing(articles={"s1": source, "d1": derived}, mentions=[],
+                             entity_keys=[], quotes=[quote], derivations=[derivation],
+                             passages=[passage])
+    spans = [r for r in records if isinstance(r, FramingSpan) and r.article == "d1"]
+    got = {(s.kind, s.technique, s.text, s.copied_from) for s in spans}
+    assert ("loaded", "Loaded_Language", "regime", None) in got
+    assert ("loaded", "Loaded_Language", "brutal", "s1") in got
+    assert ("loaded", "Loaded_Language", "purge", "s1") in got
+    assert ("loaded", "cue:assertive", "boasted", None) in got
+    assert not any(s.text == "crushed" for s in spans)  # the minister's word, not the outlet's
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(derived_text)
+        assert derived_text[span.start:span.end] == span.text
+    assert not any(isinstance(r, FramingName) for r in records)
+
+
+def test_assess_framing_is_deterministic():
+    article = _article("a1", "The junta's thugs crushed the protest.")
+    args = dict(articles={"a1": article}, mentions=[], entity_keys=[], quotes=[],
+                derivations=[], passages=[])
+    assert assess_framing(**args) == assess_framing(**args)
