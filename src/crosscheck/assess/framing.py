@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 from ..records import (Article, Derivation, EntityKey, FramingName, FramingSpan, Mention,
                        Passage, Quote, content_id)
-from .propaganda import TechniqueHit, detect_techniques
+from .propaganda import detect_techniques
 
 __all__ = ["assess_framing", "article_names", "loaded_spans", "LOADED_TECHNIQUES"]
 
@@ -147,7 +147,3 @@ def _with_copy_source(span: FramingSpan, articles: Mapping[str, Article],
                                span.end, span.text, derivation.source)
     return span
 
-
-def technique_hits(text: str) -> list[TechniqueHit]:
-    """The raw detector output for a text (for benchmarks and the ``extract`` command)."""
-    return detect_techniques(text)

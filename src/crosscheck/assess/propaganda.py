@@ -18,7 +18,6 @@ Everything here is text in, offsets out; no parser, so the PTC benchmark and the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
