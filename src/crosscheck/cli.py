@@ -310,5 +310,44 @@ def settings_cmd() -> None:
         click.echo(f"{name} = {getattr(defaults, name)!r}\n    {help_text}")
 
 
+@cli.command("serve")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the UI to the network.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Answer one request for PATH in-process, print the body and exit (no server).")
+def serve_cmd(db: str, host: str, port: int, get_path: str | None) -> None:
+    """Browse the store DB in a local, read-only web UI (stories, provenance, claims, search)
+    with a JSON API under /api.
+
+    Example:
+
+        crosscheck serve out/crosscheck.duckdb
+
+        crosscheck serve out/crosscheck.duckdb --get "/api/stories?limit=5"
+    """
+    from .web.app import WebApp, serve
+
+    try:
+        app = WebApp(db)
+    except (CrosscheckError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        if get_path is not None:
+            response = app.handle(get_path if get_path.startswith("/") else "/" + get_path)
+            click.echo(response.body.decode("utf-8"), nl=False)
+            sys.exit(0 if response.status < 400 else 1)
+        serve(app, host=host, port=port,
+              ready=lambda url: click.echo(f"Serving {db} read-only at {url} (Ctrl-C stops)", err=True))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from None
+    finally:
+        app.close()
+
+
 def main() -> None:
     cli(prog_name="crosscheck")

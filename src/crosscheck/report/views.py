@@ -1,0 +1,229 @@
+"""View models shared by the HTML report and the web UI: plain data, no markup.
+
+Templates only place what these functions compute: highlighted text as segments (so every piece
+of article text is escaped by Jinja2, never assembled into HTML here), graph and timeline layouts
+as coordinates, the claim matrix as cells. Everything is ordered deterministically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = ["Segment", "segments", "safe_url", "timeline", "provenance_graph", "claim_matrix",
+           "naming_rows", "bar_chart", "KIND_COLOURS"]
+
+# Derivation kinds drawn in the provenance graph; colours the legend explains.
+KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
+                "partial": "#5b7f2b"}
+
+
+@dataclass
+class Segment:
+    """A run of article text covered by the same set of highlights."""
+
+    text: str
+    classes: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+
+
+def segments(text: str, spans: list[dict[str, Any]]) -> list[Segment]:
+    """Cut ``text`` at every span boundary; each piece lists the spans covering it.
+
+    A span is ``{"start", "end", "cls", "title"?, "anchor"?}``; spans outside the text are
+    clipped, empty ones dropped; overlapping spans nest naturally because pieces never cross a
+    boundary. An anchor lands on the first piece of its span.
+    """
+    size = len(text)
+    clean = []
+    for span in spans:
+        start, end = max(0, int(span["start"])), min(size, int(span["end"]))
+        if start < end:
+            clean.append((start, end, span))
+    cuts = sorted({0, size, *(s for s, _, _ in clean), *(e for _, e, _ in clean)})
+    result = []
+    for left, right in zip(cuts, cuts[1:]):
+        covering = [sp for s, e, sp in clean if s <= left and right <= e]
+        result.append(Segment(
+            text=text[left:right],
+            classes=sorted({sp["cls"] for sp in covering}),
+            titles=sorted({sp["title"] for sp in covering if sp.get("title")}),
+            anchors=[sp["anchor"] for s, _, sp in clean if s == left and sp.get("anchor")],
+        ))
+    return result
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s) with a host; anything else (javascript:, data:) is not linked."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def timeline(articles: list[dict[str, Any]], *, width: int = 760, row: int = 22) -> dict[str, Any]:
+    """Articles placed by publication date (x) and in date order (y); undated ones at the end."""
+    dated = sorted((a for a in articles if _day(a.get("published"))),
+                   key=lambda a: (a["published"], a.get("outlet") or "", a["id"]))
+    undated = sorted((a for a in articles if not _day(a.get("published"))),
+                     key=lambda a: (a.get("outlet") or "", a["id"]))
+    days = [_day(a["published"]) for a in dated]
+    first, last = (min(days), max(days)) if days else (None, None)
+    span = max(1, (last - first).days) if first else 1
+    left, right = 200, width - 50
+    points = []
+    for i, article in enumerate(dated + undated):
+        day = _day(article.get("published"))
+        x = left + (right - left) * ((day - first).days / span) if day else right
+        points.append({"id": article["id"], "x": round(x, 1), "y": 20 + i * row,
+                       "label": _short(article.get("outlet") or "(unknown outlet)", 26),
+                       "date": article.get("published") or "undated", "dated": bool(day)})
+    ticks = _ticks(first, last, left, right) if first else []
+    return {"width": width, "height": 40 + len(points) * row, "points": points, "ticks": ticks,
+            "left": left, "right": right}
+
+
+def _ticks(first: dt.date, last: dt.date, left: int, right: int) -> list[dict[str, Any]]:
+    total = max(1, (last - first).days)
+    step = max(1, total // 6)
+    ticks, day = [], first
+    while day <= last:
+        ticks.append({"x": round(left + (right - left) * (day - first).days / total, 1),
+                      "label": day.isoformat()})
+        day += dt.timedelta(days=step)
+    return ticks
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _columns(articles: list[dict[str, Any]]) -> dict[str, int]:
+    """Column of each article: the rank of its publication date, undated ones last, so time
+    reads left to right and every derivation between different days crosses columns."""
+    days = sorted({a["published"] for a in articles if _day(a.get("published"))})
+    rank = {day: i for i, day in enumerate(days)}
+    return {a["id"]: rank.get(a.get("published") or "", len(days)) for a in articles}
+
+
+def provenance_graph(articles: list[dict[str, Any]], derivations: list[dict[str, Any]], *,
+                     col: int = 270, row: int = 64) -> dict[str, Any]:
+    """Nodes in columns by publication date, edges from source to derived article."""
+    by_id = {a["id"]: a for a in articles}
+    edges = [d for d in derivations if d["source"] in by_id and d["derived"] in by_id]
+    column_of = _columns(articles)
+    columns: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: (a.get("outlet") or "", a["id"])):
+        columns[column_of[article["id"]]].append(article)
+    nodes = {}
+    for depth, members in sorted(columns.items()):
+        for i, article in enumerate(members):
+            nodes[article["id"]] = {
+                "id": article["id"], "x": 20 + depth * col, "y": 20 + i * row, "w": col - 110,
+                "h": row - 20, "outlet": _short(article.get("outlet") or "(unknown outlet)", 24),
+                "date": article.get("published") or "undated"}
+    drawn = [_edge(e, nodes) for e in sorted(edges, key=lambda e: (e["source"], e["derived"]))]
+    height = 40 + row * max((len(m) for m in columns.values()), default=1)
+    width = 40 + col * (max(columns, default=0) + 1)
+    return {"nodes": sorted(nodes.values(), key=lambda n: (n["x"], n["y"])), "edges": drawn,
+            "width": width, "height": height, "colours": KIND_COLOURS}
+
+
+def _edge(derivation: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    src, dst = nodes[derivation["source"]], nodes[derivation["derived"]]
+    y1, y2 = src["y"] + src["h"] / 2, dst["y"] + dst["h"] / 2
+    if src["x"] == dst["x"]:  # same day: bow out to the right, wider for distant rows
+        x1 = x2 = src["x"] + src["w"]
+        bow = 30 + abs(y2 - y1) / 4
+        path = f"M{x1},{y1} C{x1 + bow},{y1} {x2 + bow},{y2} {x2},{y2}"
+        lx = x1 + bow * 0.75
+    else:
+        forward = dst["x"] > src["x"]
+        x1 = src["x"] + src["w"] if forward else src["x"]
+        x2 = dst["x"] if forward else dst["x"] + dst["w"]
+        mid = (x1 + x2) / 2
+        path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+        lx = mid
+    return {"id": derivation.get("id", ""), "path": path, "kind": derivation["kind"],
+            "colour": KIND_COLOURS.get(derivation["kind"], "#555"),
+            "directed": derivation.get("direction") != "undetermined",
+            "label": f'{derivation["kind"]} {derivation.get("score", 0):.2f}',
+            "lx": round(lx, 1), "ly": round((y1 + y2) / 2 - 4, 1)}
+
+
+def _conflicting_articles(group: dict[str, Any]) -> dict[str, list[str]]:
+    """Articles whose value differs from the most common one (ties: the first origin's)."""
+    against: dict[str, list[str]] = defaultdict(list)
+    origins = group.get("origin_articles") or []
+    for conflict in group.get("conflicts") or []:
+        values = {v["article"]: v["value"] for v in conflict.get("values") or []}
+        counts = Counter(values.values())
+        if len(counts) < 2:
+            continue
+        top = max(counts.values())
+        reference = next((values[a] for a in origins if values.get(a) and counts[values[a]] == top),
+                         sorted(v for v, n in counts.items() if n == top)[0])
+        for article, value in sorted(values.items()):
+            if value != reference:
+                against[article].append(f'{conflict["slot"]}: {value} (vs {reference})')
+    return against
+
+
+def claim_matrix(groups: list[dict[str, Any]], outlet_of: dict[str, str],
+                 story_articles: list[str]) -> dict[str, Any]:
+    """Claim groups x outlets: ``supports``, ``conflicts`` (with the differing values) or
+    ``silent`` (the outlet covered the story but not this claim)."""
+    outlets = sorted({outlet_of.get(a, "(unknown outlet)") for a in story_articles})
+    rows = []
+    for group in groups:
+        against = _conflicting_articles(group)
+        cells = []
+        for outlet in outlets:
+            mine = [a for a in group.get("articles", []) if outlet_of.get(a, "(unknown outlet)") == outlet]
+            notes = [n for a in mine for n in against.get(a, [])]
+            state = "conflicts" if notes else "supports" if mine else "silent"
+            cells.append({"outlet": outlet, "state": state, "notes": notes, "articles": mine})
+        rows.append({"group": group, "cells": cells})
+    return {"outlets": outlets, "rows": rows}
+
+
+def naming_rows(entities: list[dict[str, Any]], *, limit: int = 60) -> dict[str, Any]:
+    """Entity x outlet: the name each outlet uses most, for entities named by 2+ outlets.
+
+    Entities whose outlets disagree on the name come first: that is where naming frames."""
+    rows = []
+    for entity in entities:
+        by_outlet = entity.get("names_by_outlet") or {}
+        if len(by_outlet) < 2:
+            continue
+        used = {o: max(sorted(c), key=lambda alias: c[alias]) for o, c in by_outlet.items() if c}
+        rows.append({"entity": entity, "used": used, "differs": len(set(used.values())) > 1})
+    rows.sort(key=lambda r: (not r["differs"], -len(r["used"]), r["entity"]["name"]))
+    rows = rows[:limit]
+    outlets = sorted({o for r in rows for o in r["used"]})
+    return {"outlets": outlets, "rows": rows}
+
+
+def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dict[str, Any]:
+    """Horizontal bars, largest first; labels are data (escaped by the template)."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = max((n for _, n in items), default=1) or 1
+    left = 200
+    bars = [{"label": _short(label, 30), "value": n, "y": 8 + i * (bar + 6),
+             "w": round((width - left - 50) * n / top, 1)} for i, (label, n) in enumerate(items)]
+    return {"width": width, "height": 16 + len(items) * (bar + 6), "left": left, "bar": bar,
+            "bars": bars}
