@@ -197,7 +197,9 @@ def grid(articles, gold, *, mentions, times) -> None:
             print(score_line(f"batch t={threshold} ew={weight}", labels, gold, seconds))
 
 
-def pipeline_articles(inputs: list[str]) -> list[Article]:
+def pipeline_articles(inputs: list[str]) -> tuple[list[Article], dict, dict]:
+    """Articles of ``inputs`` cleaned by the pipeline, with the mentions and times its
+    enrichment stage stored (empty where that stage has not run)."""
     from crosscheck.engine.local import LocalEngine
     from crosscheck.pipeline import run
     from crosscheck.settings import Settings
@@ -205,11 +207,17 @@ def pipeline_articles(inputs: list[str]) -> list[Article]:
 
     with Store(":memory:") as store:
         run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
-        return list(store.iter_records(Article, order_by="source"))
+        articles = list(store.iter_records(Article, order_by="source"))
+        mentions, times = defaultdict(list), defaultdict(list)
+        for mention in store.iter_records(Mention, order_by="article, start, id"):
+            mentions[mention.article].append(mention)
+        for expr in store.iter_records(TimeExpr, order_by="article, start, id"):
+            times[expr.article].append(expr)
+    return articles, dict(mentions), dict(times)
 
 
-def print_partition(articles: list[Article], label) -> dict[str, str]:
-    stories, members = cluster_stories(articles, times={a.id: written_dates(a) for a in articles})
+def print_partition(articles: list[Article], label, *, mentions, times) -> dict[str, str]:
+    stories, members = cluster_stories(articles, mentions=mentions, times=times)
     by_id = {a.id: a for a in articles}
     grouped = defaultdict(list)
     for member in members:
@@ -224,15 +232,16 @@ def print_partition(articles: list[Article], label) -> dict[str, str]:
 def run_examples() -> None:
     answers = json.loads((REPO_ROOT / "examples" / "answers.json").read_text(encoding="utf-8"))
     key_of = {v["source"]: k for k, v in answers["articles"].items()}
-    articles = pipeline_articles([str(REPO_ROOT / "examples" / "corpus")])
-    print(f"\nexample corpus: {len(articles)} articles")
+    articles, mentions, times = pipeline_articles([str(REPO_ROOT / "examples" / "corpus")])
+    print(f"\nexample corpus: {len(articles)} articles, {sum(map(len, mentions.values()))} "
+          f"mentions, {sum(map(len, times.values()))} time expressions from the pipeline")
 
     def label(article):
         source = article.source.split("examples/corpus/")[-1]
         key = next((k for s, k in key_of.items() if article.source.endswith(s.split("examples/")[-1])), "?")
         return f"{key} ({answers['articles'].get(key, {}).get('story', '?')}) {source}"
 
-    predicted = print_partition(articles, label)
+    predicted = print_partition(articles, label, mentions=mentions, times=times)
     gold = {a.id: answers["articles"].get(label(a).split()[0], {}).get("story", "?") for a in articles}
     p, r, f = bcubed(predicted, gold)
     print(f"  B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}; ARI {adjusted_rand(predicted, gold):.3f}")
@@ -243,9 +252,9 @@ def run_seeds(shared: Path) -> None:
     if not seeds.exists():
         print(f"\nskipping seeds: not found at {seeds}")
         return
-    articles = pipeline_articles([str(seeds)])
+    articles, mentions, times = pipeline_articles([str(seeds)])
     print(f"\nseeds: {len(articles)} articles (expected: 000, 002, 004 one story; 001, 003 another)")
-    print_partition(articles, lambda a: Path(a.source).name)
+    print_partition(articles, lambda a: Path(a.source).name, mentions=mentions, times=times)
 
 
 def main(argv: list[str] | None = None) -> None:

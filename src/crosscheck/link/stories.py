@@ -1,27 +1,27 @@
 """Story clustering: which articles report the same real-world event.
 
-Two articles belong to one story when their words and named entities agree and their event
-dates are close. Similar events apart in time (another wave of arrests a year later) stay apart:
-a story's dated articles never span more than ``window_days``.
+Two articles belong to one story when their words and named entities agree and their dates are
+close; two events of the same kind (another wave of arrests a year later) are two stories.
 
-How it works, in three steps:
+1. Features per article: sublinear TF-IDF over the content words and numbers of title and text;
+   TF-IDF over the alias-resolved keys of its :class:`Mention` records (when given), mixed in
+   with ``entity_weight``; an anchor date: the publication date, else the first day-resolved
+   :class:`TimeExpr` in the lead (``lead_chars``).
+2. Candidate pairs through an inverted index (a sparse product) of the terms carried by at most
+   ``max_posting`` articles: the work grows with the corpus times that bound, not with its
+   square; pairs never compared count as similarity 0.
+3. Average-linkage agglomeration: the two stories with the highest mean pair similarity merge
+   while it reaches ``link_threshold``, unless their median anchor dates lie more than
+   ``window_days`` apart, or both stories have ``cohesion_members`` members and hang together
+   much better than with each other (mean below ``cohesion_ratio`` times the geometric mean of
+   their own cohesions): the same kind of event twice shares its vocabulary, not its details.
 
-1. Features per article: sublinear TF-IDF over content words and numbers of the title and text,
-   the alias-resolved entity keys of its :class:`Mention` records (when given), and an anchor
-   date: the publication date, else the latest day-resolved :class:`TimeExpr` in the text.
-2. Candidate neighbours through an inverted index of each article's most weighted terms; terms
-   carried by too many articles are left out of the index, so the pairs compared grow with the
-   corpus times a bounded posting length, not with its square.
-3. Average-linkage agglomeration over the candidate graph (a pair never compared counts as
-   similarity 0): the two stories with the highest mean pair similarity merge while it reaches
-   ``link_threshold`` and the merged story keeps its dated articles within ``window_days``.
+:class:`StoryIndex` keeps the same partition as articles arrive (see its docstring).
 
-:class:`StoryIndex` is the incremental form: each new article joins the existing story with the
-highest mean similarity under the same threshold and window, or founds a new one.
-
-Story ids: ``content_id("story", founder)`` where the founder is the member published first
-(undated articles after dated ones, ties by smallest article id). A story that grows with later
-articles keeps its id; only an article published before the founder changes it.
+Story ids are ``content_id("story", founder)``: the founder is the member published first
+(undated after dated, ties by smallest article id), so a story keeps its id while it grows with
+later articles; only an article published before its founder changes it. The title is that of
+the member nearest the story's mean term vector.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
+import numpy as np
+from scipy import sparse
+
 from ..records import Article, Mention, Story, StoryMember, TimeExpr, content_id
 
 __all__ = ["StorySettings", "StoryIndex", "cluster_stories"]
@@ -44,16 +47,14 @@ class StorySettings:
     """Options of story clustering; a crosscheck ``Settings`` may override each one through an
     attribute named ``story_<name>``."""
 
-    topic_threshold: float = 0.12  # mean pair similarity that gathers articles of one topic
-    link_threshold: float = 0.2  # mean pair similarity within a topic that makes one story
-    window_days: int = 30  # the dated articles of one story span at most this many days
+    link_threshold: float = 0.1  # mean pair similarity two stories need to merge
+    window_days: int = 90  # the median dates of two stories further apart than this never merge
     entity_weight: float = 0.3  # share of the similarity taken from shared entity keys
-    index_terms: int = 25  # most weighted terms per article put in the candidate index
-    max_posting: int = 300  # a term carried by more indexed articles is too common to pair on
-    cohesion_ratio: float = 0.75  # merging needs this share of the stories' own cohesion
-    cohesion_members: int = 3  # a story needs this many members before its cohesion counts
-    cohesion_sides: int = 2  # how many of the two stories must have 2+ members for that test
-    max_time_span_days: int = 7  # a time expression wider than this is not a date anchor
+    max_posting: int = 500  # a term carried by more indexed articles is too common to pair on
+    cohesion_ratio: float = 0.72  # merging needs this share of the stories' own cohesion
+    cohesion_members: int = 5  # a story needs this many members before its cohesion counts
+    recluster_limit: int = 400  # incremental: most articles clustered again when one arrives
+    lead_chars: int = 600  # an undated article takes its anchor date from this much of its text
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -68,6 +69,7 @@ whom why will with would you your yours yourself yourselves said says say told a
 one two new last first year years day days week weeks month months ago since still yet may might
 must shall another many much even per via mr mrs ms dr
 """.split())
+_ANCHOR_MAX_DAYS = 7  # a time expression wider than a week dates no event
 _ENTITY_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
 
@@ -103,18 +105,18 @@ def _ordinal(iso: str | None) -> int | None:
         return None
 
 
-def _anchor(article: Article, times: Sequence[TimeExpr], *, max_span: int) -> int | None:
-    """The publication date, else the latest day-resolved date the text mentions: a report
-    seldom names a day after its own publication, so the latest date is the nearest to it."""
+def _anchor(article: Article, times: Sequence[TimeExpr], *, lead: int) -> int | None:
+    """The publication date, else the first day-resolved date in the lead (a dateline or the
+    day the lead reports). Dates further down are often background ("the 1923 fire")."""
     published = _ordinal(article.published)
     if published is not None:
         return published
-    days = []
-    for expr in times:
+    for expr in sorted(times, key=lambda t: (t.start, t.id)):
         low, high = _ordinal(expr.low), _ordinal(expr.high)
-        if low is not None and high is not None and 0 <= high - low <= max_span:
-            days.append((low + high) // 2)
-    return max(days) if days else None
+        if expr.start < lead and low is not None and high is not None:
+            if 0 <= high - low <= _ANCHOR_MAX_DAYS:
+                return (low + high) // 2
+    return None
 
 
 def _features(article: Article, mentions: Sequence[Mention], times: Sequence[TimeExpr],
@@ -123,7 +125,7 @@ def _features(article: Article, mentions: Sequence[Mention], times: Sequence[Tim
     body = article.text if title and title in article.text[:500] else f"{title}\n{article.text}"
     entities = Counter(m.key for m in mentions if m.key and m.label in _ENTITY_LABELS)
     return _Features(article.id, article.published, title or _first_line(article.text),
-                     _terms(body), entities, _anchor(article, times, max_span=opts.max_time_span_days))
+                     _terms(body), entities, _anchor(article, times, lead=opts.lead_chars))
 
 
 def _first_line(text: str) -> str:
@@ -134,8 +136,7 @@ def _first_line(text: str) -> str:
 class _Weights:
     """Sublinear TF-IDF weights, l2-normalised, against document frequencies that may grow."""
 
-    def __init__(self, *, local: bool = False) -> None:
-        self.local = local
+    def __init__(self) -> None:
         self.df: Counter = Counter()
         self.entity_df: Counter = Counter()
         self.n = 0
@@ -147,12 +148,8 @@ class _Weights:
 
     def vector(self, counts: Counter, *, entities: bool = False) -> dict[str, float]:
         df = self.entity_df if entities else self.df
-        if self.local:
-            raw = {t: (1 + math.log(c)) * math.log((self.n + 1) / df[t])
-                   for t, c in counts.items() if df[t] < self.n or self.n < 2}
-        else:
-            raw = {t: (1 + math.log(c)) * (math.log((1 + self.n) / (1 + df[t])) + 1)
-                   for t, c in counts.items()}
+        raw = {t: (1 + math.log(c)) * (math.log((1 + self.n) / (1 + df[t])) + 1)
+               for t, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {t: v / norm for t, v in raw.items()}
 
@@ -176,11 +173,6 @@ def _similarity(a: _Vectors, b: _Vectors, opts: StorySettings) -> float:
     return (1 - opts.entity_weight) * text + opts.entity_weight * _dot(a.entities, b.entities)
 
 
-def _index_keys(vector: Mapping[str, float], opts: StorySettings) -> list[str]:
-    ranked = sorted(vector.items(), key=lambda item: (-item[1], item[0]))
-    return [term for term, _ in ranked[: opts.index_terms]]
-
-
 # --- batch ------------------------------------------------------------------------------------
 
 
@@ -189,66 +181,64 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
                     ) -> tuple[list[Story], list[StoryMember]]:
     """Partition ``articles`` into stories: one :class:`Story` per event and one
     :class:`StoryMember` per article. ``mentions`` and ``times`` map article ids to that
-    article's records; without them the text and publication dates decide alone."""
+    article's records; without them the text and publication dates decide alone. ``settings``
+    is a :class:`StorySettings`, a crosscheck ``Settings`` or ``None`` for the defaults."""
     opts = _settings(settings)
     unique = {a.id: a for a in articles}
-    feats = [_features(unique[k], mentions.get(k, ()), times.get(k, ()), opts) for k in sorted(unique)]
+    feats = [_features(unique[k], mentions.get(k, ()), times.get(k, ()), opts)
+             for k in sorted(unique)]
     weights = _Weights()
     for f in feats:
         weights.count(f)
     vectors = [_Vectors(weights.vector(f.terms), weights.vector(f.entities, entities=True))
                for f in feats]
-    sims = {}
-    for i, j in _candidate_pairs(vectors, opts):
-        score = _similarity(vectors[i], vectors[j], opts)
-        if score > 0:
-            sims[i, j] = score
-    groups = _agglomerate([f.anchor for f in feats], sims, opts, threshold=opts.link_threshold)
+    sims = _pair_similarities(vectors, opts)
+    groups = _agglomerate([f.anchor for f in feats], sims, opts)
     return _records([[feats[i] for i in g] for g in groups], weights)
-    events = []
-    for group in groups:
-        events.extend([group[i] for i in sub] for sub in _split_events([feats[i] for i in group], opts))
-    return _records([[feats[i] for i in g] for g in events], weights)
 
 
-def _split_events(group: Sequence[_Features], opts: StorySettings) -> list[list[int]]:
-    """Re-cluster one topic with weights learned inside it: words every member shares count
-    for little there, so what tells two similar events apart decides."""
-    if len(group) < 2:
-        return [list(range(len(group)))]
-    weights = _Weights(local=True)
-    for f in group:
-        weights.count(f)
-    vectors = [_Vectors(weights.vector(f.terms), weights.vector(f.entities, entities=True))
-               for f in group]
-    sims = {}
-    for i, j in _candidate_pairs(vectors, opts):
-        score = _similarity(vectors[i], vectors[j], opts)
-        if score > 0:
-            sims[i, j] = score
-    return _agglomerate([f.anchor for f in group], sims, opts, threshold=opts.link_threshold)
+def _matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
+    vocabulary = {t: k for k, t in enumerate(sorted({t for v in vectors for t in v}))}
+    indptr, indices, data = [0], [], []
+    for vector in vectors:
+        for term in sorted(vector):
+            indices.append(vocabulary[term])
+            data.append(vector[term])
+        indptr.append(len(indices))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(vectors), len(vocabulary)))
 
 
-def _candidate_pairs(vectors: Sequence[_Vectors], opts: StorySettings) -> list[tuple[int, int]]:
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, vector in enumerate(vectors):
-        for key in _index_keys(vector.terms, opts):
-            postings[key].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if len(members) <= opts.max_posting:
-            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
-    return sorted(pairs)
+def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
+                       *, block: int = 1000) -> dict[tuple[int, int], float]:
+    """Similarity of every pair that shares a term carried by at most ``max_posting``
+    articles (the inverted index, as a sparse product); other pairs count as 0."""
+    terms = _matrix([v.terms for v in vectors])
+    entities = _matrix([v.entities for v in vectors])
+    rare = np.flatnonzero(terms.getnnz(axis=0) <= opts.max_posting)
+    index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
+    has_entities = entities.getnnz(axis=1) > 0
+    sims: dict[tuple[int, int], float] = {}
+    for start in range(0, len(vectors), block):
+        shared = (index[start:start + block] @ index.T).tocoo()
+        rows, cols = shared.row + start, shared.col
+        keep = rows < cols
+        rows, cols = rows[keep], cols[keep]
+        text = np.asarray(terms[rows].multiply(terms[cols]).sum(axis=1)).ravel()
+        names = np.asarray(entities[rows].multiply(entities[cols]).sum(axis=1)).ravel()
+        both = has_entities[rows] & has_entities[cols]
+        score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names, text)
+        sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > 0)
+    return sims
 
 
 class _Clusters:
-    """Stories under construction for average linkage: members, summed pair similarity to each
-    neighbouring story, and the span of their anchor dates."""
+    """Stories under construction: members, summed pair similarity to each neighbouring story
+    and inside, sorted anchor dates, and a version that outdates heap entries on each merge."""
 
     def __init__(self, anchors: Sequence[int | None]):
         self.members = {i: [i] for i in range(len(anchors))}
         self.links: dict[int, dict[int, float]] = {i: {} for i in range(len(anchors))}
-        self.span = {i: (a, a) if a is not None else None for i, a in enumerate(anchors)}
+        self.dates = {i: [] if a is None else [a] for i, a in enumerate(anchors)}
         self.version = dict.fromkeys(range(len(anchors)), 0)
         self.inner = dict.fromkeys(range(len(anchors)), 0.0)  # summed similarity of member pairs
 
@@ -259,13 +249,9 @@ class _Clusters:
     def mean(self, a: int, b: int) -> float:
         return self.links[a].get(b, 0.0) / (len(self.members[a]) * len(self.members[b]))
 
-    def merged_span(self, a: int, b: int) -> tuple[int, int] | None:
-        spans = [s for s in (self.span[a], self.span[b]) if s is not None]
-        return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
-
     def merge(self, keep: int, gone: int) -> None:
         self.inner[keep] += self.inner.pop(gone) + self.links[keep].get(gone, 0.0)
-        self.span[keep] = self.merged_span(keep, gone)
+        self.dates[keep] = sorted(self.dates[keep] + self.dates.pop(gone))
         self.members[keep].extend(self.members.pop(gone))
         for other, total in self.links.pop(gone).items():
             del self.links[other][gone]
@@ -273,22 +259,22 @@ class _Clusters:
                 combined = self.links[keep].get(other, 0.0) + total
                 self.links[keep][other] = self.links[other][keep] = combined
         self.links[keep].pop(gone, None)
-        del self.span[gone], self.version[gone]
+        del self.version[gone]
         self.version[keep] += 1
 
 
 def _cohesive(clusters: _Clusters, a: int, b: int, mean: float, opts: StorySettings) -> bool:
     """Two stories that each hang together much better than they do with each other are two
     events (the same kind of event twice shares its vocabulary, not its details)."""
-    inside = [c for c in (clusters.cohesion(a, smallest=opts.cohesion_members),
-                          clusters.cohesion(b, smallest=opts.cohesion_members)) if c is not None]
-    if len(inside) < opts.cohesion_sides:
-        return True
-    return mean >= opts.cohesion_ratio * math.prod(inside) ** (1 / len(inside))
+    cohesion_a = clusters.cohesion(a, smallest=opts.cohesion_members)
+    cohesion_b = clusters.cohesion(b, smallest=opts.cohesion_members)
+    if cohesion_a is None or cohesion_b is None:
+        return True  # small stories: their cohesion says little yet
+    return mean >= opts.cohesion_ratio * math.sqrt(cohesion_a * cohesion_b)
 
 
 def _agglomerate(anchors: Sequence[int | None], sims: Mapping[tuple[int, int], float],
-                 opts: StorySettings, *, threshold: float) -> list[list[int]]:
+                 opts: StorySettings) -> list[list[int]]:
     clusters = _Clusters(anchors)
     heap = []
     for (a, b), score in sims.items():
@@ -297,19 +283,19 @@ def _agglomerate(anchors: Sequence[int | None], sims: Mapping[tuple[int, int], f
     heapq.heapify(heap)
     while heap:
         neg, a, b, va, vb = heapq.heappop(heap)
-        if -neg < threshold:
+        if -neg < opts.link_threshold:
             break
         if clusters.version.get(a) != va or clusters.version.get(b) != vb:
             continue  # one side merged since this entry was pushed
-        span = clusters.merged_span(a, b)
-        if span is not None and span[1] - span[0] > opts.window_days:
-            continue  # spans only widen, so this pair can never merge
+        if not _same_time(clusters.dates[a], clusters.dates[b], opts):
+            continue
         if not _cohesive(clusters, a, b, -neg, opts):
             continue
         clusters.merge(a, b)
         for other in sorted(clusters.links[a]):
             x, y = min(a, other), max(a, other)
-            heapq.heappush(heap, (-clusters.mean(a, other), x, y, clusters.version[x], clusters.version[y]))
+            versions = clusters.version[x], clusters.version[y]
+            heapq.heappush(heap, (-clusters.mean(a, other), x, y, *versions))
     return [sorted(members) for _, members in sorted(clusters.members.items())]
 
 
@@ -343,8 +329,8 @@ def _records(groups: Sequence[Sequence[_Features]], weights: _Weights,
         dates = sorted(f.published for f in group if f.published)
         stories.append(Story(story_id, _central(group, weights).title,
                              dates[0] if dates else None, dates[-1] if dates else None))
-        members.extend(StoryMember(content_id("story-member", story_id, f.article), story_id, f.article)
-                       for f in sorted(group, key=lambda f: f.article))
+        members.extend(StoryMember(content_id("story-member", story_id, f.article), story_id,
+                                   f.article) for f in sorted(group, key=lambda f: f.article))
     return stories, members
 
 
@@ -352,13 +338,16 @@ def _records(groups: Sequence[Sequence[_Features]], weights: _Weights,
 
 
 class StoryIndex:
-    """Stories kept up to date as articles arrive one at a time.
+    """Stories kept up to date as articles arrive one at a time, with the partition logic of
+    :func:`cluster_stories`.
 
-    Each new article joins the existing story with the highest mean similarity to its members
-    (``link_threshold`` and ``window_days`` as in :func:`cluster_stories`), or founds a new one.
-    Term weights use the document frequencies of all articles seen so far; stories never split
-    or merge afterwards, so an article's story only changes id when an earlier-published
-    article joins it.
+    A new article is compared with the articles sharing a rare term with it. The stories it
+    reaches ``link_threshold`` with are clustered again together with it, exactly as the batch
+    does, so they may absorb it, merge, or split; a story it does not reach stays as it is.
+    Above ``recluster_limit`` articles in those stories it joins the best one directly instead.
+    Term weights use the document frequencies of the articles seen so far. Story ids follow the
+    batch rule (the founder is the member published first), so a story keeps its id while it
+    grows with later articles.
     """
 
     def __init__(self, *, settings: object | None = None):
@@ -367,9 +356,9 @@ class StoryIndex:
         self._feats: list[_Features] = []
         self._position: dict[str, int] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
-        self._story_of: list[int] = []  # position of the article that opened the story
+        self._story_of: list[int] = []  # story key: the smallest position among its members
         self._groups: dict[int, list[int]] = {}
-        self._spans: dict[int, tuple[int, int] | None] = {}
+        self._cache: list[tuple[int, _Vectors]] = []  # corpus size when weighed, vector
 
     def __len__(self) -> int:
         return len(self._feats)
@@ -383,16 +372,14 @@ class StoryIndex:
         feats = _features(article, mentions, times, self._opts)
         self._weights.count(feats)
         vector = self._vectors(feats)
-        best = self._best_story(feats, vector)
+        reached = self._reached_stories(vector)
         position = len(self._feats)
         self._feats.append(feats)
         self._position[article.id] = position
-        story = position if best is None else best
-        self._story_of.append(story)
-        self._groups.setdefault(story, []).append(position)
-        self._spans[story] = _widen(self._spans.get(story), feats.anchor)
-        for key in _index_keys(vector.terms, self._opts):
-            self._postings[key].append(position)
+        self._cache.append((self._weights.n, vector))
+        for term in vector.terms:
+            self._postings[term].append(position)
+        self._place(position, reached)
         return self.story_of(article.id)
 
     def story_of(self, article_id: str) -> str:
@@ -407,30 +394,70 @@ class StoryIndex:
         return _Vectors(self._weights.vector(feats.terms),
                         self._weights.vector(feats.entities, entities=True))
 
-    def _best_story(self, feats: _Features, vector: _Vectors) -> int | None:
-        totals: Counter = Counter()
-        for other in self._candidates(vector):
-            score = _similarity(vector, self._vectors(self._feats[other]), self._opts)
-            totals[self._story_of[other]] += max(score, 0.0)
-        best, best_mean = None, self._opts.link_threshold
-        for story in sorted(totals):
-            mean = totals[story] / len(self._groups[story])
-            span = _widen(self._spans[story], feats.anchor)
-            if mean >= best_mean and (span is None or span[1] - span[0] <= self._opts.window_days):
-                if best is None or mean > best_mean:
-                    best, best_mean = story, mean
-        return best
+    def _vector_of(self, position: int) -> _Vectors:
+        """An earlier article's vector, weighed again once the corpus has grown by an eighth
+        since (document frequencies drift slowly; weighing every candidate on every add
+        would make adding quadratic in practice)."""
+        weighed_at, vector = self._cache[position]
+        if self._weights.n > weighed_at + weighed_at // 8:
+            vector = self._vectors(self._feats[position])
+            self._cache[position] = (self._weights.n, vector)
+        return vector
 
-    def _candidates(self, vector: _Vectors) -> list[int]:
+    def _reached_stories(self, vector: _Vectors) -> list[tuple[float, int]]:
+        """(mean similarity, story) of the stories the new article reaches the threshold with,
+        best first."""
         found: set[int] = set()
-        for key in _index_keys(vector.terms, self._opts):
-            posting = self._postings.get(key, ())
+        for term in vector.terms:
+            posting = self._postings.get(term, ())
             if len(posting) < self._opts.max_posting:
                 found.update(posting)
-        return sorted(found)
+        totals: Counter = Counter()
+        for other in sorted(found):
+            story = self._story_of[other]
+            totals[story] += _similarity(vector, self._vector_of(other), self._opts)
+        means = [(totals[s] / len(self._groups[s]), s) for s in sorted(totals)]
+        return sorted((m, s) for m, s in means if m >= self._opts.link_threshold)[::-1]
+
+    def _place(self, position: int, reached: list[tuple[float, int]]) -> None:
+        members = sorted([position, *(i for _, s in reached for i in self._groups[s])])
+        if not reached:
+            groups = [[position]]
+        elif len(members) > self._opts.recluster_limit:
+            groups = self._joined(position, reached)
+        else:
+            vectors = [self._vector_of(i) for i in members]
+            anchors = [self._feats[i].anchor for i in members]
+            sims = _pair_similarities(vectors, self._opts)
+            groups = [[members[k] for k in g] for g in _agglomerate(anchors, sims, self._opts)]
+        for _, story in reached:
+            del self._groups[story]
+        self._story_of.append(position)
+        for group in groups:
+            self._groups[group[0]] = group
+            for i in group:
+                self._story_of[i] = group[0]
+
+    def _joined(self, position: int, reached: list[tuple[float, int]]) -> list[list[int]]:
+        """The reached stories unchanged and the new article in the best one its date fits."""
+        anchor = self._feats[position].anchor
+        groups = [list(self._groups[s]) for _, s in reached]
+        for group in groups:  # best first
+            dates = sorted(a for a in (self._feats[i].anchor for i in group) if a is not None)
+            if _same_time(dates, [] if anchor is None else [anchor], self._opts):
+                group.append(position)
+                return groups
+        return [*groups, [position]]
 
 
-def _widen(span: tuple[int, int] | None, day: int | None) -> tuple[int, int] | None:
-    if day is None:
-        return span
-    return (day, day) if span is None else (min(span[0], day), max(span[1], day))
+def _same_time(dates_a: Sequence[int], dates_b: Sequence[int], opts: StorySettings) -> bool:
+    """Whether two stories' median anchor dates lie within ``window_days`` (an undated story
+    fits any time); medians, so that one article dated by a background date cannot decide."""
+    if not dates_a or not dates_b:
+        return True
+    return abs(_median(dates_a) - _median(dates_b)) <= opts.window_days
+
+
+def _median(days: Sequence[int]) -> float:
+    middle = len(days) // 2
+    return days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2

@@ -1,0 +1,165 @@
+"""Story clustering on small hand-written articles (fictional events, the team's own words)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+
+from crosscheck.link.stories import StoryIndex, StorySettings, cluster_stories
+from crosscheck.records import Article, Mention, TimeExpr, content_id
+
+# A crane collapse at the port of Lisket reported by three outlets, the same kind of accident at
+# Vammel a year later, and an unrelated cheese fair.
+TEXTS = {
+    "wire": ("Crane collapses at Lisket container terminal, two dockers hurt", "2023-09-12",
+             "A gantry crane toppled onto a cargo ship at the Lisket container terminal on "
+             "Tuesday morning, injuring two dockers, the port operator Harbella said. The "
+             "crane's boom snapped during a gale while it lifted a reefer container. Harbella "
+             "suspended loading at berth seven and called in labour inspectors. Terminal "
+             "manager Osric Vale said the crane had passed its last inspection in March."),
+    "daily": ("Two injured as gale topples Lisket crane", "2023-09-12",
+              "Two dockers were taken to hospital after a gantry crane fell onto a ship at the "
+              "Lisket container terminal during Tuesday's gale. Harbella, which runs the "
+              "terminal, halted work at berth seven. Osric Vale, the terminal manager, told "
+              "reporters the crane had been inspected in March. Labour inspectors arrived in "
+              "the afternoon to examine the broken boom and the reefer container it carried."),
+    "blog": ("Lisket crane disaster: who checks the checkers?", "2023-09-13",
+             "Yesterday's gale brought down a gantry crane at Lisket's container terminal and "
+             "sent two dockers to hospital. Harbella insists the crane passed inspection in "
+             "March, manager Osric Vale said, but dockers at berth seven say the boom creaked "
+             "for weeks. Labour inspectors now hold the broken boom and the reefer container. "
+             "Loading at berth seven stays suspended."),
+    "later": ("Crane falls at Vammel terminal, one docker injured", "2024-10-02",
+              "A gantry crane collapsed onto a cargo ship at the Vammel container terminal on "
+              "Wednesday, injuring one docker, operator Quayline said. The boom gave way in "
+              "strong wind while lifting a container. Quayline suspended loading at berth two "
+              "and labour inspectors were called. Terminal chief Ilsa Brandt said the crane "
+              "had been inspected in June."),
+    "fair": ("Record crowds at the Ostmark cheese fair", "2023-09-12",
+             "More than forty thousand visitors tasted aged goat cheese and smoked curds at the "
+             "Ostmark cheese fair this weekend, organisers said. The prize for the best hard "
+             "cheese went to a dairy from the hills above Ostmark. Stall holders reported "
+             "brisk sales of honey, bread and cider, and the brass band played until midnight."),
+}
+SAME_EVENT = {"wire", "daily", "blog"}
+
+
+def make_article(key: str, *, published: bool = True) -> Article:
+    title, date, text = TEXTS[key]
+    return Article(id=content_id("test-article", key), source=f"tests/{key}.txt", url=None,
+                   outlet=key, outlet_from="input", title=title,
+                   published=date if published else None, published_from="input" if published else None,
+                   language="en", text=f"{title}\n\n{text}")
+
+
+def partition(members) -> set[frozenset[str]]:
+    stories: dict[str, set[str]] = {}
+    for member in members:
+        stories.setdefault(member.story, set()).add(member.article)
+    return {frozenset(s) for s in stories.values()}
+
+
+def ids(*keys: str) -> frozenset[str]:
+    return frozenset(content_id("test-article", k) for k in keys)
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    return [make_article(k) for k in TEXTS]
+
+
+def test_same_event_one_story_similar_event_and_unrelated_apart(articles):
+    stories, members = cluster_stories(articles)
+    assert partition(members) == {ids(*SAME_EVENT), ids("later"), ids("fair")}
+    assert len(stories) == 3 and {m.article for m in members} == {a.id for a in articles}
+
+
+def test_similar_event_a_year_later_is_split_by_dates_even_when_texts_agree(articles):
+    # Without dates the two crane accidents read alike enough to merge at a low threshold...
+    undated = [make_article(k, published=False) for k in TEXTS]
+    loose = StorySettings(link_threshold=0.05)
+    assert ids("wire", "daily", "blog", "later") in partition(cluster_stories(undated, settings=loose)[1])
+    # ...a year between them keeps them apart.
+    assert ids("later") in partition(cluster_stories(articles, settings=loose)[1])
+
+
+def test_time_expressions_date_undated_articles():
+    undated = [make_article(k, published=False) for k in TEXTS]
+    times = {a.id: [TimeExpr(content_id(a.id, "t"), a.id, 0, 4, "date", "date", day, day, None, 0)]
+             for a, day in zip(undated, ["2023-09-12"] * 3 + ["2024-10-02", "2023-09-12"])}
+    loose = StorySettings(link_threshold=0.05)
+    assert ids("later") in partition(cluster_stories(undated, times=times, settings=loose)[1])
+
+
+def test_story_record_fields(articles):
+    stories, members = cluster_stories(articles)
+    crane = next(s for s in stories if s.id == content_id("story", min(ids("wire", "daily"))))
+    assert (crane.first_published, crane.last_published) == ("2023-09-12", "2023-09-13")
+    assert crane.title in {TEXTS[k][0] for k in SAME_EVENT}
+    for member in members:
+        assert member.id == content_id("story-member", member.story, member.article)
+
+
+def test_ids_are_deterministic_and_independent_of_input_order(articles):
+    first = cluster_stories(articles)
+    shuffled = articles[:]
+    random.Random(7).shuffle(shuffled)
+    assert cluster_stories(shuffled) == first
+
+
+def test_story_keeps_its_id_when_it_grows_with_later_articles(articles):
+    early = [a for a in articles if a.outlet != "blog"]
+    before = {m.article: m.story for m in cluster_stories(early)[1]}
+    after = {m.article: m.story for m in cluster_stories(articles)[1]}
+    wire = content_id("test-article", "wire")
+    assert after[wire] == before[wire] == after[content_id("test-article", "blog")]
+
+
+def test_incremental_matches_batch(articles):
+    index = StoryIndex()
+    returned = {a.id: index.add(a) for a in articles}
+    assert index.stories() == cluster_stories(articles)
+    final = {m.article: m.story for m in index.stories()[1]}
+    assert returned[content_id("test-article", "fair")] == final[content_id("test-article", "fair")]
+    assert index.add(articles[0]) == final[articles[0].id] and len(index) == len(articles)
+
+
+def test_incremental_in_any_order_gives_the_same_partition(articles):
+    for seed in range(3):
+        order = articles[:]
+        random.Random(seed).shuffle(order)
+        index = StoryIndex()
+        for article in order:
+            index.add(article)
+        assert index.stories() == cluster_stories(articles)
+
+
+def test_shared_entities_pull_a_rewrite_in():
+    base = make_article("wire")
+    rewrite = Article(id="rewrite", source="tests/rewrite.txt", url=None, outlet="x",
+                      outlet_from="input", title="Harbella accident", published="2023-09-12",
+                      published_from="input", language="en",
+                      text="Harbella accident: Vale speaks. The operator blames the weather.")
+    keys = ["harbella", "osric vale", "lisket"]
+    mentions = {a.id: [Mention(content_id(a.id, k), a.id, 0, 1, k, "ORG", k, k, 0) for k in keys]
+                for a in (base, rewrite)}
+    strict = StorySettings(link_threshold=0.3, entity_weight=0.6)
+    assert len(cluster_stories([base, rewrite], settings=strict)[0]) == 2
+    assert len(cluster_stories([base, rewrite], mentions=mentions, settings=strict)[0]) == 1
+
+
+def test_settings_are_read_from_story_prefixed_attributes(articles):
+    @dataclass(frozen=True)
+    class Outer:
+        story_link_threshold: float = 0.99
+
+    assert len(cluster_stories(articles, settings=Outer())[0]) == len(articles)
+
+
+def test_empty_and_duplicate_input():
+    assert cluster_stories([]) == ([], [])
+    article = make_article("fair")
+    stories, members = cluster_stories([article, article])
+    assert len(stories) == 1 and len(members) == 1 and stories[0].title == TEXTS["fair"][0]
