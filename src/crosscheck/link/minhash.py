@@ -182,10 +182,15 @@ def band_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
+@lru_cache(maxsize=16)
+def _band_mix(rows: int) -> np.ndarray:
+    mix = np.random.default_rng(0xBA4D).integers(0, 1 << 64, size=rows, dtype=np.uint64)
+    return mix | np.uint64(1)
+
+
 def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per (text, band): the band's rows mixed with fixed odd multipliers."""
-    mix = np.random.default_rng(0xBA4D).integers(0, 1 << 64, size=rows, dtype=np.uint64)
-    mix |= np.uint64(1)
+    mix = _band_mix(rows)
     cut = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
     keys = (cut * mix).sum(axis=2, dtype=np.uint64)  # wraps mod 2**64
     return keys ^ (keys >> np.uint64(29))
