@@ -1,0 +1,289 @@
+"""Typed conflicts inside a claim group: where outlets telling the same claim disagree.
+
+Each slot has its own test, and every test is conservative — a value one article lacks is
+never a conflict, and two values conflict only when no reading reconciles them:
+
+- ``number``: some pair of articles whose figures (intervals: "dozens" is 24..99, "more than
+  100" is 100..) share no point, comparing every figure of one claim with every figure of the
+  other ("31, up from 14" reconciles with 14); attributed to different speakers, figures are a
+  disagreement between sources, not a conflict between outlets.
+- ``speaker``: the same claim given to different people or bodies of one kind (a person vs a
+  person); "the directorate" vs its head is not a conflict.
+- ``place``: place sets that share nothing and whose places are never named together in one
+  sentence anywhere in the corpus (a city and its province are).
+- ``time``: resolved date intervals that never overlap, or different weekdays.
+- ``characterisation``: the counted people labelled members in one article and people with
+  contacts or ties in another.
+- ``hedge``: one article distances itself (claimed, according to, allegedly) while another
+  states the claim as its own fact, with no speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, intervals_overlap,
+                           weekday_of)
+from ..records import Conflict, ConflictValue, content_id
+
+__all__ = ["SLOTS", "Disagreement", "find_conflicts", "conflict_records", "characterisation"]
+
+SLOTS = ("number", "speaker", "place", "time", "characterisation", "hedge")
+
+_MEMBER_WORDS = re.compile(
+    r"\b(members?|militants?|fighters?|terrorists?|operatives?|cadres?|agents?)\b", re.I)
+_TIE_WORDS = re.compile(
+    r"\b(contacts?|ties|tied|links?|linked|connections?|connected|associated|affiliated|"
+    r"in touch|sympathi[sz]ers?|supporters?|suspected|accused)\b", re.I)
+# Where the description of the counted people ends: punctuation, or the clause's own verb.
+_PHRASE_END = re.compile(r"[;:.()\[\]\"“”]|,(?!\s*(?:who|that)\b)|\s(?:had|have|has|were|was|are|is)"
+                         r"\s(?:been|now|already|reportedly)\b|\s(?:were|was|are|is)\s")
+_MAX_PHRASE = 120
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A conflict before it becomes records: values are (article, value, start, end)."""
+
+    slot: str
+    detail: str
+    values: tuple[tuple[str, str, int | None, int | None], ...]
+
+
+Close = Callable[[ClaimFacts, ClaimFacts], bool]
+
+
+def find_conflicts(members: Sequence[ClaimFacts], *,
+                   co_mentioned: Callable[[str, str], bool] = lambda a, b: False,
+                   close: Close = lambda a, b: True) -> list[Disagreement]:
+    """Every typed disagreement among a group's claims (one claim per article), slot order.
+
+    ``close`` says two claims tell the same thing in near the same words: speaker, place,
+    time and hedge are compared only between such claims (a group also gathers an article's
+    lead figure in other words, whose other slots may describe something else); numbers and
+    characterisations are compared across the whole group.
+    """
+    found = [_numbers(members), _speakers(members, close), _places(members, co_mentioned, close),
+             _times(members, close), _characterisations(members), _hedges(members, close)]
+    return [d for d in found if d is not None]
+
+
+def conflict_records(group: str, disagreements: Sequence[Disagreement]
+                     ) -> list[Conflict | ConflictValue]:
+    records: list[Conflict | ConflictValue] = []
+    for found in disagreements:
+        conflict = Conflict(id=content_id(group, "conflict", found.slot), group=group,
+                            slot=found.slot, detail=found.detail)
+        records.append(conflict)
+        for article, value, start, end in sorted(found.values):
+            records.append(ConflictValue(id=content_id(conflict.id, article), conflict=conflict.id,
+                                         article=article, value=value, start=start, end=end))
+    return records
+
+
+def _disagreeing(members, compatible, close: Close | None = None) -> list[ClaimFacts]:
+    """The members in at least one disagreeing pair (``compatible`` is ``False``; ``None``
+    means the two cannot be compared), in the given order."""
+    involved: set[str] = set()
+    for i, a in enumerate(members):
+        for b in members[i + 1:]:
+            if (close is None or close(a, b)) and compatible(a, b) is False:
+                involved.update((a.claim.id, b.claim.id))
+    return [f for f in members if f.claim.id in involved]
+
+
+def _same_source(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Not known to come from two different people or bodies (resolved entities)."""
+    return a.speaker_label is None or b.speaker_label is None or a.speaker == b.speaker
+
+
+# --- number ----------------------------------------------------------------------------------
+
+
+def _numbers(members: Sequence[ClaimFacts]) -> Disagreement | None:
+    with_numbers = [f for f in members if f.quantities]
+
+    def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
+        if not _same_source(a, b) or not any(_same_kind(x, y) for x in a.quantities
+                                             for y in b.quantities):
+            return None
+        # Any matching figure of the same unit reconciles, even under another counted noun
+        # (the noun is read by a parser and sometimes wrong).
+        return any(intervals_overlap((x.low, x.high), (y.low, y.high))
+                   for x in a.quantities for y in b.quantities if x.unit == y.unit)
+
+    involved = _disagreeing(with_numbers, compatible)
+    if not involved:
+        return None
+    values = tuple((f.article, q.text, q.start, q.end) for f in involved
+                   for q in [_shown_figure(f)])
+    shown = " vs ".join(sorted({v[1] for v in values}))
+    return Disagreement("number", f"the figure differs between articles: {shown}", values)
+
+
+def _shown_figure(fact: ClaimFacts):
+    """The figure to show for a claim: its first count of people, else its first figure."""
+    return next((q for q in fact.quantities if counts_people(q)), fact.quantities[0])
+
+
+def _same_kind(x, y) -> bool:
+    """Figures count the same kind of thing: same unit, and the same counted noun or two
+    words for people ("individuals", "members", "arrests"); a bare figure only matches a
+    bare figure."""
+    if x.unit != y.unit:
+        return False
+    a, b = _noun(x.counted), _noun(y.counted)
+    return a == b or a in PEOPLE and b in PEOPLE
+
+
+def _noun(word: str | None) -> str | None:
+    if word is None:
+        return None
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+# --- speaker ---------------------------------------------------------------------------------
+
+
+def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
+    named = [f for f in members if f.speaker and f.speaker_label]
+
+    def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
+        if a.speaker_label != b.speaker_label:
+            return None  # a body and its official are not rival speakers
+        if a.speaker in b.entities or b.speaker in a.entities:
+            return None  # "Y said" vs "X, a spokeswoman for Y, said": one voice
+        return a.speaker == b.speaker
+
+    involved = _disagreeing(named, compatible, close)
+    if not involved:
+        return None
+    values = tuple((f.article, f.speaker_name or f.claim.speaker or "",
+                    *(f.speaker_span or (f.claim.start, f.claim.end))) for f in involved)
+    shown = " vs ".join(sorted({v[1] for v in values}))
+    return Disagreement("speaker", f"the same statement is given to different speakers: {shown}",
+                        values)
+
+
+# --- place -----------------------------------------------------------------------------------
+
+
+def _places(members, co_mentioned, close: Close) -> Disagreement | None:
+    placed = [f for f in members if f.places]
+
+    def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
+        if a.place_ids & b.place_ids:
+            return True
+        return any(co_mentioned(x, y) for x in a.place_ids for y in b.place_ids)
+
+    involved = _disagreeing(placed, compatible, close)
+    if not involved:
+        return None
+    values = tuple((f.article, ", ".join(p[1] for p in f.places), f.places[0][2],
+                    f.places[0][3]) for f in involved)
+    shown = " vs ".join(sorted({v[1] for v in values}))
+    return Disagreement("place", f"the place differs between articles: {shown}", values)
+
+
+# --- time ------------------------------------------------------------------------------------
+
+
+def _times(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
+    event_times = {f.claim.id: _event_times(f) for f in members}
+    timed = [f for f in members if event_times[f.claim.id]]
+
+    def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
+        verdicts = [_same_time(x, y) for x in event_times[a.claim.id]
+                    for y in event_times[b.claim.id]]
+        known = [v for v in verdicts if v is not None]
+        return any(known) if known else None
+
+    involved = _disagreeing(timed, compatible, close)
+    if not involved:
+        return None
+    values = tuple((f.article, t.text, t.start, t.end)
+                   for f in involved for t in event_times[f.claim.id][:1])
+    shown = " vs ".join(sorted({v[1] for v in values}))
+    return Disagreement("time", f"the time differs between articles: {shown}", values)
+
+
+def _event_times(fact: ClaimFacts) -> list:
+    """The claim's times without the dateline's date (the report's, not the event's)."""
+    dateline = DATELINE.match(fact.claim.text) if fact.claim.sentence == 0 else None
+    if dateline is None:
+        return list(fact.times)
+    end = fact.claim.start + dateline.end()
+    return [t for t in fact.times if t.start >= end]
+
+
+def _same_time(x, y) -> bool | None:
+    if x.low is not None and y.low is not None:
+        return intervals_overlap((x.low, x.high), (y.low, y.high))
+    day_x, day_y = weekday_of(x), weekday_of(y)
+    if day_x and day_y:
+        return day_x == day_y
+    return None
+
+
+# --- characterisation ------------------------------------------------------------------------
+
+
+def characterisation(fact: ClaimFacts) -> tuple[str, str, int, int] | None:
+    """How the claim labels the people it counts: (label, phrase, start, end) with label
+    ``members`` or ``contacts``, from the first counted figure and the phrase after it."""
+    for quantity in fact.quantities:
+        if quantity.counted is None:
+            continue
+        text = fact.claim.text
+        offset = quantity.start - fact.claim.start
+        if not 0 <= offset < len(text):
+            continue
+        tail = text[offset + len(quantity.text):][:_MAX_PHRASE]
+        cut = _PHRASE_END.search(tail)
+        phrase = (quantity.text + tail[:cut.start() if cut else len(tail)]).rstrip(" ,")
+        label = ("members" if _MEMBER_WORDS.search(phrase)
+                 else "contacts" if _TIE_WORDS.search(phrase) else None)
+        if label is not None:
+            return label, phrase, quantity.start, quantity.start + len(phrase)
+    return None
+
+
+def _characterisations(members: Sequence[ClaimFacts]) -> Disagreement | None:
+    labelled = [(f, c) for f in members if (c := characterisation(f)) is not None]
+    if len({c[0] for _, c in labelled}) < 2:
+        return None
+    values = tuple((f.article, c[1], c[2], c[3]) for f, c in labelled)
+    return Disagreement("characterisation",
+                        "the people counted are called members in some articles and people "
+                        "with contacts or ties in others", values)
+
+
+# --- hedge -----------------------------------------------------------------------------------
+
+
+def _hedges(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
+    def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
+        kinds = {_stance(a), _stance(b)}
+        return None if None in kinds else len(kinds) == 1
+
+    involved = _disagreeing(list(members), compatible, close)
+    hedged = [f for f in involved if f.claim.hedged]
+    stated = [f for f in involved if not f.claim.hedged]
+    if not hedged or not stated:
+        return None
+    values = tuple((f.article, " ".join(filter(None, (f.claim.speaker, f.claim.hedge))),
+                    f.claim.start, f.claim.end) for f in hedged)
+    values += tuple((f.article, f.claim.text, f.claim.start, f.claim.end) for f in stated)
+    return Disagreement("hedge", "some articles distance themselves from the claim (" +
+                        ", ".join(sorted({f.claim.hedge or "hedged" for f in hedged})) +
+                        ") while others state it as fact", values)
+
+
+def _stance(fact: ClaimFacts) -> str | None:
+    """``hedged``, ``fact`` (the outlet's own statement) or ``None`` (plainly attributed)."""
+    if fact.claim.hedged:
+        return "hedged"
+    return "fact" if fact.claim.speaker is None else None

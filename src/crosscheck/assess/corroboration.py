@@ -1,0 +1,96 @@
+"""Independent origins: how many separate reporting lines stand behind a claim group.
+
+A reporting line is a set of articles joined by derivation edges of any kind (copy, rewrite,
+paraphrase, partial), taken over the whole corpus graph: two outlets that both rewrote one
+wire report are one line even when the wire's own sentence was not extracted as a claim.
+Inside a claim group, articles of one outlet are one line as well: an outlet repeating its
+own earlier report (a follow-up recalling the figure) is not a new origin.
+
+The primary source — the official or body who made the statement — is kept apart from the
+lines: ten outlets quoting one ministry are one primary source and may still be ten lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..link.claims import ClaimFacts
+from ..records import Article, Derivation
+
+# "SELVAR, March 5 (Agency)": a dateline a parser took for the subject, not a speaker.
+_DATELINE_SPEAKER = re.compile(r"^[A-Z][A-Z .'-]{2,},")
+
+__all__ = ["reporting_lines", "group_origins", "primary_source", "earliest"]
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:  # path compression keeps long chains cheap
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _order(article: Article | None, article_id: str) -> tuple:
+    """Earliest first: dated before undated, then by date, then by id."""
+    published = article.published if article is not None else None
+    return (published is None, published or "", article_id)
+
+
+def earliest(article_ids: Iterable[str], articles: Mapping[str, Article]) -> str:
+    return min(article_ids, key=lambda a: _order(articles.get(a), a))
+
+
+def reporting_lines(derivations: Sequence[Derivation]) -> dict[str, str]:
+    """Article id -> a line id (the smallest article id of its connected component) for every
+    article on a derivation edge; articles on no edge are lines of their own."""
+    lines = _UnionFind()
+    for derivation in sorted(derivations, key=lambda d: d.id):
+        lines.union(derivation.source, derivation.derived)
+    return {article: lines.find(article) for article in sorted(lines.parent)}
+
+
+def group_origins(article_ids: Iterable[str], *, lines: Mapping[str, str],
+                  articles: Mapping[str, Article],
+                  same_outlet_one_line: bool = True) -> dict[str, str]:
+    """Each of a group's articles -> its origin: the earliest group article of its line."""
+    members = sorted(set(article_ids))
+    merged = _UnionFind()
+    for article in members:
+        merged.union(article, "line:" + lines.get(article, article))
+        outlet = articles[article].outlet if article in articles else None
+        if same_outlet_one_line and outlet:
+            merged.union(article, "outlet:" + outlet.strip().lower())
+    by_line: dict[str, list[str]] = {}
+    for article in members:
+        by_line.setdefault(merged.find(article), []).append(article)
+    return {article: earliest(by_line[merged.find(article)], articles) for article in members}
+
+
+def primary_source(members: Sequence[ClaimFacts]) -> str | None:
+    """The most common speaker of the group's claims, by its corpus name (ties: the name
+    sorting first); resolved entities first; ``None`` when every claim is the outlets' own
+    statement."""
+    resolved = [f for f in members if f.speaker and f.speaker_label]
+    members = [f for f in members if f.speaker and not _DATELINE_SPEAKER.match(f.speaker_name or "")]
+    # A speaker resolved to an entity outranks raw phrases (which can be a dateline the
+    # claim parser took for a subject).
+    counts = Counter(f.speaker for f in resolved or members if f.speaker)
+    if not counts:
+        return None
+    name = {f.speaker: f.speaker_name or f.speaker for f in sorted(members, key=lambda f: f.claim.id)
+            if f.speaker}
+    return name[min(counts, key=lambda s: (-counts[s], name[s]))]

@@ -1,0 +1,388 @@
+"""Claim alignment: the same claim found in several articles.
+
+Each claim is first resolved into :class:`ClaimFacts` — its slots made comparable across
+articles: the speaker and places as corpus entity ids (through mention keys and
+:class:`~crosscheck.records.EntityKey`), quantities and times as intervals, every entity the
+claim names. :func:`align_claims` then pairs claims of different articles of one story by
+semantic similarity of their texts (a pluggable embedder) plus slot agreement, and merges
+pairs best-first into groups that hold at most one claim per article.
+
+A claim that recurs outside its story is still the same claim (an outlet recalling an earlier
+announcement, an op-ed citing a figure): such pairs are taken only on strict anchors — the
+same exact figure, the same action and a shared place — so that background mentions join the
+claim they repeat without pulling unrelated stories together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..records import Claim, EntityKey, Mention, Quantity, Quote, TimeExpr
+from .paraphrase import HashingEmbedder, get_embedder
+
+__all__ = ["ClaimFacts", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "counts_people", "claim_facts", "align_claims", "claim_vectors",
+           "pair_score", "intervals_overlap", "weekday_of"]
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+# A dateline ("SELVAR, March 5 (Agency) -") dates and places the report, not the claim.
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^\n]{0,60}?\s[-–—]\s")
+# Words for people, so that "42 individuals", "42 members" and "42 arrests" count one thing.
+PEOPLE = frozenset(
+    "people person individual member supporter activist suspect detainee prisoner student "
+    "arrest detention militant fighter terrorist operative agent worker protester "
+    "demonstrator civilian man woman child youth opponent dissident spy".split())
+_LEAD_SENTENCES = 3  # a lead count sits in an article's first sentences
+_SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
+_BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
+# Pair score above which two claims are the same claim. Static word embeddings score any two
+# sentences of one story high, so their cosine is averaged with the hashing embedder's
+# lexical one (shared words and stems), which separates rewordings from neighbours better.
+CLAIM_THRESHOLDS = {"wordllama": 0.56, "minilm": 0.56, "hashing": 0.5}
+_LEXICAL = HashingEmbedder(dims=1 << 12)  # claims are short: 4096 buckets keep rows small
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """A claim with its slots resolved for comparison across articles.
+
+    ``speaker`` is a corpus entity id when the speaker could be resolved, else the speaker's
+    text lower-cased (``None``: the outlet states it itself); ``speaker_name`` its most used
+    name in the corpus (else the text the article gives); ``speaker_label`` the entity's
+    mention label. ``places`` and ``entities`` are entity ids (or lower-cased names);
+    ``quantities`` and ``times`` the records themselves, in text order. ``lead_count``
+    marks the article's lead figure: its first claim, in the first sentences, that counts
+    people — how news states the story's main number, whatever words a rewrite uses.
+    """
+
+    claim: Claim
+    story: str | None
+    speaker: str | None
+    speaker_name: str | None
+    speaker_label: str | None
+    speaker_span: tuple[int, int] | None
+    places: tuple[tuple[str, str, int | None, int | None], ...]  # (entity, name, start, end)
+    entities: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    times: tuple[TimeExpr, ...]
+    lead_count: bool = False
+
+    @property
+    def article(self) -> str:
+        return self.claim.article
+
+    @property
+    def place_ids(self) -> frozenset[str]:
+        return frozenset(place[0] for place in self.places)
+
+
+def intervals_overlap(a: tuple[float | None, float | None],
+                      b: tuple[float | None, float | None]) -> bool:
+    """Closed intervals with open ends (``None``) overlap."""
+    (a_low, a_high), (b_low, b_high) = a, b
+    if a_low is not None and b_high is not None and a_low > b_high:
+        return False
+    return not (b_low is not None and a_high is not None and b_low > a_high)
+
+
+def counts_people(quantity: Quantity) -> bool:
+    counted = (quantity.counted or "").lower()
+    return quantity.unit is None and (counted in PEOPLE or counted.rstrip("s") in PEOPLE
+                                      or counted.endswith("ies") and counted[:-3] + "y" in PEOPLE)
+
+
+def body_text(text: str) -> str:
+    """A claim's text without a leading dateline."""
+    dateline = DATELINE.match(text)
+    return text[dateline.end():] if dateline else text
+
+
+def weekday_of(time: TimeExpr) -> str | None:
+    """The weekday a time expression names or resolves to (a single resolved day)."""
+    named = _WEEKDAY.search(time.text)
+    if named:
+        return named.group(1).lower()
+    if time.low is not None and time.low == time.high:
+        import datetime
+
+        try:
+            return _WEEKDAYS[datetime.date.fromisoformat(time.low).weekday()]
+        except ValueError:
+            return None
+    return None
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Mention keys to corpus entities, per article, for speakers and places."""
+
+    def __init__(self, mentions: Sequence[Mention], entity_keys: Sequence[EntityKey]):
+        self.entity_of = {k.key: k.entity for k in entity_keys}
+        self.by_article: dict[str, list[Mention]] = defaultdict(list)
+        names: dict[str, Counter] = defaultdict(Counter)
+        labels: dict[str, Counter] = defaultdict(Counter)
+        for mention in sorted(mentions, key=lambda m: (m.article, m.start, m.id)):
+            self.by_article[mention.article].append(mention)
+            names[self.entity(mention.key)][mention.name] += 1
+            labels[self.entity(mention.key)][mention.label] += 1
+        # Most used name and label; ties go to the longer (fuller) name.
+        self.names = {entity: min(counts, key=lambda n: (-counts[n], -len(n), n))
+                      for entity, counts in names.items()}
+        self.labels = {entity: min(counts, key=lambda n: (-counts[n], n))
+                       for entity, counts in labels.items()}
+
+    def entity(self, key: str | None) -> str | None:
+        return None if key is None else self.entity_of.get(key, key)
+
+    def inside(self, article: str, start: int, end: int) -> list[Mention]:
+        return [m for m in self.by_article.get(article, ()) if start <= m.start and m.end <= end]
+
+    def label_of(self, key: str | None) -> str | None:
+        return self.labels.get(self.entity(key))
+
+
+def claim_facts(claims: Sequence[Claim], *, story_of: Mapping[str, str],
+                quantities: Mapping[str, Quantity], times: Mapping[str, TimeExpr],
+                quotes: Sequence[Quote], mentions: Sequence[Mention],
+                entity_keys: Sequence[EntityKey]) -> list[ClaimFacts]:
+    """Resolve every claim's slots (claims in id order)."""
+    resolver = _Resolver(mentions, entity_keys)
+    quotes_by_article: dict[str, list[Quote]] = defaultdict(list)
+    for quote in sorted(quotes, key=lambda q: (q.article, q.start, q.id)):
+        quotes_by_article[quote.article].append(quote)
+    facts = []
+    for claim in sorted(claims, key=lambda c: c.id):
+        inside = resolver.inside(claim.article, claim.start, claim.end)
+        speaker, label, span = _speaker(claim, quotes_by_article.get(claim.article, []),
+                                        inside, resolver)
+        facts.append(ClaimFacts(
+            claim=claim, story=story_of.get(claim.article), speaker=speaker,
+            speaker_name=resolver.names.get(speaker, claim.speaker) if speaker else None,
+            speaker_label=label, speaker_span=span, places=_places(claim, inside, resolver),
+            entities=frozenset(resolver.entity(m.key) for m in inside),
+            quantities=tuple(sorted((quantities[i] for i in claim.quantities if i in quantities),
+                                    key=lambda q: (q.start, q.id))),
+            times=tuple(sorted((times[i] for i in claim.times if i in times),
+                               key=lambda t: (t.start, t.id)))))
+    return _mark_leads(facts)
+
+
+def _mark_leads(facts: list[ClaimFacts]) -> list[ClaimFacts]:
+    first: dict[str, ClaimFacts] = {}
+    for fact in facts:
+        if fact.claim.sentence < _LEAD_SENTENCES and any(map(counts_people, fact.quantities)):
+            held = first.get(fact.article)
+            if held is None or fact.claim.start < held.claim.start:
+                first[fact.article] = fact
+    leads = {fact.claim.id for fact in first.values()}
+    return [dataclasses.replace(f, lead_count=True) if f.claim.id in leads else f for f in facts]
+
+
+def _speaker(claim: Claim, quotes: list[Quote], inside: list[Mention], resolver: _Resolver):
+    """Speaker entity, its label and span: the overlapping quote's speaker key first, then a
+    named mention inside the claim that the speaker phrase contains."""
+    if claim.speaker is None:
+        return None, None, None
+    quote = _overlapping_quote(quotes, claim)
+    if quote is not None and quote.speaker_key:
+        span = (quote.speaker_start, quote.speaker_end) if quote.speaker_start is not None else None
+        return resolver.entity(quote.speaker_key), resolver.label_of(quote.speaker_key), span
+    named = [m for m in inside if m.label in _SPEAKER_LABELS and m.text in claim.speaker]
+    if named:
+        # "NLF spokeswoman Irena Solvik": the person, and the last name in the phrase, is the
+        # speaker; the organisation before it only says whom she speaks for.
+        best = max(named, key=lambda m: (m.label == "PERSON", m.start))
+        return resolver.entity(best.key), resolver.label_of(best.key), (best.start, best.end)
+    return claim.speaker.lower().strip(), None, None
+
+
+def _overlapping_quote(quotes: list[Quote], claim: Claim) -> Quote | None:
+    best, best_overlap = None, 0
+    for quote in quotes:
+        overlap = min(claim.end, quote.end) - max(claim.start, quote.start)
+        if overlap > best_overlap and 2 * overlap >= min(claim.end - claim.start,
+                                                         quote.end - quote.start):
+            best, best_overlap = quote, overlap
+    return best
+
+
+def _places(claim: Claim, inside: list[Mention], resolver: _Resolver):
+    found = []
+    for name in claim.places:
+        mention = next((m for m in inside if m.name == name and m.label in _PLACE_LABELS), None)
+        if mention is None:
+            found.append((name.lower(), name, None, None))
+        else:
+            found.append((resolver.entity(mention.key), name, mention.start, mention.end))
+    return tuple(found)
+
+
+# --- alignment -------------------------------------------------------------------------------
+
+
+def pair_score(similarity: float, a: ClaimFacts, b: ClaimFacts, *,
+               lead_floor: float = 0.0) -> float:
+    """Semantic similarity adjusted by slot agreement; a different known speaker counts
+    against unless the texts are near-identical (a quote moved to another speaker). Two lead
+    counts of one story that name a common entity score at least ``lead_floor``."""
+    score = similarity
+    if a.claim.action and a.claim.action == b.claim.action:
+        score += 0.06
+    union = a.entities | b.entities
+    if union:
+        score += 0.08 * len(a.entities & b.entities) / len(union)
+    if a.quantities and b.quantities and _numbers_agree(a, b):
+        score += 0.05
+    if a.place_ids & b.place_ids:
+        score += 0.03
+    if a.speaker and b.speaker and a.speaker != b.speaker and similarity < 0.9:
+        score -= 0.10
+    if min(len(a.claim.text.split()), len(b.claim.text.split())) < _SHORT_WORDS:
+        score -= 0.05
+    if (a.lead_count and b.lead_count and a.story is not None and a.story == b.story
+            and a.entities & b.entities):
+        score = max(score, lead_floor)
+    return score
+
+
+def _numbers_agree(a: ClaimFacts, b: ClaimFacts) -> bool:
+    return any(intervals_overlap((x.low, x.high), (y.low, y.high))
+               for x in a.quantities for y in b.quantities if x.unit == y.unit)
+
+
+def align_claims(facts: Sequence[ClaimFacts], *, embedder: str = "wordllama",
+                 threshold: float | None = None) -> list[list[ClaimFacts]]:
+    """Groups of the same claim across articles: at least two articles, one claim per article.
+
+    ``threshold`` is the pair score above which two claims are the same (default: the
+    embedder's paraphrase threshold). Groups come sorted by their first claim id.
+    """
+    facts = sorted(facts, key=lambda f: f.claim.id)
+    if len(facts) < 2:
+        return []
+    threshold = CLAIM_THRESHOLDS.get(embedder, 0.56) if threshold is None else threshold
+    vectors = claim_vectors([body_text(f.claim.text) for f in facts], embedder=embedder)
+    scorer = _Scorer(facts, vectors, threshold)
+    pairs = _story_pairs(scorer) + _lead_pairs(scorer) + _anchor_pairs(scorer)
+    clusters = _merge(scorer, sorted(set(pairs), key=lambda p: (-p[0], p[1], p[2])))
+    groups = [sorted(members, key=lambda f: f.claim.id) for members in clusters]
+    return sorted((g for g in groups if len({f.article for f in g}) >= 2),
+                  key=lambda g: g[0].claim.id)
+
+
+class _Scorer:
+    """Pair scores of claims by index, with the threshold they are judged against."""
+
+    def __init__(self, facts: list[ClaimFacts], vectors: np.ndarray, threshold: float):
+        self.facts, self.vectors, self.threshold = facts, vectors, threshold
+        self.lead_floor = threshold + 0.01
+
+    def score(self, i: int, j: int, similarity: float | None = None) -> float:
+        if similarity is None:
+            similarity = float(self.vectors[i] @ self.vectors[j])
+        return pair_score(similarity, self.facts[i], self.facts[j], lead_floor=self.lead_floor)
+
+    def pair(self, i: int, j: int, score: float) -> tuple[float, int, int]:
+        return (round(score, 6), min(i, j), max(i, j))
+
+    def by_story(self) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for index, fact in enumerate(self.facts):
+            if fact.story is not None:
+                grouped[fact.story].append(index)
+        return grouped
+
+
+def claim_vectors(texts: list[str], *, embedder: str) -> np.ndarray:
+    """Unit rows whose dot product is the mean of the embedder's cosine and the lexical
+    (hashing) cosine; the hashing embedder alone when it is the one asked for."""
+    lexical = _LEXICAL.encode(texts)
+    if embedder == "hashing":
+        return lexical
+    semantic = get_embedder(embedder).encode(texts)
+    return np.hstack([semantic, lexical]).astype(np.float32) / np.sqrt(2.0)
+
+
+def _story_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
+    """Scored pairs of claims of different articles in one story, above the threshold."""
+    facts, vectors, pairs = scorer.facts, scorer.vectors, []
+    by_story = scorer.by_story()
+    for story in sorted(by_story):
+        members = by_story[story]
+        for lo in range(0, len(members), _BLOCK):
+            rows = members[lo:lo + _BLOCK]
+            sims = vectors[rows] @ vectors[members].T
+            for r, c in zip(*np.nonzero(sims >= scorer.threshold - 0.2)):
+                i, j = rows[r], members[c]
+                if i < j and facts[i].article != facts[j].article:
+                    score = scorer.score(i, j, float(sims[r, c]))
+                    if score >= scorer.threshold:
+                        pairs.append(scorer.pair(i, j, score))
+    return pairs
+
+
+def _lead_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
+    """The lead counts of one story's articles, pairwise (the story's main figure)."""
+    pairs = []
+    for story, members in sorted(scorer.by_story().items()):
+        leads = [i for i in members if scorer.facts[i].lead_count]
+        for i, j in itertools.combinations(leads, 2):
+            pairs.append(scorer.pair(i, j, scorer.score(i, j)))
+    return pairs
+
+
+def _anchor_key(fact: ClaimFacts) -> list[tuple]:
+    return [(fact.claim.action, q.value, q.unit) for q in fact.quantities
+            if q.value is not None and q.low == q.high == q.value and fact.claim.action]
+
+
+def _anchor_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
+    """Pairs across stories on strict anchors: same exact figure, action and a shared place."""
+    facts, index = scorer.facts, defaultdict(list)
+    for i, fact in enumerate(facts):
+        for key in set(_anchor_key(fact)):
+            index[key].append(i)
+    pairs = []
+    for key in sorted(index, key=repr):
+        for i, j in itertools.combinations(index[key], 2):
+            a, b = facts[i], facts[j]
+            if a.story == b.story and a.story is not None or a.article == b.article:
+                continue
+            if a.place_ids & b.place_ids and (score := scorer.score(i, j)) >= scorer.threshold - 0.1:
+                pairs.append(scorer.pair(i, j, score))
+    return pairs
+
+
+def _merge(scorer: _Scorer, pairs) -> list[list[ClaimFacts]]:
+    """Best pairs first; two groups merge when they share no article and at least half their
+    cross pairs score near the threshold (no chaining of loosely related claims through one
+    good pair; a rewrite that matches some members in its own words still joins)."""
+    facts = scorer.facts
+    group_of = list(range(len(facts)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
+    for _score, i, j in pairs:
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
+            continue
+        left, right = members[gi], members[gj]
+        if {facts[k].article for k in left} & {facts[k].article for k in right}:
+            continue
+        cross = [scorer.score(x, y) >= scorer.threshold - 0.1 for x in left for y in right]
+        if 2 * sum(cross) < len(cross):
+            continue
+        keep, gone = (gi, gj) if gi < gj else (gj, gi)
+        members[keep] = members[keep] + members.pop(gone)
+        for k in members[keep]:
+            group_of[k] = keep
+    return [[facts[k] for k in ids] for _, ids in sorted(members.items())]
