@@ -1,0 +1,230 @@
+"""Typed conflicts inside a claim group, on hand-made claim facts (invented wording)."""
+
+from __future__ import annotations
+
+from crosscheck.assess.conflicts import characterisation, conflict_records, find_conflicts
+from crosscheck.link.claims import ClaimFacts
+from crosscheck.records import Claim, Conflict, ConflictValue, Quantity, TimeExpr, content_id
+
+
+def quantity(article: str, text: str, claim_text: str, *, value=None, low=None, high=None,
+             counted="people", unit=None) -> Quantity:
+    start = claim_text.index(text)
+    low = value if low is None and value is not None else low
+    high = value if high is None and value is not None else high
+    return Quantity(content_id(article, text), article, start, start + len(text), text, value,
+                    low, high, value is None, unit, counted, 0)
+
+
+def time(article: str, text: str, claim_text: str, low=None, high=None) -> TimeExpr:
+    start = claim_text.index(text)
+    return TimeExpr(content_id(article, "t", text), article, start, start + len(text), text,
+                    "date", low, high, None, 0)
+
+
+def facts(article: str, text: str, *, quantities=(), times=(), places=(), speaker=None,
+          speaker_label=None, hedge=None, said_by=None, entities=()) -> ClaimFacts:
+    """A claim starting at offset 0 of its article; ``said_by`` is the speaker's text."""
+    claim = Claim(content_id(article, text), article, 0, len(text), text, None, None,
+                  said_by, "said" if said_by else None, hedge is not None, hedge, (), (), (),
+                  0.9, 0)
+    return ClaimFacts(claim=claim, story="s", speaker=speaker, speaker_name=said_by,
+                      speaker_label=speaker_label, speaker_span=None,
+                      places=tuple((p.lower(), p, None, None) for p in places),
+                      entities=frozenset(entities), quantities=tuple(quantities),
+                      times=tuple(times))
+
+
+def slots(found) -> list[str]:
+    return [d.slot for d in found]
+
+
+def counted_claim(article: str, text: str, figure: str, **figures) -> ClaimFacts:
+    return facts(article, text, quantities=[quantity(article, figure, text, **figures)])
+
+
+# --- number ----------------------------------------------------------------------------------
+
+def test_sixty_against_six_hundred_is_a_number_conflict():
+    a = counted_claim("a", "Guards detained 60 people at the border.", "60", value=60)
+    b = counted_claim("b", "Guards detained 600 people at the border.", "600", value=600)
+    found = find_conflicts([a, b])
+    assert slots(found) == ["number"]
+    assert sorted(v[1] for v in found[0].values) == ["60", "600"]
+
+
+def test_dozens_against_a_figure_outside_its_range_conflicts():
+    a = counted_claim("a", "Dozens of people were held overnight.", "Dozens", low=24, high=99)
+    b = counted_claim("b", "In all 116 people were held overnight.", "116", value=116)
+    assert slots(find_conflicts([a, b])) == ["number"]
+
+
+def test_dozens_against_forty_two_is_no_conflict():
+    a = counted_claim("a", "Dozens of people were held overnight.", "Dozens", low=24, high=99)
+    b = counted_claim("b", "In all 42 people were held overnight.", "42", value=42)
+    assert find_conflicts([a, b]) == []
+
+
+def test_more_than_a_hundred_is_open_ended():
+    a = counted_claim("a", "More than 100 people were held.", "More than 100", low=100)
+    b = counted_claim("b", "Some 420 people were held.", "420", value=420)
+    c = counted_claim("c", "Exactly 42 people were held.", "42", value=42)
+    found = find_conflicts([a, b, c])
+    assert slots(found) == ["number"]
+    assert sorted(v[0] for v in found[0].values) == ["a", "b", "c"]
+    assert find_conflicts([a, b]) == []
+
+
+def test_a_later_figure_that_cites_the_earlier_one_is_no_conflict():
+    text = "Now 31 ships wait offshore, up from 14 on Monday."
+    later = facts("b", text, quantities=[quantity("b", "31", text, value=31, counted="ships"),
+                                         quantity("b", "14", text, value=14, counted=None)])
+    earlier = counted_claim("a", "At least 14 ships wait offshore.", "14", value=14,
+                            counted="ships")
+    assert find_conflicts([earlier, later]) == []
+
+
+def test_a_missing_figure_is_no_conflict():
+    a = counted_claim("a", "Guards detained 60 people at the border.", "60", value=60)
+    b = facts("b", "Guards detained people at the border.")
+    assert find_conflicts([a, b]) == []
+
+
+def test_figures_of_different_things_are_not_compared():
+    a = counted_claim("a", "They searched four districts.", "four", value=4, counted="districts")
+    b = counted_claim("b", "They arrested 42 people.", "42", value=42)
+    assert find_conflicts([a, b]) == []
+
+
+def test_figures_from_two_named_sources_are_a_disagreement_between_them_not_outlets():
+    a = facts("a", "The union said 2,300 walked out.", speaker="union", speaker_label="ORG",
+              said_by="The union",
+              quantities=[quantity("a", "2,300", "The union said 2,300 walked out.",
+                                   value=2300, counted=None)])
+    b = facts("b", "The port said 1,400 walked out.", speaker="port", speaker_label="ORG",
+              said_by="The port",
+              quantities=[quantity("b", "1,400", "The port said 1,400 walked out.",
+                                   value=1400, counted=None)])
+    assert "number" not in slots(find_conflicts([a, b], close=lambda x, y: False))
+
+
+# --- speaker ---------------------------------------------------------------------------------
+
+QUOTE = '"The vaults were empty when we arrived," the inspector said.'
+
+
+def test_a_quote_given_to_another_person_is_a_speaker_conflict():
+    a = facts("a", QUOTE, speaker="e-vanek", speaker_label="PERSON", said_by="Tomas Vanek")
+    b = facts("b", QUOTE, speaker="e-orla", speaker_label="PERSON", said_by="Orla Brenn")
+    found = find_conflicts([a, b])
+    assert slots(found) == ["speaker"]
+    assert sorted(v[1] for v in found[0].values) == ["Orla Brenn", "Tomas Vanek"]
+
+
+def test_a_body_and_its_official_are_not_rival_speakers():
+    a = facts("a", QUOTE, speaker="e-vanek", speaker_label="PERSON", said_by="Tomas Vanek")
+    b = facts("b", QUOTE, speaker="e-audit", speaker_label="ORG", said_by="The audit office")
+    assert find_conflicts([a, b]) == []
+
+
+def test_a_spokesperson_named_for_the_body_is_one_voice():
+    a = facts("a", QUOTE, speaker="e-sela", speaker_label="ORG", said_by="Sela Marin",
+              entities={"e-sela", "e-league"})
+    b = facts("b", QUOTE, speaker="e-league", speaker_label="ORG", said_by="The League")
+    assert find_conflicts([a, b]) == []
+
+
+# --- place and time --------------------------------------------------------------------------
+
+def test_different_places_for_the_same_event_conflict():
+    a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
+    b = facts("b", "The minister spoke to reporters in Denby.", places=["Denby"])
+    found = find_conflicts([a, b])
+    assert slots(found) == ["place"]
+
+
+def test_places_named_together_elsewhere_do_not_conflict():
+    a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
+    b = facts("b", "The minister spoke to reporters in Wessmark.", places=["Wessmark"])
+    together = {("harlow", "wessmark")}
+    found = find_conflicts([a, b], co_mentioned=lambda x, y: (min(x, y), max(x, y)) in together)
+    assert found == []
+
+
+def test_places_are_compared_only_between_close_wordings():
+    a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
+    b = facts("b", "The minister spoke to reporters in Denby.", places=["Denby"])
+    assert find_conflicts([a, b], close=lambda x, y: False) == []
+
+
+def test_different_weekdays_conflict_even_unresolved():
+    ta = "The raid took place on Tuesday."
+    tb = "The raid took place on Monday."
+    a = facts("a", ta, times=[time("a", "Tuesday", ta, "2025-03-04", "2025-03-04")])
+    b = facts("b", tb, times=[time("b", "Monday", tb)])
+    found = find_conflicts([a, b])
+    assert slots(found) == ["time"]
+    assert sorted(v[1] for v in found[0].values) == ["Monday", "Tuesday"]
+
+
+def test_overlapping_intervals_do_not_conflict():
+    ta = "The arrests were made over the past year."
+    tb = "The arrests were made in March 2025."
+    a = facts("a", ta, times=[time("a", "the past year", ta, "2024-06-01", "2025-06-01")])
+    b = facts("b", tb, times=[time("b", "March 2025", tb, "2025-03-01", "2025-03-31")])
+    assert find_conflicts([a, b]) == []
+
+
+def test_a_dateline_date_is_not_the_event_time():
+    ta = "DUNMORE, May 2 (Wire) - Officials said the bridge would close."
+    tb = "DUNMORE, May 4 (Wire) - Officials said the bridge would close."
+    a = facts("a", ta, times=[time("a", "May 2", ta, "2025-05-02", "2025-05-02")])
+    b = facts("b", tb, times=[time("b", "May 4", tb, "2025-05-04", "2025-05-04")])
+    assert find_conflicts([a, b]) == []
+
+
+# --- characterisation and hedge --------------------------------------------------------------
+
+def test_contacts_relabelled_as_membership_is_a_characterisation_conflict():
+    ta = "Police held 30 people who had links with the Valley Union, officials said."
+    tb = "Police held 30 members of the Valley Union."
+    a = counted_claim("a", ta, "30", value=30)
+    b = counted_claim("b", tb, "30", value=30, counted="members")
+    assert characterisation(a)[:2] == ("contacts", "30 people who had links with the Valley Union")
+    assert characterisation(b)[:2] == ("members", "30 members of the Valley Union")
+    found = find_conflicts([a, b])
+    assert slots(found) == ["characterisation"]
+
+
+def test_plain_people_against_members_is_no_characterisation_conflict():
+    a = counted_claim("a", "Police held 30 people overnight.", "30", value=30)
+    b = counted_claim("b", "Police held 30 members of the Valley Union.", "30", value=30,
+                      counted="members")
+    assert find_conflicts([a, b]) == []
+
+
+def test_a_dropped_hedge_is_a_hedge_conflict():
+    a = facts("a", "The agency claimed that the funds came from abroad.", hedge="claimed",
+              said_by="The agency")
+    b = facts("b", "The funds came from abroad.")
+    found = find_conflicts([a, b])
+    assert slots(found) == ["hedge"]
+    assert sorted(v[1] for v in found[0].values) == ["The agency claimed",
+                                                     "The funds came from abroad."]
+
+
+def test_plain_attribution_against_a_statement_is_no_hedge_conflict():
+    a = facts("a", "The agency said the funds came from abroad.", said_by="The agency")
+    b = facts("b", "The funds came from abroad.")
+    assert find_conflicts([a, b]) == []
+
+
+def test_conflict_records_have_one_value_per_article_with_spans():
+    a = counted_claim("a", "Guards detained 60 people at the border.", "60", value=60)
+    b = counted_claim("b", "Guards detained 600 people at the border.", "600", value=600)
+    records = conflict_records("g1", find_conflicts([a, b]))
+    conflict, *values = records
+    assert isinstance(conflict, Conflict) and conflict.group == "g1"
+    assert conflict.id == content_id("g1", "conflict", "number")
+    assert all(isinstance(v, ConflictValue) and v.conflict == conflict.id for v in values)
+    assert [(v.article, v.start, v.end) for v in values] == [("a", 16, 18), ("b", 16, 19)]
