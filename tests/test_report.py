@@ -1,0 +1,126 @@
+"""report.html: self-contained, every view present, hostile text escaped, spans inside text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from _served_store import HOSTILE, HOSTILE_MARK, built_store
+
+from crosscheck.report.html import (build_report_data, json_for_script, render_report,
+                                    write_report)
+from crosscheck.report.views import (claim_matrix, provenance_graph, safe_url, segments,
+                                     timeline)
+from crosscheck.store import Store
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    with Store(built_store(), read_only=True) as store:
+        assert write_report(store, path) == path
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    with Store(built_store(), read_only=True) as store:
+        return build_report_data(store)
+
+
+def test_report_has_every_view(report):
+    for anchor in ("overview", "stories", "claims", "naming", "framing", "findings", "articles"):
+        assert f'id="{anchor}"' in report
+    assert 'class="graph"' in report and 'class="timeline"' in report and 'class="matrix"' in report
+    assert 'class="pairs"' in report and 'class="naming"' in report
+
+
+def test_report_loads_nothing_from_elsewhere(report):
+    # No URL the browser would fetch: no src=, no stylesheet link, no @import or url(http
+    assert not re.search(r"<(script|img|iframe|link|embed|object)[^>]*\s(src|href)=", report)
+    assert "@import" not in report and "url(http" not in report
+    assert "default-src 'none'" in html.unescape(report)
+
+
+def test_hostile_text_is_escaped_everywhere(report):
+    assert HOSTILE_MARK not in report
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert "<img" not in report and "&lt;img src=x onerror=alert(" in report
+    assert 'href="javascript:' not in report.lower()
+    assert '<b onmouseover' not in report
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", report, re.S)
+    assert len(scripts) == 2  # the data block and the page's own script, nothing injected
+    assert "<!--" not in scripts[0] and "alert(" in scripts[0]  # claims are escaped, still there
+
+
+def test_json_for_script_cannot_close_the_script():
+    text = json_for_script({"t": "</script><!-- <b>&"})
+    assert "</" not in text and "<!--" not in text and "&" not in text
+    assert json.loads(text) == {"t": "</script><!-- <b>&"}
+
+
+def test_only_http_links():
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url(" JavaScript:alert(1)") is None
+    assert safe_url("data:text/html,hi") is None
+    assert safe_url("http:///nohost") is None
+
+
+def test_assessment_views_show_hand_made_records(report):
+    assert "arrests announced &lt;b&gt;bold&lt;/b&gt;" in report
+    assert "conflicts" in report and "number: 24 (vs 42)" in report or "number: 42 (vs 24)" in report
+    assert "shameful stunt" in report
+    assert f'href="#f-{HOSTILE.id}-' in report and f'id="f-{HOSTILE.id}-' in report
+
+
+def test_empty_assessment_says_so(tmp_path):
+    with Store(tmp_path / "empty.duckdb") as store:
+        html = render_report(build_report_data(store))
+    assert "No claim groups yet" in html and "No findings" in html and "No articles." in html
+
+
+def test_every_highlight_lies_inside_its_article(data):
+    from crosscheck.report.html import article_spans
+    for article in data["articles"]:
+        for span in article_spans(article["id"], data):
+            assert 0 <= span["start"] <= span["end"] <= len(article["text"]), (article["id"], span)
+        pieces = segments(article["text"], article_spans(article["id"], data))
+        assert "".join(p.text for p in pieces) == article["text"]
+
+
+def test_segments_nest_and_clip():
+    pieces = segments("abcdef", [{"start": 1, "end": 4, "cls": "x", "anchor": "a1"},
+                                 {"start": 2, "end": 9, "cls": "y"}, {"start": 3, "end": 3, "cls": "z"}])
+    assert [(p.text, p.classes, p.anchors) for p in pieces] == [
+        ("a", [], []), ("b", ["x"], ["a1"]), ("cd", ["x", "y"], []), ("ef", ["y"], [])]
+
+
+def test_provenance_graph_points_from_source_to_derived():
+    articles = [{"id": "a", "outlet": "Wire", "published": "2024-01-01"},
+                {"id": "b", "outlet": "Paper", "published": "2024-01-02"},
+                {"id": "c", "outlet": "Blog", "published": None}]
+    derivations = [{"id": "d1", "source": "a", "derived": "b", "kind": "copy", "score": 0.9,
+                    "direction": "dated"},
+                   {"id": "d2", "source": "b", "derived": "c", "kind": "rewrite", "score": 0.5,
+                    "direction": "undetermined"}]
+    graph = provenance_graph(articles, derivations)
+    x = {n["id"]: n["x"] for n in graph["nodes"]}
+    assert x["a"] < x["b"] < x["c"]  # dates left to right, undated last
+    assert [e["directed"] for e in graph["edges"]] == [True, False]
+
+
+def test_timeline_and_matrix():
+    line = timeline([{"id": "a", "published": "2024-01-01", "outlet": "W"},
+                     {"id": "b", "published": "2024-01-05", "outlet": "P"},
+                     {"id": "c", "published": None, "outlet": "B"}])
+    assert [p["id"] for p in line["points"]] == ["a", "b", "c"] and not line["points"][2]["dated"]
+    group = {"id": "g", "articles": ["a", "b"], "origin_articles": ["a"],
+             "conflicts": [{"slot": "number", "values": [{"article": "a", "value": "42"},
+                                                          {"article": "b", "value": "24"}]}]}
+    matrix = claim_matrix([group], {"a": "W", "b": "P", "c": "B"}, ["a", "b", "c"])
+    assert matrix["outlets"] == ["B", "P", "W"]
+    assert [c["state"] for c in matrix["rows"][0]["cells"]] == ["silent", "conflicts", "supports"]

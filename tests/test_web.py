@@ -1,0 +1,138 @@
+"""The web UI and JSON API of `crosscheck serve`, in-process and over loopback."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from _served_store import HOSTILE, HOSTILE_MARK, built_store
+
+from crosscheck.cli import cli
+from crosscheck.web.app import WebApp, make_handler
+from crosscheck.web.data import MAX_LIMIT
+
+
+@pytest.fixture(scope="module")
+def app():
+    web = WebApp(built_store())
+    yield web
+    web.close()
+
+
+def page(app, path: str) -> str:
+    response = app.handle(path)
+    assert response.status == 200, (path, response.body[:300])
+    return response.body.decode("utf-8")
+
+
+def api(app, path: str) -> dict:
+    response = app.handle(path)
+    assert response.content_type.startswith("application/json")
+    return json.loads(response.body)
+
+
+def test_pages_render(app):
+    story = api(app, "/api/stories?limit=1")["stories"][0]
+    derivation = api(app, "/api/derivations?limit=1")["derivations"][0]
+    for path in ("/", "/articles", "/claims", "/naming", "/framing", "/findings", "/search?q=arrest",
+                 f"/stories/{story['id']}", f"/articles/{story['articles'][0]}",
+                 f"/derivations/{derivation['id']}"):
+        assert "</html>" in page(app, path)
+
+
+def test_story_page_has_graph_timeline_and_matrix(app):
+    group = api(app, "/api/claim_groups")["claim_groups"][0]
+    html = page(app, f"/stories/{group['story']}")
+    assert "arrests announced &lt;b&gt;bold&lt;/b&gt;" in html and "supports" in html
+    assert 'class="graph"' in html and 'class="timeline"' in html and 'class="matrix"' in html
+
+
+def test_api_pages_and_bounds(app):
+    first = api(app, "/api/articles?offset=0&limit=5")
+    second = api(app, "/api/articles?offset=5&limit=5")
+    assert len(first["articles"]) == 5 and first["total"] == 14
+    assert not {a["id"] for a in first["articles"]} & {a["id"] for a in second["articles"]}
+    assert api(app, "/api/claims?limit=100000")["limit"] == MAX_LIMIT
+    for name in ("stories", "claims", "quotes", "claim_groups", "derivations", "entities",
+                 "framing", "findings"):
+        assert name in api(app, f"/api/{name}?limit=2")
+    group = api(app, "/api/claim_groups")["claim_groups"][0]
+    assert group["conflicts"][0]["values"][0]["span"] == [0, 5]
+
+
+def test_api_errors_say_what_went_wrong(app):
+    response = app.handle("/api/articles?offset=-1")
+    assert response.status == 400
+    assert json.loads(response.body) == {"error": "offset must be 0 or more, got -1"}
+    assert json.loads(app.handle("/api/articles?limit=ten").body) == {"error": "limit='ten' is not a whole number"}
+    assert app.handle("/api/nothing").status == 404
+    assert app.handle("/articles/doesnotexist").status == 404
+
+
+def test_search_finds_articles_and_claims_literally(app):
+    found = app.corpus.search("Korvask")
+    assert found["articles"] and found["claims"]
+    assert app.corpus.search("%") == {"articles": [], "claims": []}  # wildcards are literal
+
+
+def test_hostile_article_is_text(app):
+    html = page(app, f"/articles/{HOSTILE.id}")
+    assert HOSTILE_MARK not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "<b onmouseover" not in html
+    assert 'href="javascript:' not in html.lower()
+    assert "<script>" not in html  # the page's only script is external
+    found = page(app, "/search?q=" + "%3Cscript%3E")
+    assert HOSTILE_MARK not in found and "alert" in found
+
+
+def test_security_headers(app):
+    headers = app.handle("/").headers
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    from http.server import ThreadingHTTPServer
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(app, host="127.0.0.1", port=0))
+    port = httpd.server_address[1]
+    httpd.RequestHandlerClass = make_handler(app, host="127.0.0.1", port=port)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield port
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def request(port: int, method: str, path: str, host: str | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path, headers={"Host": host or f"127.0.0.1:{port}"})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def test_server_answers_get_and_refuses_writes(server):
+    response, body = request(server, "GET", "/api/stories?limit=1")
+    assert response.status == 200 and json.loads(body)["limit"] == 1
+    assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
+    assert request(server, "POST", "/api/stories")[0].status == 405
+    assert request(server, "GET", "/static/app.js")[0].status == 200
+
+
+def test_server_refuses_foreign_host_header(server):
+    response, body = request(server, "GET", "/", host="attacker.example:80")
+    assert response.status == 421 and b"unexpected Host header" in body
+
+
+def test_cli_get(app):
+    result = CliRunner().invoke(cli, ["serve", str(built_store()), "--get", "/api/stories?limit=1"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["stories"]) == 1
+    missing = CliRunner().invoke(cli, ["serve", "/nonexistent/x.duckdb", "--get", "/"])
+    assert missing.exit_code == 1 and "no crosscheck store at /nonexistent/x.duckdb" in missing.output
