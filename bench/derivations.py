@@ -34,7 +34,7 @@ from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.clean import clean_document  # noqa: E402
 from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate  # noqa: E402
 from crosscheck.ingest import iter_documents  # noqa: E402
-from crosscheck.link.derivations import derive  # noqa: E402
+from crosscheck.link.derivations import derive, prune_derivations  # noqa: E402
 from crosscheck.link.minhash import near_duplicate_pairs  # noqa: E402
 from crosscheck.link.paraphrase import (  # noqa: E402
     align_paraphrases, candidate_pairs, get_embedder, sentence_spans,
@@ -104,17 +104,28 @@ def find_derivations(articles: list[Article], embedder, *, k: int, cosine: float
     return len(pairs), found
 
 
+def pruned(articles: list[Article], found):
+    """``found`` after the corpus-level pruning step."""
+    passages = {d.id: p for d, p in found}
+    kept = {d.id for d in prune_derivations([d for d, _ in found], passages,
+                                            {a.id: a.published for a in articles})}
+    return [(d, p) for d, p in found if d.id in kept]
+
+
 def meter_scores(articles, derivations, gold) -> dict[str, float]:
     story = {a.id: gold[a.id][0] for a in articles}
     role = {a.id: gold[a.id][1] for a in articles}
     edges = [d for d, _ in derivations]
     same = [story[d.source] == story[d.derived] for d in edges]
+    # METER folders are courts/DATE/CASE: one case's hearings on other days reuse its background
+    case = [story[d.source].rsplit("/", 1)[-1] == story[d.derived].rsplit("/", 1)[-1] for d in edges]
     mixed = [d for d in edges if {role[d.source], role[d.derived]} == {"wire", "newspaper"}]
     right = [role[d.source] == "wire" for d in mixed if d.direction != "undetermined"]
     sourced = {d.derived for d in edges if role[d.derived] == "newspaper" and role[d.source] == "wire"}
     papers = [a.id for a in articles if role[a.id] == "newspaper"]
     return {
-        "edges": len(edges), "same_story": _share(same), "wire_edges": len(mixed),
+        "edges": len(edges), "same_story": _share(same), "same_case_any_day": _share(case),
+        "wire_edges": len(mixed),
         "wire_to_paper": sum(right) / len(mixed) if mixed else 0.0,
         "decided": len(right) / len(mixed) if mixed else 0.0, "right_when_decided": _share(right),
         "papers_sourced": len(sourced) / len(papers) if papers else 0.0,
@@ -161,10 +172,16 @@ def run_meter(args) -> None:
         embedder = CachedEmbedder(get_embedder(name))
         pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
         seconds = time.perf_counter() - started
-        scores = meter_scores(articles, derivations, gold)
-        print(f"\n[{name}] {pairs} candidate pairs, {seconds:.1f} s")
-        for key, value in scores.items():
-            print(f"  {key:20} {value:.3f}" if isinstance(value, float) else f"  {key:20} {value}")
+        kept = pruned(articles, derivations)
+        print(f"\n[{name}] {pairs} candidate pairs, {seconds:.1f} s (pruning {time.perf_counter() - started - seconds:.2f} s)")
+        before, after = meter_scores(articles, derivations, gold), meter_scores(articles, kept, gold)
+        print(f"  {'':20} {'derive':>10} {'pruned':>10}")
+        for key in before:
+            if isinstance(before[key], float):
+                print(f"  {key:20} {before[key]:10.3f} {after[key]:10.3f}")
+            else:
+                print(f"  {key:20} {before[key]!s:>10} {after[key]!s:>10}" if isinstance(before[key], int)
+                      else f"  {key:20} {after[key]}")
 
 
 def run_examples(args) -> None:
@@ -174,7 +191,8 @@ def run_examples(args) -> None:
     for name in args.embedders:
         embedder = CachedEmbedder(get_embedder(name))
         pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
-        print(f"\n[{name}] {pairs} candidate pairs, {len(derivations)} derivations")
+        derivations = pruned(articles, derivations)
+        print(f"\n[{name}] {pairs} candidate pairs, {len(derivations)} derivations after pruning")
         for d, passages in derivations:
             print(f"  {label[d.source]} -> {label[d.derived]}: {d.kind} {d.direction} score {d.score}")
             print(f"     {d.evidence}")
