@@ -30,6 +30,7 @@ from spacy.language import Language
 from ..records import Article, Mention, Quote, content_id
 from .attribution_marks import MAX_QUOTE_CHARS, find_quote_marks
 from .attribution_marks import PARAGRAPH as _PARAGRAPH
+from .cue_model import CueModel, cue_features, load_cue_precision
 from .speakers import Speakers
 
 __all__ = ["extract_quotes", "find_quote_marks", "paragraph_sentence_starts", "CUE_STANCE",
@@ -68,6 +69,7 @@ _INTENT_CUES = frozenset("want urge seek promise pledge vow call warn threaten h
 # Beliefs of the writer or the reader ("I think", "you know") attribute nothing.
 _BELIEF_CUES = frozenset("think believe know feel hope fear expect worry doubt want".split())
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_ABOUT = frozenset("of about on for against to".split())
 
 
 @Language.component(PARAGRAPH_COMPONENT)
@@ -161,10 +163,26 @@ def _sentences(doc) -> list[tuple[int, int]]:
     return bounds
 
 
+#: A learned lemma is a cue (for finding direct quotes' cues) when at least this share of its
+#: PolNeAR train candidates were cues.
+CUE_THRESHOLD = 0.5
+_PRECISION = load_cue_precision()
+_MODEL = CueModel.load()
+_CUE_LEMMAS = set(CUE_STANCE) | {lemma for lemma, share in _PRECISION.items() if share >= CUE_THRESHOLD}
+
+
 def _is_cue(token) -> bool:
     """A speech verb, not negated ("did not say how" reports nothing)."""
-    return (token.lemma_.lower() in CUE_STANCE and token.tag_.startswith("VB")
-            and not any(child.dep_ == "neg" for child in token.children))
+    return (token.lemma_.lower() in _CUE_LEMMAS and token.tag_.startswith("VB")
+            and not _negated(token))
+
+
+def _negated(token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _stance(cue) -> str:
+    return CUE_STANCE.get(cue.lemma_.lower(), "neutral")
 
 
 def _quoting(token):
@@ -184,9 +202,9 @@ def _subject(token, *, climb: int = 3):
                 relative = child.lower_ in ("who", "that", "which") and token.dep_ == "relcl"
                 return token.head if relative else child
         head = token.head
-        climbs = token.dep_ in ("advcl", "pcomp", "prep") or (
-            token.dep_ == "xcomp" and head.pos_ == "VERB") or (token.dep_ == "conj" and (
-                _is_cue(head) or any(c.dep_ == "ccomp" for c in token.children)))
+        # conjoined verbs share the first one's subject ("X arrived and said ...")
+        climbs = token.dep_ in ("advcl", "pcomp", "prep", "conj") or (
+            token.dep_ == "xcomp" and head.pos_ == "VERB")
         if not climbs or head is token:
             return None
         token = head
@@ -239,7 +257,7 @@ def _direct_quotes(ctx: _Context) -> list[_Found]:
             continue
         subject = _subject(cue)
         found.append(_Found("direct", _cue_span(cue), _phrase(ctx, subject),
-                            _inner(ctx.text, mark), CUE_STANCE[cue.lemma_.lower()],
+                            _inner(ctx.text, mark), _stance(cue),
                             speaker_head=subject.i))
     return _continued(ctx, found)
 
@@ -318,51 +336,138 @@ def _continues(ctx: _Context, previous: _Found, quote: _Found) -> bool:
 
 
 def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
-    """Speech verbs with a subject and a reported clause (or, for some, an object)."""
+    """Verbs with a speaker and a reported clause (or object) that the cue model accepts; with
+    no model shipped, the speech verbs of the lexicon."""
     found: list[_Found] = []
     for token in ctx.doc:
-        if not _is_cue(token) or _cue_span(token) in used:
+        if not _candidate_verb(token) or _cue_span(token) in used or _citing_for(token):
             continue
-        subject = _subject(token)
-        content = ctx.clip(_reported(ctx, token), token.idx)
-        if subject is not None and subject.lower_ == "it" and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
-            continue  # "it is worth noting that": nobody speaks
-        if subject is not None and token.lemma_.lower() in _BELIEF_CUES and (
-                subject.lower_ in ("i", "we", "you") or subject.dep_ == "nsubjpass"):
-            continue  # "I think", "X is known to": nobody is reported
-        if subject is None or content is None or content[0] <= subject.idx < content[1]:
+        # inside quote marks the lexicon decides: the model, trained on annotations that seldom
+        # mark nested speech, would drop the quote inside a quote that chains need
+        modelled = _MODEL is not None and ctx.mark_at(token.idx) is None
+        if not modelled and not _is_cue(token):
             continue
+        attribution = _attribution_at(ctx, token, any_object=modelled)
+        if attribution is None:
+            continue
+        subject, content = attribution
+        if modelled and not _MODEL.accepts(_features(ctx, token, subject, content)):
+            continue
+        if _MODEL is not None and not modelled and not _named_speaker(subject):
+            continue  # "I said", "you know" inside a quote are the quoted person talking
         found.append(_Found("indirect", _cue_span(token), _phrase(ctx, subject), content,
-                            CUE_STANCE[token.lemma_.lower()], speaker_head=subject.i))
+                            _stance(token), speaker_head=subject.i))
     return found
 
 
-def _reported(ctx: _Context, cue) -> tuple[int, int] | None:
+def _named_speaker(subject) -> bool:
+    return subject.pos_ == "PROPN" or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _citing_for(token) -> bool:
+    """ "X reported, citing Y, ...": the citing names X's origin (see ``_citing``); it is no
+    attribution of its own."""
+    return token.lemma_.lower() == "cite" and token.tag_ == "VBG" \
+        and token.dep_ in ("advcl", "xcomp", "acl", "pcomp")
+
+
+def _candidate_verb(token) -> bool:
+    if _MODEL is None:
+        return _is_cue(token)
+    lemma = token.lemma_.lower()
+    return (token.tag_.startswith("VB") and (lemma in _PRECISION or lemma in CUE_STANCE)
+            and not _negated(token))
+
+
+def _features(ctx: _Context, verb, subject, content: tuple[int, int]) -> dict[str, float]:
+    return cue_features(verb, subject, content, precision=_PRECISION,
+                        hand=verb.lemma_.lower() in CUE_STANCE,
+                        quoted=ctx.mark_at(verb.idx) is not None)
+
+
+def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
+    """``(speaker head, content span)`` when ``verb`` has a speaker and reports something,
+    whatever its lemma; ``None`` otherwise."""
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    if subject.lower_ == "it" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None  # "it is worth noting that": nobody speaks
+    if verb.lemma_.lower() in _BELIEF_CUES and (
+            subject.lower_ in ("i", "we", "you") or subject.dep_ == "nsubjpass"):
+        return None  # "I think", "X is known to": nobody is reported
+    content = ctx.clip(_reported(ctx, verb, any_object=any_object), verb.idx)
+    if content is None or content[0] <= subject.idx < content[1]:
+        return None
+    return subject, content
+
+
+def attribution_candidates(doc, *, precision: dict[str, float]) -> list[tuple]:
+    """Every verb that has a speaker and reports something, whatever its lemma, as ``(verb
+    token index, speaker span, content span, features)``, the features computed with the cue
+    precision table ``precision``: what the cue model is trained on
+    (``bench/train_attribution.py``)."""
+    ctx = _Context(doc, find_quote_marks(doc.text), [])
+    candidates = []
+    for token in doc:
+        if not token.tag_.startswith("VB") or _negated(token):
+            continue
+        attribution = _attribution_at(ctx, token, any_object=True)
+        if attribution is not None:
+            subject, content = attribution
+            features = cue_features(token, subject, content, precision=precision,
+                                    hand=token.lemma_.lower() in CUE_STANCE,
+                                    quoted=ctx.mark_at(token.idx) is not None)
+            candidates.append((token.i, _phrase(ctx, subject), content, features))
+    return candidates
+
+
+def _reported(ctx: _Context, cue, *, any_object: bool = False) -> tuple[int, int] | None:
     """What the cue reports: its clause; "accused X of Y": X of Y; "announced X": X; or, for a
-    cue tacked on after its clause ("..., officials said"), the clause it follows."""
-    children, lemma = list(cue.children), cue.lemma_.lower()
-    clauses = [c for c in children if c.dep_ == "ccomp"]
-    if not clauses and lemma in _OBJECT_CUES:
-        clauses = [c for c in children if c.i > cue.i and (
-            (c.dep_ == "dobj" and c.right_edge.i > c.left_edge.i) or c.dep_ == "xcomp"
-            or (c.dep_ == "prep" and c.lower_ == "of"))]
-    if not clauses and lemma in _INTENT_CUES:
-        clauses = [c for c in children if c.i > cue.i and c.dep_ == "xcomp"]
-    tacked_on = cue.left_edge.i > 0 and cue.doc[cue.left_edge.i - 1].text == ","
-    if not clauses and cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i < cue.i \
-            and tacked_on and lemma not in _BELIEF_CUES:
-        head = cue.head
-        tokens = [t for t in head.subtree if t.i < cue.left_edge.i]
-        if len(tokens) >= 3:
-            return _trim(ctx.text, *ctx.chars(tokens[0].i, tokens[-1].i))
+    cue set off by commas ("..., officials said" / "A, she said, B"), the clause around it."""
+    clauses = _complements(cue, any_object=any_object)
     if not clauses:
+        around = _around(ctx, cue)
+        if around is not None:
+            return around
         clauses = _that_clause(cue)
     if not clauses:
         return None
     first = min(c.left_edge.i for c in clauses)
     last = max(c.right_edge.i for c in clauses)
     return _trim(ctx.text, *ctx.chars(first, last))
+
+
+def _complements(cue, *, any_object: bool) -> list:
+    """The cue's reported clause, else (for cues that report a thing) its object phrase."""
+    children, lemma = list(cue.children), cue.lemma_.lower()
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if not clauses and (any_object or lemma in _OBJECT_CUES):
+        # "endorsed Clinton", "warned of a crisis", "spoke about taxes": what the cue is about
+        clauses = [c for c in children if c.i > cue.i and (
+            (c.dep_ == "dobj" and (any_object or c.right_edge.i > c.left_edge.i))
+            or c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in _ABOUT))]
+    if not clauses and lemma in _INTENT_CUES:
+        clauses = [c for c in children if c.i > cue.i and c.dep_ == "xcomp"]
+    return clauses
+
+
+def _around(ctx: _Context, cue) -> tuple[int, int] | None:
+    """A cue set off by a comma reports the clause it interrupts or follows: the longer side of
+    that clause around the cue phrase ("Taxes, she said, will rise" gives "will rise")."""
+    lemma, head = cue.lemma_.lower(), cue.head
+    tacked_on = cue.left_edge.i > 0 and cue.doc[cue.left_edge.i - 1].text == ","
+    if not tacked_on or lemma in _BELIEF_CUES or cue.dep_ not in ("parataxis", "ccomp", "advcl"):
+        return None
+    if head.i > cue.i and cue.dep_ != "parataxis":
+        return None
+    before = [t for t in head.subtree if t.i < cue.left_edge.i]
+    after = [t for t in head.subtree if t.i > cue.right_edge.i and not t.is_punct] \
+        if head.i > cue.i else []
+    side = max((before, after), key=len)
+    if not side or (len(side) < 3 and head.i < cue.i):
+        return None
+    return _trim(ctx.text, *ctx.chars(side[0].i, side[-1].i))
 
 
 def _colon_attributions(ctx: _Context) -> list[_Found]:
