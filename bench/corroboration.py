@@ -12,9 +12,14 @@ then ``assess_claims`` on the store's records, and reports:
 Stories are taken whole (``--stories N``: the first N gold stories in file order), so that
 every wire text comes with its rewrites.
 
+``--examples`` runs the same on the team's example corpus instead and checks the answer key
+(examples/answers.json): every planted conflict found with its slot and articles, nothing
+from ``not_conflicts`` reported, and the origins of each story's main claim group.
+
 Example:
     python bench/corroboration.py --stories 12
     python bench/corroboration.py --stories 40 --embedder hashing
+    python bench/corroboration.py --examples
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import SHARED_BENCH, require_dataset  # noqa: E402
+from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.assess.claims import assess_claims  # noqa: E402
+from crosscheck.assess.conflicts import label_people  # noqa: E402
 from crosscheck.engine.local import LocalEngine  # noqa: E402
 from crosscheck.pipeline import run  # noqa: E402
-from crosscheck.records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation,  # noqa: E402
-                                EntityKey, Mention, Quantity, Quote, StoryMember, TimeExpr)
+from crosscheck.records import (Article, Claim, ClaimGroup, ClaimGroupMember, Conflict,  # noqa: E402
+                                ConflictValue, Derivation, EntityKey, Mention, Quantity, Quote,
+                                StoryMember, TimeExpr)
 from crosscheck.settings import Settings  # noqa: E402
 from crosscheck.store import Store  # noqa: E402
 
@@ -93,7 +100,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "meter")
     parser.add_argument("--stories", type=int, default=12, help="gold stories to take whole")
     parser.add_argument("--embedder", default="wordllama")
+    parser.add_argument("--examples", action="store_true", help="check examples/answers.json")
+    parser.add_argument("--show", type=Path, help="print the groups and conflicts of a corpus")
     args = parser.parse_args()
+    if args.examples:
+        check_examples(args.embedder)
+        return
+    if args.show:
+        show(args.show, args.embedder)
+        return
     source = require_dataset(args.data / "articles.jsonl", name="METER (corroboration)")
     with tempfile.TemporaryDirectory() as tmp:
         subset_path = Path(tmp) / "meter.jsonl"
@@ -130,6 +145,65 @@ def report(result: dict, *, articles: int, stories: int, pipeline_s: float, asse
     total = sum(result["origins"].values()) or 1
     for origins, count in sorted(result["origins"].items()):
         print(f"{origins:>8} {count:>8} {count / total:>8.3f}")
+
+
+def show(corpus: Path, embedder: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "show.duckdb") as store:
+        run([str(corpus)], store=store, settings=Settings(embedder=embedder),
+            engine=LocalEngine(workers=1))
+        articles, records = assess(store, embedder)
+    name = {i: Path(a.source).name[:16] for i, a in articles.items()}
+    for record in records:
+        if isinstance(record, ClaimGroup):
+            print(f"\n[{record.key}] origins={record.origins} primary={record.primary_source}")
+        elif isinstance(record, ClaimGroupMember):
+            print(f"   {name[record.article]:<16} origin {name[record.origin]}")
+        elif isinstance(record, Conflict):
+            print(f"   conflict {record.slot}: {record.detail}")
+        elif isinstance(record, ConflictValue):
+            print(f"      {name[record.article]:<16} {record.value[:70]!r}")
+
+
+def check_examples(embedder: str) -> None:
+    answers = json.loads((REPO_ROOT / "examples" / "answers.json").read_text(encoding="utf-8"))
+    key_of = {a["source"]: k for k, a in answers["articles"].items()}
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ex.duckdb") as store:
+        run([str(REPO_ROOT / "examples" / "corpus")], store=store,
+            settings=Settings(embedder=embedder), engine=LocalEngine(workers=1))
+        articles, records = assess(store, embedder)
+    key = {i: key_of.get(a.source.replace(str(REPO_ROOT) + "/", ""), a.source)
+           for i, a in articles.items()}
+    conflicts = _conflicts_by_key(records, key)
+    print(f"{'planted conflict':<24} {'articles':<20} found")
+    found_all = True
+    for gold in answers["conflicts"]:
+        want = set(gold["values"])
+        hit = any(slot == gold["slot"] and want <= set(held) for slot, held in conflicts)
+        found_all &= hit
+        print(f"{gold['story'] + ' ' + gold['slot']:<24} {','.join(sorted(want)):<20} {hit}")
+    print(f"\n{'not a conflict':<24} {'articles':<20} reported")
+    for gold in answers["not_conflicts"]:
+        first, second = gold["articles"]
+        wrong = [slot for slot, held in conflicts if first in held and second in held
+                 and _side(slot, held[first]) != _side(slot, held[second])]
+        pair = {first, second}
+        print(f"{' / '.join(sorted(pair)):<24} {gold['why'][:20]:<20} {wrong or 'no'}")
+    print(f"\nall planted conflicts found and typed: {found_all}")
+    print(f"conflicts reported in all: {len(conflicts)}")
+
+
+def _side(slot: str, value: str) -> str:
+    """Which side a value takes: characterisations by their label, others as written."""
+    return (label_people(value) or value) if slot == "characterisation" else value.lower()
+
+
+def _conflicts_by_key(records, key) -> list[tuple[str, dict[str, str]]]:
+    """(slot, answer-key article name -> the value it holds) per conflict."""
+    values: dict[str, dict[str, str]] = defaultdict(dict)
+    for record in records:
+        if isinstance(record, ConflictValue):
+            values[record.conflict][key[record.article]] = record.value
+    return [(r.slot, values[r.id]) for r in records if isinstance(r, Conflict)]
 
 
 if __name__ == "__main__":

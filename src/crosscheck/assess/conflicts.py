@@ -28,7 +28,8 @@ from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, interval
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
 
-__all__ = ["SLOTS", "Disagreement", "find_conflicts", "conflict_records", "characterisation"]
+__all__ = ["SLOTS", "Disagreement", "find_conflicts", "conflict_records", "characterisation",
+           "label_people"]
 
 SLOTS = ("number", "speaker", "place", "time", "characterisation", "hedge")
 
@@ -83,15 +84,32 @@ def conflict_records(group: str, disagreements: Sequence[Disagreement]
     return records
 
 
-def _disagreeing(members, compatible, close: Close | None = None) -> list[ClaimFacts]:
-    """The members in at least one disagreeing pair (``compatible`` is ``False``; ``None``
-    means the two cannot be compared), in the given order."""
-    involved: set[str] = set()
+def _disagreeing(members, compatible, close: Close | None = None,
+                 shown: Callable[[ClaimFacts], object] | None = None) -> list[ClaimFacts]:
+    """The members in at least one clash, in the given order; none when no two disagree.
+
+    ``compatible`` gives ``True``/``False`` for a pair, ``None`` when they cannot be compared.
+    When two or more members hold the same value (``shown``), that most common value is the
+    reference, and a member compatible with it but worded otherwise is left out: "dozens"
+    beside 42 is no side of 42 vs 420, even though it cannot be 420 either.
+    """
+    verdicts: dict[tuple[int, int], bool | None] = {}
     for i, a in enumerate(members):
-        for b in members[i + 1:]:
-            if (close is None or close(a, b)) and compatible(a, b) is False:
-                involved.update((a.claim.id, b.claim.id))
-    return [f for f in members if f.claim.id in involved]
+        for j in range(i + 1, len(members)):
+            b = members[j]
+            verdicts[i, j] = verdicts[j, i] = (compatible(a, b) if close is None or close(a, b)
+                                               else None)
+    clashing = {i for (i, _), verdict in verdicts.items() if verdict is False}
+    if not clashing or shown is None:
+        return [m for i, m in enumerate(members) if i in clashing]
+    values = [shown(m) for m in members]
+    counts = {v: values.count(v) for v in values}
+    top = max(counts.values())
+    if top < 2:
+        return [m for i, m in enumerate(members) if i in clashing]
+    ref = min(i for i, v in enumerate(values) if counts[v] == top)
+    return [m for i, m in enumerate(members) if i in clashing and not (
+        values[i] != values[ref] and verdicts.get((ref, i)) is True)]
 
 
 def _same_source(a: ClaimFacts, b: ClaimFacts) -> bool:
@@ -114,7 +132,8 @@ def _numbers(members: Sequence[ClaimFacts]) -> Disagreement | None:
         return any(intervals_overlap((x.low, x.high), (y.low, y.high))
                    for x in a.quantities for y in b.quantities if x.unit == y.unit)
 
-    involved = _disagreeing(with_numbers, compatible)
+    involved = _disagreeing(with_numbers, compatible,
+                            shown=lambda f: (_shown_figure(f).low, _shown_figure(f).high))
     if not involved:
         return None
     values = tuple((f.article, q.text, q.start, q.end) for f in involved
@@ -158,7 +177,7 @@ def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | Non
             return None  # "Y said" vs "X, a spokeswoman for Y, said": one voice
         return a.speaker == b.speaker
 
-    involved = _disagreeing(named, compatible, close)
+    involved = _disagreeing(named, compatible, close, shown=lambda f: f.speaker or "")
     if not involved:
         return None
     values = tuple((f.article, f.speaker_name or f.claim.speaker or "",
@@ -179,7 +198,8 @@ def _places(members, co_mentioned, close: Close) -> Disagreement | None:
             return True
         return any(co_mentioned(x, y) for x in a.place_ids for y in b.place_ids)
 
-    involved = _disagreeing(placed, compatible, close)
+    involved = _disagreeing(placed, compatible, close,
+                            shown=lambda f: ",".join(sorted(f.place_ids)))
     if not involved:
         return None
     values = tuple((f.article, ", ".join(p[1] for p in f.places), f.places[0][2],
@@ -201,7 +221,8 @@ def _times(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
         known = [v for v in verdicts if v is not None]
         return any(known) if known else None
 
-    involved = _disagreeing(timed, compatible, close)
+    involved = _disagreeing(timed, compatible, close,
+                            shown=lambda f: event_times[f.claim.id][0].text.lower())
     if not involved:
         return None
     values = tuple((f.article, t.text, t.start, t.end)
@@ -231,6 +252,14 @@ def _same_time(x, y) -> bool | None:
 # --- characterisation ------------------------------------------------------------------------
 
 
+def label_people(phrase: str) -> str | None:
+    """``members`` when a phrase about counted people calls them members (or fighters...),
+    ``contacts`` when it speaks of contacts or ties, ``None`` when it says neither."""
+    if _MEMBER_WORDS.search(phrase):
+        return "members"
+    return "contacts" if _TIE_WORDS.search(phrase) else None
+
+
 def characterisation(fact: ClaimFacts) -> tuple[str, str, int, int] | None:
     """How the claim labels the people it counts: (label, phrase, start, end) with label
     ``members`` or ``contacts``, from the first counted figure and the phrase after it."""
@@ -244,8 +273,7 @@ def characterisation(fact: ClaimFacts) -> tuple[str, str, int, int] | None:
         tail = text[offset + len(quantity.text):][:_MAX_PHRASE]
         cut = _PHRASE_END.search(tail)
         phrase = (quantity.text + tail[:cut.start() if cut else len(tail)]).rstrip(" ,")
-        label = ("members" if _MEMBER_WORDS.search(phrase)
-                 else "contacts" if _TIE_WORDS.search(phrase) else None)
+        label = label_people(phrase)
         if label is not None:
             return label, phrase, quantity.start, quantity.start + len(phrase)
     return None
@@ -269,7 +297,7 @@ def _hedges(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
         kinds = {_stance(a), _stance(b)}
         return None if None in kinds else len(kinds) == 1
 
-    involved = _disagreeing(list(members), compatible, close)
+    involved = _disagreeing(list(members), compatible, close, shown=_stance)
     hedged = [f for f in involved if f.claim.hedged]
     stated = [f for f in involved if not f.claim.hedged]
     if not hedged or not stated:

@@ -42,6 +42,7 @@ PEOPLE = frozenset(
     "arrest detention militant fighter terrorist operative agent worker protester "
     "demonstrator civilian man woman child youth opponent dissident spy".split())
 _LEAD_SENTENCES = 3  # a lead count sits in an article's first sentences
+_LEAD_SCALE = 20  # lead counts more than this factor apart count different things
 _SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
 _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
 # Pair score above which two claims are the same claim. Static word embeddings score any two
@@ -233,8 +234,9 @@ def _places(claim: Claim, inside: list[Mention], resolver: _Resolver):
 
 def pair_score(similarity: float, a: ClaimFacts, b: ClaimFacts, *,
                lead_floor: float = 0.0) -> float:
-    """Semantic similarity adjusted by slot agreement; a different known speaker counts
-    against unless the texts are near-identical (a quote moved to another speaker). Two lead
+    """Semantic similarity adjusted by slot agreement; a different speaker of the same kind
+    (resolved entities) counts against unless the texts are near-identical (a quote moved to
+    another speaker). Two lead
     counts of one story that name a common entity score at least ``lead_floor``."""
     score = similarity
     if a.claim.action and a.claim.action == b.claim.action:
@@ -246,14 +248,32 @@ def pair_score(similarity: float, a: ClaimFacts, b: ClaimFacts, *,
         score += 0.05
     if a.place_ids & b.place_ids:
         score += 0.03
-    if a.speaker and b.speaker and a.speaker != b.speaker and similarity < 0.9:
-        score -= 0.10
+    if (a.speaker_label and a.speaker_label == b.speaker_label and a.speaker != b.speaker
+            and similarity < 0.9):
+        score -= 0.10  # two people (or two bodies) said it: likely two different claims
     if min(len(a.claim.text.split()), len(b.claim.text.split())) < _SHORT_WORDS:
         score -= 0.05
     if (a.lead_count and b.lead_count and a.story is not None and a.story == b.story
-            and a.entities & b.entities):
+            and a.entities & b.entities and _same_scale(a, b)):
         score = max(score, lead_floor)
     return score
+
+
+def _same_scale(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Lead figures of one size class: an inflated count (42 vs 420) still is the story's
+    count; 60 against 100,000 counts something else."""
+    counts = [next((q for q in f.quantities if counts_people(q)), None) for f in (a, b)]
+    sizes = [_size(q) if q is not None else None for q in counts]
+    if None in sizes:
+        return False
+    return max(sizes) <= _LEAD_SCALE * min(sizes)
+
+
+def _size(quantity: Quantity) -> float | None:
+    for bound in (quantity.value, quantity.low, quantity.high):
+        if bound is not None and bound > 0:
+            return bound
+    return None
 
 
 def _numbers_agree(a: ClaimFacts, b: ClaimFacts) -> bool:
