@@ -48,6 +48,7 @@ def make_environment(*folders: Path, href: Callable[..., str]) -> jinja2.Environ
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.globals.update(href=href, safe_url=safe_url)
+    env.filters["zip"] = zip
     return env
 
 

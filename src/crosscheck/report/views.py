@@ -29,6 +29,13 @@ class Segment:
     classes: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
+    anchor_classes: list[str] = field(default_factory=list)
+
+    def layers(self) -> list[tuple[str, str | None]]:
+        """(class, anchor id or None) per highlight layer, one nested element each, so a
+        layer switched off leaves the others visible."""
+        ids = dict(zip(self.anchor_classes, self.anchors))
+        return [(cls, ids.get(cls)) for cls in self.classes]
 
 
 def segments(text: str, spans: list[dict[str, Any]]) -> list[Segment]:
@@ -53,6 +60,7 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[Segment]:
             classes=sorted({sp["cls"] for sp in covering}),
             titles=sorted({sp["title"] for sp in covering if sp.get("title")}),
             anchors=[sp["anchor"] for s, _, sp in clean if s == left and sp.get("anchor")],
+            anchor_classes=[sp["cls"] for s, _, sp in clean if s == left and sp.get("anchor")],
         ))
     return result
 
