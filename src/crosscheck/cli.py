@@ -18,6 +18,7 @@ from .errors import CrosscheckError
 from .ingest import iter_documents
 from .pipeline import run
 from .records import Article, Draft, Rejected, Removal
+from .report.html import write_report
 from .report.json import write_analysis
 from .report.terminal import print_summary
 from .settings import SETTINGS_HELP, Settings
@@ -105,9 +106,10 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
             with _progress(console) as note:
                 summary = run(inputs, store=store, settings=settings, engine=engine, progress=note)
             path = write_analysis(store, out / "analysis.json")
+            report = write_report(store, out / "report.html")
             if not quiet:
                 print_summary(store, console=Console(width=100))
-                click.echo(f"Wrote {path}")
+                click.echo(f"Wrote {path} and {report}")
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -137,7 +139,7 @@ class _progress:
         if stage not in self._tasks:
             label = {"clean": "cleaned", "skipped": "already stored, skipped",
                      "boilerplate": "boilerplate removed", "enrich": "enriched",
-                     "link": "linked"}.get(stage, stage)
+                     "link": "pairs compared", "assess": "assessed"}.get(stage, stage)
             self._tasks[stage] = self._bar.add_task(label, total=None)
         self._bar.advance(self._tasks[stage], n)
 

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from .assess import ASSESS_TABLES, run_assess
 from .clean import clean_batch
 from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
 from .engine import Engine
@@ -54,6 +55,8 @@ STAGES: dict[str, Stage] = {
               "sentences, entities and aliases, quantities, times, quotes, claims"),
         Stage("link", "corpus", ("articles", *ENRICH_TABLES), LINK_TABLES,
               "entities across articles, stories, derivations with aligned passages"),
+        Stage("assess", "corpus", ("claims", *LINK_TABLES), ASSESS_TABLES,
+              "claim groups, independent origins, typed conflicts, framing, findings"),
     )
 }
 
@@ -75,6 +78,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     _run_boilerplate(store=store, settings=settings, note=note)
     _run_enrich(store=store, settings=settings, engine=engine, note=note)
     run_link(store=store, settings=settings, engine=engine, note=note)
+    run_assess(store=store, settings=settings, note=note)
     summary.articles = store.count(Article)
     summary.rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
     return summary
