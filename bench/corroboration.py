@@ -62,6 +62,19 @@ def subset(path: Path, stories: int, out: Path) -> dict[str, dict]:
     return rows
 
 
+def build(inputs: list[str], *, store: Store, embedder: str) -> None:
+    """Run the pipeline; a failure in a stage after ``link`` (another module's) is reported
+    and does not stop the benchmark, which needs only the linked store."""
+    try:
+        run(inputs, store=store, settings=Settings(embedder=embedder),
+            engine=LocalEngine(workers=1))
+    except Exception as exc:  # noqa: BLE001 - the message says which stage and why
+        if store.marker("link") is None:
+            raise
+        print(f"note: a stage after link failed ({type(exc).__name__}: {str(exc)[:120]}); "
+              "assessing claims from the linked store")
+
+
 def assess(store: Store, embedder: str):
     articles = {a.id: a for a in store.iter_records(Article)}
     return articles, assess_claims(
@@ -113,10 +126,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subset_path = Path(tmp) / "meter.jsonl"
         rows = subset(source, args.stories, subset_path)
-        settings = Settings(embedder=args.embedder)
         with Store(Path(tmp) / "bench.duckdb") as store:
             started = time.perf_counter()
-            run([str(subset_path)], store=store, settings=settings, engine=LocalEngine(workers=1))
+            build([str(subset_path)], store=store, embedder=args.embedder)
             pipeline_s = time.perf_counter() - started
             started = time.perf_counter()
             articles, records = assess(store, args.embedder)
@@ -149,8 +161,7 @@ def report(result: dict, *, articles: int, stories: int, pipeline_s: float, asse
 
 def show(corpus: Path, embedder: str) -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "show.duckdb") as store:
-        run([str(corpus)], store=store, settings=Settings(embedder=embedder),
-            engine=LocalEngine(workers=1))
+        build([str(corpus)], store=store, embedder=embedder)
         articles, records = assess(store, embedder)
     name = {i: Path(a.source).name[:16] for i, a in articles.items()}
     for record in records:
@@ -168,8 +179,7 @@ def check_examples(embedder: str) -> None:
     answers = json.loads((REPO_ROOT / "examples" / "answers.json").read_text(encoding="utf-8"))
     key_of = {a["source"]: k for k, a in answers["articles"].items()}
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ex.duckdb") as store:
-        run([str(REPO_ROOT / "examples" / "corpus")], store=store,
-            settings=Settings(embedder=embedder), engine=LocalEngine(workers=1))
+        build([str(REPO_ROOT / "examples" / "corpus")], store=store, embedder=embedder)
         articles, records = assess(store, embedder)
     key = {i: key_of.get(a.source.replace(str(REPO_ROOT) + "/", ""), a.source)
            for i, a in articles.items()}
@@ -188,8 +198,32 @@ def check_examples(embedder: str) -> None:
                  and _side(slot, held[first]) != _side(slot, held[second])]
         pair = {first, second}
         print(f"{' / '.join(sorted(pair)):<24} {gold['why'][:20]:<20} {wrong or 'no'}")
+    print(f"\n{'story':<6} {'largest claim group':<36} {'origins':>7}  origin articles (gold)")
+    story_key = {}
+    for gold_key, gold_article in answers["articles"].items():
+        story_key[gold_key] = gold_article["story"]
+    for story, gold_origins in sorted(answers["independent_origins"].items()):
+        group, members = _largest_group(records, key, story_key, story)
+        if group is not None:
+            origins = sorted({key[m.origin] for m in members})
+            print(f"{story:<6} {group.key[:36]:<36} {group.origins:>7}  {','.join(origins)} "
+                  f"({','.join(gold_origins)})")
     print(f"\nall planted conflicts found and typed: {found_all}")
     print(f"conflicts reported in all: {len(conflicts)}")
+
+
+def _largest_group(records, key, story_key, story):
+    members: dict[str, list[ClaimGroupMember]] = defaultdict(list)
+    for record in records:
+        if isinstance(record, ClaimGroupMember):
+            members[record.group].append(record)
+    groups = [r for r in records if isinstance(r, ClaimGroup)
+              and 2 * sum(story_key.get(key[m.article]) == story for m in members[r.id])
+              > len(members[r.id])]
+    if not groups:
+        return None, []
+    best = max(groups, key=lambda g: (len(members[g.id]), g.id))
+    return best, members[best.id]
 
 
 def _side(slot: str, value: str) -> str:

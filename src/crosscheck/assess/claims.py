@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from ..link.claims import (CLAIM_THRESHOLDS, ClaimFacts, align_claims, body_text, claim_facts,
-                           claim_vectors)
+from ..link.claims import CLAIM_THRESHOLDS, ClaimFacts, align_claims, claim_facts, fact_vectors
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue,
                        Derivation, EntityKey, Mention, Quantity, Quote, TimeExpr, content_id)
 from .conflicts import conflict_records, find_conflicts
@@ -43,19 +42,20 @@ def assess_claims(*, articles: Mapping[str, Article], claims: Sequence[Claim],
     facts = claim_facts(known, story_of=story_of, quantities=quantities, times=times,
                         quotes=quotes, mentions=mentions, entity_keys=entity_keys)
     threshold = CLAIM_THRESHOLDS.get(embedder, 0.56) if threshold is None else threshold
-    groups = align_claims(facts, embedder=embedder, threshold=threshold)
+    vectors = fact_vectors(facts, embedder=embedder) if len(facts) > 1 else {}
+    groups = align_claims(facts, embedder=embedder, threshold=threshold, vectors=vectors)
     lines = reporting_lines(derivations)
     co_mentioned = _co_mentioned(mentions, entity_keys)
     built = [_group_records(members, articles=articles, lines=lines,
                             co_mentioned=co_mentioned, same_outlet_one_line=same_outlet_one_line,
-                            embedder=embedder, threshold=threshold)
+                            vectors=vectors, threshold=threshold)
              for members in groups]
     built.sort(key=lambda records: (records[0].story or "", records[0].key, records[0].id))
     return [record for records in built for record in records]
 
 
 def _group_records(members: list[ClaimFacts], *, articles, lines, co_mentioned,
-                   same_outlet_one_line, embedder, threshold) -> list[AssessedClaim]:
+                   same_outlet_one_line, vectors, threshold) -> list[AssessedClaim]:
     group_id = content_id("claim_group", *sorted(f.claim.id for f in members))
     origin_of = group_origins((f.article for f in members), lines=lines, articles=articles,
                               same_outlet_one_line=same_outlet_one_line)
@@ -68,18 +68,16 @@ def _group_records(members: list[ClaimFacts], *, articles, lines, co_mentioned,
         records.append(ClaimGroupMember(id=content_id(group_id, fact.claim.id), group=group_id,
                                         claim=fact.claim.id, article=fact.article,
                                         origin=origin_of[fact.article]))
-    close = _closeness(members, embedder=embedder, threshold=threshold)
+    close = _closeness(vectors, threshold=threshold)
     records.extend(conflict_records(group_id, find_conflicts(members, co_mentioned=co_mentioned,
                                                              close=close)))
     return records
 
 
-def _closeness(members: list[ClaimFacts], *, embedder: str, threshold: float):
+def _closeness(vectors: Mapping, *, threshold: float):
     """Two members tell the same thing in near the same words: their texts alone score at
     least the grouping threshold (slot bonuses and the lead-figure rule left out)."""
-    vectors = claim_vectors([body_text(f.claim.text) for f in members], embedder=embedder)
-    row = {f.claim.id: i for i, f in enumerate(members)}
-    return lambda a, b: float(vectors[row[a.claim.id]] @ vectors[row[b.claim.id]]) >= threshold
+    return lambda a, b: float(vectors[a.claim.id] @ vectors[b.claim.id]) >= threshold
 
 
 def _representative(members: list[ClaimFacts], origin_of: Mapping[str, str],

@@ -28,6 +28,7 @@ from ..records import Claim, EntityKey, Mention, Quantity, Quote, TimeExpr
 from .paraphrase import HashingEmbedder, get_embedder
 
 __all__ = ["ClaimFacts", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "counts_people", "claim_facts", "align_claims", "claim_vectors",
+           "fact_vectors",
            "pair_score", "intervals_overlap", "weekday_of"]
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -282,17 +283,21 @@ def _numbers_agree(a: ClaimFacts, b: ClaimFacts) -> bool:
 
 
 def align_claims(facts: Sequence[ClaimFacts], *, embedder: str = "wordllama",
-                 threshold: float | None = None) -> list[list[ClaimFacts]]:
+                 threshold: float | None = None,
+                 vectors: Mapping[str, np.ndarray] | None = None) -> list[list[ClaimFacts]]:
     """Groups of the same claim across articles: at least two articles, one claim per article.
 
-    ``threshold`` is the pair score above which two claims are the same (default: the
-    embedder's paraphrase threshold). Groups come sorted by their first claim id.
+    ``threshold`` is the pair score above which two claims are the same (default:
+    ``CLAIM_THRESHOLDS`` for the embedder). ``vectors`` (claim id -> row of
+    :func:`claim_vectors`) saves encoding again. Groups come sorted by their first claim id.
     """
     facts = sorted(facts, key=lambda f: f.claim.id)
     if len(facts) < 2:
         return []
     threshold = CLAIM_THRESHOLDS.get(embedder, 0.56) if threshold is None else threshold
-    vectors = claim_vectors([body_text(f.claim.text) for f in facts], embedder=embedder)
+    if vectors is None:
+        vectors = fact_vectors(facts, embedder=embedder)
+    vectors = np.stack([vectors[f.claim.id] for f in facts])
     scorer = _Scorer(facts, vectors, threshold)
     pairs = _story_pairs(scorer) + _lead_pairs(scorer) + _anchor_pairs(scorer)
     clusters = _merge(scorer, sorted(set(pairs), key=lambda p: (-p[0], p[1], p[2])))
@@ -322,6 +327,12 @@ class _Scorer:
             if fact.story is not None:
                 grouped[fact.story].append(index)
         return grouped
+
+
+def fact_vectors(facts: Sequence[ClaimFacts], *, embedder: str) -> dict[str, np.ndarray]:
+    """Claim id -> its :func:`claim_vectors` row (the text without its dateline)."""
+    rows = claim_vectors([body_text(f.claim.text) for f in facts], embedder=embedder)
+    return {f.claim.id: rows[i] for i, f in enumerate(facts)}
 
 
 def claim_vectors(texts: list[str], *, embedder: str) -> np.ndarray:
