@@ -248,6 +248,9 @@ def _direct_quotes(ctx: _Context) -> list[_Found]:
     found: list[_Found] = []
     for mark in ctx.marks:
         cue = _cue_for_mark(ctx, mark)
+        subject = _subject(cue) if cue is not None else None
+        if cue is None:
+            cue, subject = _cue_after(ctx, mark)
         if cue is None:
             found.append(_Found("direct", None, None, _inner(ctx.text, mark), None))
             continue
@@ -255,11 +258,36 @@ def _direct_quotes(ctx: _Context) -> list[_Found]:
         if previous is not None and previous.cue == _cue_span(cue):
             previous.content = (previous.content[0], _inner(ctx.text, mark)[1])
             continue
-        subject = _subject(cue)
         found.append(_Found("direct", _cue_span(cue), _phrase(ctx, subject),
                             _inner(ctx.text, mark), _stance(cue),
                             speaker_head=subject.i))
     return _continued(ctx, found)
+
+
+def _cue_after(ctx: _Context, mark: tuple[int, int]):
+    """``(cue, speaker head)`` of a closing quote followed by "Name said." or "said Name." up to
+    the sentence's end, when the parser split or mangled that sentence; ``(None, None)``."""
+    doc, after = ctx.doc, ctx.token_at(mark[1] - 1) + 1
+    tokens = []
+    for token in doc[after : min(len(doc), after + 14)]:
+        if token.text in ".;!?" or token.is_space:
+            break
+        tokens.append(token)
+    cues = [t for t in tokens if _is_cue(t)]
+    closing = ctx.text[mark[0] : mark[1]].rstrip("”»’\"' ")
+    if not cues or not closing.endswith((",", "?", "!", "—")):  # '"...," she said'
+        return None, None
+    cue = cues[0]
+    before = [t for t in tokens if t.i < cue.i and not t.is_punct]
+    behind = [t for t in tokens if t.i > cue.i and not t.is_punct]
+    words = before or behind
+    if not words or any(t.pos_ in ("VERB", "AUX") for t in before) or ctx.mark_at(cue.idx):
+        return None, None
+    heads = [t for t in words if t.pos_ in ("PROPN", "NOUN", "PRON")]
+    if not heads or len(before) > 8:
+        return None, None
+    named = [t for t in heads if t.i < (next((c.i for c in words if c.text == ","), 10**9))]
+    return cue, (named or heads)[-1] if before else heads[0]
 
 
 def _inner(text: str, mark: tuple[int, int]) -> tuple[int, int]:
@@ -456,7 +484,8 @@ def _around(ctx: _Context, cue) -> tuple[int, int] | None:
     """A cue set off by a comma reports the clause it interrupts or follows: the longer side of
     that clause around the cue phrase ("Taxes, she said, will rise" gives "will rise")."""
     lemma, head = cue.lemma_.lower(), cue.head
-    tacked_on = cue.left_edge.i > 0 and cue.doc[cue.left_edge.i - 1].text == ","
+    left = cue.left_edge.i  # the parser may hang the comma before the cue on the cue itself
+    tacked_on = cue.doc[left].text == "," or (left > 0 and cue.doc[left - 1].text == ",")
     if not tacked_on or lemma in _BELIEF_CUES or cue.dep_ not in ("parataxis", "ccomp", "advcl"):
         return None
     if head.i > cue.i and cue.dep_ != "parataxis":
