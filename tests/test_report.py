@@ -12,7 +12,7 @@ from _served_store import HOSTILE, HOSTILE_MARK, built_store
 
 from crosscheck.report.html import (build_report_data, json_for_script, render_report,
                                     write_report)
-from crosscheck.report.views import (claim_matrix, provenance_graph, safe_url, segments,
+from crosscheck.report.views import (claim_matrix, naming_rows, provenance_graph, safe_url, segments,
                                      timeline)
 from crosscheck.store import Store
 
@@ -124,3 +124,16 @@ def test_timeline_and_matrix():
     matrix = claim_matrix([group], {"a": "W", "b": "P", "c": "B"}, ["a", "b", "c"])
     assert matrix["outlets"] == ["B", "P", "W"]
     assert [c["state"] for c in matrix["rows"][0]["cells"]] == ["silent", "conflicts", "supports"]
+
+
+def test_naming_puts_real_disagreements_first():
+    entities = [
+        {"id": "p", "name": "Anselm Drevic", "type": "PERSON",
+         "names_by_outlet": {"A": {"Anselm Drevic": 1}, "B": {"Drevic": 3}}},
+        {"id": "o", "name": "Northern Liberation Front", "type": "ORG",
+         "names_by_outlet": {"A": {"NLF": 2, "the Front": 1}, "B": {"the Front": 2}}},
+        {"id": "x", "name": "Solo", "type": "ORG", "names_by_outlet": {"A": {"Solo": 1}}},
+    ]
+    table = naming_rows(entities)
+    assert [(r["entity"]["id"], r["differs"]) for r in table["rows"]] == [("o", True), ("p", False)]
+    assert table["rows"][0]["used"] == {"A": "NLF", "B": "the Front"}

@@ -24,8 +24,8 @@ from ..store import Store
 from .assessed import assessed_section
 from .json import iter_articles_json
 from .sections import SECTIONS
-from .views import (bar_chart, claim_matrix, naming_rows, provenance_graph, safe_url, segments,
-                    timeline)
+from .views import (bar_chart, claim_matrix, naming_rows, outlet_label, provenance_graph,
+                    safe_url, segments, timeline)
 
 __all__ = ["write_report", "build_report_data", "render_report", "json_for_script",
            "make_environment", "article_spans", "passage_pairs", "story_view"]
@@ -47,8 +47,8 @@ def make_environment(*folders: Path, href: Callable[..., str]) -> jinja2.Environ
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in (*folders, TEMPLATES)]),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(href=href, safe_url=safe_url)
-    env.filters["zip"] = zip
+    env.globals.update(href=href, safe_url=safe_url, outlet_label=outlet_label)
+    env.filters.update(zip=zip, outlet_label=outlet_label)
     return env
 
 
@@ -151,8 +151,7 @@ def _copied(item: dict[str, Any], data: dict[str, Any]) -> str:
 
 
 def _outlet(data: dict[str, Any], article_id: str) -> str:
-    outlets = data.setdefault("_outlet_of", {a["id"]: a["outlet"] or "(unknown outlet)"
-                                             for a in data["articles"]})
+    outlets = data.setdefault("_outlet_of", {a["id"]: outlet_label(a) for a in data["articles"]})
     return outlets.get(article_id, article_id)
 
 
@@ -182,7 +181,7 @@ def story_view(story: dict[str, Any], data: dict[str, Any], meta: dict[str, dict
     ids = set(story["articles"])
     derivations = [d for d in data["derivations"] if d["source"] in ids and d["derived"] in ids]
     groups = [g for g in data["claim_groups"] if g["story"] == story["id"]]
-    outlet_of = {a: m["outlet"] or "(unknown outlet)" for a, m in meta.items()}
+    outlet_of = {a: outlet_label(m) for a, m in meta.items()}
     return {"story": story, "articles": sorted(members, key=lambda m: (m["published"] or "9999", m["id"])),
             "timeline": timeline(members), "graph": provenance_graph(members, derivations),
             "derivations": derivations, "matrix": claim_matrix(groups, outlet_of, story["articles"])}

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = ["Segment", "segments", "safe_url", "timeline", "provenance_graph", "claim_matrix",
-           "naming_rows", "bar_chart", "KIND_COLOURS"]
+           "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
@@ -98,7 +98,7 @@ def timeline(articles: list[dict[str, Any]], *, width: int = 760, row: int = 22)
         day = _day(article.get("published"))
         x = left + (right - left) * ((day - first).days / span) if day else right
         points.append({"id": article["id"], "x": round(x, 1), "y": 20 + i * row,
-                       "label": _short(article.get("outlet") or "(unknown outlet)", 26),
+                       "label": _short(outlet_label(article), 26),
                        "date": article.get("published") or "undated", "dated": bool(day)})
     ticks = _ticks(first, last, left, right) if first else []
     return {"width": width, "height": 40 + len(points) * row, "points": points, "ticks": ticks,
@@ -116,6 +116,14 @@ def _ticks(first: dt.date, last: dt.date, left: int, right: int) -> list[dict[st
     return ticks
 
 
+def outlet_label(article: dict[str, Any]) -> str:
+    """The outlet, else the input file's name: "(unknown outlet)" three times tells nothing."""
+    if article.get("outlet"):
+        return article["outlet"]
+    source = (article.get("source") or "").rstrip("/")
+    return source.rsplit("/", 1)[-1] if source else "(unknown outlet)"
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -129,7 +137,7 @@ def _columns(articles: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def provenance_graph(articles: list[dict[str, Any]], derivations: list[dict[str, Any]], *,
-                     col: int = 270, row: int = 64) -> dict[str, Any]:
+                     col: int = 290, row: int = 64) -> dict[str, Any]:
     """Nodes in columns by publication date, edges from source to derived article."""
     by_id = {a["id"]: a for a in articles}
     edges = [d for d in derivations if d["source"] in by_id and d["derived"] in by_id]
@@ -142,7 +150,7 @@ def provenance_graph(articles: list[dict[str, Any]], derivations: list[dict[str,
         for i, article in enumerate(members):
             nodes[article["id"]] = {
                 "id": article["id"], "x": 20 + depth * col, "y": 20 + i * row, "w": col - 110,
-                "h": row - 20, "outlet": _short(article.get("outlet") or "(unknown outlet)", 24),
+                "h": row - 20, "outlet": _short(outlet_label(article), 22),
                 "date": article.get("published") or "undated"}
     drawn = [_edge(e, nodes) for e in sorted(edges, key=lambda e: (e["source"], e["derived"]))]
     height = 40 + row * max((len(m) for m in columns.values()), default=1)
@@ -219,11 +227,22 @@ def naming_rows(entities: list[dict[str, Any]], *, limit: int = 60) -> dict[str,
         if len(by_outlet) < 2:
             continue
         used = {o: max(sorted(c), key=lambda alias: c[alias]) for o, c in by_outlet.items() if c}
-        rows.append({"entity": entity, "used": used, "differs": len(set(used.values())) > 1})
+        rows.append({"entity": entity, "used": used, "differs": _names_differ(set(used.values()))})
     rows.sort(key=lambda r: (not r["differs"], -len(r["used"]), r["entity"]["name"]))
     rows = rows[:limit]
     outlets = sorted({o for r in rows for o in r["used"]})
     return {"outlets": outlets, "rows": rows}
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(name.lower().replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def _names_differ(names: set[str]) -> bool:
+    """True when two outlets use names that are not just longer or shorter forms of one
+    another ("Anselm Drevic" / "Drevic" is style; "NLF" / "the Front" is a choice)."""
+    words = [_name_words(n) for n in sorted(names)]
+    return any(not (a <= b or b <= a) for i, a in enumerate(words) for b in words[i + 1:])
 
 
 def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from .. import __version__
 from ..report.html import TEMPLATES, article_spans, make_environment, passage_pairs, story_view
-from ..report.views import bar_chart, naming_rows, segments
+from ..report.views import bar_chart, naming_rows, outlet_label, segments
 from .data import MAX_LIMIT, Corpus
 
 __all__ = ["WebApp", "Response", "serve", "SECURITY_HEADERS"]
@@ -130,7 +130,7 @@ class WebApp:
         offset = _int(params, "offset", 0, high=10**9)
         stories = self.corpus.section("stories")
         meta = self.corpus.meta()
-        rows = [{"story": s, "outlets": sorted({meta[a]["outlet"] or "(unknown outlet)" for a in s["articles"] if a in meta})}
+        rows = [{"story": s, "outlets": sorted({outlet_label(meta[a]) for a in s["articles"] if a in meta})}
                 for s in stories[offset:offset + 100]]
         return self._page("index.html", counts=self.corpus.counts(), rows=rows, offset=offset,
                           total=len(stories), chart=bar_chart(dict(sorted(
