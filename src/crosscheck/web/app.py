@@ -217,9 +217,12 @@ class WebApp:
         return self._json({name: page, "offset": offset, "limit": limit, "total": total})
 
 
-def _allowed_hosts(host: str, port: int) -> set[str]:
-    names = {host, "localhost", "127.0.0.1", "[::1]"} if host in ("127.0.0.1", "localhost", "::1") else {host}
-    return {f"{name}:{port}" for name in names} | ({host} if port == 80 else set())
+def _allowed_hosts(host: str, port: int) -> set[str] | None:
+    """Host headers accepted on a loopback address; ``None`` (any) when --host chose to listen
+    on another address, whose clients name it in ways the server cannot know."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
 
 
 def make_handler(app: WebApp, *, host: str, port: int) -> type[BaseHTTPRequestHandler]:
@@ -235,7 +238,7 @@ def make_handler(app: WebApp, *, host: str, port: int) -> type[BaseHTTPRequestHa
             self._answer(with_body=False)
 
         def _answer(self, *, with_body: bool) -> None:
-            if self.headers.get("Host", "") not in allowed:
+            if allowed is not None and self.headers.get("Host", "") not in allowed:
                 response = app._error(HTTPStatus.MISDIRECTED_REQUEST,
                                       "unexpected Host header; open the address `serve` printed", api=True)
             else:
