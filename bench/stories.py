@@ -226,7 +226,10 @@ def pipeline_articles(inputs: list[str]) -> tuple[list[Article], dict, dict]:
     from crosscheck.store import Store
 
     with Store(":memory:") as store:
-        run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
+        try:
+            run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
+        except Exception as exc:  # a later stage failing leaves the articles and enrichments stored
+            print(f"  (pipeline stopped after storing what it had: {type(exc).__name__}: {exc})")
         articles = list(store.iter_records(Article, order_by="source"))
         mentions, times = defaultdict(list), defaultdict(list)
         for mention in store.iter_records(Mention, order_by="article, start, id"):
@@ -277,6 +280,34 @@ def run_seeds(shared: Path) -> None:
     print_partition(articles, lambda a: Path(a.source).name, mentions=mentions, times=times)
 
 
+def run_scale(shared: Path, sizes: list[int]) -> None:
+    """Clustering time against corpus size on Reuters-21578 (text and publication dates)."""
+    path = shared / "bench" / "reuters-21578" / "articles.jsonl"
+    if not path.exists():
+        print(f"\nskipping scale: Reuters-21578 not found at {path}")
+        return
+    rows = [json.loads(line) for _, line in zip(range(max(sizes)), path.open(encoding="utf-8"))]
+    articles = [Article(r["id"], f"{path}#{r['id']}", None, r.get("outlet"), None, r.get("title"),
+                        _reuters_date(r.get("published_raw")), None, "en", r["text"]) for r in rows]
+    print(f"\nscale on Reuters-21578 (text and publication dates):")
+    print(f"{'articles':>9} {'batch s':>8} {'docs/s':>7} {'stories':>8} {'incremental s':>14}")
+    for size in sizes:
+        (_, members), seconds = timed(cluster_stories, articles[:size])
+        row = f"{size:9d} {seconds:8.1f} {size / seconds:7.0f} {len({m.story for m in members}):8d}"
+        if size <= 2000:
+            _, inc_seconds = timed(incremental, articles[:size], mentions={}, times={},
+                                   settings=StorySettings())
+            row += f" {inc_seconds:14.1f}"
+        print(row)
+
+
+def _reuters_date(raw: str | None) -> str | None:
+    try:
+        return dt.datetime.strptime(raw.split()[0], "%d-%b-%Y").date().isoformat() if raw else None
+    except ValueError:
+        return None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH.parent,
@@ -286,11 +317,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="where mentions and times come from: crosscheck.enrich (slow: a "
                              "full parse), spaCy NER plus a date pattern, or nowhere")
     parser.add_argument("--grid", action="store_true", help="print a threshold grid on ECB+ only")
+    parser.add_argument("--scale", type=int, nargs="*", default=[1000, 2000, 4000, 8000],
+                        help="Reuters-21578 corpus sizes to time (none: skip)")
     args = parser.parse_args(argv)
     run_ecbplus(args)
     if not args.grid:
         run_examples()
         run_seeds(args.data)
+        if args.scale:
+            run_scale(args.data, args.scale)
 
 
 if __name__ == "__main__":

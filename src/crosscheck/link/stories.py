@@ -9,7 +9,7 @@ close; two events of the same kind (another wave of arrests a year later) are tw
    :class:`TimeExpr` in the lead (``lead_chars``).
 2. Candidate pairs through an inverted index (a sparse product) of the terms carried by at most
    ``max_posting`` articles: the work grows with the corpus times that bound, not with its
-   square; pairs never compared count as similarity 0.
+   square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0.
 3. Average-linkage agglomeration: the two stories with the highest mean pair similarity merge
    while it reaches ``link_threshold``, unless their median anchor dates lie more than
    ``window_days`` apart, or both stories have ``cohesion_members`` members and hang together
@@ -50,9 +50,10 @@ class StorySettings:
     link_threshold: float = 0.1  # mean pair similarity two stories need to merge
     window_days: int = 90  # the median dates of two stories further apart than this never merge
     entity_weight: float = 0.3  # share of the similarity taken from shared entity keys
-    max_posting: int = 500  # a term carried by more indexed articles is too common to pair on
+    max_posting: int = 100  # a term in more articles than this is too common to pair them on
     cohesion_ratio: float = 0.72  # merging needs this share of the stories' own cohesion
     cohesion_members: int = 5  # a story needs this many members before its cohesion counts
+    min_pair_share: float = 0.5  # a pair below this share of link_threshold counts as 0
     recluster_limit: int = 400  # incremental: most articles clustered again when one arrives
     lead_chars: int = 600  # an undated article takes its anchor date from this much of its text
 
@@ -227,7 +228,8 @@ def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
         names = np.asarray(entities[rows].multiply(entities[cols]).sum(axis=1)).ravel()
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names, text)
-        sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > 0)
+        floor = opts.link_threshold * opts.min_pair_share
+        sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > floor)
     return sims
 
 
