@@ -57,18 +57,29 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
         removed.extend(("extract", pos, chunk, why) for pos, chunk, why in page.removed)
     text, title, chrome = strip_document_chrome(text, title=meta.title)
     meta.title = title
-    removed.extend(("document", pos, chunk, why) for pos, chunk, why in chrome)
+    # The headline line moves to metadata, then comes back once as the text's first line (below);
+    # only its repeats are chrome.
+    removed.extend(("document", pos, chunk, why) for pos, chunk, why in chrome if why != "title")
     meta.take_text(text)
     if len(text.strip()) < settings.min_text_chars:
         reason = (f"no article body: {len(text.strip())} characters left after cleaning "
                   f"(min_text_chars is {settings.min_text_chars})")
         return [Rejected(raw.id, raw.source, "clean", reason)]
+    text = _with_headline(text, meta.title)
     draft = Draft(
         id=raw.id, source=raw.source, url=meta.url, outlet=meta.outlet,
         outlet_from=meta.outlet_from, title=meta.title, published=meta.published,
         published_from=meta.published_from, language=detect_language(text), text=text,
     )
     return [draft, *_removals(raw.id, removed)]
+
+
+def _with_headline(text: str, title: str | None) -> str:
+    """The headline as the first line of the text: headlines carry claims too (often the most
+    inflated ones), and every later stage reads only the text."""
+    if not title or text.startswith(title):
+        return text
+    return f"{title}\n{text}"
 
 
 def _removals(article_id: str, removed: Iterable[tuple[str, int, str, str]]) -> list[Removal]:
