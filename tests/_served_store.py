@@ -39,9 +39,23 @@ HOSTILE = Article(id="hostile0000000001", source="hand-made/hostile.txt",
                   published_from="input", language="en", text=HOSTILE_TEXT)
 
 
-@functools.lru_cache(maxsize=1)
+_FAILED: list[BaseException] = []
+
+
 def built_store() -> Path:
-    """Path of a finished store file (read it with ``Store(path, read_only=True)``)."""
+    """Path of a finished store file (read it with ``Store(path, read_only=True)``); a build
+    that failed fails every later caller at once instead of running the pipeline again."""
+    if _FAILED:
+        raise RuntimeError("building the shared test store failed (see the first error)") from _FAILED[0]
+    try:
+        return _build()
+    except BaseException as exc:
+        _FAILED.append(exc)
+        raise
+
+
+@functools.lru_cache(maxsize=1)
+def _build() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="crosscheck-web-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     corpus = folder / "corpus"

@@ -21,7 +21,6 @@ import jinja2
 from .. import __version__
 from ..records import Mention
 from ..store import Store
-from .assessed import assessed_section
 from .json import iter_articles_json
 from .sections import SECTIONS
 from .views import (bar_chart, claim_matrix, naming_rows, outlet_label, provenance_graph,
@@ -31,8 +30,8 @@ __all__ = ["write_report", "build_report_data", "render_report", "json_for_scrip
            "make_environment", "article_spans", "passage_pairs", "story_view"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-_SECTIONS = ("entities", "stories", "derivations", "quotes", "claims")
-_ASSESSED = ("claim_groups", "framing", "findings")
+_SECTIONS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups", "framing",
+             "findings")
 
 
 def json_for_script(value: Any) -> str:
@@ -60,7 +59,6 @@ def build_report_data(store: Store) -> dict[str, Any]:
     """analysis.json's sections plus the mentions the article views underline."""
     data: dict[str, Any] = {"articles": list(iter_articles_json(store))}
     data.update({key: SECTIONS[key](store) for key in _SECTIONS})
-    data.update({key: assessed_section(store, key) for key in _ASSESSED})
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in store.iter_records(Mention, order_by="article, start, id"):
         mentions[m.article].append({"start": m.start, "end": m.end, "label": m.label, "name": m.name})

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..records import Claim, Mention, Quantity, Quote, Removal, TimeExpr
-from ..report.assessed import assessed_section
 from ..report.json import article_json
 from ..report.sections import SECTIONS, quantity_json, time_text
 from ..report.views import safe_url
@@ -24,7 +23,6 @@ __all__ = ["Corpus", "MAX_LIMIT", "SEARCH_LIMIT"]
 
 MAX_LIMIT = 500  # rows per API page, whatever the client asks for
 SEARCH_LIMIT = 50
-_CACHED = ("stories", "derivations", "entities")
 _ASSESSED = ("claim_groups", "framing", "findings")
 
 
@@ -60,8 +58,7 @@ class Corpus:
         """A whole cached section: stories, derivations, entities or an assessment one."""
         with self._lock:
             if key not in self._cache:
-                build = SECTIONS[key] if key in _CACHED else lambda s: assessed_section(s, key)
-                self._cache[key] = build(self.store)
+                self._cache[key] = SECTIONS[key](self.store)
             return self._cache[key]
 
     def meta(self) -> dict[str, dict[str, Any]]:
