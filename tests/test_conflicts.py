@@ -228,3 +228,12 @@ def test_conflict_records_have_one_value_per_article_with_spans():
     assert conflict.id == content_id("g1", "conflict", "number")
     assert all(isinstance(v, ConflictValue) and v.conflict == conflict.id for v in values)
     assert [(v.article, v.start, v.end) for v in values] == [("a", 16, 18), ("b", 16, 19)]
+
+
+def test_characterisation_spans_lie_inside_the_text_and_read_back_the_phrase():
+    text = "Officers said 12 people, who had ties to the Valley Union, were held overnight."
+    fact = counted_claim("a", text, "12", value=12)
+    label, phrase, start, end = characterisation(fact)
+    assert label == "contacts"
+    assert 0 <= start < end <= len(text) and text[start:end] == phrase
+    assert phrase == "12 people, who had ties to the Valley Union"
