@@ -203,10 +203,14 @@ def test_quote_inside_a_reported_quote_goes_through_the_reporter(nlp):
         "direct", "indirect", ("Harbor News",), "okafor")
 
 
-def test_according_to_after_a_cue_is_an_intermediary(nlp):
+def test_according_to_after_a_cue_is_an_intermediary_and_a_source(nlp):
     text = "The general said the rebels had withdrawn, according to the state broadcaster."
-    quote = only(quotes_of(nlp, text))
-    assert (quote.speaker, quote.via) == ("The general", ("the state broadcaster",))
+    general, broadcaster = quotes_of(nlp, text)
+    assert (general.speaker, general.via, text[general.content_start : general.content_end]) == (
+        "The general", ("the state broadcaster",), "the rebels had withdrawn")
+    assert (broadcaster.kind, broadcaster.speaker,
+            text[broadcaster.content_start : broadcaster.content_end]) == (
+        "according_to", "the state broadcaster", "The general said the rebels had withdrawn")
 
 
 # --- robustness -------------------------------------------------------------------------------

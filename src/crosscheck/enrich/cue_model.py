@@ -53,8 +53,16 @@ def cue_features(verb, subject, content: tuple[int, int], *, precision: dict[str
         "quoted": float(quoted),
         "content_before": float(content[1] <= verb.idx),
         "long_content": float(content[1] - content[0] > 60),
+        "short_content": float(content[1] - content[0] < 15),
+        "that_clause": float(_starts_with_that(verb, content)),
     }
     return features
+
+
+def _starts_with_that(verb, content: tuple[int, int]) -> bool:
+    """ "said that ...": the strongest sign of reported speech after the verb itself."""
+    return any(t.idx == content[0] and t.lower_ in ("that", "whether", "if")
+               for t in verb.doc[verb.i + 1 : verb.i + 15])
 
 
 def _bin(prior: float | None) -> str:

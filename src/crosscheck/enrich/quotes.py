@@ -166,6 +166,9 @@ def _sentences(doc) -> list[tuple[int, int]]:
 #: A learned lemma is a cue (for finding direct quotes' cues) when at least this share of its
 #: PolNeAR train candidates were cues.
 CUE_THRESHOLD = 0.5
+#: Below this learned precision a verb is no candidate at all, whatever its context: the model
+#: would otherwise let a strong context carry "opened the new line" into an attribution.
+MIN_CUE_PRECISION = 0.2
 _PRECISION = load_cue_precision()
 _MODEL = CueModel.load()
 _CUE_LEMMAS = set(CUE_STANCE) | {lemma for lemma, share in _PRECISION.items() if share >= CUE_THRESHOLD}
@@ -403,8 +406,8 @@ def _candidate_verb(token) -> bool:
     if _MODEL is None:
         return _is_cue(token)
     lemma = token.lemma_.lower()
-    return (token.tag_.startswith("VB") and (lemma in _PRECISION or lemma in CUE_STANCE)
-            and not _negated(token))
+    return (token.tag_.startswith("VB") and not _negated(token)
+            and (lemma in CUE_STANCE or _PRECISION.get(lemma, 0.0) >= MIN_CUE_PRECISION))
 
 
 def _features(ctx: _Context, verb, subject, content: tuple[int, int]) -> dict[str, float]:
@@ -425,7 +428,8 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
             subject.lower_ in ("i", "we", "you") or subject.dep_ == "nsubjpass"):
         return None  # "I think", "X is known to": nobody is reported
     content = ctx.clip(_reported(ctx, verb, any_object=any_object), verb.idx)
-    if content is None or content[0] <= subject.idx < content[1]:
+    interrupted = content is not None and content[0] <= verb.idx < content[1]
+    if content is None or (content[0] <= subject.idx < content[1] and not interrupted):
         return None
     return subject, content
 
@@ -481,22 +485,24 @@ def _complements(cue, *, any_object: bool) -> list:
 
 
 def _around(ctx: _Context, cue) -> tuple[int, int] | None:
-    """A cue set off by a comma reports the clause it interrupts or follows: the longer side of
-    that clause around the cue phrase ("Taxes, she said, will rise" gives "will rise")."""
+    """A cue set off by a comma reports the clause it follows ("Taxes will rise, she said") or
+    interrupts; an interrupted clause is reported whole, cue phrase and all ("Taxes, she said,
+    will rise")."""
     lemma, head = cue.lemma_.lower(), cue.head
     left = cue.left_edge.i  # the parser may hang the comma before the cue on the cue itself
     tacked_on = cue.doc[left].text == "," or (left > 0 and cue.doc[left - 1].text == ",")
     if not tacked_on or lemma in _BELIEF_CUES or cue.dep_ not in ("parataxis", "ccomp", "advcl"):
         return None
-    if head.i > cue.i and cue.dep_ != "parataxis":
+    before = [t for t in head.subtree if t.i < left and not t.is_punct]
+    if head.i > cue.i:
+        after = [t for t in head.subtree if t.i > cue.right_edge.i and not t.is_punct]
+        if cue.dep_ != "parataxis" or not after:
+            return None
+        clause = before + after
+        return _trim(ctx.text, *ctx.chars(clause[0].i, clause[-1].i))
+    if len(before) < 3:
         return None
-    before = [t for t in head.subtree if t.i < cue.left_edge.i]
-    after = [t for t in head.subtree if t.i > cue.right_edge.i and not t.is_punct] \
-        if head.i > cue.i else []
-    side = max((before, after), key=len)
-    if not side or (len(side) < 3 and head.i < cue.i):
-        return None
-    return _trim(ctx.text, *ctx.chars(side[0].i, side[-1].i))
+    return _trim(ctx.text, *ctx.chars(before[0].i, before[-1].i))
 
 
 def _colon_attributions(ctx: _Context) -> list[_Found]:
@@ -529,8 +535,8 @@ def _that_clause(cue) -> list:
 
 
 def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:
-    """ "according to X": a quote of its own, or, when another cue in the sentence already
-    reports the clause ("X said, according to Y"), an intermediary of that quote."""
+    """ "according to X": a quote of its own; when another cue in the sentence already reports
+    the clause ("X said, according to Y"), Y is also an intermediary of that quote."""
     added: list[_Found] = []
     for token in ctx.doc:
         source = _according_source(token)
@@ -544,7 +550,7 @@ def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:
             host.via.append(ctx.text[speaker[0] : speaker[1]])
             if host.content[0] < phrase[0] < host.content[1]:  # "said X, according to Y"
                 host.content = _trim(ctx.text, host.content[0], phrase[0])
-            continue
+        # Y is also a source of its own: it says that X said so
         content = _rest_of_sentence(ctx, (lo, hi), (token.i, source.right_edge.i))
         if content is not None:
             added.append(_Found("according_to", (token.i, source.head.i), speaker, content,
@@ -600,7 +606,7 @@ def _chain(ctx: _Context, found: list[_Found]) -> None:
     """Intermediaries: a quote reported inside another speaker's quote, and "Y reported,
     citing Z" (Z spoke, through Y)."""
     for token in ctx.doc:
-        if token.lemma_.lower() == "cite":
+        if _citing_for(token):
             _citing(ctx, found, token)
     outer_first = sorted(found, key=lambda q: (q.content[0], -q.content[1]))
     for outer in outer_first:
