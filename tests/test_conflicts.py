@@ -23,13 +23,15 @@ def time(article: str, text: str, claim_text: str, low=None, high=None) -> TimeE
 
 
 def facts(article: str, text: str, *, quantities=(), times=(), places=(), speaker=None,
-          speaker_label=None, hedge=None, said_by=None, entities=()) -> ClaimFacts:
+          speaker_label=None, hedge=None, said_by=None, entities=(),
+          speaker_inside=True) -> ClaimFacts:
     """A claim starting at offset 0 of its article; ``said_by`` is the speaker's text."""
     claim = Claim(content_id(article, text), article, 0, len(text), text, None, None,
                   said_by, "said" if said_by else None, hedge is not None, hedge, (), (), (),
                   0.9, 0)
     return ClaimFacts(claim=claim, story="s", speaker=speaker, speaker_name=said_by,
-                      speaker_label=speaker_label, speaker_span=None,
+                      speaker_label=speaker_label,
+                      speaker_span=(0, len(text)) if speaker_inside and speaker else None,
                       places=tuple((p.lower(), p, None, None) for p in places),
                       entities=frozenset(entities), quantities=tuple(quantities),
                       times=tuple(times))
@@ -119,6 +121,13 @@ def test_a_quote_given_to_another_person_is_a_speaker_conflict():
     found = find_conflicts([a, b])
     assert slots(found) == ["speaker"]
     assert sorted(v[1] for v in found[0].values) == ["Orla Brenn", "Tomas Vanek"]
+
+
+def test_a_speaker_carried_over_from_an_earlier_clause_is_not_compared():
+    a = facts("a", QUOTE, speaker="e-vanek", speaker_label="PERSON", said_by="Tomas Vanek")
+    b = facts("b", QUOTE, speaker="e-orla", speaker_label="PERSON", said_by="Orla Brenn",
+              speaker_inside=False)
+    assert find_conflicts([a, b]) == []
 
 
 def test_a_body_and_its_official_are_not_rival_speakers():

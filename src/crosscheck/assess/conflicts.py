@@ -168,7 +168,9 @@ def _noun(word: str | None) -> str | None:
 
 
 def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
-    named = [f for f in members if f.speaker and f.speaker_label]
+    # Only speakers named at the claim itself: an attribution carried over from a clause
+    # before it is the parser's guess, not the outlet's word.
+    named = [f for f in members if f.speaker and f.speaker_label and _speaker_inside(f)]
 
     def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
         if a.speaker_label != b.speaker_label:
@@ -185,6 +187,11 @@ def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | Non
     shown = " vs ".join(sorted({v[1] for v in values}))
     return Disagreement("speaker", f"the same statement is given to different speakers: {shown}",
                         values)
+
+
+def _speaker_inside(fact: ClaimFacts) -> bool:
+    span = fact.speaker_span
+    return span is not None and fact.claim.start <= span[0] and span[1] <= fact.claim.end
 
 
 # --- place -----------------------------------------------------------------------------------
@@ -233,7 +240,7 @@ def _times(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
 
 def _event_times(fact: ClaimFacts) -> list:
     """The claim's times without the dateline's date (the report's, not the event's)."""
-    dateline = DATELINE.match(fact.claim.text) if fact.claim.sentence == 0 else None
+    dateline = DATELINE.match(fact.claim.text)
     if dateline is None:
         return list(fact.times)
     end = fact.claim.start + dateline.end()

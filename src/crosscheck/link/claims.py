@@ -42,7 +42,7 @@ PEOPLE = frozenset(
     "people person individual member supporter activist suspect detainee prisoner student "
     "arrest detention militant fighter terrorist operative agent worker protester "
     "demonstrator civilian man woman child youth opponent dissident spy".split())
-_LEAD_SENTENCES = 3  # a lead count sits in an article's first sentences
+_LEAD_SENTENCES = 4  # a lead count sits in an article's first sentences (a title or byline line counts)
 _LEAD_SCALE = 20  # lead counts more than this factor apart count different things
 _SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
 _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
@@ -312,11 +312,16 @@ class _Scorer:
     def __init__(self, facts: list[ClaimFacts], vectors: np.ndarray, threshold: float):
         self.facts, self.vectors, self.threshold = facts, vectors, threshold
         self.lead_floor = threshold + 0.01
+        self.known: dict[tuple[int, int], float] = {}  # merging asks for the same pairs again
 
     def score(self, i: int, j: int, similarity: float | None = None) -> float:
-        if similarity is None:
-            similarity = float(self.vectors[i] @ self.vectors[j])
-        return pair_score(similarity, self.facts[i], self.facts[j], lead_floor=self.lead_floor)
+        pair = (i, j) if i < j else (j, i)
+        if pair not in self.known:
+            if similarity is None:
+                similarity = float(self.vectors[i] @ self.vectors[j])
+            self.known[pair] = pair_score(similarity, self.facts[i], self.facts[j],
+                                          lead_floor=self.lead_floor)
+        return self.known[pair]
 
     def pair(self, i: int, j: int, score: float) -> tuple[float, int, int]:
         return (round(score, 6), min(i, j), max(i, j))
@@ -342,7 +347,7 @@ def claim_vectors(texts: list[str], *, embedder: str) -> np.ndarray:
     if embedder == "hashing":
         return lexical
     semantic = get_embedder(embedder).encode(texts)
-    return np.hstack([semantic, lexical]).astype(np.float32) / np.sqrt(2.0)
+    return (np.hstack([semantic, lexical]) / np.sqrt(2.0)).astype(np.float32)
 
 
 def _story_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
