@@ -250,3 +250,73 @@ def test_ids_are_stable(nlp):
     first, again = quotes_of(nlp, text), quotes_of(nlp, text)
     assert first == again
     assert first[0].id == content_id("t1", "quote", first[0].start, first[0].end)
+
+
+# --- round 2: cues set off by commas, learned cues, the cue model -----------------------------
+
+
+def spoken(text: str, quote) -> tuple[str, str, str, str]:
+    return quote.kind, quote.speaker, quote.cue, text[quote.content_start : quote.content_end]
+
+
+def test_interrupting_cue_reports_the_whole_clause(nlp):
+    text = "Ticket prices, the league said, will stay the same next season."
+    quote = only(quotes_of(nlp, text))
+    assert spoken(text, quote) == (
+        "indirect", "the league", "said",
+        "Ticket prices, the league said, will stay the same next season")
+
+
+def test_tacked_on_cue_before_a_reason_clause(nlp):
+    text = "The ferry will stop running in March, Okonjo said, because the hull needs repairs."
+    quote = only(quotes_of(nlp, text))
+    assert spoken(text, quote) == (
+        "indirect", "Okonjo", "said", "The ferry will stop running in March")
+
+
+def test_learned_cue_reports_its_object(nlp):
+    text = "The senator decried the closure of the clinic."
+    quote = only(quotes_of(nlp, text))
+    assert spoken(text, quote) == ("indirect", "The senator", "decried", "the closure of the clinic")
+
+
+def test_ordinary_verbs_with_objects_report_nothing(nlp):
+    assert quotes_of(nlp, "The city council opened the new library on a rainy Monday.") == []
+    assert quotes_of(nlp, "The union did not say when the strike would end.") == []
+
+
+def test_speaker_after_a_closing_quote_with_a_title_and_a_day(nlp):
+    text = '"We will rebuild the pier before summer," harbor master Lena Ostrova said on Monday.'
+    quote = only(quotes_of(nlp, text))
+    assert spoken(text, quote) == (
+        "direct", "harbor master Lena Ostrova", "said", "We will rebuild the pier before summer")
+
+
+def test_participial_citing_is_no_attribution_of_its_own(nlp):
+    text = "The agency reported, citing the ministry, that ten people had been detained."
+    assert [q.cue for q in quotes_of(nlp, text)] == ["reported"]
+
+
+def test_cue_model_round_trip_and_scoring(tmp_path):
+    import numpy as np
+
+    from crosscheck.enrich.cue_model import CueModel
+
+    model = CueModel(("prior", "hand"), np.array([2.0, 1.0]), -1.0, 0.5)
+    model.save(tmp_path / "m.npz")
+    loaded = CueModel.load(tmp_path / "m.npz")
+    assert (loaded.names, loaded.weights.tolist(), loaded.bias, loaded.threshold) == (
+        ("prior", "hand"), [2.0, 1.0], -1.0, 0.5)
+    assert loaded.probability({"prior": 0.5, "unknown": 9.0}) == pytest.approx(0.5)
+    assert loaded.accepts({"prior": 1.0}) and not loaded.accepts({"hand": 0.5})
+    assert CueModel.load(tmp_path / "absent.npz") is None
+
+
+def test_shipped_cue_table_is_sorted_and_bounded():
+    from crosscheck.enrich.cue_model import DATA, load_cue_precision
+
+    table = load_cue_precision()
+    assert table["say"] > 0.8 and all(0.0 < share < 1.0 for share in table.values())
+    lemmas = [line.split("\t")[0] for line in
+              (DATA / "attribution_cues.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert lemmas == sorted(lemmas)
