@@ -39,7 +39,8 @@ _TIE_WORDS = re.compile(
     r"\b(contacts?|ties|tied|links?|linked|connections?|connected|associated|affiliated|"
     r"in touch|sympathi[sz]ers?|supporters?|suspected|accused)\b", re.I)
 # Where the description of the counted people ends: punctuation, or the clause's own verb.
-_PHRASE_END = re.compile(r"[;:.()\[\]\"“”]|,(?!\s*(?:who|that)\b)|\s(?:had|have|has|were|was|are|is)"
+_PHRASE_END = re.compile(r"[;:.()\[\]\"“”]|,(?!\s*(?:who|that)\b)"
+                         r"|\s(?:had|have|has|were|was|are|is)"
                          r"\s(?:been|now|already|reportedly)\b|\s(?:were|was|are|is)\s")
 _MAX_PHRASE = 120
 

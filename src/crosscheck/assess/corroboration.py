@@ -84,13 +84,14 @@ def primary_source(members: Sequence[ClaimFacts]) -> str | None:
     """The most common speaker of the group's claims, by its corpus name (ties: the name
     sorting first); resolved entities first; ``None`` when every claim is the outlets' own
     statement."""
-    resolved = [f for f in members if f.speaker and f.speaker_label]
-    members = [f for f in members if f.speaker and not _DATELINE_SPEAKER.match(f.speaker_name or "")]
+    speaking = [f for f in members
+                if f.speaker and not _DATELINE_SPEAKER.match(f.speaker_name or "")]
     # A speaker resolved to an entity outranks raw phrases (which can be a dateline the
     # claim parser took for a subject).
-    counts = Counter(f.speaker for f in resolved or members if f.speaker)
-    if not counts:
+    pool = [f for f in speaking if f.speaker_label] or speaking
+    if not pool:
         return None
-    name = {f.speaker: f.speaker_name or f.speaker for f in sorted(members, key=lambda f: f.claim.id)
-            if f.speaker}
+    counts = Counter(f.speaker for f in pool)
+    name = {f.speaker: f.speaker_name or f.speaker
+            for f in sorted(pool, key=lambda f: f.claim.id)}
     return name[min(counts, key=lambda s: (-counts[s], name[s]))]

@@ -27,9 +27,9 @@ import numpy as np
 from ..records import Claim, EntityKey, Mention, Quantity, Quote, TimeExpr
 from .paraphrase import HashingEmbedder, get_embedder
 
-__all__ = ["ClaimFacts", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "counts_people", "claim_facts", "align_claims", "claim_vectors",
-           "fact_vectors",
-           "pair_score", "intervals_overlap", "weekday_of"]
+__all__ = ["ClaimFacts", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "claim_facts", "align_claims",
+           "fact_vectors", "claim_vectors", "pair_score", "counts_people", "body_text",
+           "intervals_overlap", "weekday_of"]
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
@@ -42,7 +42,7 @@ PEOPLE = frozenset(
     "people person individual member supporter activist suspect detainee prisoner student "
     "arrest detention militant fighter terrorist operative agent worker protester "
     "demonstrator civilian man woman child youth opponent dissident spy".split())
-_LEAD_SENTENCES = 4  # a lead count sits in an article's first sentences (a title or byline line counts)
+_LEAD_SENTENCES = 4  # a lead count sits in the first sentences (a title line counts as one)
 _LEAD_SCALE = 20  # lead counts more than this factor apart count different things
 _SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
 _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
@@ -395,7 +395,9 @@ def _anchor_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
             a, b = facts[i], facts[j]
             if a.story == b.story and a.story is not None or a.article == b.article:
                 continue
-            if a.place_ids & b.place_ids and (score := scorer.score(i, j)) >= scorer.threshold - 0.1:
+            if not a.place_ids & b.place_ids:
+                continue
+            if (score := scorer.score(i, j)) >= scorer.threshold - 0.1:
                 pairs.append(scorer.pair(i, j, score))
     return pairs
 
