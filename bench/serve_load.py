@@ -69,6 +69,8 @@ def get(url: str) -> tuple[int, float]:
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
+    except OSError:  # refused, reset or timed out: an error, and the worker goes on
+        status = 0
     return status, time.perf_counter() - started
 
 

@@ -137,3 +137,10 @@ def test_naming_puts_real_disagreements_first():
     table = naming_rows(entities)
     assert [(r["entity"]["id"], r["differs"]) for r in table["rows"]] == [("o", True), ("p", False)]
     assert table["rows"][0]["used"] == {"A": "NLF", "B": "the Front"}
+
+
+def test_large_corpus_report_keeps_the_largest_stories(data):
+    html = render_report(data, max_articles=8)
+    assert "more articles are in the store" in html
+    assert html.count('<article class="article"') <= 8
+    assert html.count('<article class="story"') >= 1

@@ -149,7 +149,9 @@ def _copied(item: dict[str, Any], data: dict[str, Any]) -> str:
 
 
 def _outlet(data: dict[str, Any], article_id: str) -> str:
-    outlets = data.setdefault("_outlet_of", {a["id"]: outlet_label(a) for a in data["articles"]})
+    if "_outlet_of" not in data:  # built once: setdefault would rebuild it on every call
+        data["_outlet_of"] = {a["id"]: outlet_label(a) for a in data["articles"]}
+    outlets = data["_outlet_of"]
     return outlets.get(article_id, article_id)
 
 
@@ -179,7 +181,7 @@ def story_view(story: dict[str, Any], data: dict[str, Any], meta: dict[str, dict
     ids = set(story["articles"])
     derivations = [d for d in data["derivations"] if d["source"] in ids and d["derived"] in ids]
     groups = [g for g in data["claim_groups"] if g["story"] == story["id"]]
-    outlet_of = {a: outlet_label(m) for a, m in meta.items()}
+    outlet_of = {a: outlet_label(meta[a]) for a in story["articles"] if a in meta}
     return {"story": story, "articles": sorted(members, key=lambda m: (m["published"] or "9999", m["id"])),
             "timeline": timeline(members), "graph": provenance_graph(members, derivations),
             "derivations": derivations, "matrix": claim_matrix(groups, outlet_of, story["articles"])}
@@ -200,25 +202,41 @@ def _unclustered(data: dict[str, Any]) -> dict[str, Any] | None:
             "first_published": None, "last_published": None}
 
 
-def report_context(data: dict[str, Any]) -> dict[str, Any]:
-    meta = _article_meta(data["articles"])
-    stories = list(data["stories"]) + [s for s in [_unclustered(data)] if s]
-    texts = {a["id"]: a["text"] for a in data["articles"]}
+def _largest_stories(stories: list[dict[str, Any]], max_articles: int) -> list[dict[str, Any]]:
+    """Stories with the most articles first, as many as fit in ``max_articles``, kept in
+    their own order: a report of a huge corpus stays readable and small."""
+    chosen, budget = set(), max_articles
+    for story in sorted(stories, key=lambda s: (-len(s["articles"]), s["id"])):
+        if len(story["articles"]) <= budget:
+            chosen.add(story["id"])
+            budget -= len(story["articles"])
+    return [s for s in stories if s["id"] in chosen]
+
+
+def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[str, Any]:
+    all_stories = list(data["stories"]) + [s for s in [_unclustered(data)] if s]
+    stories = _largest_stories(all_stories, max_articles)
+    shown = {a for s in stories for a in s["articles"]}
+    articles = [a for a in data["articles"] if a["id"] in shown]
+    meta = _article_meta(articles)
+    texts = {a["id"]: a["text"] for a in articles}
     outlet_counts: dict[str, int] = defaultdict(int)
     for a in data["articles"]:
         outlet_counts[a["outlet"] or "(unknown outlet)"] += 1
     return {
-        "meta": meta, "data": data,
+        "meta": meta, "data": data, "left_out": len(data["articles"]) - len(articles),
         "stories": [story_view(s, data, meta) for s in stories],
-        "passages": {d["id"]: passage_pairs(d, texts) for d in data["derivations"]},
+        "passages": {d["id"]: passage_pairs(d, texts) for d in data["derivations"]
+                     if d["source"] in shown and d["derived"] in shown},
         "naming": naming_rows(data["entities"]),
-        "outlet_chart": bar_chart(dict(outlet_counts)),
+        "outlet_chart": bar_chart(dict(sorted(outlet_counts.items(), key=lambda kv: -kv[1])[:25])),
         "origins_chart": bar_chart({g["key"]: g["origins"] for g in data["claim_groups"][:30]}),
         "articles": [{"meta": meta[a["id"]], "article": a,
                       "segments": segments(a["text"], article_spans(a["id"], data))}
-                     for a in data["articles"]],
+                     for a in articles],
         "search_index": {"articles": [[m["id"], m["title"], m["outlet"] or ""] for m in meta.values()],
-                         "claims": [[c["id"], c["article"], c["text"]] for c in data["claims"]]},
+                         "claims": [[c["id"], c["article"], c["text"]] for c in data["claims"]
+                                    if c["article"] in shown]},
     }
 
 
@@ -226,11 +244,11 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def render_report(data: dict[str, Any]) -> str:
+def render_report(data: dict[str, Any], *, max_articles: int = 2000) -> str:
     env = make_environment(href=_report_href)
     style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
-    context = report_context(data)
+    context = report_context(data, max_articles=max_articles)
     csp = (f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
            "img-src data:; form-action 'none'; base-uri 'none'")
     return env.get_template("report.html").render(
@@ -238,11 +256,13 @@ def render_report(data: dict[str, Any]) -> str:
         index_json=json_for_script(context["search_index"]))
 
 
-def write_report(store: Store, path: str | Path) -> Path:
-    """Write one self-contained ``report.html`` for everything in ``store``."""
+def write_report(store: Store, path: str | Path, *, max_articles: int = 2000) -> Path:
+    """Write one self-contained ``report.html`` for ``store``: every story when the corpus has
+    at most ``max_articles`` articles, else the largest stories that fit (the rest are counted
+    and named in the page; ``crosscheck serve`` shows everything)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render_report(build_report_data(store)), encoding="utf-8")
+    tmp.write_text(render_report(build_report_data(store), max_articles=max_articles), encoding="utf-8")
     tmp.replace(path)  # never leave a half-written report behind
     return path

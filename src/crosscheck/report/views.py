@@ -50,18 +50,23 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[Segment]:
     for span in spans:
         start, end = max(0, int(span["start"])), min(size, int(span["end"]))
         if start < end:
-            clean.append((start, end, span))
-    cuts = sorted({0, size, *(s for s, _, _ in clean), *(e for _, e, _ in clean)})
+            clean.append((start, end, len(clean), span))
+    cuts = sorted({0, size, *(c[0] for c in clean), *(c[1] for c in clean)})
+    starting: dict[int, list[tuple]] = defaultdict(list)
+    for item in clean:
+        starting[item[0]].append(item)
+    active: dict[int, tuple] = {}
     result = []
-    for left, right in zip(cuts, cuts[1:]):
-        covering = [sp for s, e, sp in clean if s <= left and right <= e]
+    for left, right in zip(cuts, cuts[1:]):  # sweep: spans open at their start, close at end
+        active = {k: v for k, v in active.items() if v[1] > left}
+        active.update((item[2], item) for item in starting.get(left, []))
+        covering = [item[3] for item in active.values()]
+        opened = [item[3] for item in starting.get(left, []) if item[3].get("anchor")]
         result.append(Segment(
             text=text[left:right],
             classes=sorted({sp["cls"] for sp in covering}),
             titles=sorted({sp["title"] for sp in covering if sp.get("title")}),
-            anchors=[sp["anchor"] for s, _, sp in clean if s == left and sp.get("anchor")],
-            anchor_classes=[sp["cls"] for s, _, sp in clean if s == left and sp.get("anchor")],
-        ))
+            anchors=[sp["anchor"] for sp in opened], anchor_classes=[sp["cls"] for sp in opened]))
     return result
 
 
