@@ -98,24 +98,20 @@ def _story(members: list[ClaimFacts], representative: ClaimFacts) -> str | None:
     return min(s for s, n in counts.items() if n == top)
 
 
-def group_key(fact: ClaimFacts, *, max_words: int = 8) -> str:
+def group_key(fact: ClaimFacts, *, max_words: int = 10) -> str:
     """A short readable summary: action, first figure with what it counts, first place
-    ("arrest 42 individuals, Korvask"); the claim's first words when it has no slots."""
+    ("arrest 42 individuals, Korvask") when the claim counts something; otherwise its first
+    words, since an action and a place alone ("decline, Orvena") read as noise."""
     claim = fact.claim
-    parts = []
-    if claim.action:
-        parts.append(claim.action)
-    if fact.quantities:
-        quantity = fact.quantities[0]
-        counted = f" {quantity.counted}" if quantity.counted and quantity.unit is None else ""
-        parts.append(f"{quantity.text}{counted}")
-    key = " ".join(parts)
-    if fact.places:
-        key = f"{key}, {fact.places[0][1]}" if key else fact.places[0][1]
-    if not fact.quantities and not fact.places:
+    counted = [q for q in fact.quantities if q.counted]
+    if not counted:
         words = claim.text.split()
-        key = " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
-    return key
+        return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+    quantity = counted[0]
+    parts = [claim.action] if claim.action else []
+    parts.append(f"{quantity.text} {quantity.counted}" if quantity.unit is None else quantity.text)
+    key = " ".join(parts)
+    return f"{key}, {fact.places[0][1]}" if fact.places else key
 
 
 def _co_mentioned(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey]):
