@@ -127,15 +127,21 @@ def test_same_speaker_under_a_shorter_name_is_not_a_moved_quote():
 def test_single_origin_claim_group():
     origin = _article("o1", "The ferry line will close in May.", published="2024-04-01")
     copy = _article("c1", "The ferry line will close in May, readers learn.", published="2024-04-02")
+    echo = _article("e1", "The ferry line will close in May, a notice says.", published="2024-04-03")
     claims = [_claim(origin, "The ferry line will close in May."),
-              _claim(copy, "The ferry line will close in May, readers learn.")]
+              _claim(copy, "The ferry line will close in May, readers learn."),
+              _claim(echo, "The ferry line will close in May, a notice says.")]
     group = ClaimGroup("g1", None, "ferry line close, May", 1, None)
     members = [ClaimGroupMember("m1", "g1", claims[0].id, "o1", "o1"),
-               ClaimGroupMember("m2", "g1", claims[1].id, "c1", "o1")]
-    findings = _find([origin, copy], claims=claims, groups=[group], members=members)
+               ClaimGroupMember("m2", "g1", claims[1].id, "c1", "o1"),
+               ClaimGroupMember("m3", "g1", claims[2].id, "e1", "o1")]
+    findings = _find([origin, copy, echo], claims=claims, groups=[group], members=members)
     assert [(f.kind, f.article, f.start, f.end) for f in findings] == [
         ("single_origin", "o1", 0, len("The ferry line will close in May."))]
-    assert findings[0].detail.startswith("2 articles, one origin")
+    assert findings[0].detail.startswith("3 articles, one origin")
+    # Two articles sharing a sentence with no figure is ordinary; it is not reported.
+    two = _find([origin, copy], claims=claims[:2], groups=[group], members=members[:2])
+    assert [f for f in two if f.kind == "single_origin"] == []
 
 
 def test_findings_are_deterministic_and_offsets_inside_text():

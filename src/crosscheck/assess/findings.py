@@ -394,7 +394,9 @@ def _paired(before: list[Quantity], after: list[Quantity]) -> list[tuple[Quantit
 def single_origins(articles: Mapping[str, Article], claims: Sequence[Claim],
                    claim_groups: Sequence[ClaimGroup],
                    members: Sequence[ClaimGroupMember]) -> list[Finding]:
-    """A claim carried by two or more articles that all go back to one reporting line."""
+    """A figure carried by two or more articles that all go back to one reporting line, or
+    any claim carried by three or more: repeated figures are what get counted as corroboration
+    ("366 kidnappings" that were one report), and every shared sentence would drown them."""
     claim_by_id = {c.id: c for c in claims}
     by_group: dict[str, list[ClaimGroupMember]] = defaultdict(list)
     for member in members:
@@ -403,6 +405,10 @@ def single_origins(articles: Mapping[str, Article], claims: Sequence[Claim],
     for group in sorted(claim_groups, key=lambda g: g.id):
         carriers = sorted({m.article for m in by_group[group.id]})
         if group.origins != 1 or len(carriers) < 2:
+            continue
+        has_figure = any(claim_by_id[m.claim].quantities for m in by_group[group.id]
+                         if m.claim in claim_by_id)
+        if not has_figure and len(carriers) < 3:
             continue
         origin = min(m.origin for m in by_group[group.id])
         origin_claims = [claim_by_id[m.claim] for m in by_group[group.id]
