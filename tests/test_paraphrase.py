@@ -103,3 +103,29 @@ def test_candidate_pairs_keep_close_neighbours_above_the_threshold():
 def test_candidate_pairs_need_one_row_per_id():
     with pytest.raises(ValueError, match=r"one row per id: got shape \(2, 3\) for 3 ids"):
         candidate_pairs(np.zeros((2, 3)), ["a", "b", "c"])
+
+
+def _planted_clusters(seed: int = 3, clusters: int = 40, size: int = 5, dims: int = 64):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((clusters, dims))
+    rows = np.repeat(centres, size, axis=0) + 0.25 * rng.standard_normal((clusters * size, dims))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32), [f"a{i:04d}" for i in range(len(rows))]
+
+
+def test_lsh_candidates_are_exact_cosines_and_find_planted_clusters():
+    vectors, ids = _planted_clusters()
+    exact = candidate_pairs(vectors, ids, k=4, threshold=0.8, method="exact")
+    lsh = candidate_pairs(vectors, ids, k=4, threshold=0.8, method="lsh")
+    exact_scores = dict(((a, b), s) for a, b, s in exact)
+    assert all(exact_scores.get((a, b), s) == s for a, b, s in lsh)  # same cosines
+    assert all(s >= 0.8 and a < b for a, b, s in lsh)
+    assert len(set(exact_scores) & {(a, b) for a, b, _ in lsh}) >= 0.95 * len(exact)
+    assert lsh == candidate_pairs(vectors, ids, k=4, threshold=0.8, method="lsh")  # seeded
+
+
+def test_auto_switches_to_lsh_from_exact_below_and_bad_methods_are_named():
+    vectors, ids = _planted_clusters(clusters=4)
+    assert candidate_pairs(vectors, ids, exact_below=10) == candidate_pairs(vectors, ids, method="lsh")
+    with pytest.raises(ValueError, match="unknown method 'fast': choose auto, exact or lsh"):
+        candidate_pairs(vectors, ids, method="fast")
