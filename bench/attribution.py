@@ -9,6 +9,9 @@ by several annotators counts once per annotation file. Gold "direct" = the conte
 quote mark; everything else is "indirect". Precision per kind is by predicted kind, recall by
 gold kind.
 
+The cue lexicon and cue model crosscheck ships are learned from the train split
+(``bench/train_attribution.py``); report the dev split as the result.
+
 The baseline in the same run is textacy's rule-based direct-quotation extractor
 (``textacy.extract.triples.direct_quotations``) on the same spaCy parse; it bails out on texts
 with an odd number of quote marks, which then count as no predictions.

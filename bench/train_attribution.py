@@ -113,7 +113,8 @@ def write_lexicon(candidates: Counter, cues: Counter, *, min_cues: int, path: Pa
     from crosscheck.enrich.quotes import CUE_STANCE
 
     table = precision_table(candidates, cues, min_cues=min_cues)
-    rows = ["# lemma\tstance\tprecision\tcues\tcandidates  (bench/train_attribution.py, PolNeAR train)"]
+    rows = ["# lemma\tstance\tprecision\tcues\tcandidates"
+            "  (bench/train_attribution.py, PolNeAR train)"]
     for lemma, share in table.items():
         stance = CUE_STANCE.get(lemma, "neutral")
         rows.append(f"{lemma}\t{stance}\t{share:.3f}\t{cues[lemma]}\t{candidates[lemma]}")

@@ -277,7 +277,8 @@ def test_tacked_on_cue_before_a_reason_clause(nlp):
 def test_learned_cue_reports_its_object(nlp):
     text = "The senator decried the closure of the clinic."
     quote = only(quotes_of(nlp, text))
-    assert spoken(text, quote) == ("indirect", "The senator", "decried", "the closure of the clinic")
+    assert spoken(text, quote) == (
+        "indirect", "The senator", "decried", "the closure of the clinic")
 
 
 def test_ordinary_verbs_with_objects_report_nothing(nlp):

@@ -22,6 +22,7 @@ __all__ = ["CueModel", "cue_features", "load_cue_precision", "DATA"]
 DATA = Path(__file__).resolve().parent.parent / "data"
 _PERSONAL = frozenset("he she they i we you who".split())
 _NAMED = frozenset("PERSON ORG NORP GPE".split())
+_COMPLEMENTS = ("ccomp", "dobj", "xcomp", "prep")
 
 
 def load_cue_precision(path: Path | None = None) -> dict[str, float]:
@@ -80,7 +81,7 @@ def _logit(p: float) -> float:
 
 def _content_kind(verb, content: tuple[int, int]) -> str:
     for child in verb.children:
-        if content[0] <= child.idx < content[1] and child.dep_ in ("ccomp", "dobj", "xcomp", "prep"):
+        if content[0] <= child.idx < content[1] and child.dep_ in _COMPLEMENTS:
             return child.dep_
     return "around" if content[1] <= verb.idx else "other"
 
@@ -121,7 +122,8 @@ class CueModel:
 
     def probability(self, features: dict[str, float]) -> float:
         index = self._index
-        score = self.bias + sum(self.weights[index[n]] * v for n, v in features.items() if n in index)
+        score = self.bias + sum(self.weights[index[name]] * value
+                                for name, value in features.items() if name in index)
         return 1.0 / (1.0 + math.exp(-score))
 
     def accepts(self, features: dict[str, float]) -> bool:
