@@ -2,7 +2,11 @@
 
 Usage:
     python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all]
+    python bench/framing.py --rules-only # lexicon and phrase rules without the token tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
+
+The token tagger (data/propaganda_model.npz) is trained by bench/train_propaganda.py on the
+even-id half only.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -141,6 +145,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
     parser.add_argument("--limit", type=int, default=None, help="score at most N articles")
     parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
+    parser.add_argument("--rules-only", action="store_true", help="leave the tagger out")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
     args = parser.parse_args()
     root = require_dataset(args.data, name="ptc")
@@ -150,7 +155,7 @@ def main() -> None:
         load_lexicon.cache_clear()
     docs = [d for d in sorted(texts) if in_split(d, args.split)][: args.limit]
     started = time.perf_counter()
-    predicted = [(d, h.technique, h.start, h.end) for d in docs for h in detect_techniques(texts[d])]
+    predicted = [(d, h.technique, h.start, h.end) for d in docs for h in detect_techniques(texts[d], model=not args.rules_only)]
     seconds = time.perf_counter() - started
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     print(DEFINITION)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from crosscheck.assess.framing import article_names, assess_framing
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon
 from crosscheck.records import (Article, Derivation, EntityKey, FramingName, FramingSpan,
@@ -18,9 +20,10 @@ def _mention(article: str, text: str, start: int, key: str) -> Mention:
                    text, key, 0)
 
 
-def _found(text: str) -> dict[str, list[str]]:
+def _found(text: str, *, model: bool = False) -> dict[str, list[str]]:
+    """Texts of the spans found, per technique (lexicon and rules only unless ``model``)."""
     found: dict[str, list[str]] = {}
-    for hit in detect_techniques(text):
+    for hit in detect_techniques(text, model=model):
         found.setdefault(hit.technique, []).append(text[hit.start:hit.end])
     return found
 
@@ -105,7 +108,8 @@ def test_assess_framing_offsets_quotes_and_copied_from():
     assert ("loaded", "Loaded_Language", "brutal", "s1") in got
     assert ("loaded", "Loaded_Language", "purge", "s1") in got
     assert ("loaded", "cue:assertive", "boasted", None) in got
-    assert not any(s.text == "crushed" for s in spans)  # the minister's word, not the outlet's
+    # the minister's word, not the outlet's (the tagger may still see a technique in it)
+    assert not any(s.text == "crushed" and s.kind == "loaded" for s in spans)
     for span in spans:
         assert 0 <= span.start < span.end <= len(derived_text)
         assert derived_text[span.start:span.end] == span.text
@@ -117,3 +121,63 @@ def test_assess_framing_is_deterministic():
     args = dict(articles={"a1": article}, mentions=[], entity_keys=[], quotes=[],
                 derivations=[], passages=[])
     assert assess_framing(**args) == assess_framing(**args)
+
+
+# --- the trained token tagger ----------------------------------------------------------------
+
+from crosscheck.assess import technique_tagger as tagger  # noqa: E402
+from crosscheck.assess.propaganda import TECHNIQUES, tagger_hits, tagger_inputs  # noqa: E402
+
+
+def test_tokens_carry_offsets_and_sentences():
+    text = "Mayor Osk’s plan failed! \"Why?\" asked one.\nA new line starts"
+    tokens = tagger.tokenize(text)
+    assert tokens.words == ("Mayor", "Osk’s", "plan", "failed", "!", '"', "Why", "?", '"',
+                            "asked", "one", ".", "A", "new", "line", "starts")
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == list(tokens.words)
+    # a quote mark right after an end mark is taken as closing that sentence
+    assert tokens.sentence.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+
+
+def test_runs_bridge_short_gaps_only():
+    above = np.array([True, False, True, False, False, True, True])
+    assert tagger.runs(above, 0) == [(0, 0), (2, 2), (5, 6)]
+    assert tagger.runs(above, 1) == [(0, 2), (5, 6)]
+    assert tagger.runs(above, 2) == [(0, 6)]
+
+
+def test_tag_spans_trim_punctuation_and_skip_runs_without_words():
+    text = "Grim , vile ! ."
+    tokens = tagger.tokenize(text)
+    probs = np.array([[0.9], [0.9], [0.9], [0.9], [0.1]])
+    spans = tagger.tag_spans(probs, tokens, np.array([0.5]), np.array([0]))
+    assert [(c, text[s:e]) for c, s, e, _ in spans] == [(0, "Grim , vile")]
+    probs = np.array([[0.1], [0.1], [0.1], [0.9], [0.9]])
+    assert tagger.tag_spans(probs, tokens, np.array([0.5]), np.array([0])) == []
+
+
+def test_features_are_deterministic_and_inside_the_hash_space():
+    text = "The council's cronies wrecked the harbour. Shameful!"
+    _, (fixed, bags, sentence, vectors) = tagger_inputs(text)
+    _, (again, _, _, again_vectors) = tagger_inputs(text)
+    assert vectors.shape == (len(sentence), tagger.N_DENSE) and (vectors == again_vectors).all()
+    assert (fixed == again).all()
+    assert fixed.min() >= 0 and fixed.max() < 1 << tagger.N_BITS
+    assert len(bags) == 2 and sentence.tolist() == [0] * 7 + [1, 1]
+
+
+def test_shipped_model_is_consistent():
+    model = tagger.load_model()
+    assert set(model.techniques) <= set(TECHNIQUES)
+    assert model.weights.shape == (1 << tagger.N_BITS, len(model.techniques))
+    assert model.bias.shape == model.thresholds.shape == model.gaps.shape
+    assert ((model.thresholds > 0) & (model.thresholds <= 1.01)).all()
+
+
+def test_tagger_spans_lie_inside_the_text():
+    text = ("The cowardly, corrupt elite has betrayed every hard-working family in this country, "
+            "and its shameless lies will destroy us all!\nSchools reopen on Monday.")
+    for hit in tagger_hits(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert text[hit.start:hit.end].strip() == text[hit.start:hit.end]
+    assert tagger_hits("") == [] and detect_techniques("   ") == []

@@ -1,6 +1,6 @@
 """Propaganda techniques and loaded words in plain text, named as in SemEval-2020 Task 11.
 
-Two detectors feed one list of :class:`TechniqueHit`:
+Three detectors feed one list of :class:`TechniqueHit`:
 
 - the lexicon (``data/loaded_terms.tsv``): loaded words and name-calling labels, each with a
   weight and the technique it signals; a name-calling label grows over the words that say whom it
@@ -10,9 +10,13 @@ Two detectors feed one list of :class:`TechniqueHit`:
   of a nation (flag-waving) or as a short stand-alone sentence (slogan), "the next bomb could be
   anywhere" (fear), repeated phrases (repetition).
 
+- a trained token tagger (:mod:`crosscheck.assess.technique_tagger`, weights in
+  ``data/propaganda_model.npz``), whose spans are added where no lexicon or rule span of the same
+  technique lies (``term="tagger"``).
+
 A label the text reports rather than uses ("which the government lists as a terrorist
 organisation", "started calling them terrorists") is left out: the outlet is not using it.
-Everything here is text in, offsets out; no parser, so the PTC benchmark and the pipeline share it.
+Everything here is text in, offsets out; no parser (the tagger has its own regex tokenizer), so the PTC benchmark and the pipeline share it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "TECHNIQUES"]
+import numpy as np
+
+from . import technique_tagger as tagger
+
+__all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
+           "tagger_inputs", "tagger_only", "TECHNIQUES"]
 
 #: The SemEval-2020 Task 11 names this detector can emit.
 TECHNIQUES = (
@@ -275,15 +284,18 @@ def _repetitions(text: str, *, min_count: int = 3) -> list[TechniqueHit]:
 
 def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = None,
                       techniques: frozenset[str] | None = None,
-                      repetition: bool = False) -> list[TechniqueHit]:
+                      repetition: bool = False, model: bool = True) -> list[TechniqueHit]:
     """Every technique span found in ``text``, sorted by position then technique; overlapping
-    hits of one technique are merged (the stronger weight kept). ``repetition`` adds repeated
-    phrases: off by default, as news repeats names and phrases without propaganda (on PTC
-    its precision is below 0.05)."""
+    hits of one technique are merged (the stronger weight kept). ``model`` adds the spans of the
+    trained token tagger (``term="tagger"``) to those of the lexicon and the phrase rules.
+    ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
+    phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
     terms = load_lexicon() if lexicon is None else lexicon
     hits = _lexicon_hits(text, terms) + _so_called(text) + _rule_hits(text)
     if repetition:
         hits += _repetitions(text)
+    if model and text.strip():
+        hits += tagger_only(tagger_hits(text), hits)
     if techniques is not None:
         hits = [h for h in hits if h.technique in techniques]
     return _merge(hits)
@@ -300,3 +312,44 @@ def _merge(hits: list[TechniqueHit]) -> list[TechniqueHit]:
             continue
         merged.append(hit)
     return sorted(merged, key=lambda h: (h.start, h.end, h.technique))
+
+
+# --- the trained token tagger (see technique_tagger.py) ---------------------------------------
+
+_LEXICON_MARK = {"Loaded_Language": 1, "Name_Calling,Labeling": 2}
+
+
+def tagger_inputs(text: str) -> tuple[tagger.Tokens, tuple[np.ndarray, list[np.ndarray],
+                                                            np.ndarray, np.ndarray]]:
+    """Tokens of ``text`` and their tagger features. Only the hand-written lexicon rows mark
+    tokens: the rows counted from PTC would tell the tagger the training answers."""
+    tokens = tagger.tokenize(text)
+    marks = np.zeros(len(tokens.words), dtype=np.int64)
+    hand = tuple(t for t in load_lexicon() if t.source == "hand")
+    for hit in _lexicon_hits(text, hand):
+        first = np.searchsorted(tokens.ends, hit.start, side="right")
+        last = np.searchsorted(tokens.starts, hit.end, side="left")
+        marks[first:last] = _LEXICON_MARK.get(hit.technique, 3)
+    return tokens, tagger.token_features(text, tokens, marks)
+
+
+def tagger_only(tagged: list[TechniqueHit], found: list[TechniqueHit]) -> list[TechniqueHit]:
+    """Tagger spans that overlap no lexicon or rule span of their technique: where a rule fired,
+    its span (a whole clause, a label with whom it names) is kept as the rule drew it."""
+    by_technique: dict[str, list[tuple[int, int]]] = {}
+    for hit in found:
+        by_technique.setdefault(hit.technique, []).append((hit.start, hit.end))
+    return [hit for hit in tagged
+            if not any(s < hit.end and hit.start < e for s, e in by_technique.get(hit.technique, ()))]
+
+
+def tagger_hits(text: str, *, model: tagger.TaggerModel | None = None) -> list[TechniqueHit]:
+    """Spans of the trained tagger: runs of tokens above each technique's threshold."""
+    model = tagger.load_model() if model is None else model
+    tokens, features = tagger_inputs(text)
+    if not tokens.words:
+        return []
+    probs = tagger.probabilities(model, *features)
+    return [TechniqueHit(model.techniques[column], start, end, round(weight, 3), "tagger")
+            for column, start, end, weight in tagger.tag_spans(probs, tokens, model.thresholds,
+                                                               model.gaps)]

@@ -1,0 +1,268 @@
+"""A token tagger for SemEval-2020 Task 11 propaganda techniques: numpy only at run time.
+
+Each token of the text gets, per technique, the probability that annotators would have put it
+inside a span of that technique: a logistic regression over hashed features (the word, its
+stripped stem, its shape, the words two either side, word pairs, a bag of nearby stems, a bag of
+the whole sentence's stems, quote marks, the sentence's end mark, where the token sits in its
+sentence and the sentence in the article, how often the word was already used, the hand-written
+lexicon). Runs of tokens above the technique's threshold become spans.
+
+The weights (``data/propaganda_model.npz``) are trained by ``bench/train_propaganda.py`` on the
+even-id half of the PTC corpus, thresholds picked by cross-validation by article; training uses
+:func:`token_features` below, so the features at training and run time are the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Tokens", "tokenize", "token_features", "word_vectors", "N_DENSE", "TaggerModel", "load_model", "tag_spans",
+           "N_BITS", "MODEL_PATH"]
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_model.npz"
+#: Hashed feature space: 2**N_BITS buckets (collisions are rare enough at this size for PTC).
+N_BITS = 17
+#: Leading dimensions of the wordllama word vector each token gets (its vectors are nested:
+#: the first dimensions carry the most).
+N_DENSE = 64
+_MASK = np.uint64((1 << N_BITS) - 1)
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+_QUOTES = frozenset("\"“”«»")
+_ENDS = frozenset(".!?")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ness", "ists", "ist", "ies", "ied", "ers", "er",
+             "est", "ed", "ly", "es", "s")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Tokens of one text: ``starts``/``ends`` are character offsets; ``sentence`` the index of
+    each token's sentence (a line break or . ! ? ends one); ``is_word`` false for punctuation."""
+
+    words: tuple[str, ...]
+    starts: np.ndarray
+    ends: np.ndarray
+    sentence: np.ndarray
+    is_word: np.ndarray
+
+
+def tokenize(text: str) -> Tokens:
+    words, starts, ends, sentence = [], [], [], []
+    index, last_end, ended = 0, 0, False
+    for match in _TOKEN.finditer(text):
+        if words and (ended and not match.group(0) in _QUOTES or "\n" in text[last_end:match.start()]):
+            index += 1
+        word = match.group(0)
+        ended = word in _ENDS or (ended and word in _QUOTES)
+        words.append(word)
+        starts.append(match.start())
+        ends.append(match.end())
+        sentence.append(index)
+        last_end = match.end()
+    return Tokens(tuple(words), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                  np.array(sentence, dtype=np.int64),
+                  np.array([w[0].isalnum() for w in words], dtype=bool))
+
+
+@lru_cache(maxsize=1)
+def _embedder():
+    import wordllama
+    from wordllama import WordLlama
+
+    # Shipped weights only: nothing is downloaded at run time.
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def word_vectors(lower: list[str]) -> np.ndarray:
+    """``(n, N_DENSE)`` unit vectors of the (lower-cased) words, so that a loaded word the
+    training half never saw still lands near the ones it did ("devastating", "devastated")."""
+    missing = sorted({w for w in lower if w not in _VECTORS})
+    if missing:
+        vectors = _embedder().embed(missing, norm=False)[:, :N_DENSE].astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+        if len(_VECTORS) > 200_000:
+            _VECTORS.clear()
+        _VECTORS.update(zip(missing, vectors))
+    if not lower:
+        return np.zeros((0, N_DENSE), dtype=np.float32)
+    return np.stack([_VECTORS[w] for w in lower])
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def _shape(word: str) -> str:
+    if not word[0].isalnum():
+        return word if word in "!?\"“”'’:;-—()" else "P"
+    shape = re.sub(r"[A-Z]+", "X", re.sub(r"[a-z]+", "x", re.sub(r"[0-9]+", "d", word)))
+    return shape[:4]
+
+
+@lru_cache(maxsize=65536)
+def _hash(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _mix(values: np.ndarray, slot: int) -> np.ndarray:
+    """Bucket of (value, slot): a multiplicative hash, so every slot has its own buckets."""
+    mixed = (values ^ np.uint64(slot * 0x9E3779B97F4A7C15 % (1 << 64))) * np.uint64(0xBF58476D1CE4E5B9)
+    return (mixed >> np.uint64(29)) & _MASK
+
+
+def _shifted(values: np.ndarray, offset: int, pad: int) -> np.ndarray:
+    out = np.full_like(values, pad)
+    if offset > 0:
+        out[:-offset] = values[offset:]
+    elif offset < 0:
+        out[-offset:] = values[:offset]
+    else:
+        out[:] = values
+    return out
+
+
+def _bucket(values: np.ndarray, edges: tuple[int, ...]) -> np.ndarray:
+    return np.searchsorted(np.array(edges), values, side="right").astype(np.uint64)
+
+
+def token_features(text: str, tokens: Tokens, lexicon_marks: np.ndarray,
+                   ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]:
+    """Fixed-slot features ``(n_tokens, K)`` (value 1 each), the stem buckets of each sentence
+    (value ``1/sqrt(len)`` each), the sentence of each token and its word vector. ``lexicon_marks`` holds, per
+    token, a small integer naming the lexicon technique it falls in (0: none)."""
+    lower = [w.lower() for w in tokens.words]
+    word = np.array([_hash(w) for w in lower], dtype=np.uint64)
+    stem = np.array([_hash(_stem(w)) for w in lower], dtype=np.uint64)
+    shape = np.array([_hash(_shape(w)) for w in tokens.words], dtype=np.uint64)
+    pad = np.uint64(7)
+    columns = [_mix(word, 1), _mix(stem, 2), _mix(shape, 3)]
+    for slot, offset in ((4, -1), (5, 1), (6, -2), (7, 2)):
+        columns.append(_mix(_shifted(word, offset, pad), slot))
+    columns.append(_mix(_shifted(stem, -1, pad) * np.uint64(31) + stem, 8))
+    columns.append(_mix(stem * np.uint64(31) + _shifted(stem, 1, pad), 9))
+    columns.append(_mix((_shifted(shape, -1, pad) * np.uint64(31) + shape) * np.uint64(31)
+                        + _shifted(shape, 1, pad), 10))
+    for offset in (-4, -3, 3, 4):  # a bag: the same slot whatever the side
+        columns.append(_mix(_shifted(stem, offset, pad), 11))
+    columns.extend(_sentence_columns(text, tokens, lower))
+    columns.append(_mix(_repeats(lower) * np.uint64(8) + _shape_class(tokens.words), 18))
+    columns.append(_mix(lexicon_marks.astype(np.uint64), 19))
+    columns.append(_mix(lexicon_marks.astype(np.uint64) * np.uint64(101) + stem, 20))
+    fixed = np.stack(columns, axis=1).astype(np.int64)
+    bags = [np.unique(_mix(stem[tokens.sentence == s], 21)).astype(np.int64)
+            for s in range(int(tokens.sentence[-1]) + 1)] if len(lower) else []
+    return fixed, bags, tokens.sentence, word_vectors(lower)
+
+
+def _sentence_columns(text: str, tokens: Tokens, lower: list[str]) -> list[np.ndarray]:
+    sentence = tokens.sentence
+    n = len(lower)
+    first = np.searchsorted(sentence, sentence, side="left")
+    last = np.searchsorted(sentence, sentence, side="right") - 1
+    position = np.arange(n) - first
+    length = last - first + 1
+    end_mark = np.array([_hash(lower[i]) if lower[i] in _ENDS else 0 for i in last],
+                        dtype=np.uint64) if n else np.zeros(0, dtype=np.uint64)
+    quote_seen = np.cumsum([w in _QUOTES for w in tokens.words]) % 2
+    return [_mix(_bucket(position, (1, 2, 3, 6, 11, 21)), 12),
+            _mix(_bucket(length, (4, 8, 13, 21, 31, 46)), 13),
+            _mix(_bucket(sentence, (1, 2, 4, 8, 16)), 14),
+            _mix(end_mark, 15),
+            _mix(quote_seen.astype(np.uint64), 16),
+            _mix(_bucket(length - position - 1, (1, 2, 3, 6)), 17)]
+
+
+def _repeats(lower: list[str]) -> np.ndarray:
+    """How often each word was already used in the text (0, 1, 2, 3 = three or more)."""
+    seen: dict[str, int] = {}
+    counts = []
+    for word in lower:
+        counts.append(min(seen.get(word, 0), 3))
+        seen[word] = seen.get(word, 0) + 1
+    return np.array(counts, dtype=np.uint64)
+
+
+def _shape_class(words: tuple[str, ...]) -> np.ndarray:
+    return np.array([0 if not w[0].isalnum() else 1 if len(w) <= 3 else 2 for w in words],
+                    dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerModel:
+    """Weights ``(2**N_BITS, T)``, word-vector weights ``(N_DENSE, T)``, biases ``(T,)``, per-technique thresholds and the longest gap
+    of low tokens bridged inside one span."""
+
+    techniques: tuple[str, ...]
+    weights: np.ndarray
+    dense: np.ndarray
+    bias: np.ndarray
+    thresholds: np.ndarray
+    gaps: np.ndarray
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> TaggerModel:
+    """The shipped model unless ``path`` names another ``.npz`` written by the training script."""
+    target = Path(path) if path else MODEL_PATH
+    if not target.exists():
+        raise FileNotFoundError(f"propaganda model not found at {target}: run "
+                                f"python bench/train_propaganda.py to train it")
+    with np.load(target) as data:
+        return TaggerModel(tuple(str(t) for t in data["techniques"]),
+                           data["weights"].astype(np.float32), data["dense"].astype(np.float32),
+                           data["bias"].astype(np.float32),
+                           data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64))
+
+
+def probabilities(model: TaggerModel, fixed: np.ndarray, bags: list[np.ndarray],
+                  sentence: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Per-token, per-technique probability ``(n_tokens, T)``."""
+    weights = model.weights
+    scores = weights[fixed].sum(axis=1) + vectors @ model.dense + model.bias
+    if bags:
+        per_sentence = np.stack([weights[b].sum(axis=0) / np.sqrt(max(len(b), 1)) for b in bags])
+        scores += per_sentence[sentence]
+    return 1.0 / (1.0 + np.exp(-scores))
+
+
+def runs(above: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """``[first, last]`` token index pairs of runs of True, bridging up to ``gap`` False."""
+    found: list[tuple[int, int]] = []
+    for index in np.flatnonzero(above):
+        if found and index - found[-1][1] - 1 <= gap:
+            found[-1] = (found[-1][0], int(index))
+        else:
+            found.append((int(index), int(index)))
+    return found
+
+
+def tag_spans(probs: np.ndarray, tokens: Tokens, model_thresholds: np.ndarray,
+              gaps: np.ndarray) -> list[tuple[int, int, int, float]]:
+    """``(technique index, start, end, mean probability)`` of each run, trimmed of punctuation
+    at both ends; runs that hold no word are dropped."""
+    spans = []
+    is_word = tokens.is_word
+    for column in range(probs.shape[1]):
+        for first, last in runs(probs[:, column] >= model_thresholds[column], int(gaps[column])):
+            while first <= last and not is_word[first]:
+                first += 1
+            while last >= first and not is_word[last]:
+                last -= 1
+            if first <= last:
+                spans.append((column, int(tokens.starts[first]), int(tokens.ends[last]),
+                              float(probs[first:last + 1, column].mean())))
+    return spans
