@@ -155,7 +155,8 @@ def main() -> None:
         load_lexicon.cache_clear()
     docs = [d for d in sorted(texts) if in_split(d, args.split)][: args.limit]
     started = time.perf_counter()
-    predicted = [(d, h.technique, h.start, h.end) for d in docs for h in detect_techniques(texts[d], model=not args.rules_only)]
+    predicted = [(d, h.technique, h.start, h.end) for d in docs
+                 for h in detect_techniques(texts[d], model=not args.rules_only)]
     seconds = time.perf_counter() - started
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     print(DEFINITION)
