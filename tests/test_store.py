@@ -82,3 +82,14 @@ def test_unopenable_store_names_the_file(tmp_path):
     bad.write_bytes(b"this is not a duckdb file" * 100)
     with pytest.raises(StoreError, match="cannot open store .*not-a-db.duckdb"):
         Store(bad)
+
+
+def test_queries_leave_no_open_result_behind():
+    """DuckDB refuses work on a connection holding a partly read result; none may be left."""
+    store = Store(":memory:")
+    store.write([_article(1)])
+    store.count(Article)
+    store.marker("boilerplate")
+    store.row("SELECT count(*) FROM articles")
+    store.write([_article(2)])
+    assert store.count(Article) == 2

@@ -172,6 +172,6 @@ def _apply(drafts: list[Draft], model, outlets: dict, settings: Settings) -> lis
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:
-    row = store.con.execute("SELECT count(*), md5(coalesce(string_agg(id, ',' ORDER BY id), '')) FROM drafts").fetchone()
+    row = store.row("SELECT count(*), md5(coalesce(string_agg(id, ',' ORDER BY id), '')) FROM drafts")
     return content_id("boilerplate", row[0], row[1], settings.boilerplate_min_articles,
                       settings.boilerplate_corpus_share, settings.min_text_chars)

@@ -133,8 +133,14 @@ class Store:
         rows = self.con.execute(f"SELECT id FROM {table} WHERE {where}", params or []).fetchall()
         return {row[0] for row in rows}
 
+    def row(self, sql: str, params: list[object] | None = None) -> tuple | None:
+        """The first row of a query, with the result read to its end: DuckDB keeps a result
+        that was only partly fetched open, and the connection refuses other work until then."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
     def count(self, record_type: type) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {record_table(record_type)}").fetchone()[0]
+        return self.row(f"SELECT count(*) FROM {record_table(record_type)}")[0]
 
     def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                      params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
@@ -155,7 +161,7 @@ class Store:
         cursor.close()
 
     def marker(self, stage: str) -> str | None:
-        row = self.con.execute("SELECT fingerprint FROM markers WHERE stage = ?", [stage]).fetchone()
+        row = self.row("SELECT fingerprint FROM markers WHERE stage = ?", [stage])
         return row[0] if row else None
 
     def set_marker(self, stage: str, fingerprint: str) -> None:

@@ -19,7 +19,7 @@ from ..records import (Article, Derivation, Entity, EntityKey, Mention, Passage,
                        Sentence, Story, StoryMember, TimeExpr, content_id)
 from ..settings import Settings
 from ..store import Store
-from .derivations import derive
+from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .minhash import near_duplicate_pairs
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder
@@ -53,26 +53,29 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     stories, members = cluster_stories(articles.values(), mentions=mentions, times=times)
     note("link", 0)
     pairs = _candidate_pairs(articles, members, settings)
-    derivations, passages = [], []
+    derivations, passages = [], defaultdict(list)
     work = _pair_work(pairs, articles, store)
     compare = functools.partial(derive_pairs, embedder=settings.embedder)
     for result in engine.map_batches(compare, _chunks(work, _PAIR_BATCH)):
         for derivation, found in result:
             derivations.append(derivation)
-            passages.extend(found)
+            passages[derivation.id].extend(found)
         note("link", _PAIR_BATCH)
+    # Two rewrites of one wire story share its sentences; that is not a copy of each other.
+    derivations = prune_derivations(derivations, passages,
+                                    {i: a.published for i, a in articles.items()})
+    kept = [p for d in derivations for p in passages[d.id]]
     with store.transaction():
         for table in LINK_TABLES:
             store.con.execute(f"DELETE FROM {table}")
-        store.write([*entities, *entity_keys, *stories, *members, *derivations, *passages])
+        store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
         store.set_marker("link", fingerprint)
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:
-    row = store.con.execute(
-        "SELECT count(*), md5(coalesce(string_agg(id || md5(text), ',' ORDER BY id), '')) FROM articles"
-    ).fetchone()
-    enriched = store.con.execute("SELECT count(*) FROM done WHERE stage = 'enrich'").fetchone()[0]
+    row = store.row(
+        "SELECT count(*), md5(coalesce(string_agg(id || md5(text), ',' ORDER BY id), '')) FROM articles")
+    enriched = store.row("SELECT count(*) FROM done WHERE stage = 'enrich'")[0]
     return content_id("link", row[0], row[1], enriched, settings.embedder,
                       settings.neardup_threshold, settings.story_pairs_per_article)
 
