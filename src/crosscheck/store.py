@@ -197,17 +197,39 @@ class Store:
 EXPORT_FORMATS = ("json", "parquet", "csv")
 
 
+# Corpus-level tables name the outlets behind each row: (table, how to reach its articles).
+_OUTLETS_THROUGH = {
+    "stories": "SELECT story AS k, article FROM story_members",
+    "claim_groups": 'SELECT "group" AS k, article FROM claim_group_members',
+    "conflicts": "SELECT v.conflict AS k, v.article FROM conflict_values v",
+    "entities": "SELECT k.entity AS k, m.article FROM entity_keys k JOIN mentions m ON m.key = k.key",
+}
+
+
 def _export_query(store: Store, table: str) -> str:
-    """Every exported row names its outlet: tables keyed to an article join it in."""
+    """Every exported row names its outlet(s): tables keyed to an article join it in; derivations
+    name both sides; corpus-level rows list the outlets of their articles."""
     columns = [name for name, _ in _columns(STORED_TYPES[table])]
     if "outlet" in columns:
         return f"SELECT * FROM {table} ORDER BY id"
     if "article" in columns:
         return (f"SELECT t.*, a.outlet FROM {table} t LEFT JOIN articles a ON a.id = t.article "
                 "ORDER BY t.id")
-    if table in ("rejected",):
-        return f"SELECT *, NULL::VARCHAR AS outlet FROM {table} ORDER BY id"
-    return f"SELECT * FROM {table} ORDER BY id"
+    if table == "derivations":
+        return ("SELECT t.*, s.outlet AS source_outlet, d.outlet AS derived_outlet FROM derivations t "
+                "LEFT JOIN articles s ON s.id = t.source LEFT JOIN articles d ON d.id = t.derived "
+                "ORDER BY t.id")
+    if table == "passages":
+        return ("SELECT t.*, s.outlet AS source_outlet, d.outlet AS derived_outlet FROM passages t "
+                "LEFT JOIN derivations x ON x.id = t.derivation "
+                "LEFT JOIN articles s ON s.id = x.source LEFT JOIN articles d ON d.id = x.derived "
+                "ORDER BY t.id")
+    if table in _OUTLETS_THROUGH:
+        return (f"SELECT t.*, o.outlets FROM {table} t LEFT JOIN (SELECT r.k, "
+                "list_sort(list_distinct(list(a.outlet))) AS outlets "
+                f"FROM ({_OUTLETS_THROUGH[table]}) r JOIN articles a ON a.id = r.article GROUP BY r.k) o "
+                "ON o.k = t.id ORDER BY t.id")
+    return f"SELECT *, NULL::VARCHAR AS outlet FROM {table} ORDER BY id"
 
 
 def export(store: Store, out_dir: str | Path, *, fmt: str) -> list[Path]:
