@@ -88,3 +88,57 @@ def test_article_body_is_kept_with_every_planted_phrase(by_key):
 def test_outlet_inference_groups_one_site(by_key):
     assert by_key["A05"]["outlet"] == by_key["A13"]["outlet"] == "Free North Herald"
     assert by_key["A05"]["outlet_from"] in ("crumb", "chrome")
+
+
+@pytest.fixture(scope="module")
+def key_of(analysis):
+    by_source = {g["source"]: key for key, g in ANSWERS["articles"].items()}
+    return {a["id"]: by_source[a["source"]] for a in analysis["articles"]}
+
+
+def test_stories_match_the_answer_key(analysis, key_of):
+    found = sorted(sorted(key_of[a] for a in story["articles"]) for story in analysis["stories"])
+    assert found == sorted(sorted(s["articles"]) for s in ANSWERS["stories"].values())
+
+
+def test_planted_copies_and_rewrites_are_found_with_passages(analysis, key_of):
+    edges = {(key_of[d["source"]], key_of[d["derived"]]): d for d in analysis["derivations"]}
+    copy = edges.get(("A01", "A02")) or edges.get(("A02", "A01"))
+    assert copy is not None and copy["kind"] == "copy"
+    assert edges[("A01", "A03")]["kind"] == "paraphrase"
+    assert edges[("A01", "A03")]["direction"] == "dated"
+    assert ("A11", "A12") in edges
+    for derivation in analysis["derivations"]:
+        assert derivation["passages"], derivation["id"]
+    # A07 reported the press conference itself: no edge ties it to the wire's family.
+    assert not [pair for pair in edges if "A07" in pair]
+
+
+def test_planted_conflicts_are_typed(analysis, key_of):
+    slots = {}
+    for group in analysis["claim_groups"]:
+        for conflict in group["conflicts"]:
+            slots.setdefault(conflict["slot"], set()).update(key_of[v["article"]] for v in conflict["values"])
+    assert {"A01", "A06"} <= slots["number"] and "A05" in slots["number"]
+    assert {"A01", "A04"} <= slots["speaker"]
+    assert {"A01", "A04"} <= slots["characterisation"]
+    assert {"A01", "A06"} <= slots["time"]
+    numbers = [v for g in analysis["claim_groups"] for c in g["conflicts"] if c["slot"] == "number"
+               for v in c["values"] if key_of[v["article"]] == "A03"]
+    assert numbers == []  # "dozens" beside 42 is not a conflict
+
+
+def test_planted_findings_are_reported(analysis, key_of):
+    found = {(f["kind"], key_of[f["article"]]) for f in analysis["findings"]}
+    assert {("internal_inconsistency", "A07"), ("unattributed_figure", "A05"),
+            ("quote_moved", "A04")} <= found
+    for finding in analysis["findings"]:
+        text = next(a["text"] for a in analysis["articles"] if a["id"] == finding["article"])
+        if finding["span"]:
+            assert 0 <= finding["span"][0] < finding["span"][1] <= len(text)
+
+
+def test_one_name_per_outlet_for_the_front(analysis):
+    front = next(e for e in analysis["entities"] if "NLF" in e["aliases"])
+    assert {"Northern Liberation Front", "NLF", "NLF/People's Front"} <= set(front["aliases"])
+    assert "NLF" in front["names_by_outlet"]["The Patriot Standard"]
