@@ -1,6 +1,7 @@
 """Ingest and cleaning throughput on a JSONL corpus (default: reuters-21578, 19,043 articles).
 
-Runs crosscheck's ingest + clean + boilerplate stages into a fresh store with the local engine
+Runs crosscheck's ingest + clean + boilerplate stages (``until="boilerplate"``; the later
+stages have their own scripts) into a fresh store with the local engine
 and prints articles/s and peak memory (parent and workers), beside the time it takes just to read
 and parse the same JSONL (the floor no pipeline can beat).
 
@@ -92,7 +93,8 @@ def main() -> None:
         engine = LocalEngine(workers=args.workers)
         with PeakMemory() as memory, Store(Path(tmp) / "bench.duckdb") as store:
             start = time.perf_counter()
-            summary = run([str(data)], store=store, settings=settings, engine=engine)
+            summary = run([str(data)], store=store, settings=settings, engine=engine,
+                          until="boilerplate")
             seconds = time.perf_counter() - start
             removals = store.count(Removal)
             articles = store.count(Article)

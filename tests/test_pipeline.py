@@ -82,3 +82,11 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
     assert (broken / "analysis.json").read_bytes() == (whole / "analysis.json").read_bytes()
     assert _tables(broken / "crosscheck.duckdb") == _tables(whole / "crosscheck.duckdb")
     assert len(json.loads((whole / "analysis.json").read_text())["articles"]) == 60
+
+
+def test_until_stops_after_the_named_stage(small_corpus):
+    with Store(":memory:") as store:
+        run([str(small_corpus)], store=store, settings=Settings(workers=1),
+            engine=LocalEngine(workers=1), until="boilerplate")
+        assert store.count(Article) == 6
+        assert store.done_items("enrich") == set()

@@ -16,7 +16,7 @@ from .clean import clean_document
 from .engine import make_engine
 from .errors import CrosscheckError
 from .ingest import iter_documents
-from .pipeline import run
+from .pipeline import STAGES, run
 from .records import Article, Draft, Rejected, Removal
 from .report.html import write_report
 from .report.json import write_analysis
@@ -83,9 +83,11 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, default=None, help="Exit with status 1 if any input is rejected.")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Any other setting (see docs/cli.md), e.g. --set fetch_timeout=5.")
+@click.option("--until", type=click.Choice(list(STAGES)), default="assess", show_default=True,
+              help="Stop after this stage (e.g. clean only, or enrich without linking).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size, allow_private,
-            strict, sets, quiet) -> None:
+            strict, sets, until, quiet) -> None:
     """Analyze INPUT... (files, folders, JSONL, WARC, feeds, URL lists or URLs) and write
     OUT/analysis.json and the store. Re-running resumes where a run stopped; a re-run on the
     same input changes nothing.
@@ -104,7 +106,8 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
     try:
         with Store(db_path or out / "crosscheck.duckdb") as store:
             with _progress(console) as note:
-                summary = run(inputs, store=store, settings=settings, engine=engine, progress=note)
+                summary = run(inputs, store=store, settings=settings, engine=engine, progress=note,
+                              until=until)
             path = write_analysis(store, out / "analysis.json")
             report = write_report(store, out / "report.html")
             if not quiet:

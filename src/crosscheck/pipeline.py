@@ -19,6 +19,7 @@ from .assess import ASSESS_TABLES, run_assess
 from .clean import clean_batch
 from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
 from .engine import Engine
+from .errors import SettingsError
 from .ingest import iter_documents
 from .link import LINK_TABLES, run_link
 from .records import Article, Draft, RawDocument, Rejected, Removal, content_id
@@ -70,15 +71,23 @@ class RunSummary:
 
 
 def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engine,
-        progress: Progress | None = None) -> RunSummary:
-    """Run every stage on ``inputs`` and leave the results in ``store``."""
+        progress: Progress | None = None, until: str = "assess") -> RunSummary:
+    """Run the stages on ``inputs``, up to and including ``until``, leaving results in ``store``."""
+    if until not in STAGES:
+        raise SettingsError(f"unknown stage {until!r}: choose one of {', '.join(STAGES)}")
     summary = RunSummary()
     note = progress or (lambda stage, n: None)
-    _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note)
-    _run_boilerplate(store=store, settings=settings, note=note)
-    _run_enrich(store=store, settings=settings, engine=engine, note=note)
-    run_link(store=store, settings=settings, engine=engine, note=note)
-    run_assess(store=store, settings=settings, note=note)
+    last = list(STAGES).index(until)
+    steps = [
+        lambda: _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note),
+        lambda: _run_boilerplate(store=store, settings=settings, note=note),
+        lambda: _run_enrich(store=store, settings=settings, engine=engine, note=note),
+        lambda: run_link(store=store, settings=settings, engine=engine, note=note),
+        lambda: run_assess(store=store, settings=settings, note=note),
+    ]
+    # "ingest" and "clean" run together: documents stream from the inputs into cleaning.
+    for step in steps[: max(1, last)]:
+        step()
     summary.articles = store.count(Article)
     summary.rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
     return summary
