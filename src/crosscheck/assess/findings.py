@@ -258,17 +258,35 @@ def _same_speaker(one: Quote, two: Quote) -> bool:
 
 
 def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
-    """Quotes of different articles whose words are (nearly) the same, grouped."""
+    """Quotes of different articles whose words are (nearly) the same, grouped.
+
+    A quote is compared only with groups sharing one of its word trigrams (any pair close
+    enough to match shares one), so the work grows with the corpus, not with its square."""
     groups: list[tuple[str, list[Quote]]] = []
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for quote, words in carried:
-        for anchor, group in groups:
-            if fuzz.ratio(anchor.lower(), words.lower()) >= 85 or (
-                    fuzz.partial_ratio(anchor.lower(), words.lower()) >= 95):
+        lowered = words.lower()
+        grams = _word_trigrams(lowered)
+        candidates = sorted({g for gram in grams for g in index.get(gram, ())})
+        for position in candidates:
+            anchor, group = groups[position]
+            if fuzz.ratio(anchor, lowered) >= 85 or fuzz.partial_ratio(anchor, lowered) >= 95:
                 group.append(quote)
                 break
         else:
-            groups.append((words, [quote]))
+            groups.append((lowered, [quote]))
+            for gram in grams:
+                if len(index[gram]) < _MAX_GROUPS_PER_TRIGRAM:
+                    index[gram].append(len(groups) - 1)
     return [group for _, group in groups if len({q.article for q in group}) >= 2]
+
+
+_MAX_GROUPS_PER_TRIGRAM = 200  # a trigram in more quotes than this is a stock phrase
+
+
+def _word_trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text)
+    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
 
 
 def _one_per_article(group: list[Quote]) -> list[Quote]:
