@@ -260,14 +260,20 @@ def _same_speaker(one: Quote, two: Quote) -> bool:
 def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
     """Quotes of different articles whose words are (nearly) the same, grouped.
 
-    A quote is compared only with groups sharing one of its word trigrams (any pair close
-    enough to match shares one), so the work grows with the corpus, not with its square."""
+    A quote is compared only with the groups sharing a good part of its word trigrams (quotes
+    close enough to match share most of them), best first, so the work grows with the corpus,
+    not with its square."""
     groups: list[tuple[str, list[Quote]]] = []
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    sizes: list[int] = []
     for quote, words in carried:
         lowered = words.lower()
         grams = _word_trigrams(lowered)
-        candidates = sorted({g for gram in grams for g in index.get(gram, ())})
+        shared = Counter(g for gram in grams for g in index.get(gram, ()))
+        # Half the trigrams of the shorter of the two: a short quote inside a long one still meets it.
+        candidates = sorted((p for p, n in shared.items()
+                             if n >= max(1, min(len(grams), sizes[p]) // 2)),
+                            key=lambda p: (-shared[p], p))[:_MAX_CANDIDATES]
         for position in candidates:
             anchor, group = groups[position]
             if fuzz.ratio(anchor, lowered) >= 85 or fuzz.partial_ratio(anchor, lowered) >= 95:
@@ -275,6 +281,7 @@ def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
                 break
         else:
             groups.append((lowered, [quote]))
+            sizes.append(len(grams))
             for gram in grams:
                 if len(index[gram]) < _MAX_GROUPS_PER_TRIGRAM:
                     index[gram].append(len(groups) - 1)
@@ -282,6 +289,7 @@ def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
 
 
 _MAX_GROUPS_PER_TRIGRAM = 200  # a trigram in more quotes than this is a stock phrase
+_MAX_CANDIDATES = 20
 
 
 def _word_trigrams(text: str) -> set[tuple[str, ...]]:
