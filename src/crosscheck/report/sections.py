@@ -70,7 +70,8 @@ def entities_json(store: Store) -> list[dict[str, Any]]:
     keys: dict[str, list[str]] = defaultdict(list)
     for k in store.iter_records(EntityKey, order_by="key"):
         keys[k.entity].append(k.key)
-    outlets = dict(store.con.execute("SELECT id, coalesce(outlet, '(unknown)') FROM articles").fetchall())
+    # An article with no known outlet is named by its source, so scrapes stay apart.
+    outlets = dict(store.con.execute("SELECT id, coalesce(outlet, source) FROM articles").fetchall())
     names: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     articles: dict[str, set[str]] = defaultdict(set)
     entity_of = _entity_of_key(store)
