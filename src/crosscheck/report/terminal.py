@@ -1,4 +1,9 @@
-"""The terminal summary printed by ``crosscheck analyze`` (rich; fits 100 columns)."""
+"""The terminal summary printed by ``crosscheck analyze`` (rich; fits 100 columns).
+
+What a reader wants first: the stories, the claims with most conflicts and fewest independent
+origins, who derived from whom, the names each outlet uses, and the findings; then where the
+articles came from and what cleaning removed. Everything else is in analysis.json and the report.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +14,116 @@ from rich.table import Table
 
 from ..records import Article, Rejected, Removal
 from ..store import Store
+from .sections import claim_groups_json, derivations_json, entities_json, findings_json, stories_json
 
 __all__ = ["print_summary"]
 
-_MAX_REJECTED_SHOWN = 15
+_MAX_ROWS = 12
+_WIDTH = 100
 
 
 def print_summary(store: Store, *, console: Console | None = None) -> None:
-    console = console or Console(width=100)
-    articles = list(store.iter_records(Article, order_by="outlet, published, id"))
-    console.print(_outlet_table(articles))
-    console.print(_removal_table(store))
+    console = console or Console(width=_WIDTH)
+    articles = {a.id: a for a in store.iter_records(Article, order_by="outlet, published, id")}
+    label = {i: _label(a) for i, a in articles.items()}
+    for table in (_stories(store, label), _claim_groups(store, label), _derivations(store, label),
+                  _naming(store), _findings(store, label), _outlet_table(list(articles.values())),
+                  _removal_table(store)):
+        if table.row_count:
+            console.print(table)
     rejected = list(store.iter_records(Rejected, order_by="source, stage, id"))
     if rejected:
         console.print(_rejected_table(rejected))
     console.print(
-        f"[bold]{len(articles)}[/] articles from [bold]{len({a.outlet for a in articles})}[/] "
+        f"[bold]{len(articles)}[/] articles from [bold]{len({a.outlet for a in articles.values()})}[/] "
         f"outlets; [bold]{len(rejected)}[/] inputs rejected."
     )
 
 
+def _label(article: Article) -> str:
+    """An outlet name, or the file name when the outlet is unknown."""
+    return article.outlet or article.source.rsplit("/", 1)[-1]
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, width=_WIDTH, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _more(table: Table, total: int) -> None:
+    if total > _MAX_ROWS:
+        table.add_row("…", f"{total - _MAX_ROWS} more in analysis.json")
+
+
+def _stories(store: Store, label: dict[str, str]) -> Table:
+    table = _table("Stories", "story", "articles", "outlets", "dates")
+    stories = sorted(stories_json(store), key=lambda s: (-len(s["articles"]), s["id"]))
+    for story in stories[:_MAX_ROWS]:
+        outlets = sorted({label[a] for a in story["articles"] if a in label})
+        dates = " .. ".join(d for d in (story["first_published"], story["last_published"]) if d) or "undated"
+        table.add_row(story["title"], str(len(story["articles"])), ", ".join(outlets[:6]), dates)
+    _more(table, len(stories))
+    return table
+
+
+def _claim_groups(store: Store, label: dict[str, str]) -> Table:
+    table = _table("Claims: most conflicts, fewest independent origins", "claim", "articles",
+                   "origins", "conflicts")
+    groups = sorted(claim_groups_json(store),
+                    key=lambda g: (-len(g["conflicts"]), g["origins"] - len(g["articles"]), g["id"]))
+    for group in groups[:_MAX_ROWS]:
+        conflicts = "; ".join(
+            f"{c['slot']}: " + " / ".join(dict.fromkeys(v["value"][:30] for v in c["values"]))
+            for c in group["conflicts"])
+        table.add_row(group["key"], str(len(group["articles"])), str(group["origins"]), conflicts or "-")
+    _more(table, len(groups))
+    return table
+
+
+def _derivations(store: Store, label: dict[str, str]) -> Table:
+    table = _table("Who derived from whom", "source", "derived", "kind", "direction")
+    derivations = sorted(derivations_json(store), key=lambda d: (-d["score"], d["id"]))
+    for d in derivations[:_MAX_ROWS]:
+        table.add_row(label.get(d["source"], d["source"]), label.get(d["derived"], d["derived"]),
+                      f"{d['kind']} {d['score']:.2f}", d["direction"])
+    _more(table, len(derivations))
+    return table
+
+
+def _naming(store: Store) -> Table:
+    """Entities that outlets name differently: the naming choice is itself a finding."""
+    table = _table("Names used per outlet", "entity", "names by outlet")
+    rows = []
+    for entity in entities_json(store):
+        chosen = {outlet.rsplit("/", 1)[-1]: max(counts, key=lambda n: (counts[n], n))
+                  for outlet, counts in entity["names_by_outlet"].items()}
+        if len(set(chosen.values())) > 1:  # outlets disagree on what to call it
+            rows.append((-len(entity["articles"]), entity["id"], entity["name"], chosen))
+    for _, _, name, chosen in sorted(rows)[:_MAX_ROWS // 2]:
+        table.add_row(name, "; ".join(f"{outlet}: {alias}" for outlet, alias in chosen.items()))
+    return table
+
+
+def _findings(store: Store, label: dict[str, str]) -> Table:
+    table = _table("Findings", "kind", "outlet", "detail")
+    order = {"internal_inconsistency": 0, "quote_moved": 1, "number_changed": 2,
+             "unattributed_figure": 3, "single_origin": 4}
+    findings = sorted(findings_json(store), key=lambda f: (order.get(f["kind"], 9), f["article"]))
+    for finding in findings[:_MAX_ROWS]:
+        table.add_row(finding["kind"], label.get(finding["article"], ""), finding["detail"])
+    _more(table, len(findings))
+    return table
+
+
 def _outlet_table(articles: list[Article]) -> Table:
-    table = Table(title="Articles by outlet", width=100)
-    table.add_column("outlet (from)", overflow="fold")
-    table.add_column("articles", justify="right")
-    table.add_column("published", overflow="fold")
-    table.add_column("languages")
+    table = _table("Articles by outlet", "outlet (from)", "articles", "published", "languages")
     by_outlet: dict[str, list[Article]] = {}
     for article in articles:
         key = f"{article.outlet or '(unknown)'} ({article.outlet_from or '-'})"
         by_outlet.setdefault(key, []).append(article)
-    for outlet, group in sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for outlet, group in sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:_MAX_ROWS]:
         dates = sorted(a.published for a in group if a.published)
         span = f"{dates[0]} .. {dates[-1]}" if dates else "no dates"
         undated = sum(1 for a in group if not a.published)
@@ -47,27 +131,23 @@ def _outlet_table(articles: list[Article]) -> Table:
             span += f" ({undated} undated)"
         languages = ", ".join(sorted({a.language or "?" for a in group}))
         table.add_row(outlet, str(len(group)), span, languages)
+    _more(table, len(by_outlet))
     return table
 
 
 def _removal_table(store: Store) -> Table:
     counts = Counter((r.stage, r.reason.split(":")[0]) for r in store.iter_records(Removal))
-    table = Table(title="Removed while cleaning", width=100)
-    table.add_column("stage")
-    table.add_column("reason")
-    table.add_column("removals", justify="right")
-    for (stage, reason), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    table = _table("Removed while cleaning", "stage", "reason", "removals")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    for (stage, reason), n in ranked[:_MAX_ROWS]:
         table.add_row(stage, reason, str(n))
+    _more(table, len(ranked))
     return table
 
 
 def _rejected_table(rejected: list[Rejected]) -> Table:
-    table = Table(title=f"Rejected inputs ({len(rejected)})", width=100)
-    table.add_column("source", overflow="fold", max_width=40)
-    table.add_column("stage")
-    table.add_column("reason", overflow="fold")
-    for item in rejected[:_MAX_REJECTED_SHOWN]:
+    table = _table(f"Rejected inputs ({len(rejected)})", "source", "stage", "reason")
+    for item in rejected[:_MAX_ROWS]:
         table.add_row(item.source, item.stage, item.reason)
-    if len(rejected) > _MAX_REJECTED_SHOWN:
-        table.add_row("…", "", f"{len(rejected) - _MAX_REJECTED_SHOWN} more in analysis.json")
+    _more(table, len(rejected))
     return table
