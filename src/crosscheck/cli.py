@@ -161,18 +161,22 @@ def extract(file: str, allow_private: bool | None) -> None:
         crosscheck extract examples/corpus/html/some-page.html
     """
     settings = _settings((), allow_private=allow_private, workers=1)
-    path, _, wanted = file.partition("#") if not Path(file).exists() else (file, "", "")
-    documents = []
-    for item in iter_documents([path], settings=settings):
-        if wanted and not item.source.endswith(f"#{wanted}"):
-            continue
-        documents.append(_extract_one(item, settings))
-    if not documents:
-        raise click.ClickException(f"{file}: no document found" + (f" with id {wanted!r}" if wanted else ""))
+    documents = [_extract_one(item, settings) for item in _documents_named(file, settings)]
     payload = documents[0] if len(documents) == 1 else documents
     click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     if all("rejected" in d for d in documents):
         sys.exit(1)
+
+
+def _documents_named(spec: str, settings: Settings) -> list:
+    """The documents (or rejects) of ``spec``: a file, a URL, or ``FILE#ID`` for one document of
+    a JSONL, WARC or feed file. Says so when nothing matches."""
+    path, _, wanted = spec.partition("#") if not Path(spec).exists() else (spec, "", "")
+    found = [item for item in iter_documents([path], settings=settings)
+             if not wanted or item.source.endswith(f"#{wanted}")]
+    if not found:
+        raise click.ClickException(f"{spec}: no document found" + (f" with id {wanted!r}" if wanted else ""))
+    return found
 
 
 def _extract_one(item, settings: Settings) -> dict:
@@ -200,19 +204,15 @@ def _extract_one(item, settings: Settings) -> dict:
 
 def _one_article(spec: str, settings: Settings) -> Article:
     """The cleaned article named by ``spec`` (a file, ``FILE#ID`` or a URL) for ``compare``."""
-    path, _, wanted = spec.partition("#") if not Path(spec).exists() else (spec, "", "")
-    for item in iter_documents([path], settings=settings):
-        if wanted and not item.source.endswith(f"#{wanted}"):
-            continue
-        if isinstance(item, Rejected):
-            raise click.ClickException(f"{item.source}: {item.reason}")
-        records = clean_document(item, settings=settings)
-        draft = next((r for r in records if isinstance(r, Draft)), None)
-        if draft is None:
-            rejected = next(r for r in records if isinstance(r, Rejected))
-            raise click.ClickException(f"{rejected.source}: {rejected.reason}")
-        return Article(**{f.name: getattr(draft, f.name) for f in fields(Article)})
-    raise click.ClickException(f"{spec}: no document found" + (f" with id {wanted!r}" if wanted else ""))
+    item = _documents_named(spec, settings)[0]
+    if isinstance(item, Rejected):
+        raise click.ClickException(f"{item.source}: {item.reason}")
+    records = clean_document(item, settings=settings)
+    draft = next((r for r in records if isinstance(r, Draft)), None)
+    if draft is None:
+        rejected = next(r for r in records if isinstance(r, Rejected))
+        raise click.ClickException(f"{rejected.source}: {rejected.reason}")
+    return Article(**{f.name: getattr(draft, f.name) for f in fields(Article)})
 
 
 def _shingle_jaccard(a: str, b: str, size: int = 5) -> float:

@@ -22,7 +22,7 @@ from ..store import Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .minhash import near_duplicate_pairs
-from .paraphrase import align_paraphrases, candidate_pairs, get_embedder
+from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
 from .stories import cluster_stories
 
@@ -136,8 +136,6 @@ def derive_pairs(batch: list[tuple], *, embedder: str) -> list[tuple[Derivation,
 def compare_articles(a: Article, b: Article, *, sentences_a=(), sentences_b=(), quantities_a=(),
                      quantities_b=(), embedder=None) -> tuple[Derivation, list[Passage]] | None:
     """The derivation between two articles with its passages, or ``None`` if little is shared."""
-    from .paraphrase import sentence_spans
-
     model = embedder or get_embedder()
     verbatim = align_verbatim(a.text, b.text)
     paraphrase = align_paraphrases(a.text, list(sentences_a) or sentence_spans(a.text), b.text,
