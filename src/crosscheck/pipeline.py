@@ -10,12 +10,12 @@ on the same input changes nothing.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .assess import ASSESS_TABLES, run_assess
+from .batching import batched
 from .clean import clean_batch
 from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
 from .engine import Engine
@@ -107,16 +107,10 @@ def _run_clean(inputs, *, store, settings, engine, summary, note) -> None:
                     continue
             yield item
 
-    for result in engine.map_batches(clean, _batched(pending(), settings.batch_size)):
+    for result in engine.map_batches(clean, batched(pending(), settings.batch_size)):
         with store.transaction():
             store.write(result)
         note("clean", sum(1 for r in result if not isinstance(r, Removal)))
-
-
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
 
 
 def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> None:
@@ -134,7 +128,7 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
         store.delete_where(Removal, "stage = 'boilerplate'")
         store.delete_where(Rejected, "stage = 'boilerplate'")
         # Drafts stream through their own cursor; the transaction writes other tables only.
-        for chunk in _batched(store.iter_records(Draft), 1000):
+        for chunk in batched(store.iter_records(Draft), 1000):
             store.write(_apply(chunk, model, outlets, settings))
             note("boilerplate", len(chunk))
         changed = store.con.execute(
@@ -153,7 +147,7 @@ def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progr
 
     def batches() -> Iterator[list[Article]]:
         todo = (a for a in store.iter_records(Article) if a.id not in done)
-        for batch in _batched(todo, settings.batch_size):
+        for batch in batched(todo, settings.batch_size):
             submitted.append([a.id for a in batch])
             yield batch
 

@@ -10,7 +10,7 @@ is derived from the fields below (see ``store.py``).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 __all__ = [
     "RawDocument",
@@ -458,7 +458,3 @@ def record_table(record_type: type) -> str:
         if cls is record_type:
             return table
     raise KeyError(f"{record_type.__name__} has no table")
-
-
-def field_names(record_type: type) -> list[str]:
-    return [f.name for f in fields(record_type)]

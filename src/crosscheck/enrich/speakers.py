@@ -7,6 +7,10 @@ Names resolve directly; pronouns to the last person speaking or acting; definite
 from __future__ import annotations
 
 import bisect
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only named in annotations
+    from .cue_syntax import _Found
 
 __all__ = ["Speakers"]
 

@@ -14,9 +14,10 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from ..batching import batched
 from ..engine import Engine
-from ..records import (Article, Derivation, Entity, EntityKey, Mention, Passage, Quantity,
-                       Sentence, Story, StoryMember, TimeExpr, content_id)
+from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence, StoryMember,
+                       TimeExpr, content_id)
 from ..settings import Settings
 from ..store import Store
 from .derivations import derive, prune_derivations
@@ -56,7 +57,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     derivations, passages = [], defaultdict(list)
     work = _pair_work(pairs, articles, store)
     compare = functools.partial(derive_pairs, embedder=settings.embedder)
-    for result in engine.map_batches(compare, _chunks(work, _PAIR_BATCH)):
+    for result in engine.map_batches(compare, batched(work, _PAIR_BATCH)):
         for derivation, found in result:
             derivations.append(derivation)
             passages[derivation.id].extend(found)
@@ -112,12 +113,6 @@ def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article], st
 
 def _spans(sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
     return tuple((s.start, s.end) for s in sentences)
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def derive_pairs(batch: list[tuple], *, embedder: str) -> list[tuple[Derivation, list[Passage]]]:

@@ -26,10 +26,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+
+from ..batching import batched
 
 __all__ = [
     "MinHasher",
@@ -265,7 +267,7 @@ def _corpus_signatures(items: Iterable[tuple[str, str]], hasher: MinHasher
     ids: list[str] = []
     blocks: list[np.ndarray] = []
     seen: set[str] = set()
-    for chunk in _chunks(items, _CHUNK_DOCS):
+    for chunk in batched(items, _CHUNK_DOCS):
         for key, _ in chunk:
             if key in seen:
                 raise ValueError(f"id {key!r} occurs twice in the input; ids must be unique")
@@ -275,17 +277,6 @@ def _corpus_signatures(items: Iterable[tuple[str, str]], hasher: MinHasher
         blocks.append(block)
     empty = np.empty((0, hasher.num_perm), np.uint32)
     return ids, (np.concatenate(blocks) if blocks else empty)
-
-
-def _chunks(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    chunk: list[tuple[str, str]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _candidate_pairs(band_keys: np.ndarray, *, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
