@@ -20,6 +20,7 @@ from .pipeline import STAGES, run
 from .records import Article, Draft, Rejected, Removal
 from .report.html import write_report
 from .report.json import write_analysis
+from .report.sections import build_sections
 from .report.terminal import print_summary
 from .settings import SETTINGS_HELP, Settings
 from .store import EXPORT_FORMATS, Store, export
@@ -108,10 +109,11 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
             with _progress(console) as note:
                 summary = run(inputs, store=store, settings=settings, engine=engine, progress=note,
                               until=until)
-            path = write_analysis(store, out / "analysis.json")
-            report = write_report(store, out / "report.html")
+            sections = build_sections(store)  # once, for the three outputs
+            path = write_analysis(store, out / "analysis.json", sections=sections)
+            report = write_report(store, out / "report.html", sections=sections)
             if not quiet:
-                print_summary(store, console=Console(width=100))
+                print_summary(store, console=Console(width=100), sections=sections)
                 click.echo(f"Wrote {path} and {report}")
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None

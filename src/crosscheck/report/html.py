@@ -55,10 +55,12 @@ def _report_href(kind: str, ident: str, anchor: str | None = None) -> str:
     return "#" + (anchor or f"{kind[0]}-{ident}")
 
 
-def build_report_data(store: Store) -> dict[str, Any]:
-    """analysis.json's sections plus the mentions the article views underline."""
+def build_report_data(store: Store, *, sections: dict[str, Any] | None = None) -> dict[str, Any]:
+    """analysis.json's sections (built here unless given) plus the mentions the article views
+    underline."""
     data: dict[str, Any] = {"articles": list(iter_articles_json(store))}
-    data.update({key: SECTIONS[key](store) for key in _SECTIONS})
+    data.update({key: sections[key] if sections is not None else SECTIONS[key](store)
+                 for key in _SECTIONS})
     mentions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in store.iter_records(Mention, order_by="article, start, id"):
         mentions[m.article].append({"start": m.start, "end": m.end, "label": m.label, "name": m.name})
@@ -256,13 +258,14 @@ def render_report(data: dict[str, Any], *, max_articles: int = 2000) -> str:
         index_json=json_for_script(context["search_index"]))
 
 
-def write_report(store: Store, path: str | Path, *, max_articles: int = 2000) -> Path:
+def write_report(store: Store, path: str | Path, *, max_articles: int = 2000,
+                 sections: dict[str, Any] | None = None) -> Path:
     """Write one self-contained ``report.html`` for ``store``: every story when the corpus has
     at most ``max_articles`` articles, else the largest stories that fit (the rest are counted
     and named in the page; ``crosscheck serve`` shows everything)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render_report(build_report_data(store), max_articles=max_articles), encoding="utf-8")
+    tmp.write_text(render_report(build_report_data(store, sections=sections), max_articles=max_articles), encoding="utf-8")
     tmp.replace(path)  # never leave a half-written report behind
     return path

@@ -73,7 +73,8 @@ def _section(store: Store, key: str) -> list[dict[str, Any]]:
     return SECTIONS[key](store)
 
 
-def write_analysis(store: Store, path: str | Path) -> Path:
+def write_analysis(store: Store, path: str | Path, *,
+                   sections: dict[str, list[dict[str, Any]]] | None = None) -> Path:
     """Write analysis.json, streaming articles so memory does not grow with the corpus."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +85,8 @@ def write_analysis(store: Store, path: str | Path) -> Path:
             fh.write(("," if i else "") + "\n" + json.dumps(article, ensure_ascii=False))
         fh.write("\n],\n\"rejected\": " + json.dumps(_rejected_json(store), ensure_ascii=False, indent=1))
         for key in _SECTION_KEYS:
-            fh.write(f',\n"{key}": ' + json.dumps(_section(store, key), ensure_ascii=False))
+            section = sections[key] if sections is not None else _section(store, key)
+            fh.write(f',\n"{key}": ' + json.dumps(section, ensure_ascii=False))
         fh.write("\n}\n")
     tmp.replace(path)  # never leave a half-written analysis.json behind
     return path

@@ -15,7 +15,8 @@ from ..records import (Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictVa
 from ..store import Store
 
 __all__ = ["quotes_json", "claims_json", "entities_json", "stories_json", "derivations_json",
-           "claim_groups_json", "framing_json", "findings_json", "SECTIONS"]
+           "claim_groups_json", "framing_json", "findings_json", "SECTIONS",
+           "build_sections"]
 
 
 def _span(start: int | None, end: int | None) -> list[int] | None:
@@ -164,6 +165,11 @@ def findings_json(store: Store) -> list[dict[str, Any]]:
          "related": f.related}
         for f in store.iter_records(Finding, order_by="kind, article, start NULLS LAST, id")
     ]
+
+
+def build_sections(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Every section once, for callers that write several outputs from one store."""
+    return {key: build(store) for key, build in SECTIONS.items()}
 
 
 SECTIONS = {

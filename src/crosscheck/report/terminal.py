@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ..records import Article, Rejected, Removal
 from ..store import Store
-from .sections import claim_groups_json, derivations_json, entities_json, findings_json, stories_json
+from .sections import SECTIONS
 
 __all__ = ["print_summary"]
 
@@ -22,12 +22,17 @@ _MAX_ROWS = 12
 _WIDTH = 100
 
 
-def print_summary(store: Store, *, console: Console | None = None) -> None:
+def print_summary(store: Store, *, console: Console | None = None,
+                  sections: dict[str, list[dict]] | None = None) -> None:
+    """Print the summary; ``sections`` are analysis.json's, when the caller has built them."""
     console = console or Console(width=_WIDTH)
+    wanted = ("stories", "claim_groups", "derivations", "entities", "findings")
+    found = {key: sections[key] if sections is not None else SECTIONS[key](store) for key in wanted}
     articles = {a.id: a for a in store.iter_records(Article, order_by="outlet, published, id")}
     label = {i: _label(a) for i, a in articles.items()}
-    for table in (_stories(store, label), _claim_groups(store, label), _derivations(store, label),
-                  _naming(store), _findings(store, label), _outlet_table(list(articles.values())),
+    for table in (_stories(found["stories"], label), _claim_groups(found["claim_groups"]),
+                  _derivations(found["derivations"], label), _naming(found["entities"]),
+                  _findings(found["findings"], label), _outlet_table(list(articles.values())),
                   _removal_table(store)):
         if table.row_count:
             console.print(table)
@@ -57,9 +62,9 @@ def _more(table: Table, total: int) -> None:
         table.add_row("…", f"{total - _MAX_ROWS} more in analysis.json")
 
 
-def _stories(store: Store, label: dict[str, str]) -> Table:
+def _stories(stories: list[dict], label: dict[str, str]) -> Table:
     table = _table("Stories", "story", "articles", "outlets", "dates")
-    stories = sorted(stories_json(store), key=lambda s: (-len(s["articles"]), s["id"]))
+    stories = sorted(stories, key=lambda s: (-len(s["articles"]), s["id"]))
     for story in stories[:_MAX_ROWS]:
         outlets = sorted({label[a] for a in story["articles"] if a in label})
         dates = " .. ".join(d for d in (story["first_published"], story["last_published"]) if d) or "undated"
@@ -68,10 +73,10 @@ def _stories(store: Store, label: dict[str, str]) -> Table:
     return table
 
 
-def _claim_groups(store: Store, label: dict[str, str]) -> Table:
+def _claim_groups(groups: list[dict]) -> Table:
     table = _table("Claims: most conflicts, fewest independent origins", "claim", "articles",
                    "origins", "conflicts")
-    groups = sorted(claim_groups_json(store),
+    groups = sorted(groups,
                     key=lambda g: (-len(g["conflicts"]), g["origins"] - len(g["articles"]), g["id"]))
     for group in groups[:_MAX_ROWS]:
         conflicts = "; ".join(
@@ -82,9 +87,9 @@ def _claim_groups(store: Store, label: dict[str, str]) -> Table:
     return table
 
 
-def _derivations(store: Store, label: dict[str, str]) -> Table:
+def _derivations(derivations: list[dict], label: dict[str, str]) -> Table:
     table = _table("Who derived from whom", "source", "derived", "kind", "direction")
-    derivations = sorted(derivations_json(store), key=lambda d: (-d["score"], d["id"]))
+    derivations = sorted(derivations, key=lambda d: (-d["score"], d["id"]))
     for d in derivations[:_MAX_ROWS]:
         table.add_row(label.get(d["source"], d["source"]), label.get(d["derived"], d["derived"]),
                       f"{d['kind']} {d['score']:.2f}", d["direction"])
@@ -92,11 +97,11 @@ def _derivations(store: Store, label: dict[str, str]) -> Table:
     return table
 
 
-def _naming(store: Store) -> Table:
+def _naming(entities: list[dict]) -> Table:
     """Entities that outlets name differently: the naming choice is itself a finding."""
     table = _table("Names used per outlet", "entity", "names by outlet")
     rows = []
-    for entity in entities_json(store):
+    for entity in entities:
         chosen = {outlet.rsplit("/", 1)[-1]: max(counts, key=lambda n: (counts[n], n))
                   for outlet, counts in entity["names_by_outlet"].items()}
         if len(set(chosen.values())) > 1:  # outlets disagree on what to call it
@@ -106,11 +111,11 @@ def _naming(store: Store) -> Table:
     return table
 
 
-def _findings(store: Store, label: dict[str, str]) -> Table:
+def _findings(findings: list[dict], label: dict[str, str]) -> Table:
     table = _table("Findings", "kind", "outlet", "detail")
     order = {"internal_inconsistency": 0, "quote_moved": 1, "number_changed": 2,
              "unattributed_figure": 3, "single_origin": 4}
-    findings = sorted(findings_json(store), key=lambda f: (order.get(f["kind"], 9), f["article"]))
+    findings = sorted(findings, key=lambda f: (order.get(f["kind"], 9), f["article"]))
     for finding in findings[:_MAX_ROWS]:
         table.add_row(finding["kind"], label.get(finding["article"], ""), finding["detail"])
     _more(table, len(findings))
