@@ -108,7 +108,8 @@ def pruned(articles: list[Article], found):
     """``found`` after the corpus-level pruning step."""
     passages = {d.id: p for d, p in found}
     kept = {d.id for d in prune_derivations([d for d, _ in found], passages,
-                                            {a.id: a.published for a in articles})}
+                                            {a.id: a.published for a in articles},
+                                            outlets={a.id: a.outlet for a in articles})}
     return [(d, p) for d, p in found if d.id in kept]
 
 
