@@ -233,11 +233,10 @@ def edge(source: str, derived: str, spans: list[tuple[int, int, int, int]], *, s
     return d, [Passage(f"{d.id}#{i}", d.id, *span, "verbatim", 1.0) for i, span in enumerate(spans)]
 
 
-def prune(*edges, published=None, outlets=None):
+def prune(*edges, published=None):
     derivations = [d for d, _ in edges]
     passages = {d.id: p for d, p in edges}
-    return [d.id for d in prune_derivations(derivations, passages, published or {},
-                                            outlets=outlets)]
+    return [d.id for d in prune_derivations(derivations, passages, published or {})]
 
 
 def test_two_rewrites_of_one_wire_lose_their_mutual_edge():
@@ -281,40 +280,3 @@ def test_a_source_downstream_of_the_partial_source_does_not_explain_it_away():
     wire_other = edge("wire", "other", [(0, 100, 0, 100)], score=0.2)
     other_paper = edge("other", "paper", [(0, 300, 0, 300)], score=0.6, kind="rewrite")
     assert "wire>paper" in prune(wire_paper, wire_other, other_paper)
-
-
-# A trial reported on several days: each day's texts repeat the case's background.
-TRIAL_DAYS = {"monday_wire": "2024-05-06", "monday_paper": "2024-05-06",
-              "thursday_wire": "2024-05-09", "thursday_paper": "2024-05-09"}
-
-
-def test_background_from_an_earlier_day_goes_when_the_day_has_its_own_source():
-    today = edge("thursday_wire", "thursday_paper", [(0, 300, 0, 300)], score=0.5, kind="rewrite",
-                 direction="dated")
-    old = edge("monday_paper", "thursday_paper", [(500, 600, 700, 800)], score=0.2, direction="dated")
-    assert prune(today, old, published=TRIAL_DAYS) == ["thursday_wire>thursday_paper"]
-    # the day before is the same news cycle: a paper drawing on yesterday's wire keeps it
-    dates = {**TRIAL_DAYS, "monday_paper": "2024-05-08"}
-    assert prune(today, old, published=dates) == ["thursday_wire>thursday_paper", "monday_paper>thursday_paper"]
-
-
-def test_an_old_partial_source_stays_when_it_is_the_only_or_the_fullest_one():
-    old = edge("monday_paper", "thursday_paper", [(500, 600, 700, 800)], score=0.2, direction="dated")
-    assert prune(old, published=TRIAL_DAYS) == ["monday_paper>thursday_paper"]
-    older = edge("monday_wire", "thursday_paper", [(0, 100, 0, 100)], score=0.2, direction="dated")
-    # two partial sources of one day: neither is a better source than the other
-    assert prune(old, older, published=TRIAL_DAYS) == ["monday_paper>thursday_paper",
-                                                        "monday_wire>thursday_paper"]
-    # undated texts are never judged by age
-    assert prune(old, published={}) == ["monday_paper>thursday_paper"]
-
-
-def test_an_outlets_follow_up_days_later_is_no_derivation_unless_a_copy():
-    outlets = {"monday_wire": "Tarn Wire", "thursday_wire": "tarn wire"}
-    update = edge("monday_wire", "thursday_wire", [(0, 600, 0, 600)], score=0.6, kind="rewrite",
-                  direction="dated")
-    assert prune(update, published=TRIAL_DAYS, outlets=outlets) == []
-    assert prune(update, published=TRIAL_DAYS) == ["monday_wire>thursday_wire"]  # outlets unknown
-    reissue = edge("monday_wire", "thursday_wire", [(0, 600, 0, 600)], score=0.9, kind="copy",
-                   direction="dated")
-    assert prune(reissue, published=TRIAL_DAYS, outlets=outlets) == ["monday_wire>thursday_wire"]

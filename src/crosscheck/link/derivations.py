@@ -10,7 +10,11 @@ Thresholds (keyword options of :func:`derive`, documented there):
 * not a derivation: fewer than ``min_shared_chars`` aligned characters in either text, or
   neither text at least ``min_coverage`` covered, or less than ``min_shared_chars`` verbatim
   and fewer than ``min_paraphrases`` paraphrase passages (independent reports of one event
-  share a sentence or two in other words);
+  share a sentence or two in other words) — unless the derived text repeats a quotation of
+  the source word for word (at least ``min_quoted_words`` words inside quotation marks in both)
+  and shares at least one more stretch with it: a commentary that lifts a quote and a claim
+  or two from a report is a partial derivation however little of it that is, while a report
+  of its own restates facts and names but rarely the same quoted words and sentences;
 * ``copy``: verbatim passages cover at least ``copy_coverage`` of both texts;
 * ``rewrite`` / ``paraphrase``: aligned passages cover at least ``whole_coverage`` of one text
   and ``part_coverage`` of the other (a shortened retelling still is one); ``paraphrase`` when paraphrase passages hold more of the aligned text than verbatim ones;
@@ -64,22 +68,24 @@ def derive(
     part_coverage: float = 0.30,
     min_paraphrases: int = 3,
     min_votes: float = 0.2,
+    min_quoted_words: int = 3,
 ) -> tuple[Derivation, list[Passage]] | None:
     """The derivation between ``a`` and ``b``, or ``None`` when too little is shared.
 
     ``verbatim`` and ``paraphrase`` align ``a`` (source side) with ``b`` (derived side).
     ``quantities_a``/``_b`` (the enrich stage's) name the figures compared for dropped details;
     without them digits in the texts are used. ``min_votes`` is how far the weighted content
-    score must lean (either way) before it decides the direction.
+    score must lean (either way) before it decides the direction. ``min_quoted_words``: the
+    quoted words a verbatim passage must carry to make a small shared part a derivation.
     """
     _check_spans(a, b, [*verbatim, *paraphrase])
     shared = _Shared.of(a, b, verbatim, paraphrase)
-    if min(shared.chars_a, shared.chars_b) < min_shared_chars:
+    substantial = (min(shared.chars_a, shared.chars_b) >= min_shared_chars
+                   and max(shared.coverage_a, shared.coverage_b) >= min_coverage
+                   # a sentence or two in other words is what any two reports of one event share
+                   and (shared.verbatim_chars >= min_shared_chars or len(paraphrase) >= min_paraphrases))
+    if not substantial and not (shared.quoted_words >= min_quoted_words and shared.stretches >= 2):
         return None
-    if max(shared.coverage_a, shared.coverage_b) < min_coverage:
-        return None
-    if shared.verbatim_chars < min_shared_chars and len(paraphrase) < min_paraphrases:
-        return None  # a sentence or two in other words is what any two reports of one event share
     kind = _kind(shared, copy_coverage=copy_coverage, whole_coverage=whole_coverage,
                  part_coverage=part_coverage)
     a_is_source, direction, evidence = _direction(a, b, verbatim, paraphrase,
@@ -131,6 +137,8 @@ class _Shared:
     verbatim_chars: int
     paraphrase_chars: int
     similarity: float
+    quoted_words: int = 0  # words of verbatim passages inside quotation marks in both texts
+    stretches: int = 0  # separate aligned stretches of the derived text
 
     @classmethod
     def of(cls, a, b, verbatim, paraphrase) -> _Shared:
@@ -149,12 +157,47 @@ class _Shared:
             verbatim_chars=sum(x.derived_end - x.derived_start for x in verbatim),
             paraphrase_chars=sum(x.derived_end - x.derived_start for x in paraphrase),
             similarity=min(1.0, weighted / length) if length else 0.0,
+            quoted_words=_quoted_words(a.text, b.text, verbatim),
+            stretches=len(_stretches(spans_b)),
         )
 
     def describe(self, a_is_source: bool) -> str:
         src, der = (self.coverage_a, self.coverage_b) if a_is_source else (self.coverage_b, self.coverage_a)
         return (f"{der:.0%} of the derived text and {src:.0%} of the source aligned "
                 f"({self.verbatim_chars} characters verbatim, {self.paraphrase_chars} in paraphrase)")
+
+
+_WORD_RUN = re.compile(r"[^\W_]+")
+# A quotation: double quotes, TeX-style ``...'' (wire copy), or single quotes opening after a
+# non-word character and closing before one (so "didn't" and "students' union" open nothing).
+_QUOTATION = re.compile(r'"[^"\n]{3,800}"|“[^”\n]{3,800}”|``[^\n]{3,800}?\'\''
+                        r"|(?<!\w)['‘](?=\w)[^\n]{3,800}?(?<=[\w.,!?])['’](?!\w)")
+
+
+def _quoted_words(text_a: str, text_b: str, verbatim: Sequence[Alignment]) -> int:
+    """Words of the verbatim passages that sit inside a quotation in both texts (a passage
+    counts its fewer side)."""
+    quotes_a = [m.span() for m in _QUOTATION.finditer(text_a)]
+    quotes_b = [m.span() for m in _QUOTATION.finditer(text_b)]
+    return sum(min(_words_inside(text_a, x.source_start, x.source_end, quotes_a),
+                   _words_inside(text_b, x.derived_start, x.derived_end, quotes_b))
+               for x in verbatim)
+
+
+def _words_inside(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
+    return sum(len(_WORD_RUN.findall(text[max(start, s):min(end, e)]))
+               for s, e in quotes if s < end and e > start)
+
+
+def _stretches(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans merged."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _kind(shared: _Shared, *, copy_coverage: float, whole_coverage: float,
