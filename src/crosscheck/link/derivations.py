@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..records import Article, Derivation, Passage, Quantity, content_id
-from .prune import prune_derivations
+from .prune import merged_spans, prune_derivations
 
 if TYPE_CHECKING:  # only its fields are read here
     from .passages import Alignment
@@ -158,7 +158,7 @@ class _Shared:
             paraphrase_chars=sum(x.derived_end - x.derived_start for x in paraphrase),
             similarity=min(1.0, weighted / length) if length else 0.0,
             quoted_words=_quoted_words(a.text, b.text, verbatim),
-            stretches=len(_stretches(spans_b)),
+            stretches=len(merged_spans(spans_b)),
         )
 
     def describe(self, a_is_source: bool) -> str:
@@ -187,17 +187,6 @@ def _quoted_words(text_a: str, text_b: str, verbatim: Sequence[Alignment]) -> in
 def _words_inside(text: str, start: int, end: int, quotes: list[tuple[int, int]]) -> int:
     return sum(len(_WORD_RUN.findall(text[max(start, s):min(end, e)]))
                for s, e in quotes if s < end and e > start)
-
-
-def _stretches(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching spans merged."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _kind(shared: _Shared, *, copy_coverage: float, whole_coverage: float,

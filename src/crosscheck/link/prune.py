@@ -77,11 +77,12 @@ def prune_derivations(
 
 def _sides(d: Derivation, passages: list[Passage]) -> dict[str, list[tuple[int, int]]]:
     """Each article's aligned spans in one derivation, merged."""
-    return {d.source: _merged([(p.source_start, p.source_end) for p in passages]),
-            d.derived: _merged([(p.derived_start, p.derived_end) for p in passages])}
+    return {d.source: merged_spans([(p.source_start, p.source_end) for p in passages]),
+            d.derived: merged_spans([(p.derived_start, p.derived_end) for p in passages])}
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[start, end)`` spans with overlapping or touching ones joined, in order."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -122,8 +123,8 @@ def _explained(d, edges, neighbours, spans, published, explained) -> bool:
         if _may_source(at, a) and (common or _between(s, a, t, published)):
             cover_s += spans[sa.id][s]
             cover_t += spans[at.id][t]
-    return bool(cover_s) and (_inside(spans[d.id][s], _merged(cover_s)) >= explained
-                              and _inside(spans[d.id][t], _merged(cover_t)) >= explained)
+    return bool(cover_s) and (_inside(spans[d.id][s], merged_spans(cover_s)) >= explained
+                              and _inside(spans[d.id][t], merged_spans(cover_t)) >= explained)
 
 
 def _later(article: str, others: tuple[str, ...], published: Mapping[str, str | None]) -> bool:
@@ -158,7 +159,7 @@ def _weak_partials(derivations, spans, *, explained, weak_ratio) -> set[str]:
                       and not _upstream(d.source, o.source, edges)]
             if d.kind != "partial" or not others:
                 continue
-            cover = _merged([span for o in others for span in spans[o.id][d.derived]])
+            cover = merged_spans([span for o in others for span in spans[o.id][d.derived]])
             if d.score < weak_ratio * best or _inside(spans[d.id][d.derived], cover) >= explained:
                 weak.add(d.id)
     return weak
