@@ -8,12 +8,16 @@ Prints, per embedder: derivation edges; the share whose two texts share a gold s
 the share of newspaper texts given a wire source; time. Then a TF-IDF top-1 baseline (for each
 newspaper text the most similar wire text; share in the same story; published anchor 0.99).
 
+``--show-wrong N`` prints N kept edges whose two texts are in different gold stories, with the
+derived text's other sources and the first passages, to study what joins them.
+
 ``--examples`` runs the same on the team's example corpus and prints the derivations found with
 their paraphrase passages, to compare with examples/ANSWERS.md.
 
 Example:
     python bench/derivations.py --embedders hashing,wordllama,minilm
     python bench/derivations.py --limit 200 --embedders hashing
+    python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --show-wrong 20
     python bench/derivations.py --examples --embedders wordllama
 """
 
@@ -108,7 +112,8 @@ def pruned(articles: list[Article], found):
     """``found`` after the corpus-level pruning step."""
     passages = {d.id: p for d, p in found}
     kept = {d.id for d in prune_derivations([d for d, _ in found], passages,
-                                            {a.id: a.published for a in articles})}
+                                            {a.id: a.published for a in articles},
+                                            outlets={a.id: a.outlet for a in articles})}
     return [(d, p) for d, p in found if d.id in kept]
 
 
@@ -182,6 +187,24 @@ def run_meter(args) -> None:
             else:
                 print(f"  {key:20} {before[key]!s:>10} {after[key]!s:>10}" if isinstance(before[key], int)
                       else f"  {key:20} {after[key]}")
+        show_wrong(articles, kept, gold, count=args.show_wrong)
+
+
+def show_wrong(articles, derivations, gold, *, count: int) -> None:
+    """Edges joining two gold stories: both stories and roles, the derived text's other
+    sources (same story or not), and the first passages on the derived side."""
+    by_id = {a.id: a for a in articles}
+    wrong = [(d, p) for d, p in derivations if gold[d.source][0] != gold[d.derived][0]]
+    for d, passages in wrong[:count]:
+        print(f"\n  {'/'.join(gold[d.source])} -> {'/'.join(gold[d.derived])}: {d.kind} "
+              f"{d.direction} score {d.score}; {by_id[d.source].outlet} {by_id[d.source].published}"
+              f" -> {by_id[d.derived].outlet} {by_id[d.derived].published}")
+        others = [(o.kind, o.score, gold[o.source][0] == gold[d.derived][0])
+                  for o, _ in derivations if o.derived == d.derived and o.id != d.id]
+        print(f"     other sources (kind, score, same story): {others}")
+        for p in passages[:4]:
+            text = by_id[d.derived].text[p.derived_start:p.derived_end]
+            print(f"     {p.kind} {p.similarity:.2f} {text[:110]!r}")
 
 
 def run_examples(args) -> None:
@@ -213,6 +236,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cosine", type=float, default=0.8, help="article cosine for candidates")
     parser.add_argument("--examples", action="store_true", help="the example corpus instead")
     parser.add_argument("--show", action="store_true", help="print paraphrase passages")
+    parser.add_argument("--show-wrong", type=int, default=0, metavar="N",
+                        help="print N kept edges joining different gold stories (METER)")
     args = parser.parse_args(argv)
     args.embedders = args.embedders.split(",")
     run_examples(args) if args.examples else run_meter(args)

@@ -108,10 +108,19 @@ def test_planted_copies_and_rewrites_are_found_with_passages(analysis, key_of):
     assert edges[("A01", "A03")]["kind"] == "paraphrase"
     assert edges[("A01", "A03")]["direction"] == "dated"
     assert ("A11", "A12") in edges
+    # Partial reuse: a lifted quotation plus a claim or two. A02 is a copy of A01, so either is
+    # the right source (one origin). A04's direction is left open here: it is a same-day text
+    # whose own words ("tonight") the direction cues read as the earlier one.
+    assert edges[("A11", "A13")]["kind"] == "partial"
+    assert {("A01", "A05"), ("A02", "A05")} & set(edges)
+    family = {"A01", "A02"}
+    assert [pair for pair in edges if "A04" in pair and set(pair) & family]
     for derivation in analysis["derivations"]:
         assert derivation["passages"], derivation["id"]
     # A07 reported the press conference itself: no edge ties it to the wire's family.
     assert not [pair for pair in edges if "A07" in pair]
+    # A10 is the wire's own follow-up; A02 and A09 share only the Courier's page chrome.
+    assert not [pair for pair in edges if "A10" in pair or set(pair) == {"A02", "A09"}]
 
 
 def test_planted_conflicts_are_typed(analysis, key_of):

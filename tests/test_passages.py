@@ -51,9 +51,16 @@ def test_reordered_paragraphs_give_separate_passages_in_derived_order():
 
 
 def test_short_matches_and_unrelated_texts_give_nothing():
-    assert align_verbatim(SOURCE, "The owners denied breaking any rule.") == []
+    assert align_verbatim(SOURCE, "A court hearing is set, the clerk said.") == []  # five words
     assert align_verbatim(SOURCE, "Snow closed the mountain pass for three days in a row.") == []
     assert align_verbatim("", SOURCE) == [] and align_verbatim(SOURCE, "") == []
+
+
+def test_six_shared_words_are_a_passage():
+    # a whole clause lifted word for word is reuse; five words (a name, a stock phrase) are not
+    derived = "Again the owners denied breaking any rule on Monday."
+    assert spans(SOURCE, derived, align_verbatim(SOURCE, derived)) == [
+        ("The owners denied breaking any rule", "the owners denied breaking any rule")]
 
 
 def test_min_words_and_seed_words_are_options():

@@ -64,9 +64,13 @@ class _Run:
 
 
 def align_verbatim(source_text: str, derived_text: str, *, seed_words: int = 5,
-                   max_gap_words: int = 8, min_words: int = 8) -> list[Alignment]:
+                   max_gap_words: int = 8, min_words: int = 6) -> list[Alignment]:
     """Passages of ``derived_text`` taken word for word (small edits allowed) from
-    ``source_text``, sorted by ``derived_start`` and non-overlapping in the derived text."""
+    ``source_text``, sorted by ``derived_start`` and non-overlapping in the derived text.
+
+    ``min_words`` 6: a clause lifted whole ("received money and instructions from abroad") is
+    reuse worth showing; five words are mostly a name or a stock phrase. Whether the passages
+    add up to a derivation is :func:`crosscheck.link.derivations.derive`'s call."""
     if seed_words < 1 or max_gap_words < 0 or min_words < 1:
         raise ValueError("seed_words and min_words must be at least 1 and max_gap_words at "
                          f"least 0; got {seed_words}, {min_words}, {max_gap_words}")
