@@ -67,19 +67,45 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        # columns an older store lacks read as NULL when it may not be altered (read-only)
+        self._absent: set[tuple[str, str]] = set()
         if not read_only:
             self._create_tables()
+        else:
+            self._absent = self._missing_columns()
 
     def _create_tables(self) -> None:
         for table, record_type in STORED_TYPES.items():
             cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
+            self._add_missing_columns(table, record_type)
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
         )
         self.con.execute(
             "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
         )
+
+    def _add_missing_columns(self, table: str, record_type: type) -> None:
+        """A store written before a record gained a field (new fields go at the end, with a
+        default) gets the column, empty, so that it opens and resumes as before."""
+        have = self._column_names(table)
+        for name, hint in _columns(record_type):
+            if name not in have:
+                self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {_SQL_TYPES[hint]}')
+
+    def _column_names(self, table: str) -> set[str]:
+        return {row[0] for row in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()}
+
+    def _missing_columns(self) -> set[tuple[str, str]]:
+        missing = set()
+        for table, record_type in STORED_TYPES.items():
+            have = self._column_names(table)
+            if have:  # a table that is not there at all is another matter
+                missing |= {(table, name) for name, _ in _columns(record_type) if name not in have}
+        return missing
 
     def close(self) -> None:
         self.con.close()
@@ -145,10 +171,12 @@ class Store:
     def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                      params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
         """Stream records of a type in a stable order, ``chunk`` rows at a time."""
+        table = record_table(record_type)
         names = [name for name, _ in _columns(record_type)]
+        selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
         cursor = self.con.cursor()
         cursor.execute(
-            f"SELECT {_quoted(names)} FROM {record_table(record_type)} "
+            f"SELECT {selected} FROM {table} "
             f"WHERE {where} ORDER BY {order_by}",
             params or [],
         )
