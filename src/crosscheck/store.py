@@ -75,37 +75,40 @@ class Store:
             self._absent = self._missing_columns()
 
     def _create_tables(self) -> None:
-        for table, record_type in STORED_TYPES.items():
-            cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
-            self._add_missing_columns(table, record_type)
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
-        )
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
-        )
+        # One transaction: a run killed while the store is being set up leaves all tables or none.
+        with self.transaction():
+            for table, record_type in STORED_TYPES.items():
+                cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
+            )
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
+            )
+            self._add_missing_columns()
 
-    def _add_missing_columns(self, table: str, record_type: type) -> None:
+    def _add_missing_columns(self) -> None:
         """A store written before a record gained a field (new fields go at the end, with a
         default) gets the column, empty, so that it opens and resumes as before."""
-        have = self._column_names(table)
-        for name, hint in _columns(record_type):
-            if name not in have:
-                self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {_SQL_TYPES[hint]}')
+        missing = self._missing_columns()
+        for table, record_type in STORED_TYPES.items():
+            for name, hint in _columns(record_type):  # in field order: rows are inserted by position
+                if (table, name) in missing:
+                    self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {_SQL_TYPES[hint]}')
 
-    def _column_names(self, table: str) -> set[str]:
-        return {row[0] for row in self.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-        ).fetchall()}
+    def _column_names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for table, column in self.con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns").fetchall():
+            names.setdefault(table, set()).add(column)
+        return names
 
     def _missing_columns(self) -> set[tuple[str, str]]:
-        missing = set()
-        for table, record_type in STORED_TYPES.items():
-            have = self._column_names(table)
-            if have:  # a table that is not there at all is another matter
-                missing |= {(table, name) for name, _ in _columns(record_type) if name not in have}
-        return missing
+        """``(table, column)`` of record fields an existing table lacks."""
+        have = self._column_names()
+        return {(table, name) for table, record_type in STORED_TYPES.items() if table in have
+                for name, _ in _columns(record_type) if name not in have[table]}
 
     def close(self) -> None:
         self.con.close()

@@ -3,13 +3,13 @@
 :func:`decide_direction` takes two articles and the passages aligned between them (``a`` on the
 source side of the alignments) and says ``(a_is_source, direction, evidence)``:
 
-* ``dated``: different publication dates decide (the earlier one is the source); on the same
-  day, two known times of day (``published_at``, UTC) decide when they differ;
+* ``dated``: two different known times of day (``published_at``, UTC) decide, else two
+  different publication dates (the earlier one is the source);
 * ``content``: otherwise weighted content cues (:func:`content_score`, weights
   ``CUE_WEIGHTS``) decide — the later text credits the other outlet; it says "yesterday" where
   the first said "today"; it has a lead of its own; it cuts words inside the passages it reuses;
-  the source side of aligned passages holds specifics (figures, dates, weekdays, names,
-  parenthetical explanations) the other lacks; the derived text puts editorial brackets into
+  the source side of aligned passages holds specifics (dates, weekdays, names, parenthetical
+  explanations) the other lacks; the derived text puts editorial brackets into
   quotes; it frames the shared facts in loaded words;
 * ``undetermined``: the score leans less than ``min_votes`` either way, or the cues on each side
   are nearly as strong as each other. Saying "undetermined" beats guessing; the pair is then
@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..records import Article, Quantity
+from .direction_cues import CUES
 
 if TYPE_CHECKING:  # only its fields are read here
     from .passages import Alignment
 
-__all__ = ["CUE_WEIGHTS", "content_score", "decide_direction", "source_first"]
+__all__ = ["CUE_WEIGHTS", "content_score", "cue_values", "decide_direction", "source_first"]
 
 # Weights of the content cues. On METER (same-day wire -> newspaper pairs) a logistic regression
 # without intercept gives day_shift ~5.5 and lead ~1.5, and little to edits, details, brackets
@@ -48,12 +49,15 @@ CUE_WEIGHTS = {"citation": 5.8, "day_shift": 5.8, "lead": 1.4, "brackets": 2.0, 
 SPLIT_RATIO = 0.75
 
 
-
 def decide_direction(a: Article, b: Article, *, verbatim: Sequence[Alignment],
                      paraphrase: Sequence[Alignment], quantities_a: Sequence[Quantity] = (),
                      quantities_b: Sequence[Quantity] = (),
                      min_votes: float = 0.2) -> tuple[bool, str, str]:
-    """``(a_is_source, direction, evidence)`` for a pair aligned with ``a`` as source side."""
+    """``(a_is_source, direction, evidence)`` for a pair aligned with ``a`` as source side.
+
+    ``quantities_a``/``_b`` (the enrich stage's) are passed on to the cues; none reads them at
+    present (bare figures pointed either way on METER).
+    """
     dated = _dated(a, b)
     if dated is not None:
         return dated
@@ -111,11 +115,9 @@ def cue_values(a: Article, b: Article, *, verbatim: Sequence[Alignment],
                paraphrase: Sequence[Alignment], quantities_a: Sequence[Quantity] = (),
                quantities_b: Sequence[Quantity] = ()) -> dict[str, tuple[float, str]]:
     """Each cue's unweighted value in [-1, 1] and its reason (for fitting the weights)."""
-    from . import direction_cues as cues
-
     return {name: cue(a, b, verbatim=verbatim, paraphrase=paraphrase,
                       quantities_a=quantities_a, quantities_b=quantities_b)
-            for name, cue in cues.CUES.items()}
+            for name, cue in CUES.items()}
 
 
 def _scored(a, b, **aligned) -> tuple[float, list[str], bool]:

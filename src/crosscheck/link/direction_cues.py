@@ -177,8 +177,9 @@ def _quote_brackets(text: str) -> int:
 
 def _loaded_cue(a, b, *, verbatim, paraphrase, **_):
     """A partisan rewrite frames the facts it takes in loaded words ("regime", "thugs"): the
-    text with clearly more loaded words per sentence of its own around the shared ones is the
-    later one. Value: difference of the two rates over their sum."""
+    text whose paragraphs holding the shared passages carry clearly more loaded-word weight
+    (per shared passage, at least ``MIN_LOADED_GAP`` more) is the later one. Value: difference
+    of the two rates over their sum."""
     both = [*verbatim, *paraphrase]
     rate_a = _loaded_rate(a.text, [(x.source_start, x.source_end) for x in both])
     rate_b = _loaded_rate(b.text, [(x.derived_start, x.derived_end) for x in both])
@@ -187,7 +188,7 @@ def _loaded_cue(a, b, *, verbatim, paraphrase, **_):
     value = (rate_b - rate_a) / (rate_a + rate_b)
     framer = b if value > 0 else a
     return round(value, 4), (f"{_name(framer)} frames shared facts in loaded words "
-                             f"({max(rate_a, rate_b):.2f} against {min(rate_a, rate_b):.2f} per sentence)")
+                             f"({max(rate_a, rate_b):.2f} against {min(rate_a, rate_b):.2f} per shared passage)")
 
 
 def _loaded_rate(text: str, spans: list[tuple[int, int]]) -> float:
