@@ -57,9 +57,9 @@ def derive(
     """The derivation between ``a`` and ``b``, or ``None`` when too little is shared.
 
     ``verbatim`` and ``paraphrase`` align ``a`` (source side) with ``b`` (derived side).
-    ``quantities_a``/``_b`` (the enrich stage's) name the figures compared for dropped details;
-    without them digits in the texts are used. ``min_votes`` is how far the weighted content
-    score must lean (either way) before it decides the direction.
+    ``quantities_a``/``_b`` (the enrich stage's) are passed on to the direction cues.
+    ``min_votes`` is how far the weighted content score must lean (either way) before it
+    decides the direction (:func:`crosscheck.link.direction.decide_direction`).
     """
     _check_spans(a, b, [*verbatim, *paraphrase])
     shared = _Shared.of(a, b, verbatim, paraphrase)
