@@ -134,12 +134,12 @@ def test_crediting_the_other_outlet_marks_the_later_text():
     assert "Dunmere Post credits 'Coastline Wire reported'" in derivation.evidence
 
 
-def test_same_day_copy_with_no_cue_is_undetermined_in_id_order():
+def test_same_day_copy_with_no_cue_is_undetermined_with_the_longer_text_first():
     wire = article("wire", WIRE, outlet="Coastline Wire", published="2024-06-03")
     copy = article("copy", COPY, outlet="Dunmere Post", published="2024-06-03")
     derivation, _ = derive_pair(wire, copy)
     assert derivation.direction == "undetermined"
-    assert derivation.source == min(wire.id, copy.id)
+    assert derivation.source == wire.id  # the dateline makes it the longer one
     assert "cues too weak or split" in derivation.evidence
 
 
@@ -193,12 +193,15 @@ def test_edit_cue_counts_words_cut_inside_reused_passages():
                    outlet="Wire", published=None)
     cut = article("cut", "Nine boats were seized by the coast guard.", outlet="Paper", published=None)
     score, reasons = content_score(full, cut, verbatim=whole(full, cut), paraphrase=[])
-    assert score == CUE_WEIGHTS["edits"]  # six words cut, none added: value +1
-    assert reasons == ["Paper cuts reused passages (6 words only in the other side, 0 added, "
-                       "e.g. Orrin, Tessa) (+1.00)"]
+    # six words cut, none added: value +1; the two names cut are dropped details: value +1
+    assert score == CUE_WEIGHTS["edits"] + CUE_WEIGHTS["details"]
+    assert reasons == [f"Paper cuts reused passages (6 words only in the other side, 0 added) "
+                       f"(+{CUE_WEIGHTS['edits']:.2f})",
+                       f"Paper drops details of Wire in shared passages (2 against 0, e.g. 'Orrin', "
+                       f"'Tessa') (+{CUE_WEIGHTS['details']:.2f})"]
 
 
-def test_framing_cue_alone_decides_and_citation_outweighs_it():
+def test_lead_cue_alone_decides_and_citation_outweighs_it():
     body = "Police closed the bridge at Varn after a lorry hit its railing on the north side. "
     lead = "Drivers are furious again this week, and who can blame them for it. "
     source = article("src", body + "Engineers will inspect the span on Friday before it reopens.",
@@ -207,7 +210,7 @@ def test_framing_cue_alone_decides_and_citation_outweighs_it():
                      outlet="Varn Voice", published=None)
     x = Alignment(0, len(body) - 1, framed.text.index("Police"), len(framed.text) - 1, 1.0)
     score, _ = content_score(source, framed, verbatim=[x], paraphrase=[])
-    assert score == CUE_WEIGHTS["framing"]
+    assert score == CUE_WEIGHTS["lead"]
     credited = article("credited", body + "Varn Voice reported the crash first.", outlet="Varn Wire",
                        published=None)
     y = Alignment(framed.text.index("Police"), len(framed.text) - 1, 0, len(body) - 1, 1.0)

@@ -89,6 +89,7 @@ class Draft:
     published_from: str | None
     language: str | None
     text: str
+    published_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,9 @@ class Article:
     """A cleaned article: the unit every later stage works on.
 
     ``published`` is an ISO date (``YYYY-MM-DD``) or ``None``; ``published_from`` says where it
-    came from: ``input``, ``meta``, ``url`` or ``text``. ``outlet_from`` likewise: ``input``,
+    came from: ``input``, ``meta``, ``url`` or ``text``. ``published_at`` is the publication
+    time in UTC (``YYYY-MM-DDTHH:MM:SSZ``) when the input or the page gave a time of day with
+    its date, else ``None`` (``published`` keeps the date the source gave). ``outlet_from`` likewise: ``input``,
     ``url``, ``meta``, ``crumb`` or ``chrome`` (articles sharing learned page chrome).
     """
 
@@ -110,6 +113,7 @@ class Article:
     published_from: str | None
     language: str | None
     text: str
+    published_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,19 +67,48 @@ class Store:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        # columns an older store lacks read as NULL when it may not be altered (read-only)
+        self._absent: set[tuple[str, str]] = set()
         if not read_only:
             self._create_tables()
+        else:
+            self._absent = self._missing_columns()
 
     def _create_tables(self) -> None:
+        # One transaction: a run killed while the store is being set up leaves all tables or none.
+        with self.transaction():
+            for table, record_type in STORED_TYPES.items():
+                cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
+            )
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
+            )
+            self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A store written before a record gained a field (new fields go at the end, with a
+        default) gets the column, empty, so that it opens and resumes as before."""
+        missing = self._missing_columns()
         for table, record_type in STORED_TYPES.items():
-            cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
-        )
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS done (stage VARCHAR, item VARCHAR, PRIMARY KEY (stage, item))"
-        )
+            for name, hint in _columns(record_type):  # in field order: rows are inserted by position
+                if (table, name) in missing:
+                    self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {_SQL_TYPES[hint]}')
+
+    def _column_names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for table, column in self.con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns").fetchall():
+            names.setdefault(table, set()).add(column)
+        return names
+
+    def _missing_columns(self) -> set[tuple[str, str]]:
+        """``(table, column)`` of record fields an existing table lacks."""
+        have = self._column_names()
+        return {(table, name) for table, record_type in STORED_TYPES.items() if table in have
+                for name, _ in _columns(record_type) if name not in have[table]}
 
     def close(self) -> None:
         self.con.close()
@@ -145,10 +174,12 @@ class Store:
     def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                      params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
         """Stream records of a type in a stable order, ``chunk`` rows at a time."""
+        table = record_table(record_type)
         names = [name for name, _ in _columns(record_type)]
+        selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
         cursor = self.con.cursor()
         cursor.execute(
-            f"SELECT {_quoted(names)} FROM {record_table(record_type)} "
+            f"SELECT {selected} FROM {table} "
             f"WHERE {where} ORDER BY {order_by}",
             params or [],
         )

@@ -45,20 +45,22 @@ def assess_claims(*, articles: Mapping[str, Article], claims: Sequence[Claim],
     vectors = fact_vectors(facts, embedder=embedder) if len(facts) > 1 else {}
     groups = align_claims(facts, embedder=embedder, threshold=threshold, vectors=vectors)
     lines = reporting_lines(derivations)
+    copies = frozenset(d.derived for d in derivations)  # never the origin while a source is there
     co_mentioned = _co_mentioned(mentions, entity_keys)
     built = [_group_records(members, articles=articles, lines=lines,
                             co_mentioned=co_mentioned, same_outlet_one_line=same_outlet_one_line,
-                            vectors=vectors, threshold=threshold)
+                            vectors=vectors, threshold=threshold, copies=copies)
              for members in groups]
     built.sort(key=lambda records: (records[0].story or "", records[0].key, records[0].id))
     return [record for records in built for record in records]
 
 
 def _group_records(members: list[ClaimFacts], *, articles, lines, co_mentioned,
-                   same_outlet_one_line, vectors, threshold) -> list[AssessedClaim]:
+                   same_outlet_one_line, vectors, threshold,
+                   copies=frozenset()) -> list[AssessedClaim]:
     group_id = content_id("claim_group", *sorted(f.claim.id for f in members))
     origin_of = group_origins((f.article for f in members), lines=lines, articles=articles,
-                              same_outlet_one_line=same_outlet_one_line)
+                              same_outlet_one_line=same_outlet_one_line, copies=copies)
     representative = _representative(members, origin_of, articles)
     group = ClaimGroup(id=group_id, story=_story(members, representative),
                        key=group_key(representative), origins=len(set(origin_of.values())),

@@ -16,7 +16,7 @@ from ..records import Draft, RawDocument, Rejected, Removal, content_id
 from ..settings import Settings
 from .document import strip_document_chrome
 from .extract import extract_html
-from .metadata import detect_language, find_published, normalize_date, outlet_from_url
+from .metadata import detect_language, find_published, normalize_date, normalize_time, outlet_from_url
 
 __all__ = ["clean_document", "clean_batch"]
 
@@ -70,6 +70,7 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
         id=raw.id, source=raw.source, url=meta.url, outlet=meta.outlet,
         outlet_from=meta.outlet_from, title=meta.title, published=meta.published,
         published_from=meta.published_from, language=detect_language(text), text=text,
+        published_at=meta.published_at,
     )
     return [draft, *_removals(raw.id, removed)]
 
@@ -93,6 +94,7 @@ class _Meta:
     """Metadata for one document, taking the first source that has each field.
 
     Order: what the input declared, then the page's own metadata, then the URL, then the text.
+    The time of day (UTC) comes with the date it belongs to: the input's or the page's.
     The page's site name ("Velmora Daily Courier") reads better than its host, so it comes first.
     """
 
@@ -102,6 +104,8 @@ class _Meta:
         self.outlet, self.outlet_from = (raw.outlet, "input") if raw.outlet else (None, None)
         published = normalize_date(raw.published) if raw.published else None
         self.published, self.published_from = (published, "input") if published else (None, None)
+        # the time of day only with the date it came with ("2024-03-05T11:52:00Z")
+        self.published_at = normalize_time(raw.published) if published else None
 
     def take_page(self, page) -> None:
         self.url = self.url or page.url
@@ -110,6 +114,7 @@ class _Meta:
             self.outlet, self.outlet_from = page.sitename, "meta"
         if self.published is None and page.published:
             self.published, self.published_from = page.published, page.published_from
+            self.published_at = page.published_at
 
     def take_text(self, text: str) -> None:
         if self.outlet is None and (host := outlet_from_url(self.url)):

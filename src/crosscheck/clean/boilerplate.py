@@ -214,7 +214,7 @@ def apply_boilerplate(draft: Draft, model: BoilerplateModel, *, outlet: str | No
     article = Article(
         id=draft.id, source=draft.source, url=draft.url, outlet=outlet, outlet_from=outlet_from,
         title=title, published=draft.published, published_from=draft.published_from,
-        language=draft.language, text="\n".join(kept),
+        language=draft.language, text="\n".join(kept), published_at=draft.published_at,
     )
     removals = [Removal(content_id(draft.id, "boilerplate", pos, text), draft.id, "boilerplate", pos, text, why)
                 for pos, text, why in removed]

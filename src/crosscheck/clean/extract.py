@@ -23,6 +23,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from ..errors import ExtractionError
+from .metadata import normalize_date, normalize_time
 
 __all__ = ["Extraction", "extract_html"]
 
@@ -52,7 +53,8 @@ class Extraction:
 
     ``text`` holds one paragraph per line (joined by ``"\\n"``). ``published`` is ISO
     ``YYYY-MM-DD``; ``published_from`` is ``"meta"`` (found in the page) or ``"url"`` (a date in
-    the URL path). ``removed`` lists notable chrome blocks taken out of trafilatura's output as
+    the URL path). ``published_at`` is the page's publication time in UTC when its metadata
+    gives one with a time zone on the ``published`` day, else ``None``. ``removed`` lists notable chrome blocks taken out of trafilatura's output as
     ``(position, text, reason)``, position being the character offset in that output.
     """
 
@@ -64,6 +66,7 @@ class Extraction:
     published_from: str | None
     language: str | None
     removed: Removed = ()
+    published_at: str | None = None
 
 
 def extract_html(html: str, *, source: str, url: str | None = None) -> Extraction:
@@ -93,6 +96,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extractio
         published_from=published_from,
         language=_declared_language(tree, tags),
         removed=removed,
+        published_at=_publication_time(tree, tags, published) if published_from == "meta" else None,
     )
 
 
@@ -386,6 +390,25 @@ def _publication(tree: HtmlElement, *, url: str | None) -> tuple[str | None, str
         return page_date, "meta"
     url_date = _url_date(url)
     return (url_date, "url") if url_date else (None, None)
+
+
+# The page's own publication time: meta tags first, then JSON-LD, then a <time> element.
+_TIME_TAGS = ("article:published_time", "og:published_time", "datepublished", "pubdate",
+              "publishdate", "dc.date.issued", "dcterms.created")
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+
+
+def _publication_time(tree: HtmlElement, tags: dict[str, str], published: str) -> str | None:
+    """The first zoned timestamp the page gives for its ``published`` day, in UTC. A timestamp
+    of another day (an update, a related item) is not this page's publication time."""
+    scripts = [s.text or "" for s in tree.iter("script") if "ld+json" in (s.get("type") or "")]
+    candidates = [tags.get(key) for key in _TIME_TAGS]
+    candidates += [m.group(1) for text in scripts for m in _JSON_LD_PUBLISHED.finditer(text)]
+    candidates += [element.get("datetime") for element in tree.iter("time")]
+    for value in candidates:
+        if value and normalize_date(value) == published and (found := normalize_time(value)):
+            return found
+    return None
 
 
 def _url_date(url: str | None) -> str | None:

@@ -1,17 +1,19 @@
-"""Text metadata: publication dates, outlet from URL, language.
+"""Text metadata: publication dates and times, outlet from URL, language.
 
 Dates decide the direction of derivation later on, so a date is only taken where its origin is
 clear: a date in the URL path, or a dateline near the start of the text. Anything further down
-is more likely an event date ("on April 19, ...") than the publication date.
+is more likely an event date ("on April 19, ...") than the publication date. A time of day
+(:func:`normalize_time`) is only taken from a timestamp that names its time zone, so that two
+outlets' times compare in UTC; it orders two copies made on the same day.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-__all__ = ["find_published", "normalize_date", "outlet_from_url", "detect_language"]
+__all__ = ["find_published", "normalize_date", "normalize_time", "outlet_from_url", "detect_language"]
 
 _MONTHS = {
     name: number
@@ -81,6 +83,31 @@ def normalize_date(value: str) -> str | None:
     found = [(m.start(), _from_match(m)) for pattern in _DATE_PATTERNS for m in pattern.finditer(value)]
     valid = sorted((start, iso) for start, iso in found if iso)
     return valid[0][1] if valid else None
+
+
+# 2024-03-05T11:52:00Z, 2024-03-05 15:10+01:00, 2024-03-05T15:10:00.000+0100, ... 10:05 GMT
+_TIMESTAMP = re.compile(
+    r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)[T ](?P<hour>[01]\d|2[0-3]):"
+    r"(?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d)(?:[.,]\d+)?)?\s*"
+    r"(?P<zone>Z|UTC|GMT|[+-](?:[01]\d|2[0-3]):?[0-5]\d)(?![\d:])", re.I)
+
+
+def normalize_time(value: str | None) -> str | None:
+    """The first timestamp with a time zone in ``value`` as UTC ``YYYY-MM-DDTHH:MM:SSZ``, or
+    ``None``: a bare date or a time without a zone cannot be compared across outlets."""
+    match = _TIMESTAMP.search(value or "")
+    if not match:
+        return None
+    zone = match["zone"].upper().replace(":", "")
+    offset = timedelta(0) if zone in ("Z", "UTC", "GMT") else \
+        (1 if zone[0] == "+" else -1) * timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
+    try:
+        local = datetime(int(match["year"]), int(match["month"]), int(match["day"]),
+                         int(match["hour"]), int(match["minute"]), int(match["second"] or 0),
+                         tzinfo=timezone(offset))
+    except ValueError:  # 2024-02-30T10:00Z is no time
+        return None
+    return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _date_in_url(url: str) -> str | None:

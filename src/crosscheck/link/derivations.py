@@ -20,13 +20,8 @@ Thresholds (keyword options of :func:`derive`, documented there):
   and ``part_coverage`` of the other (a shortened retelling still is one); ``paraphrase`` when paraphrase passages hold more of the aligned text than verbatim ones;
 * ``partial``: anything else shared (a part of one reused in the other).
 
-Direction: different publication dates decide (the earlier one is the source). Same day or a
-date missing: weighted content cues (:func:`content_score`, weights ``CUE_WEIGHTS``) decide —
-the later text credits the other outlet; it says "yesterday" where the first said "today"; it
-has a lead of its own or the source keeps an unused tail; it cuts words inside the passages it
-reuses. Below a score of ``min_votes`` the direction is ``undetermined`` and the pair is stored
-in id order: saying "undetermined" beats guessing. On METER (same-day wire and newspaper pairs)
-the cues decide 98.5% of wire-newspaper edges and are right on 99.7% of those.
+Direction (:mod:`crosscheck.link.direction`): publication dates, then times of day, decide;
+else weighted content cues; else ``undetermined`` (see that module).
 
 :func:`prune_derivations` (in :mod:`.prune`, re-exported here) is the corpus-level step after
 all pairs: it drops edges explained by a common source, partial edges that a derived text's other
@@ -41,16 +36,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..records import Article, Derivation, Passage, Quantity, content_id
+from .direction import CUE_WEIGHTS, content_score, decide_direction
 from .prune import merged_spans, prune_derivations
 
 if TYPE_CHECKING:  # only its fields are read here
     from .passages import Alignment
 
 __all__ = ["CUE_WEIGHTS", "content_score", "coverage", "derive", "prune_derivations"]
-
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
-_CITE_CUES = r"(?:reported|reports|said|says|told|according to|citing|quoted|cited)"
 
 
 def derive(
@@ -73,10 +65,11 @@ def derive(
     """The derivation between ``a`` and ``b``, or ``None`` when too little is shared.
 
     ``verbatim`` and ``paraphrase`` align ``a`` (source side) with ``b`` (derived side).
-    ``quantities_a``/``_b`` (the enrich stage's) name the figures compared for dropped details;
-    without them digits in the texts are used. ``min_votes`` is how far the weighted content
-    score must lean (either way) before it decides the direction. ``min_quoted_words``: the
-    quoted words a verbatim passage must carry to make a small shared part a derivation.
+    ``quantities_a``/``_b`` (the enrich stage's) are passed on to the direction cues.
+    ``min_votes`` is how far the weighted content score must lean (either way) before it
+    decides the direction (:func:`crosscheck.link.direction.decide_direction`).
+    ``min_quoted_words``: the quoted words a verbatim passage must carry to make a small shared
+    part a derivation.
     """
     _check_spans(a, b, [*verbatim, *paraphrase])
     shared = _Shared.of(a, b, verbatim, paraphrase)
@@ -88,8 +81,9 @@ def derive(
         return None
     kind = _kind(shared, copy_coverage=copy_coverage, whole_coverage=whole_coverage,
                  part_coverage=part_coverage)
-    a_is_source, direction, evidence = _direction(a, b, verbatim, paraphrase,
-                                                  quantities_a, quantities_b, min_votes)
+    a_is_source, direction, evidence = decide_direction(
+        a, b, verbatim=verbatim, paraphrase=paraphrase, quantities_a=quantities_a,
+        quantities_b=quantities_b, min_votes=min_votes)
     source, derived = (a, b) if a_is_source else (b, a)
     score = shared.coverage_b if a_is_source else shared.coverage_a
     derivation = Derivation(
@@ -197,173 +191,6 @@ def _kind(shared: _Shared, *, copy_coverage: float, whole_coverage: float,
             and min(shared.coverage_a, shared.coverage_b) >= part_coverage):
         return "paraphrase" if shared.paraphrase_chars > shared.verbatim_chars else "rewrite"
     return "partial"
-
-
-# --- direction -------------------------------------------------------------------------------
-
-# Weights of the content cues, fitted as a logistic regression without intercept on the METER
-# wire/newspaper pairs (story-grouped 5-fold cross-validation; see bench/derivations.py), then
-# rounded. Whole-text length and whole-text "details only in one text" were measured too and
-# point the wrong way there (a newspaper story often merges several wire items and adds its own
-# reporting), so they take no part. The citation weight is set by hand (no METER text credits
-# its wire), as strong as the day shift.
-CUE_WEIGHTS = {"citation": 5.8, "day_shift": 5.8, "framing": 1.4, "edits": 1.0}
-# Lower case, or capitalised at a sentence start only: "Korvask Today" is a name, not a day.
-_SENTENCE_START = r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))"
-_EARLIER_DAY = re.compile(rf"\b(?:today|tonight|this (?:morning|afternoon|evening))\b"
-                          rf"|{_SENTENCE_START}(?:Today|Tonight|This (?:morning|afternoon|evening))\b")
-_LATER_DAY = re.compile(rf"\b(?:yesterday|last night)\b|{_SENTENCE_START}(?:Yesterday|Last night)\b")
-_WORDS = re.compile(r"[^\W_]+")
-
-
-def _direction(a, b, verbatim, paraphrase, quantities_a, quantities_b, min_votes):
-    """``(a_is_source, direction, evidence)``."""
-    if a.published and b.published and a.published != b.published:
-        a_first = a.published < b.published
-        return a_first, "dated", f"{_name(a)} published {a.published}, {_name(b)} {b.published}"
-    why_no_date = ("same publication date " + a.published) if a.published else "no publication date"
-    if a.published and not b.published or b.published and not a.published:
-        why_no_date = "one publication date missing"
-    score, reasons = content_score(a, b, verbatim=verbatim, paraphrase=paraphrase,
-                                   quantities_a=quantities_a, quantities_b=quantities_b)
-    if abs(score) < min_votes:
-        first = min(a.id, b.id)
-        detail = "; ".join(reasons) if reasons else "no content cue"
-        return first == a.id, "undetermined", (f"{why_no_date}; cues too weak or split "
-                                               f"(score {score:+.2f}: {detail})")
-    return score > 0, "content", f"{why_no_date}; score {score:+.2f}: " + "; ".join(reasons)
-
-
-def content_score(a: Article, b: Article, *, verbatim: Sequence[Alignment],
-                  paraphrase: Sequence[Alignment], quantities_a: Sequence[Quantity] = (),
-                  quantities_b: Sequence[Quantity] = ()) -> tuple[float, list[str]]:
-    """Weighted content cues: positive says ``a`` is the source, negative ``b``; with a reason
-    for each cue that spoke. Each cue gives a value in [-1, 1], weighted by ``CUE_WEIGHTS``."""
-    cues = {"citation": _citation_cue, "day_shift": _day_shift_cue, "framing": _framing_cue,
-            "edits": _edit_cue}
-    score, reasons = 0.0, []
-    for name, cue in cues.items():
-        value, reason = cue(a, b, verbatim=verbatim, paraphrase=paraphrase,
-                            quantities_a=quantities_a, quantities_b=quantities_b)
-        if value:
-            score += CUE_WEIGHTS[name] * value
-            reasons.append(f"{reason} ({CUE_WEIGHTS[name] * value:+.2f})")
-    return round(score, 4), reasons
-
-
-def _citation_cue(a, b, **_):
-    """Crediting the other outlet ("..., the Courier reported") marks the later text."""
-    a_cites, b_cites = _cites(a.text, b.outlet), _cites(b.text, a.outlet)
-    if b_cites and not a_cites:
-        return 1, f"{_name(b)} credits {b_cites!r}"
-    if a_cites and not b_cites:
-        return -1, f"{_name(a)} credits {a_cites!r}"
-    return 0, ""
-
-
-def _cites(text: str, outlet: str | None) -> str | None:
-    if not outlet or len(outlet) < 3:
-        return None
-    name = re.escape(outlet.removeprefix("The ").strip())
-    pattern = rf"{_CITE_CUES}\W+(?:the\s+)?{name}|{name}\W+(?:\w+\W+)?{_CITE_CUES}"
-    found = re.search(pattern, text, flags=re.IGNORECASE)
-    return found.group(0) if found else None
-
-
-def _day_shift_cue(a, b, **_):
-    """A retelling written the next day turns the first report's "today" into "yesterday":
-    the text leaning more on "yesterday"/"last night" is the later one."""
-    lean_a, lean_b = _day_lean(a.text), _day_lean(b.text)
-    if lean_a == lean_b:
-        return 0, ""
-    later, earlier = (b, a) if lean_a > lean_b else (a, b)
-    return (1 if lean_a > lean_b else -1), (
-        f"{_name(later)} says 'yesterday' where {_name(earlier)} says 'today' "
-        f"(day words {min(lean_a, lean_b):+d} against {max(lean_a, lean_b):+d})")
-
-
-def _day_lean(text: str) -> int:
-    return len(_EARLIER_DAY.findall(text)) - len(_LATER_DAY.findall(text))
-
-
-def _edit_cue(a, b, *, verbatim, paraphrase, quantities_a, quantities_b, **_):
-    """Editors cut more than they add inside the passages they reuse: of the words that differ
-    between aligned passages, the source side holds most. Value: (dropped - added) / both."""
-    dropped, added, details = 0, 0, set()
-    for x in [*verbatim, *paraphrase]:
-        words_a = set(_WORDS.findall(a.text[x.source_start:x.source_end].lower()))
-        words_b = set(_WORDS.findall(b.text[x.derived_start:x.derived_end].lower()))
-        dropped, added = dropped + len(words_a - words_b), added + len(words_b - words_a)
-        details |= _details(a.text, x.source_start, x.source_end, quantities_a) - _details(
-            b.text, x.derived_start, x.derived_end, quantities_b)
-    gap_a, gap_b = _gaps(a.text, b.text, [*verbatim, *paraphrase])
-    dropped, added = dropped + gap_a, added + gap_b
-    if dropped == added:
-        return 0, ""
-    value = (dropped - added) / (dropped + added)
-    cutter = b if value > 0 else a
-    kept = f", e.g. {_sample(details)}" if value > 0 and details else ""
-    return round(value, 4), (f"{_name(cutter)} cuts reused passages ({max(dropped, added)} words "
-                             f"only in the other side, {min(dropped, added)} added{kept})")
-
-
-def _gaps(text_a: str, text_b: str, alignments) -> tuple[int, int]:
-    """Words between consecutive passages (in both texts' order): a clause cut from the source
-    or one slipped into the copy between two reused stretches."""
-    words_a = words_b = 0
-    ordered = sorted(alignments, key=lambda x: (x.derived_start, x.source_start))
-    for x, y in zip(ordered, ordered[1:]):
-        if y.source_start >= x.source_end and y.derived_start >= x.derived_end:
-            words_a += len(_WORDS.findall(text_a[x.source_end:y.source_start]))
-            words_b += len(_WORDS.findall(text_b[x.derived_end:y.derived_start]))
-    return words_a, words_b
-
-
-def _details(text: str, start: int, end: int, quantities: Sequence[Quantity]) -> set[str]:
-    """Figures and names inside ``text[start:end]``."""
-    piece = text[start:end]
-    inside = [q.text for q in quantities if start <= q.start and q.end <= end]
-    figures = {f.lower() for f in inside} if quantities else set(_NUMBER.findall(piece))
-    return figures | set(_NAME.findall(piece))
-
-
-def _sample(details: set[str]) -> str:
-    return ", ".join(sorted(details)[:3])
-
-
-def _framing_cue(a, b, *, verbatim, paraphrase, **_):
-    """Copies are cut from the bottom (the source keeps an unaligned tail) and get a lead of
-    their own (the derived text starts with unaligned sentences)."""
-    both = [*verbatim, *paraphrase]
-    if not both:
-        return 0, ""
-    lead_a, tail_a = _outside(a.text, [(x.source_start, x.source_end) for x in both])
-    lead_b, tail_b = _outside(b.text, [(x.derived_start, x.derived_end) for x in both])
-    vote = _sign(tail_a - tail_b, 2) + _sign(lead_b - lead_a, 2)
-    if vote > 0:
-        return 1, f"{_name(b)} has a lead of its own ({lead_b} sentences) or ends early ({tail_a} of {_name(a)}'s last sentences not used)"
-    if vote < 0:
-        return -1, f"{_name(a)} has a lead of its own ({lead_a} sentences) or ends early ({tail_b} of {_name(b)}'s last sentences not used)"
-    return 0, ""
-
-
-def _sign(difference: int, margin: int) -> int:
-    return 1 if difference >= margin else -1 if difference <= -margin else 0
-
-
-def _outside(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
-    """Sentences before the first and after the last aligned passage."""
-    first, last = min(s for s, _ in spans), max(e for _, e in spans)
-    return _sentences(text[:first]), _sentences(text[last:])
-
-
-def _sentences(text: str) -> int:
-    pieces = re.split(r"(?<=[.!?])\s+", text.strip())
-    return len([s for s in pieces if len(s.split()) >= 4 and s.rstrip("\"'”’)").endswith((".", "!", "?"))])
-
-
-def _name(article: Article) -> str:
-    return article.outlet or article.id
 
 
 def _passages(derivation_id, verbatim, paraphrase, a_is_source) -> list[Passage]:

@@ -36,6 +36,7 @@ def article_json(article: Article, removals: list[Removal]) -> dict[str, Any]:
         "published_from": article.published_from,
         "language": article.language,
         "text": article.text,
+        "published_at": article.published_at,
         "removed": [{"text": r.text, "reason": r.reason, "stage": r.stage} for r in removals],
     }
 

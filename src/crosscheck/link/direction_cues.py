@@ -1,0 +1,255 @@
+"""The content cues that tell which of two aligned articles is the source.
+
+Each cue takes ``(a, b, *, verbatim, paraphrase, quantities_a, quantities_b)`` with ``a`` on the
+source side of the alignments and returns ``(value, reason)``: ``value`` in [-1, 1], positive
+when the cue says ``a`` is the source, 0 (with an empty reason) when it has nothing to say.
+``CUES`` lists them by the names :data:`crosscheck.link.direction.CUE_WEIGHTS` weights.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..records import Article
+
+__all__ = ["CUES"]
+
+_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+_CITE_CUES = r"(?:reported|reports|said|says|told|according to|citing|quoted|cited)"
+# Lower case, or capitalised at a sentence start only: "Korvask Today" is a name, not a day.
+_SENTENCE_START = r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))"
+_EARLIER_DAY = re.compile(rf"\b(?:today|tonight|this (?:morning|afternoon|evening))\b"
+                          rf"|{_SENTENCE_START}(?:Today|Tonight|This (?:morning|afternoon|evening))\b")
+_LATER_DAY = re.compile(rf"\b(?:yesterday|last night)\b|{_SENTENCE_START}(?:Yesterday|Last night)\b")
+_WORDS = re.compile(r"[^\W_]+")
+# Calendar words a retelling tends to drop: weekdays and month names (with a day when given).
+_CALENDAR = re.compile(
+    r"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)(?: \d{1,2}\b)?)")
+# A parenthetical explanation: "(the term used for ...)", "(March 21, 2017-March 20, 2018)".
+_PARENTHETICAL = re.compile(r"\(([^()\n]{3,120})\)")
+# An editor's words put into a quotation: "[the group's] members", "[while another 50 were ...]".
+_BRACKET = re.compile(r"\[[^\[\]\n]{2,80}\]")
+_QUOTE_OPEN = "\"“‘'"
+#: Loaded-term weight per aligned passage by which two texts must differ for the loaded cue.
+MIN_LOADED_GAP = 0.2
+
+
+# --- credits and days ----------------------------------------------------------------------
+
+
+def _citation_cue(a, b, **_):
+    """Crediting the other outlet ("..., the Courier reported") marks the later text."""
+    a_cites, b_cites = _cites(a.text, b.outlet), _cites(b.text, a.outlet)
+    if b_cites and not a_cites:
+        return 1, f"{_name(b)} credits {b_cites!r}"
+    if a_cites and not b_cites:
+        return -1, f"{_name(a)} credits {a_cites!r}"
+    return 0, ""
+
+
+def _cites(text: str, outlet: str | None) -> str | None:
+    """The credit to ``outlet`` in ``text``: within one sentence, and the outlet's name written
+    as a name (capitalised), so "the times said" or "Express.\nHe said" credit nobody."""
+    if not outlet or len(outlet) < 3:
+        return None
+    bare = outlet.removeprefix("The ").strip()
+    name = re.escape(bare[:1].upper()) + "(?i:" + re.escape(bare[1:]) + ")"
+    gap = r"[^\w.!?\n]+"  # no sentence end between the name and the verb
+    pattern = rf"(?i:{_CITE_CUES}){gap}(?:[Tt]he\s+)?{name}\b|\b{name}{gap}(?:\w+{gap})?(?i:{_CITE_CUES})"
+    found = re.search(pattern, text)
+    return found.group(0) if found else None
+
+
+def _day_shift_cue(a, b, **_):
+    """A retelling written the next day turns the first report's "today" into "yesterday":
+    the text leaning more on "yesterday"/"last night" is the later one."""
+    lean_a, lean_b = _day_lean(a.text), _day_lean(b.text)
+    if lean_a == lean_b:
+        return 0, ""
+    later, earlier = (b, a) if lean_a > lean_b else (a, b)
+    return (1 if lean_a > lean_b else -1), (
+        f"{_name(later)} says 'yesterday' where {_name(earlier)} says 'today' "
+        f"(day words {min(lean_a, lean_b):+d} against {max(lean_a, lean_b):+d})")
+
+
+def _day_lean(text: str) -> int:
+    return len(_EARLIER_DAY.findall(text)) - len(_LATER_DAY.findall(text))
+
+
+# --- what happens inside the reused passages -----------------------------------------------
+
+
+def _edit_cue(a, b, *, verbatim, paraphrase, **_):
+    """Editors cut more than they add inside the passages they reuse: of the words that differ
+    between aligned passages, the source side holds most. Value: (dropped - added) / both."""
+    dropped, added = 0, 0
+    for x in [*verbatim, *paraphrase]:
+        words_a = set(_WORDS.findall(a.text[x.source_start:x.source_end].lower()))
+        words_b = set(_WORDS.findall(b.text[x.derived_start:x.derived_end].lower()))
+        dropped, added = dropped + len(words_a - words_b), added + len(words_b - words_a)
+    gap_a, gap_b = _gaps(a.text, b.text, [*verbatim, *paraphrase])
+    dropped, added = dropped + gap_a, added + gap_b
+    if dropped == added:
+        return 0, ""
+    value = (dropped - added) / (dropped + added)
+    cutter = b if value > 0 else a
+    return round(value, 4), (f"{_name(cutter)} cuts reused passages ({max(dropped, added)} words "
+                             f"only in the other side, {min(dropped, added)} added)")
+
+
+def _gaps(text_a: str, text_b: str, alignments) -> tuple[int, int]:
+    """Words between consecutive passages (in both texts' order): a clause cut from the source
+    or one slipped into the copy between two reused stretches."""
+    words_a = words_b = 0
+    ordered = sorted(alignments, key=lambda x: (x.derived_start, x.source_start))
+    for x, y in zip(ordered, ordered[1:]):
+        if y.source_start >= x.source_end and y.derived_start >= x.derived_end:
+            words_a += len(_WORDS.findall(text_a[x.source_end:y.source_start]))
+            words_b += len(_WORDS.findall(text_b[x.derived_end:y.derived_start]))
+    return words_a, words_b
+
+
+def _detail_cue(a, b, *, verbatim, paraphrase, **_):
+    """A retelling drops specifics: the side of the aligned passages that alone holds weekdays
+    and dates, names and parenthetical explanations is the source. Bare figures take no part:
+    on METER they point either way (papers round figures and add their own)."""
+    only_a, only_b = set(), set()
+    for x in [*verbatim, *paraphrase]:
+        piece_a, piece_b = a.text[x.source_start:x.source_end], b.text[x.derived_start:x.derived_end]
+        folded_a, folded_b = _folded(piece_a), _folded(piece_b)
+        only_a |= {d for d in _details(piece_a) if _folded(d) not in folded_b}
+        only_b |= {d for d in _details(piece_b) if _folded(d) not in folded_a}
+    if len(only_a) == len(only_b):
+        return 0, ""
+    value = (len(only_a) - len(only_b)) / (len(only_a) + len(only_b))
+    keeper, dropper, kept = (a, b, only_a) if value > 0 else (b, a, only_b)
+    return round(value, 4), (f"{_name(dropper)} drops details of {_name(keeper)} in shared "
+                             f"passages ({len(kept)} against {min(len(only_a), len(only_b))}, "
+                             f"e.g. {_sample(kept)})")
+
+
+def _details(piece: str) -> set[str]:
+    """Calendar words, names and parentheticals in one passage."""
+    notes = {f"({m.group(1)})" for m in _PARENTHETICAL.finditer(piece) if _explains(m.group(1))}
+    return set(_CALENDAR.findall(piece)) | set(_NAME.findall(piece)) | notes
+
+
+def _explains(note: str) -> bool:
+    """A parenthetical that explains (dates, figures, a clause), not a bare label "(MEK)"."""
+    return any(ch.isdigit() for ch in note) or len(re.findall(r"\b[a-z]{2,}\b", note)) >= 2
+
+
+def _folded(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _sample(details: set[str]) -> str:
+    return ", ".join(repr(d) for d in sorted(details, key=lambda d: (-len(d), d))[:3])
+
+
+def _bracket_cue(a, b, **_):
+    """Square brackets inside a quotation are an editor's insertion into someone else's words
+    ("[the group's] members ..."): the text that brackets quotes the other leaves plain is the
+    later one."""
+    count_a, count_b = _quote_brackets(a.text), _quote_brackets(b.text)
+    if count_a == count_b:
+        return 0, ""
+    bracketer = b if count_b > count_a else a
+    return (1 if count_b > count_a else -1), (
+        f"{_name(bracketer)} inserts editorial brackets into quotes "
+        f"({max(count_a, count_b)} against {min(count_a, count_b)})")
+
+
+def _quote_brackets(text: str) -> int:
+    """Bracketed insertions in a quotation: a quote mark opens earlier in the same paragraph."""
+    count = 0
+    for match in _BRACKET.finditer(text):
+        paragraph = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+        if any(mark in paragraph for mark in _QUOTE_OPEN) or text[match.end():match.end() + 1] == "\u201d":
+            count += 1
+    return count
+
+
+# --- what surrounds the reused passages ----------------------------------------------------
+
+
+def _loaded_cue(a, b, *, verbatim, paraphrase, **_):
+    """A partisan rewrite frames the facts it takes in loaded words ("regime", "thugs"): the
+    text whose paragraphs holding the shared passages carry clearly more loaded-word weight
+    (per shared passage, at least ``MIN_LOADED_GAP`` more) is the later one. Value: difference
+    of the two rates over their sum."""
+    both = [*verbatim, *paraphrase]
+    rate_a = _loaded_rate(a.text, [(x.source_start, x.source_end) for x in both])
+    rate_b = _loaded_rate(b.text, [(x.derived_start, x.derived_end) for x in both])
+    if abs(rate_a - rate_b) < MIN_LOADED_GAP:
+        return 0, ""
+    value = (rate_b - rate_a) / (rate_a + rate_b)
+    framer = b if value > 0 else a
+    return round(value, 4), (f"{_name(framer)} frames shared facts in loaded words "
+                             f"({max(rate_a, rate_b):.2f} against {min(rate_a, rate_b):.2f} per shared passage)")
+
+
+def _loaded_rate(text: str, spans: list[tuple[int, int]]) -> float:
+    """Loaded-term weight per aligned passage, counted in the paragraphs that hold them."""
+    if not spans:
+        return 0.0
+    pattern, weights = _lexicon()
+    paragraphs = {(text.rfind("\n", 0, s) + 1, _end_of_line(text, e)) for s, e in spans}
+    total = sum(weights.get(m.group(1).lower(), 0.0)
+                for start, end in paragraphs for m in pattern.finditer(text, start, end))
+    return round(total / len(spans), 4)
+
+
+def _end_of_line(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[re.Pattern, dict[str, float]]:
+    from ..assess.propaganda import load_lexicon
+
+    weights = {t.term: t.weight for t in load_lexicon() if " " not in t.term}
+    body = "|".join(re.escape(t) for t in sorted(weights, key=lambda t: (-len(t), t)))
+    return re.compile(rf"(?<![\w-])({body})(?:s|es)?(?![\w-])", re.IGNORECASE), weights
+
+
+def _lead_cue(a, b, *, verbatim, paraphrase, **_):
+    """A retelling gets a lead of its own: the text that starts with clearly more unaligned
+    sentences (two or more) before the first reused passage is the later one. A passage in the
+    headline line does not count as the start: two headlines on one event align as a rule."""
+    both = [*verbatim, *paraphrase]
+    lead_a = _lead(a.text, [(x.source_start, x.source_end) for x in both])
+    lead_b = _lead(b.text, [(x.derived_start, x.derived_end) for x in both])
+    vote = _sign(lead_b - lead_a, 2)
+    if not vote:
+        return 0, ""
+    framer = b if vote > 0 else a
+    return vote, f"{_name(framer)} has a lead of its own ({max(lead_a, lead_b)} sentences)"
+
+
+def _lead(text: str, spans: list[tuple[int, int]]) -> int:
+    """Whole sentences before the first aligned passage below the headline line."""
+    headline_end = text.find("\n")
+    body = [s for s, _ in spans if s > headline_end] if headline_end >= 0 else [s for s, _ in spans]
+    return _sentences(text[:min(body)]) if body else 0
+
+
+def _sign(difference: int, margin: int) -> int:
+    return 1 if difference >= margin else -1 if difference <= -margin else 0
+
+
+def _sentences(text: str) -> int:
+    pieces = re.split(r"(?<=[.!?])\s+", text.strip())
+    return len([s for s in pieces if len(s.split()) >= 4 and s.rstrip("\"'”’)").endswith((".", "!", "?"))])
+
+
+def _name(article: Article) -> str:
+    return article.outlet or article.id
+
+
+CUES = {"citation": _citation_cue, "day_shift": _day_shift_cue, "edits": _edit_cue,
+        "details": _detail_cue, "brackets": _bracket_cue, "loaded": _loaded_cue,
+        "lead": _lead_cue}
