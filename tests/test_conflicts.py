@@ -218,8 +218,25 @@ def test_a_dropped_hedge_is_a_hedge_conflict():
     b = facts("b", "The funds came from abroad.")
     found = find_conflicts([a, b])
     assert slots(found) == ["hedge"]
-    assert sorted(v[1] for v in found[0].values) == ["The agency claimed",
-                                                     "The funds came from abroad."]
+    assert sorted(v[:2] for v in found[0].values) == [("a", "claimed"), ("b", "stated as fact")]
+    [(_, _, start, end)] = [v for v in found[0].values if v[0] == "a"]
+    assert a.claim.text[start:end] == "claimed"
+
+
+def test_hedges_kept_in_other_words_side_together_against_the_bare_statement():
+    a = facts("a", "The agency claimed that the funds came from abroad.", hedge="claimed",
+              said_by="The agency")
+    b = facts("b", "It alleged that the funds had come from abroad.", hedge="alleged",
+              said_by="It")
+    c = facts("c", "According to the agency, the funds came from abroad.",
+              hedge="according to", said_by="the agency")
+    d = facts("d", "The funds came from abroad.")
+    assert find_conflicts([a, b, c]) == []  # three hedges, no statement: nothing to flag
+    [found] = find_conflicts([a, b, c, d])
+    assert found.slot == "hedge"
+    assert sorted(v[:2] for v in found.values) == [
+        ("a", "claimed"), ("b", "alleged"), ("c", "According to"), ("d", "stated as fact")]
+    assert "according to, alleged, claimed" in found.detail
 
 
 def test_plain_attribution_against_a_statement_is_no_hedge_conflict():

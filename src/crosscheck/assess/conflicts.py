@@ -15,7 +15,8 @@ never a conflict, and two values conflict only when no reading reconciles them:
 - ``characterisation``: the counted people labelled members in one article and people with
   contacts or ties in another.
 - ``hedge``: one article distances itself (claimed, according to, allegedly) while another
-  states the claim as its own fact, with no speaker.
+  states the claim as its own fact, with no speaker; the value is the hedge as written, or
+  "stated as fact".
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, interval
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
 
-__all__ = ["SLOTS", "Disagreement", "find_conflicts", "conflict_records", "characterisation",
+__all__ = ["SLOTS", "STATED", "Disagreement", "find_conflicts", "conflict_records", "characterisation",
            "label_people"]
 
 SLOTS = ("number", "speaker", "place", "time", "characterisation", "hedge")
+STATED = "stated as fact"  # the hedge value of an article that states the claim itself
 
 _MEMBER_WORDS = re.compile(
     r"\b(members?|militants?|fighters?|terrorists?|operatives?|cadres?|agents?)\b", re.I)
@@ -310,12 +312,21 @@ def _hedges(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
     stated = [f for f in involved if not f.claim.hedged]
     if not hedged or not stated:
         return None
-    values = tuple((f.article, " ".join(filter(None, (f.claim.speaker, f.claim.hedge))),
-                    f.claim.start, f.claim.end) for f in hedged)
-    values += tuple((f.article, f.claim.text, f.claim.start, f.claim.end) for f in stated)
+    values = tuple((f.article, *_hedge_words(f)) for f in hedged)
+    values += tuple((f.article, STATED, f.claim.start, f.claim.end) for f in stated)
     return Disagreement("hedge", "some articles distance themselves from the claim (" +
-                        ", ".join(sorted({f.claim.hedge or "hedged" for f in hedged})) +
+                        ", ".join(sorted({v[1].lower() for v in values if v[1] != STATED})) +
                         ") while others state it as fact", values)
+
+
+def _hedge_words(fact: ClaimFacts) -> tuple[str, int, int]:
+    """The hedge as the article writes it ("claimed", "According to") with its span; the whole
+    claim when the words cannot be found in it."""
+    hedge = fact.claim.hedge or "hedged"
+    found = re.search(r"\b" + re.escape(hedge) + r"\b", fact.claim.text, re.IGNORECASE)
+    if found is None:
+        return hedge, fact.claim.start, fact.claim.end
+    return found.group(0), fact.claim.start + found.start(), fact.claim.start + found.end()
 
 
 def _stance(fact: ClaimFacts) -> str | None:
