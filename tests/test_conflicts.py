@@ -160,10 +160,26 @@ def test_places_named_together_elsewhere_do_not_conflict():
     assert found == []
 
 
-def test_places_are_compared_only_between_close_wordings():
+def test_places_are_compared_only_between_close_wordings_or_alike_settings():
     a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
-    b = facts("b", "The minister spoke to reporters in Denby.", places=["Denby"])
+    b = facts("b", "Officers searched a warehouse in Denby on the same night.", places=["Denby"])
     assert find_conflicts([a, b], close=lambda x, y: False) == []
+
+
+def test_a_place_changed_inside_a_reworded_claim_is_a_place_conflict():
+    # Worded apart (not close), but the words around the place agree: the same raids are
+    # put in another town.
+    a = facts("a", "He said the raids were carried out over the winter in Harlow and three "
+                   "nearby villages.", places=["Harlow"])
+    b = facts("b", "Commander Ilse Varga told a briefing in the capital that the raids had "
+                   "taken place during the winter in Denby and three nearby villages.",
+              places=["Denby"])
+    found = find_conflicts([a, b], close=lambda x, y: False)
+    assert slots(found) == ["place"]
+    assert sorted(v[:2] for v in found[0].values) == [("a", "Harlow"), ("b", "Denby")]
+    # Two places named together somewhere in the corpus are compatible (a town and its area).
+    assert find_conflicts([a, b], close=lambda x, y: False,
+                          co_mentioned=lambda x, y: {x, y} == {"harlow", "denby"}) == []
 
 
 def test_different_weekdays_conflict_even_unresolved():
