@@ -71,13 +71,19 @@ def _earliest(claims: list[Claim], articles: Mapping[str, Article]) -> Claim:
 
 
 def _finding(stated: Claim, source: Claim, articles: Mapping[str, Article]) -> Finding:
-    who = f" on the word of {source.speaker}" if source.speaker else ""
+    who = f" on the word of {_mid_sentence(source.speaker)}" if source.speaker else ""
     detail = (f"{_outlet(articles, stated.article)} states as fact \"{stated.text[:90]}\"; "
               f"{_outlet(articles, source.article)} reported it only{who} "
               f"(\"{source.hedge or 'hedged'}\").")
     return Finding(content_id("finding", "hedge_dropped", stated.article, stated.start,
                               stated.end, source.article, detail), "hedge_dropped",
                    stated.article, detail, stated.start, stated.end, source.article)
+
+
+def _mid_sentence(phrase: str) -> str:
+    """"The directorate" read inside a sentence: "the directorate" (names keep their capital)."""
+    first, _, rest = phrase.partition(" ")
+    return f"{first.lower()} {rest}" if rest and first in ("The", "A", "An") else phrase
 
 
 def _published(articles: Mapping[str, Article], article_id: str) -> str | None:
