@@ -185,7 +185,7 @@ def test_a_headline_is_neither_speaker_nor_actor_of_the_line_under_it(nlp):
             "depots.”\n")
     _, claims = _claims(nlp, text)
     headline, body = claims
-    assert headline.actor == "Junta"
+    assert (headline.speaker, headline.cue, headline.action) == ("Junta", "boasts", "arrest")
     assert "\n" not in (body.speaker or "") and "rebels" not in (body.speaker or "")
     assert "Junta" not in (body.actor or "")
 

@@ -378,8 +378,11 @@ def _attribution(tokens, head, context, scope: Scope):
     doc = head.doc
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     reported = _content_verb(head) if _is_reporting(head) else None
-    if not scope.holds(reported):
-        reported = None
+    if reported is not None and not scope.holds(reported):
+        # The parser hung the reported clause on the next line ("Junta boasts that 60 rebels
+        # arrested" + the line under it): the verb after the cue on this line is its content.
+        reported = next((t for t in tokens if t.i > head.i and t.pos_ == "VERB"
+                         and scope.holds(t)), None)
     action_verb = reported if reported is not None else head
     quote = _overlapping_quote(context.quotes, start, end)
     own = _reporter(head, scope) if reported is not None else None
