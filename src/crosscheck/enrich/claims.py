@@ -375,7 +375,6 @@ def _attribution(tokens, head, context, scope: Scope):
     """Who the article gives the claim to, the cue, a distancing hedge, and the verb of the
     reported content (the action), from an overlapping quote or else from the parse. Only
     words of the clause itself count (not a headline or dateline the parser joined to it)."""
-    doc = head.doc
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     reported = _content_verb(head) if _is_reporting(head) else None
     if reported is not None and not scope.holds(reported):
@@ -387,9 +386,7 @@ def _attribution(tokens, head, context, scope: Scope):
     quote = _overlapping_quote(context.quotes, start, end)
     own = _reporter(head, scope) if reported is not None else None
     own_hedge = head.text if reported is not None and head.lemma_ in _DISTANCING_CUES else None
-    speaker = quote and quote.speaker and speaker_phrase(
-        doc.text, quote.speaker_start, quote.speaker_end, quote.speaker, clause_start=start,
-        scope_start=doc[scope.lo].idx if scope.lo < scope.hi else end)
+    speaker = _quote_speaker(quote, head.doc, start, end, scope)
     # The clause's own verb of saying outranks a quote whose cue lies outside the clause.
     if speaker and (own is None or quote.cue_start is not None and start <= quote.cue_start < end):
         according = quote.kind == "according_to"
@@ -402,6 +399,16 @@ def _attribution(tokens, head, context, scope: Scope):
     if source is not None:
         return source, "according to", "according to", action_verb
     return None, None, None, action_verb
+
+
+def _quote_speaker(quote: Quote | None, doc, start: int, end: int, scope: Scope) -> str | None:
+    """The overlapping quote's speaker, unless it is a headline or dateline (see
+    :func:`~.claim_scope.speaker_phrase`)."""
+    if quote is None or not quote.speaker:
+        return None
+    return speaker_phrase(doc.text, quote.speaker_start, quote.speaker_end, quote.speaker,
+                          clause_start=start,
+                          scope_start=doc[scope.lo].idx if scope.lo < scope.hi else end)
 
 
 def _fuller(speaker: str, subject) -> str:
