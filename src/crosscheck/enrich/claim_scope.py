@@ -4,7 +4,8 @@ The parser reads a headline and the line under it (or a dateline and the sentenc
 one sentence, so a subject, a verb of saying or a speaker phrase can reach across the line
 break: the headline "Junta boasts that ..." becomes the speaker of the next line, "Ruritania,
 May 5, 2020—" the actor of the lead. :class:`Scope` is the part of a clause that slots may use
-(the clause without a leading dateline), and the phrase helpers never cross a line break.
+(the clause's line without a leading dateline); subjects and reporters are looked for inside
+it, and the phrase helpers never cross a line break.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Scope", "clause_scope", "dateline_length", "phrase_span", "noun_phrase",
-           "speaker_phrase"]
+           "speaker_phrase", "subject_of", "reporter", "SUBJECTS"]
 
 # A dateline opening a clause: place (and often agency) and a date, then a dash. It carries a
 # comma and a digit ("DORVIK, June 3 (Wirex) –", "Ruritania, May 5, 2020—").
 _DATELINE = re.compile(r"^(?=[A-Z])(?P<prefix>[^\n;:!?]{3,70}?)(?:\s?[–—]\s?|\s-\s)")
 _PHRASE_EDGES = " \"“”'’‘"
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _LINE_ENDS = tuple(".!?\"”’')")
 
 
@@ -114,3 +116,17 @@ def _headline_between(text: str, start: int, clause_start: int) -> bool:
         if text[at] == "\n" and not text[start:at].rstrip().endswith(_LINE_ENDS):
             return True
     return False
+
+
+def reporter(verb, scope: Scope | None = None):
+    """Who speaks: the subject of the verb of saying, or of the verb it is coordinated with
+    ("the ministry claimed A and said B"); inside ``scope`` when one is given."""
+    subject = subject_of(verb, scope)
+    if subject is None and verb.dep_ == "conj":
+        subject = subject_of(verb.head, scope)
+    return subject
+
+
+def subject_of(verb, scope: Scope | None = None):
+    return next((c for c in verb.children
+                 if c.dep_ in SUBJECTS and (scope is None or scope.holds(c))), None)
