@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.assess.claims import assess_claims  # noqa: E402
-from crosscheck.assess.conflicts import label_people  # noqa: E402
+from crosscheck.assess.conflicts import STATED, label_people  # noqa: E402
 from crosscheck.engine.local import LocalEngine  # noqa: E402
 from crosscheck.pipeline import run  # noqa: E402
 from crosscheck.records import (Article, Claim, ClaimGroup, ClaimGroupMember, Conflict,  # noqa: E402
@@ -227,7 +227,10 @@ def _largest_group(records, key, story_key, story):
 
 
 def _side(slot: str, value: str) -> str:
-    """Which side a value takes: characterisations by their label, others as written."""
+    """Which side a value takes: characterisations by their label, hedges as hedged or stated
+    ("claimed" and "alleged" are one side), others as written."""
+    if slot == "hedge":
+        return "stated" if value == STATED else "hedged"
     return (label_people(value) or value) if slot == "characterisation" else value.lower()
 
 

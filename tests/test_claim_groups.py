@@ -174,20 +174,31 @@ def test_output_is_deterministic_and_ordered_group_first():
     assert all(m.group in group_ids for m in _members(first))
 
 
-def test_a_figure_recalled_in_another_story_joins_on_strict_anchors():
-    corpus = Corpus()
+def _seizure_facts(corpus: Corpus, *, later_story: str | None, placed: bool):
     quay = "Customs officers seized 240 crates of cigarettes at the Marlow quay."
     corpus.article("a1", [quay], story="s1", figures={"240": (240, 240, 240, "crates")},
                    action="seize")
     later = "Last spring customs officers seized 240 crates of cigarettes at Marlow quay."
-    corpus.article("b1", [later], story="s2", figures={"240": (240, 240, 240, "crates")},
-                   action="seize")
+    corpus.article("b1", [later], story=later_story,
+                   figures={"240": (240, 240, 240, "crates")}, action="seize")
     facts = claim_facts(corpus.claims, story_of=corpus.story_of, quantities=corpus.quantities,
                         times={}, quotes=[], mentions=[], entity_keys=[])
-    # Without a shared place the figure alone is not enough to cross stories.
+    place = (("marlow", "Marlow", None, None),)
+    return [dataclasses.replace(f, places=place) for f in facts] if placed else facts
+
+
+def test_a_figure_recalled_in_another_story_stays_in_that_story():
+    # Background in another event's coverage is no origin of this one: no group across stories.
+    facts = _seizure_facts(Corpus(), later_story="s2", placed=True)
     assert align_claims(facts, embedder="hashing") == []
-    placed = [dataclasses.replace(f, places=(("marlow", "Marlow", None, None),)) for f in facts]
-    groups = align_claims(placed, embedder="hashing")
+
+
+def test_an_article_outside_every_story_joins_on_strict_anchors():
+    # Without a shared place the figure alone is not enough.
+    assert align_claims(_seizure_facts(Corpus(), later_story=None, placed=False),
+                        embedder="hashing") == []
+    groups = align_claims(_seizure_facts(Corpus(), later_story=None, placed=True),
+                          embedder="hashing")
     assert [sorted(f.article for f in g) for g in groups] == [["a1", "b1"]]
 
 

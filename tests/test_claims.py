@@ -169,3 +169,43 @@ def test_a_doc_of_another_text_is_refused(nlp):
     with pytest.raises(ValueError, match="parse article.text"):
         extract_claims(nlp("Something else entirely."), article=article, mentions=[],
                        quantities=[], times=[], quotes=[])
+
+
+def test_a_past_act_stated_as_fact_is_a_claim(nlp):
+    # The outlet's own word, with neither figure nor name: the kind of sentence that drops a
+    # source's hedge and must be compared with the hedged versions.
+    _, [claim] = _claims(nlp, "The smugglers received cash and orders from overseas.")
+    assert (claim.speaker, claim.hedged, claim.actor, claim.action) == (
+        None, False, "The smugglers", "receive")
+
+
+def test_a_headline_is_neither_speaker_nor_actor_of_the_line_under_it(nlp):
+    text = ("Junta boasts that 60 rebels arrested in the north\n"
+            "A spokesman said: “The rebels were hoarding rifles and grenades to attack the "
+            "depots.”\n")
+    _, claims = _claims(nlp, text)
+    headline, body = claims
+    assert (headline.speaker, headline.cue, headline.action) == ("Junta", "boasts", "arrest")
+    assert "\n" not in (body.speaker or "") and "rebels" not in (body.speaker or "")
+    assert "Junta" not in (body.actor or "")
+
+
+def test_a_dateline_is_not_the_actor(nlp):
+    text = ("Ruritania, May 5, 2020—In the past few weeks the regime's police and the guards "
+            "have arrested many students in Tarn.\n")
+    _, [claim] = _claims(nlp, text)
+    assert claim.actor == "the guards"
+
+
+def test_a_quote_speaker_loses_its_dateline(nlp):
+    text = "DORVIK, June 3 (Wirex) - Harbour police said on Monday they had detained 12 sailors.\n"
+    start = 0
+    speaker_end = text.index(" said")
+    cue = _at(text, "said")
+    quote = Quote(id="q1", article="", start=0, end=len(text) - 1, kind="indirect",
+                  speaker=text[start:speaker_end], speaker_start=start, speaker_end=speaker_end,
+                  speaker_key=None, cue="said", cue_start=cue[0], cue_end=cue[1],
+                  stance="neutral", content_start=cue[1] + 1, content_end=len(text) - 1, via=())
+    _, [claim] = _claims(nlp, text, quotes=[quote],
+                         quantities=[lambda a: _quantity(a, "12", 12)])
+    assert claim.speaker == "Harbour police"

@@ -160,10 +160,26 @@ def test_places_named_together_elsewhere_do_not_conflict():
     assert found == []
 
 
-def test_places_are_compared_only_between_close_wordings():
+def test_places_are_compared_only_between_close_wordings_or_alike_settings():
     a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
-    b = facts("b", "The minister spoke to reporters in Denby.", places=["Denby"])
+    b = facts("b", "Officers searched a warehouse in Denby on the same night.", places=["Denby"])
     assert find_conflicts([a, b], close=lambda x, y: False) == []
+
+
+def test_a_place_changed_inside_a_reworded_claim_is_a_place_conflict():
+    # Worded apart (not close), but the words around the place agree: the same raids are
+    # put in another town.
+    a = facts("a", "He said the raids were carried out over the winter in Harlow and three "
+                   "nearby villages.", places=["Harlow"])
+    b = facts("b", "Commander Ilse Varga told a briefing in the capital that the raids had "
+                   "taken place during the winter in Denby and three nearby villages.",
+              places=["Denby"])
+    found = find_conflicts([a, b], close=lambda x, y: False)
+    assert slots(found) == ["place"]
+    assert sorted(v[:2] for v in found[0].values) == [("a", "Harlow"), ("b", "Denby")]
+    # Two places named together somewhere in the corpus are compatible (a town and its area).
+    assert find_conflicts([a, b], close=lambda x, y: False,
+                          co_mentioned=lambda x, y: {x, y} == {"harlow", "denby"}) == []
 
 
 def test_different_weekdays_conflict_even_unresolved():
@@ -218,8 +234,25 @@ def test_a_dropped_hedge_is_a_hedge_conflict():
     b = facts("b", "The funds came from abroad.")
     found = find_conflicts([a, b])
     assert slots(found) == ["hedge"]
-    assert sorted(v[1] for v in found[0].values) == ["The agency claimed",
-                                                     "The funds came from abroad."]
+    assert sorted(v[:2] for v in found[0].values) == [("a", "claimed"), ("b", "stated as fact")]
+    [(_, _, start, end)] = [v for v in found[0].values if v[0] == "a"]
+    assert a.claim.text[start:end] == "claimed"
+
+
+def test_hedges_kept_in_other_words_side_together_against_the_bare_statement():
+    a = facts("a", "The agency claimed that the funds came from abroad.", hedge="claimed",
+              said_by="The agency")
+    b = facts("b", "It alleged that the funds had come from abroad.", hedge="alleged",
+              said_by="It")
+    c = facts("c", "According to the agency, the funds came from abroad.",
+              hedge="according to", said_by="the agency")
+    d = facts("d", "The funds came from abroad.")
+    assert find_conflicts([a, b, c]) == []  # three hedges, no statement: nothing to flag
+    [found] = find_conflicts([a, b, c, d])
+    assert found.slot == "hedge"
+    assert sorted(v[:2] for v in found.values) == [
+        ("a", "claimed"), ("b", "alleged"), ("c", "According to"), ("d", "stated as fact")]
+    assert "according to, alleged, claimed" in found.detail
 
 
 def test_plain_attribution_against_a_statement_is_no_hedge_conflict():

@@ -132,15 +132,39 @@ def test_planted_conflicts_are_typed(analysis, key_of):
     assert {"A01", "A04"} <= slots["speaker"]
     assert {"A01", "A04"} <= slots["characterisation"]
     assert {"A01", "A06"} <= slots["time"]
+    assert {"A01", "A06"} <= slots["place"]  # Selvar vs Brennick
+    assert {"A11", "A13"} <= slots["number"]  # 17 vs "dozens"
+    hedges = {key_of[v["article"]]: v["value"] for g in analysis["claim_groups"]
+              for c in g["conflicts"] if c["slot"] == "hedge" for v in c["values"]}
+    assert hedges["A01"] == "claimed" and hedges["A04"] == "stated as fact"
+    assert hedges.get("A06", "According to") == "According to"  # the hedge kept in other words
+    assert hedges.get("A03", "alleged") == "alleged"
     numbers = [v for g in analysis["claim_groups"] for c in g["conflicts"] if c["slot"] == "number"
                for v in c["values"] if key_of[v["article"]] == "A03"]
     assert numbers == []  # "dozens" beside 42 is not a conflict
 
 
+def test_planted_non_conflicts_are_not_reported(analysis, key_of):
+    for group in analysis["claim_groups"]:
+        for conflict in group["conflicts"]:
+            sides = {key_of[v["article"]] for v in conflict["values"]}
+            # S1's 42 recalled in S2's background, and 14 then 31 ships waiting in S3.
+            assert not ({"A11", "A12"} & sides and "A01" in sides), conflict
+            assert not {"A08", "A10"} <= sides, conflict
+
+
+def test_claim_groups_stay_within_their_story(analysis, key_of):
+    story_of = {a: s["id"] for s in analysis["stories"] for a in s["articles"]}
+    for group in analysis["claim_groups"]:
+        assert {story_of[a] for a in group["articles"]} == {group["story"]}, group["id"]
+
+
 def test_planted_findings_are_reported(analysis, key_of):
     found = {(f["kind"], key_of[f["article"]]) for f in analysis["findings"]}
     assert {("internal_inconsistency", "A07"), ("unattributed_figure", "A05"),
-            ("quote_moved", "A04")} <= found
+            ("quote_moved", "A04"), ("hedge_dropped", "A04")} <= found
+    # A12's Front and A11's spokeswoman for the Front are one voice.
+    assert ("quote_moved", "A12") not in found
     for finding in analysis["findings"]:
         text = next(a["text"] for a in analysis["articles"] if a["id"] == finding["article"])
         if finding["span"]:

@@ -124,6 +124,27 @@ def test_same_speaker_under_a_shorter_name_is_not_a_moved_quote():
     assert _find([one, two], quotes=quotes) == []
 
 
+def test_a_body_and_its_own_spokeswoman_are_one_voice():
+    words = "we have never held a single rifle in our depots anywhere"
+    one = _article("s1", f"Ilse Varn, a spokeswoman for the Valley Union, said \"{words}\".",
+                   published="2024-04-01")
+    two = _article("d1", f"The Valley Union said \"{words}\".", published="2024-04-02")
+    quotes = []
+    for article, speaker in ((one, "Ilse Varn"), (two, "The Valley Union")):
+        content = article.text.index(words)
+        quotes.append(Quote(f"qt-{article.id}", article.id, 0, len(article.text), "direct",
+                            speaker, None, None, None, "said", None, None, "neutral", content,
+                            content + len(words), ()))
+    assert _find([one, two], quotes=quotes) == []
+    # Another body's spokeswoman is another voice.
+    other = _article("d2", f"The Harbour Board said \"{words}\".", published="2024-04-03")
+    content = other.text.index(words)
+    quotes.append(Quote("qt-d2", "d2", 0, len(other.text), "direct", "The Harbour Board", None,
+                        None, None, "said", None, None, "neutral", content,
+                        content + len(words), ()))
+    assert [f.kind for f in _find([one, two, other], quotes=quotes)] == ["quote_moved"]
+
+
 def test_single_origin_claim_group():
     origin = _article("o1", "The ferry line will close in May.", published="2024-04-01")
     copy = _article("c1", "The ferry line will close in May, readers learn.", published="2024-04-02")
@@ -152,3 +173,53 @@ def test_findings_are_deterministic_and_offsets_inside_text():
     first, second = _find([article], times=times), _find([article], times=list(reversed(times)))
     assert first == second
     assert all(0 <= f.start < f.end <= len(article.text) for f in first)
+
+
+def _hedge_group(stated_text: str, *, published=("2024-04-01", "2024-04-02"), derived=False):
+    hedged_text = "The harbour board claimed that the smugglers had been paid from overseas."
+    source = _article("s1", hedged_text, published=published[0], outlet="Coast Wire")
+    later = _article("d1", stated_text, published=published[1], outlet="Bay Bugle")
+    claims = [Claim("c-s1", "s1", 0, len(hedged_text), hedged_text, None, "pay",
+                    "The harbour board", "claimed", True, "claimed", (), (), (), 0.9, 0),
+              _claim(later, stated_text)]
+    group = ClaimGroup("g1", None, "pay smugglers", 2, None)
+    members = [ClaimGroupMember("m1", "g1", "c-s1", "s1", "s1"),
+               ClaimGroupMember("m2", "g1", claims[1].id, "d1", "d1")]
+    derivations = [Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "content", "t")] if derived else []
+    return _find([source, later], claims=claims, groups=[group], members=members,
+                 derivations=derivations)
+
+
+def test_a_hedge_dropped_by_a_later_article_is_a_finding():
+    stated = "The smugglers were paid from overseas."
+    [finding] = _hedge_group(stated)
+    assert (finding.kind, finding.article, finding.related) == ("hedge_dropped", "d1", "s1")
+    assert (finding.start, finding.end) == (0, len(stated))
+    assert "Bay Bugle states as fact" in finding.detail
+    assert "on the word of the harbour board" in finding.detail
+    # Undated, the derivation's direction decides; an earlier statement is no dropped hedge.
+    assert [f.kind for f in _hedge_group(stated, published=(None, None), derived=True)] == [
+        "hedge_dropped"]
+    assert _hedge_group(stated, published=("2024-04-03", "2024-04-02")) == []  # one against one
+    # A claim in other words is not the one that lost its hedge.
+    assert _hedge_group("Fishing boats returned to the quay at dawn.") == []
+    # Still on the board's word, whatever verb carries it.
+    assert _hedge_group("The harbour board pointed out the smugglers were paid from overseas."
+                        ) == []
+
+
+def test_a_hedge_most_outlets_keep_is_dropped_by_the_one_stating_it():
+    said = ["The harbour board claimed that the smugglers had been paid from overseas.",
+            "According to the harbour board, the smugglers had been paid from overseas.",
+            "The smugglers were paid from overseas."]
+    articles = [_article(f"a{i}", text, published="2024-04-02") for i, text in enumerate(said)]
+    claims = [Claim("c0", "a0", 0, len(said[0]), said[0], None, "pay", "The harbour board",
+                    "claimed", True, "claimed", (), (), (), 0.9, 0),
+              Claim("c1", "a1", 0, len(said[1]), said[1], None, "pay", "the harbour board",
+                    "according to", True, "according to", (), (), (), 0.9, 0),
+              _claim(articles[2], said[2])]
+    group = ClaimGroup("g1", None, "pay smugglers", 3, None)
+    members = [ClaimGroupMember(f"m{i}", "g1", c.id, c.article, c.article)
+               for i, c in enumerate(claims)]
+    found = _find(articles, claims=claims, groups=[group], members=members)
+    assert [(f.kind, f.article, f.related) for f in found] == [("hedge_dropped", "a2", "a0")]

@@ -165,6 +165,15 @@ def test_pronoun_resolves_to_last_person(nlp):
     assert (quote.speaker, quote.speaker_key) == ("She", "lindqvist")
 
 
+def test_pronoun_after_an_unnamed_speaker_is_not_an_earlier_named_one(nlp):
+    text = ("Maria Lindqvist said that the budget was approved. A young nurse said she had "
+            "waited nine hours for her pay, and told reporters that she would not return.")
+    found = quotes_of(nlp, text, ("Maria Lindqvist", "PERSON", "lindqvist"))
+    keys = {q.speaker: q.speaker_key for q in found}
+    assert keys["Maria Lindqvist"] == "lindqvist"
+    assert all(key is None for speaker, key in keys.items() if speaker != "Maria Lindqvist")
+
+
 def test_role_resolves_to_the_person_introduced_with_it(nlp):
     text = ("Transport Minister Karl Brandt opened the new line on Monday. "
             "The minister said that trains would run every hour.")

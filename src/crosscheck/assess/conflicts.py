@@ -15,7 +15,8 @@ never a conflict, and two values conflict only when no reading reconciles them:
 - ``characterisation``: the counted people labelled members in one article and people with
   contacts or ties in another.
 - ``hedge``: one article distances itself (claimed, according to, allegedly) while another
-  states the claim as its own fact, with no speaker.
+  states the claim as its own fact, with no speaker; the value is the hedge as written, or
+  "stated as fact".
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, interval
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
 
-__all__ = ["SLOTS", "Disagreement", "find_conflicts", "conflict_records", "characterisation",
-           "label_people"]
+__all__ = ["SLOTS", "STATED", "Disagreement", "find_conflicts", "conflict_records",
+           "characterisation", "label_people"]
 
 SLOTS = ("number", "speaker", "place", "time", "characterisation", "hedge")
+STATED = "stated as fact"  # the hedge value of an article that states the claim itself
 
 _MEMBER_WORDS = re.compile(
     r"\b(members?|militants?|fighters?|terrorists?|operatives?|cadres?|agents?)\b", re.I)
@@ -43,6 +45,13 @@ _PHRASE_END = re.compile(r"[;:.()\[\]\"“”]|,(?!\s*(?:who|that)\b)"
                          r"|\s(?:had|have|has|were|was|are|is)"
                          r"\s(?:been|now|already|reportedly)\b|\s(?:were|was|are|is)\s")
 _MAX_PHRASE = 120
+_WORD = re.compile(r"[A-Za-z][\w'’-]+")
+_SETTING_WORDS = 5  # words either side of a place that describe what happened there
+_SHARED_SETTING = 3
+_SETTING_STOP = frozenset(
+    "in on at of to by as an the and for from with into over that this was were had has have "
+    "been its their his "
+    "her said says told province city town capital region district".split())
 
 
 @dataclass(frozen=True)
@@ -200,13 +209,20 @@ def _speaker_inside(fact: ClaimFacts) -> bool:
 
 def _places(members, co_mentioned, close: Close) -> Disagreement | None:
     placed = [f for f in members if f.places]
+    settings = {f.claim.id: _settings(f) for f in placed}
+
+    def comparable(a: ClaimFacts, b: ClaimFacts) -> bool:
+        # Worded apart, two claims still put the same thing somewhere when the words around
+        # their places agree ("in X and four surrounding districts" / "in Y and four ...").
+        return close(a, b) or any(len(x & y) >= _SHARED_SETTING for x in settings[a.claim.id]
+                                  for y in settings[b.claim.id])
 
     def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
         if a.place_ids & b.place_ids:
             return True
         return any(co_mentioned(x, y) for x in a.place_ids for y in b.place_ids)
 
-    involved = _disagreeing(placed, compatible, close,
+    involved = _disagreeing(placed, compatible, comparable,
                             shown=lambda f: ",".join(sorted(f.place_ids)))
     if not involved:
         return None
@@ -214,6 +230,20 @@ def _places(members, co_mentioned, close: Close) -> Disagreement | None:
                     f.places[0][3]) for f in involved)
     shown = " vs ".join(sorted({v[1] for v in values}))
     return Disagreement("place", f"the place differs between articles: {shown}", values)
+
+
+def _settings(fact: ClaimFacts) -> list[frozenset[str]]:
+    """Per mention of a place in the claim, the content words next to it (a few either
+    side), place names left out: "in Selvar and four surrounding districts"."""
+    text, names = fact.claim.text, {p[1].lower() for p in fact.places}
+    found = []
+    for name in sorted(names):
+        for at in re.finditer(r"\b" + re.escape(name) + r"\b", text, re.IGNORECASE):
+            before = _WORD.findall(text[:at.start()])[-_SETTING_WORDS:]
+            after = _WORD.findall(text[at.end():])[:_SETTING_WORDS]
+            found.append(frozenset(w.lower() for w in before + after
+                                   if w.lower() not in _SETTING_STOP and w.lower() not in names))
+    return found
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -310,12 +340,21 @@ def _hedges(members: Sequence[ClaimFacts], close: Close) -> Disagreement | None:
     stated = [f for f in involved if not f.claim.hedged]
     if not hedged or not stated:
         return None
-    values = tuple((f.article, " ".join(filter(None, (f.claim.speaker, f.claim.hedge))),
-                    f.claim.start, f.claim.end) for f in hedged)
-    values += tuple((f.article, f.claim.text, f.claim.start, f.claim.end) for f in stated)
+    values = tuple((f.article, *_hedge_words(f)) for f in hedged)
+    values += tuple((f.article, STATED, f.claim.start, f.claim.end) for f in stated)
     return Disagreement("hedge", "some articles distance themselves from the claim (" +
-                        ", ".join(sorted({f.claim.hedge or "hedged" for f in hedged})) +
+                        ", ".join(sorted({v[1].lower() for v in values if v[1] != STATED})) +
                         ") while others state it as fact", values)
+
+
+def _hedge_words(fact: ClaimFacts) -> tuple[str, int, int]:
+    """The hedge as the article writes it ("claimed", "According to") with its span; the whole
+    claim when the words cannot be found in it."""
+    hedge = fact.claim.hedge or "hedged"
+    found = re.search(r"\b" + re.escape(hedge) + r"\b", fact.claim.text, re.IGNORECASE)
+    if found is None:
+        return hedge, fact.claim.start, fact.claim.end
+    return found.group(0), fact.claim.start + found.start(), fact.claim.start + found.end()
 
 
 def _stance(fact: ClaimFacts) -> str | None:

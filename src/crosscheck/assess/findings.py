@@ -7,9 +7,11 @@ and the span in the article where it shows.
 - ``unattributed_figure``: a casualty or detention figure the outlet states on nobody's word;
 - ``quote_moved``: the same quoted words given to another speaker than in the article they came
   from (along a derivation, or, without one, the earlier article or the speaker most articles
-  give);
+  give); a body and the spokesperson its attribution names are one voice;
 - ``number_changed``: an aligned passage of a derivation where a count differs;
-- ``single_origin``: a claim carried by several articles that all go back to one origin.
+- ``single_origin``: a claim carried by several articles that all go back to one origin;
+- ``hedge_dropped``: a claim stated as fact that the article it came from only reported on
+  someone's word (``hedges.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from rapidfuzz import fuzz
 
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, Finding,
                        Passage, Quantity, Quote, TimeExpr, content_id)
+from .hedges import dropped_hedges
 
 __all__ = ["find_findings", "date_range_inconsistencies", "count_inconsistencies",
            "unattributed_figures", "moved_quotes", "changed_numbers", "single_origins"]
@@ -41,6 +44,7 @@ def find_findings(*, articles: Mapping[str, Article], claims: Sequence[Claim],
         *moved_quotes(articles, quotes, derivations),
         *changed_numbers(articles, quantities.values(), derivations, passages),
         *single_origins(articles, claims, claim_groups, members),
+        *dropped_hedges(articles, claims, claim_groups, members, derivations),
     ]
     unique = {f.id: f for f in found}
     return sorted(unique.values(), key=lambda f: (f.article, f.start or -1, f.kind, f.id))
@@ -257,6 +261,23 @@ def _same_speaker(one: Quote, two: Quote) -> bool:
     return bool(_name_words(one.speaker or "") & _name_words(two.speaker or ""))
 
 
+def _one_voice(one: Quote, two: Quote, articles: Mapping[str, Article]) -> bool:
+    """The same speaker, or one named in the other's attribution: "the Front said" and "X, a
+    spokeswoman for the Front, said" are one voice, not a quote moved to someone else."""
+    return _same_speaker(one, two) or any(
+        (names := _name_words(a.speaker or "")) and names <= _attribution_words(b, articles)
+        for a, b in ((one, two), (two, one)))
+
+
+def _attribution_words(quote: Quote, articles: Mapping[str, Article]) -> set[str]:
+    article = articles.get(quote.article)
+    if article is None:
+        return set()
+    text = article.text[quote.start:quote.content_start] + " " + article.text[
+        quote.content_end:quote.end]
+    return {w.lower() for w in re.findall(r"[\w'’-]+", text)}
+
+
 def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
     """Quotes of different articles whose words are (nearly) the same, grouped.
 
@@ -318,9 +339,11 @@ def _quote_source(quote: Quote, group: list[Quote], edges: Mapping[str, set[str]
                   articles: Mapping[str, Article], majority: list[tuple[str, int]]) -> Quote | None:
     """The quote this one departs from: along a derivation, else an earlier article, else the
     speaker most articles give (when this one is in the minority)."""
-    if any(_same_speaker(q, quote) for q in group if q.article in edges.get(quote.article, ())):
+    if any(_one_voice(q, quote, articles) for q in group
+           if q.article in edges.get(quote.article, ())):
         return None
-    others = [q for q in group if q.article != quote.article and not _same_speaker(q, quote)]
+    others = [q for q in group
+              if q.article != quote.article and not _one_voice(q, quote, articles)]
     if not others:
         return None
     for other in others:

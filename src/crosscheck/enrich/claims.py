@@ -29,6 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from ..records import Article, Claim, Mention, Quantity, Quote, TimeExpr, content_id
+from .claim_scope import (SUBJECTS, Scope, clause_scope, noun_phrase, reporter, speaker_phrase,
+                          subject_of)
+from .claim_slots import according_to, action_of, actor_of, hedge_words
 
 __all__ = ["extract_claims", "checkworthiness", "claim_threshold", "claim_features",
            "MODEL_PATH"]
@@ -125,18 +128,12 @@ _REPORTING = frozenset(
     "write quote testify stress indicate suggest".split())
 # Cues and words by which an outlet keeps its distance from what it reports.
 _DISTANCING_CUES = frozenset("claim allege insist maintain contend purport".split())
-_HEDGE_ADVERBS = frozenset(
-    "allegedly reportedly purportedly supposedly apparently ostensibly".split())
-_HEDGE_MODALS = frozenset("may might could".split())
 _CALL_MODALS = frozenset("must should ought".split())
 _OPINION_VERBS = frozenset("think believe feel hope wish".split())
 _SPLIT_MARKS = frozenset("while whereas but although though".split())
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
-_ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _EDGE_JUNK = frozenset({"PUNCT", "SPACE", "CCONJ", "SCONJ"})
 _MIN_WORDS = 4
-_REPORTER_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 
 
 def extract_claims(doc, *, article: Article, mentions: list[Mention],
@@ -243,7 +240,7 @@ def _starts_clause(token, indices: set[int]) -> bool:
     if token.dep_ not in ("conj", "advcl") or token.pos_ not in ("VERB", "AUX"):
         return False
     reporting = token.lemma_.lower() in _REPORTING and any(c.dep_ == "ccomp" for c in token.children)
-    if not (reporting and token.dep_ == "conj" or any(c.dep_ in _SUBJECTS for c in token.children)):
+    if not (reporting and token.dep_ == "conj" or any(c.dep_ in SUBJECTS for c in token.children)):
         return False
     subtree = [t.i for t in token.subtree]
     if min(subtree) <= token.head.i or not set(subtree) <= indices:
@@ -283,24 +280,39 @@ def _claim(tokens: list, index: int, context: _Context) -> Claim | None:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = context.article.text[start:end]
-    speaker, cue, hedge, action_verb = _attribution(tokens, head, context, start, end)
+    scope = clause_scope(tokens)
+    speaker, cue, hedge, action_verb = _attribution(tokens, head, context, scope)
     if speaker is None and _is_call_or_opinion(head):
         return None
-    hedge = hedge or _hedge_words(tokens, action_verb)
-    actor = _actor(action_verb, head, context, speaker)
+    hedge = hedge or hedge_words(tokens, action_verb)
+    actor = actor_of(action_verb, head, context, speaker, scope)
     quantities = tuple(q.id for q in context.quantities if start <= q.start and q.end <= end)
     times = tuple(t.id for t in context.times if start <= t.start and t.end <= end)
     places = tuple(dict.fromkeys(m.name for m in context.mentions_in(start, end)
                                  if m.label in _PLACE_LABELS))
     score = checkworthiness(text)
-    evidence = sum(map(bool, (quantities, times, places, speaker, actor)))
+    evidence = sum(map(bool, (quantities, times, places, speaker, actor,
+                              _past_event(action_verb))))
     if score < claim_threshold() and not (evidence >= 2 and score >= claim_threshold() / 2):
         return None
     return Claim(id=content_id(context.article.id, "claim", start, end),
                  article=context.article.id, start=start, end=end, text=text, actor=actor,
-                 action=_action(action_verb), speaker=speaker, cue=cue,
+                 action=action_of(action_verb), speaker=speaker, cue=cue,
                  hedged=hedge is not None, hedge=hedge, quantities=quantities, places=places,
                  times=times, score=round(score, 4), sentence=index)
+
+
+def _past_event(verb) -> bool:
+    """A completed act told as fact: a past-tense verb with a named or nominal doer and a
+    direct object ("the cells received money"). An outlet restating on its own word what a
+    source only claimed reads like this, and the check-worthiness model, trained on debate
+    sentences, scores it low for want of figures and names."""
+    past = verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    subject = subject_of(verb)
+    return (past and subject is not None and subject.dep_ == "nsubj"
+            and subject.pos_ in ("NOUN", "PROPN")
+            and any(c.dep_ == "dobj" for c in verb.children))
 
 
 def _clause_head(tokens: list):
@@ -317,14 +329,14 @@ def _not_a_claim(tokens: list, head) -> bool:
     if not any(_is_finite(t) for t in tokens):
         return True  # a label, caption or fragment
     # An imperative: a bare verb with no subject opening the clause ("Subscribe now").
-    return head.tag_ == "VB" and head.i == tokens[0].i and not _subject(head)
+    return head.tag_ == "VB" and head.i == tokens[0].i and not subject_of(head)
 
 
 def _is_finite(token) -> bool:
     if "Fin" in token.morph.get("VerbForm") or token.tag_ == "MD":
         return True
     # Headlines drop the auxiliary: "Sixty members arrested in the north".
-    return token.tag_ == "VBN" and token.dep_ in ("ROOT", "ccomp") and _subject(token) is not None
+    return token.tag_ == "VBN" and token.dep_ in ("ROOT", "ccomp") and subject_of(token) is not None
 
 
 def _is_call_or_opinion(head) -> bool:
@@ -333,54 +345,58 @@ def _is_call_or_opinion(head) -> bool:
         return True
     if head.lemma_ == "need" and any(c.dep_ == "xcomp" for c in head.children):
         return True
-    subject = _subject(head)
+    subject = subject_of(head)
     return (head.lemma_ in _OPINION_VERBS and subject is not None
             and subject.lower_ in ("i", "we"))
-
-
-def _reporter(verb):
-    """Who speaks: the subject of the verb of saying, or of the verb it is coordinated with
-    ("the ministry claimed A and said B")."""
-    subject = _subject(verb)
-    if subject is None and verb.dep_ == "conj":
-        subject = _subject(verb.head)
-    return subject
-
-
-def _subject(verb):
-    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
 
 
 # --- slots -----------------------------------------------------------------------------------
 
 
-def _attribution(tokens, head, context, start, end):
+def _attribution(tokens, head, context, scope: Scope):
     """Who the article gives the claim to, the cue, a distancing hedge, and the verb of the
-    reported content (the action), from an overlapping quote or else from the parse."""
+    reported content (the action), from an overlapping quote or else from the parse. Only
+    words of the clause itself count (not a headline or dateline the parser joined to it)."""
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     reported = _content_verb(head) if _is_reporting(head) else None
+    if reported is not None and not scope.holds(reported):
+        # The parser hung the reported clause on the next line ("Junta boasts that 60 rebels
+        # arrested" + the line under it): the verb after the cue on this line is its content.
+        reported = next((t for t in tokens if t.i > head.i and t.pos_ == "VERB"
+                         and scope.holds(t)), None)
     action_verb = reported if reported is not None else head
     quote = _overlapping_quote(context.quotes, start, end)
-    own = _reporter(head) if reported is not None else None
+    own = reporter(head, scope) if reported is not None else None
     own_hedge = head.text if reported is not None and head.lemma_ in _DISTANCING_CUES else None
+    speaker = _quote_speaker(quote, head.doc, start, end, scope)
     # The clause's own verb of saying outranks a quote whose cue lies outside the clause.
-    if quote is not None and quote.speaker and (
-            own is None or quote.cue_start is not None and start <= quote.cue_start < end):
+    if speaker and (own is None or quote.cue_start is not None and start <= quote.cue_start < end):
         according = quote.kind == "according_to"
         cue = "according to" if according else quote.cue
         hedge = own_hedge or (cue if according or quote.stance == "distancing" else None)
-        return _fuller(quote.speaker, own), cue, hedge, action_verb
+        return _fuller(speaker, own), cue, hedge, action_verb
     if own is not None:
-        return _noun_phrase(own), head.text, own_hedge, action_verb
-    source = _according_to(tokens)
+        return noun_phrase(own), head.text, own_hedge, action_verb
+    source = according_to(tokens)
     if source is not None:
         return source, "according to", "according to", action_verb
     return None, None, None, action_verb
 
 
+def _quote_speaker(quote: Quote | None, doc, start: int, end: int, scope: Scope) -> str | None:
+    """The overlapping quote's speaker, unless it is a headline or dateline (see
+    :func:`~.claim_scope.speaker_phrase`)."""
+    if quote is None or not quote.speaker:
+        return None
+    return speaker_phrase(doc.text, quote.speaker_start, quote.speaker_end, quote.speaker,
+                          clause_start=start,
+                          scope_start=doc[scope.lo].idx if scope.lo < scope.hi else end)
+
+
 def _fuller(speaker: str, subject) -> str:
     """The parse's subject phrase where it holds the quote's speaker and says more
     ("Director-General of the ministry's office" for "Director-General")."""
-    phrase = _noun_phrase(subject) if subject is not None else ""
+    phrase = noun_phrase(subject) if subject is not None else ""
     return phrase if speaker in phrase and subject.pos_ != "PRON" else speaker
 
 
@@ -403,102 +419,3 @@ def _overlapping_quote(quotes: list[Quote], start: int, end: int) -> Quote | Non
                                        or 2 * overlap >= quote.end - quote.start):
             best, best_overlap = quote, overlap
     return best
-
-
-def _according_to(tokens):
-    for token in tokens:
-        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            to = next(c for c in token.children if c.lower_ == "to")
-            source = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if source is not None:
-                return _noun_phrase(source)
-    return None
-
-
-def _hedge_words(tokens, action_verb) -> str | None:
-    for token in tokens:
-        if token.lower_ in _HEDGE_ADVERBS:
-            return token.text
-    auxes = [c for c in action_verb.children if c.dep_ in ("aux", "auxpass")]
-    modal = next((a for a in auxes if a.lower_ in _HEDGE_MODALS), None)
-    if modal is not None:
-        return " ".join([modal.text] + [a.text for a in auxes if a.lower_ == "have"])
-    if action_verb.lemma_ in ("appear", "seem") and any(c.dep_ == "xcomp" for c in
-                                                         action_verb.children):
-        return f"{action_verb.text} to"
-    return None
-
-
-def _actor(action_verb, head, context, speaker) -> str | None:
-    """Who does the action: the subject, or the agent of a passive. An agentless passive
-    reported by someone ("the office says sixty were arrested") falls back to the reporter."""
-    agent = next((c for c in action_verb.children if c.dep_ == "agent"), None)
-    doer = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-    subject = _subject(action_verb)
-    if doer is None and subject is not None and subject.dep_ != "nsubjpass":
-        doer = subject
-    if action_verb is not head and (doer is None or doer.lower_ in _REPORTER_PRONOUNS):
-        # "The directorate said it had arrested ...": the pronoun is the reporter.
-        doer = _reporter(head)
-        if doer is not None and doer.pos_ == "PRON":
-            return speaker
-    if doer is None or doer.pos_ == "PRON":
-        return None
-    named = _named(doer, context)
-    return named.name if named is not None else _noun_phrase(doer)
-
-
-def _named(head, context):
-    """The entity a noun phrase names: one covering its head word, else one the head belongs
-    to ("Director-General of the Interior Ministry", "the ministry's spokesman"), never a mere
-    modifier ("Iranian agents", "the regime in Iran")."""
-    lo, hi = _phrase_span(head)
-    doc = head.doc
-    found = context.mentions_in(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text))
-    covering = [m for m in found if m.start <= head.idx < m.end]
-    if covering:
-        return covering[0]
-    owners = []
-    for mention in found:
-        root = _root_of(doc, mention)
-        if root is not None and (root.dep_ == "poss" and root.head.i == head.i
-                                 or root.dep_ == "pobj" and root.head.lower_ == "of"
-                                 and root.head.head.i == head.i):
-            owners.append(mention)
-    ranked = sorted(owners, key=lambda m: (_ACTOR_LABELS.index(m.label)
-                                           if m.label in _ACTOR_LABELS else 99, m.start))
-    return ranked[0] if ranked else None
-
-
-def _root_of(doc, mention):
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
-
-
-def _phrase_span(token) -> tuple[int, int]:
-    """The noun phrase of ``token`` up to the first comma, bracket or relative clause after it."""
-    stop = token.right_edge.i + 1
-    for child in token.children:
-        if child.i > token.i and child.dep_ in ("relcl", "acl", "appos"):
-            stop = min(stop, child.left_edge.i)
-    for t in token.doc[token.i + 1:stop]:
-        if t.text in ",(;:—–":
-            stop = t.i
-            break
-    start = token.left_edge.i
-    for t in token.doc[start:token.i]:
-        # A dateline or section label glued on by the parser: "LISBON, May 2 (Agency) - The ..."
-        if t.text in "–—:" or t.text == "-" and t.whitespace_:
-            start = t.i + 1
-    return start, stop
-
-
-def _noun_phrase(token) -> str:
-    lo, hi = _phrase_span(token)
-    return token.doc[lo:hi].text.strip(" \"“”'’‘")
-
-
-def _action(verb) -> str:
-    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
-    lemma = verb.lemma_.lower()
-    return f"{lemma} {particle.lower_}" if particle is not None else lemma

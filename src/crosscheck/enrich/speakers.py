@@ -1,7 +1,8 @@
 """Speaker resolution: a quote's speaker phrase to a mention key, walking the article in order.
 
-Names resolve directly; pronouns to the last person speaking or acting; definite role phrases
-("the minister") to the person the article introduced with that role.
+Names resolve directly; pronouns to the last person speaking or acting (nobody, when that was a
+person the article does not name: "a young woman said she ..."); definite role phrases ("the
+minister") to the person the article introduced with that role.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ __all__ = ["Speakers"]
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _PERSONAL = frozenset("he she him her".split())
 _GROUP = frozenset("they them it".split())
+# Nouns for one person: an unnamed speaker so described is the antecedent of "he" or "she".
+_PERSON_NOUNS = frozenset(
+    "woman man girl boy mother father son daughter wife husband sister brother student teacher "
+    "worker resident witness neighbour neighbor lawyer doctor nurse official officer spokesman "
+    "spokeswoman spokesperson activist relative friend journalist reporter farmer driver "
+    "owner employee guard soldier survivor victim detainee prisoner".split())
 
 
 class Speakers:
@@ -28,7 +35,8 @@ class Speakers:
         self.people_starts = [m.start for m in self.people]
         self.subjects = self._person_subjects()
         self.roles = self._roles()
-        self.recent: list[tuple[int, str, bool]] = []  # (offset, key, is_person)
+        # (offset, key, is_person); key None: an unnamed person spoke there
+        self.recent: list[tuple[int, str | None, bool]] = []
 
     def _person_subjects(self) -> list[tuple[int, str]]:
         events = []
@@ -58,6 +66,10 @@ class Speakers:
             key, person = self._referred(head, start)
         if key is not None:
             self.recent.append((start, key, person))
+        elif head is not None and head.pos_ == "NOUN" and head.lemma_.lower() in _PERSON_NOUNS:
+            # "A young woman said she ...": the nearest speaker is a person nobody named, so
+            # a pronoun after her is not an earlier named official.
+            self.recent.append((start, None, True))
         return key
 
     def _named(self, start: int, end: int, head) -> tuple[str | None, bool]:
@@ -110,7 +122,7 @@ class Speakers:
         if person:
             events += self.subjects
         events = [e for e in events if e[0] < offset]
-        return max(events)[1] if events else None
+        return max(events, key=lambda e: e[0])[1] if events else None
 
 
 def _role_words(span) -> list[str]:

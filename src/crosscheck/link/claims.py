@@ -7,10 +7,13 @@ claim names. :func:`align_claims` then pairs claims of different articles of one
 semantic similarity of their texts (a pluggable embedder) plus slot agreement, and merges
 pairs best-first into groups that hold at most one claim per article.
 
-A claim that recurs outside its story is still the same claim (an outlet recalling an earlier
-announcement, an op-ed citing a figure): such pairs are taken only on strict anchors — the
-same exact figure, the same action and a shared place — so that background mentions join the
-claim they repeat without pulling unrelated stories together.
+A group stays within one story. An article of another story that recalls the claim in
+background ("a year earlier, 42 people were arrested in the north") tells a reader nothing new
+about that event and is no independent confirmation of it — mostly the same agency's archive —
+yet joined to the group it would count as an origin and show as a side of every conflict. It
+forms its own group in its own story with the other articles recalling it. Only a claim of an
+article that no story holds may join a group across the boundary, and only on strict anchors:
+the same exact figure, the same action and a shared place.
 """
 
 from __future__ import annotations
@@ -384,7 +387,8 @@ def _anchor_key(fact: ClaimFacts) -> list[tuple]:
 
 
 def _anchor_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
-    """Pairs across stories on strict anchors: same exact figure, action and a shared place."""
+    """Pairs with a claim of an article outside every story, on strict anchors: same exact
+    figure, action and a shared place (two stories are two events: see the module notes)."""
     facts, index = scorer.facts, defaultdict(list)
     for i, fact in enumerate(facts):
         for key in set(_anchor_key(fact)):
@@ -393,7 +397,7 @@ def _anchor_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
     for key in sorted(index, key=repr):
         for i, j in itertools.combinations(index[key], 2):
             a, b = facts[i], facts[j]
-            if a.story == b.story and a.story is not None or a.article == b.article:
+            if a.story is not None and b.story is not None or a.article == b.article:
                 continue
             if not a.place_ids & b.place_ids:
                 continue

@@ -113,7 +113,7 @@ def _naming(entities: list[dict]) -> Table:
 
 def _findings(findings: list[dict], label: dict[str, str]) -> Table:
     table = _table("Findings", "kind", "outlet", "detail")
-    order = {"internal_inconsistency": 0, "quote_moved": 1, "number_changed": 2,
+    order = {"internal_inconsistency": 0, "quote_moved": 1, "hedge_dropped": 1, "number_changed": 2,
              "unattributed_figure": 3, "single_origin": 4}
     findings = sorted(findings, key=lambda f: (order.get(f["kind"], 9), f["article"]))
     for finding in findings[:_MAX_ROWS]:
