@@ -181,3 +181,27 @@ def test_tagger_spans_lie_inside_the_text():
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start:hit.end].strip() == text[hit.start:hit.end]
     assert tagger_hits("") == [] and detect_techniques("   ") == []
+
+
+def test_assess_framing_on_an_engine_matches_in_process():
+    """The per-article detection runs on the engine's workers (processes here): same records,
+    same order, as when it runs in the calling process."""
+    from crosscheck.engine.local import LocalEngine
+
+    texts = ["The junta's thugs crushed the protest. Nobody believes a word of it.",
+             "Officials said the vote was held on Sunday.",
+             "This is the worst betrayal ever seen! Our great nation will not be bullied.",
+             ""]
+    articles = {f"a{i}": _article(f"a{i}", t) for i, t in enumerate(texts * 10)}
+    args = dict(articles=articles, mentions=[], entity_keys=[], quotes=[], derivations=[],
+                passages=[])
+    engine = LocalEngine(workers=2)
+    try:
+        on_engine = assess_framing(**args, map_batches=engine.map_batches)
+    finally:
+        engine.close()
+    here = assess_framing(**args)
+    assert on_engine == here
+    # the loaded texts (0 and 2 of every four) have spans, the plain one and the empty one none
+    with_spans = {r.article for r in here if isinstance(r, FramingSpan)}
+    assert with_spans == {f"a{i}" for i in range(40) if i % 4 in (0, 2)}
