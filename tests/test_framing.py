@@ -156,6 +156,39 @@ def test_tag_spans_trim_punctuation_and_skip_runs_without_words():
     assert tagger.tag_spans(probs, tokens, np.array([0.5]), np.array([0])) == []
 
 
+def test_clause_and_sentence_bounds():
+    text = "She said, with a shrug, that it failed. Then rain came."
+    tokens = tagger.tokenize(text)
+    first, last = tagger.unit_bounds(tokens, tagger.EXTENT_CLAUSE)
+    shrug = tokens.words.index("shrug")
+    assert text[tokens.starts[first[shrug]]:tokens.ends[last[shrug]]] == "with a shrug,"
+    first, last = tagger.unit_bounds(tokens, tagger.EXTENT_SENTENCE)
+    rain = tokens.words.index("rain")
+    assert text[tokens.starts[first[rain]]:tokens.ends[last[rain]]] == "Then rain came."
+
+
+def test_decode_grows_runs_to_their_unit_and_drops_short_ones():
+    text = "She said, with a shrug, that it surely failed. Then rain came."
+    tokens = tagger.tokenize(text)
+    probs = np.zeros(len(tokens.words))
+    probs[tokens.words.index("shrug")] = 0.9
+    probs[tokens.words.index("surely")] = 0.8
+
+    def texts(extent, least=1):
+        found = tagger.decode(probs, tokens, threshold=0.5, gap=0, extent=extent,
+                              min_words=least)
+        return [text[tokens.starts[a]:tokens.ends[b]] for a, b, _ in found]
+
+    assert texts(tagger.EXTENT_TOKENS) == ["shrug", "surely"]
+    assert texts(tagger.EXTENT_TOKENS, least=2) == []
+    assert texts(tagger.EXTENT_CLAUSE) == ["with a shrug", "that it surely failed"]
+    # two runs in one sentence become one span, not two copies of it
+    assert texts(tagger.EXTENT_SENTENCE) == ["She said, with a shrug, that it surely failed"]
+    spans = tagger.tag_spans(probs[:, None], tokens, np.array([0.5]), np.array([0]),
+                             np.array([tagger.EXTENT_SENTENCE]), np.array([1]))
+    assert len(spans) == 1 and spans[0][3] == 0.9
+
+
 def test_features_are_deterministic_and_inside_the_hash_space():
     text = "The council's cronies wrecked the harbour. Shameful!"
     _, (fixed, bags, sentence, vectors) = tagger_inputs(text)
@@ -166,11 +199,29 @@ def test_features_are_deterministic_and_inside_the_hash_space():
     assert len(bags) == 2 and sentence.tolist() == [0] * 7 + [1, 1]
 
 
+def test_context_vectors_average_the_window_and_the_sentence_words_only():
+    tokens = tagger.tokenize("Cruel , cruel lies ! Calm seas.")
+    vectors = np.arange(len(tokens.words) * tagger.N_WORD, dtype=np.float32)
+    vectors = vectors.reshape(len(tokens.words), tagger.N_WORD)
+    dense = tagger.context_vectors(vectors, tokens)
+    assert dense.shape == (len(tokens.words), tagger.N_DENSE)
+    assert (dense[:, :tagger.N_WORD] == vectors).all()
+    first_sentence = vectors[[0, 2, 3]].mean(axis=0)  # "," and "!" are not words
+    sentence_part = dense[:, 2 * tagger.N_WORD:]
+    assert np.allclose(sentence_part[:5], first_sentence)
+    assert np.allclose(sentence_part[5], vectors[[5, 6]].mean(axis=0))
+    # the window of "Cruel" reaches three tokens on: "cruel" and "lies" (the comma skipped)
+    assert np.allclose(dense[0, tagger.N_WORD:2 * tagger.N_WORD], vectors[[0, 2, 3]].mean(axis=0))
+
+
 def test_shipped_model_is_consistent():
     model = tagger.load_model()
     assert set(model.techniques) <= set(TECHNIQUES)
     assert model.weights.shape == (1 << tagger.N_BITS, len(model.techniques))
     assert model.bias.shape == model.thresholds.shape == model.gaps.shape
+    assert model.extents.shape == model.min_words.shape == model.gaps.shape
+    assert set(model.extents.tolist()) <= {tagger.EXTENT_TOKENS, tagger.EXTENT_CLAUSE,
+                                           tagger.EXTENT_SENTENCE}
     assert ((model.thresholds > 0) & (model.thresholds <= 1.01)).all()
 
 

@@ -351,5 +351,5 @@ def tagger_hits(text: str, *, model: tagger.TaggerModel | None = None) -> list[T
         return []
     probs = tagger.probabilities(model, *features)
     return [TechniqueHit(model.techniques[column], start, end, round(weight, 3), "tagger")
-            for column, start, end, weight in tagger.tag_spans(probs, tokens, model.thresholds,
-                                                               model.gaps)]
+            for column, start, end, weight in tagger.tag_spans(
+                probs, tokens, model.thresholds, model.gaps, model.extents, model.min_words)]
