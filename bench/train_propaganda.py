@@ -59,7 +59,7 @@ def article_rows(text: str, spans: list[tuple[str, int, int]]):
     matrix = csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
                         shape=(n, 1 << tagger.N_BITS))
     matrix.sum_duplicates()
-    matrix = hstack([matrix, csr_matrix(vectors)], format="csr")
+    matrix = hstack([matrix, csr_matrix(tagger.context_vectors(vectors, tokens))], format="csr")
     return tokens, matrix, labels
 
 

@@ -193,7 +193,7 @@ def test_features_are_deterministic_and_inside_the_hash_space():
     text = "The council's cronies wrecked the harbour. Shameful!"
     _, (fixed, bags, sentence, vectors) = tagger_inputs(text)
     _, (again, _, _, again_vectors) = tagger_inputs(text)
-    assert vectors.shape == (len(sentence), tagger.N_DENSE) and (vectors == again_vectors).all()
+    assert vectors.shape == (len(sentence), tagger.N_WORD) and (vectors == again_vectors).all()
     assert (fixed == again).all()
     assert fixed.min() >= 0 and fixed.max() < 1 << tagger.N_BITS
     assert len(bags) == 2 and sentence.tolist() == [0] * 7 + [1, 1]
@@ -214,12 +214,26 @@ def test_context_vectors_average_the_window_and_the_sentence_words_only():
     assert np.allclose(dense[0, tagger.N_WORD:2 * tagger.N_WORD], vectors[[0, 2, 3]].mean(axis=0))
 
 
+def test_probabilities_equal_the_trained_linear_model_over_context_vectors():
+    """Run time projects before averaging; training sees the averaged columns: same scores."""
+    model = tagger.load_model()
+    text = "The cowardly elite lied again. Shameful, utterly shameful! Rain fell on Monday."
+    tokens, (fixed, bags, sentence, vectors) = tagger_inputs(text)
+    dense = tagger.context_vectors(vectors, tokens)
+    scores = model.weights[fixed].sum(axis=1) + dense @ model.dense + model.bias
+    scores += np.stack([model.weights[b].sum(axis=0) / np.sqrt(len(b)) for b in bags])[sentence]
+    expected = 1 / (1 + np.exp(-scores))
+    got = tagger.probabilities(model, fixed, bags, sentence, vectors, is_word=tokens.is_word)
+    assert np.allclose(got, expected, atol=1e-5)
+
+
 def test_shipped_model_is_consistent():
     model = tagger.load_model()
     assert set(model.techniques) <= set(TECHNIQUES)
     assert model.weights.shape == (1 << tagger.N_BITS, len(model.techniques))
     assert model.bias.shape == model.thresholds.shape == model.gaps.shape
     assert model.extents.shape == model.min_words.shape == model.gaps.shape
+    assert model.dense.shape == (tagger.N_DENSE, len(model.techniques))
     assert set(model.extents.tolist()) <= {tagger.EXTENT_TOKENS, tagger.EXTENT_CLAUSE,
                                            tagger.EXTENT_SENTENCE}
     assert ((model.thresholds > 0) & (model.thresholds <= 1.01)).all()

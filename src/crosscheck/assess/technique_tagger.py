@@ -110,24 +110,30 @@ def word_vectors(lower: list[str]) -> np.ndarray:
 def context_vectors(vectors: np.ndarray, tokens: Tokens) -> np.ndarray:
     """``(n, N_DENSE)``: each token's word vector, the mean over the words within ``_WINDOW``
     of it (same sentence or not) and the mean over its sentence's words; punctuation counts in
-    neither mean."""
-    n = len(vectors)
-    words = np.where(tokens.is_word[:, None], vectors, 0.0).astype(np.float32)
-    cumulative = np.vstack([np.zeros((1, N_WORD), np.float32), np.cumsum(words, axis=0)])
-    counts = np.concatenate([[0], np.cumsum(tokens.is_word)])
-    low = np.maximum(np.arange(n) - _WINDOW, 0)
-    high = np.minimum(np.arange(n) + _WINDOW + 1, n)
-    window = _means(cumulative, counts, low, high)
-    first = np.searchsorted(tokens.sentence, tokens.sentence, side="left")
-    last = np.searchsorted(tokens.sentence, tokens.sentence, side="right")
-    sentence = _means(cumulative, counts, first, last)
+    neither mean. Training uses these columns; :func:`probabilities` gets the same scores by
+    projecting first (a mean of projections is the projection of the mean)."""
+    window, sentence = _context_means(vectors, tokens.is_word, tokens.sentence)
     return np.hstack([vectors, window, sentence]).astype(np.float32)
+
+
+def _context_means(values: np.ndarray, is_word: np.ndarray,
+                   sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``values``: the mean of the word rows within ``_WINDOW`` and in its sentence."""
+    n = len(values)
+    words = np.where(is_word[:, None], values, 0).astype(np.float32)
+    cumulative = np.vstack([np.zeros((1, values.shape[1]), np.float32), np.cumsum(words, axis=0)])
+    counts = np.concatenate([[0], np.cumsum(is_word)])
+    index = np.arange(n)
+    low, high = np.maximum(index - _WINDOW, 0), np.minimum(index + _WINDOW + 1, n)
+    first = np.searchsorted(sentence, sentence, side="left")
+    last = np.searchsorted(sentence, sentence, side="right")
+    return _means(cumulative, counts, low, high), _means(cumulative, counts, first, last)
 
 
 def _means(cumulative: np.ndarray, counts: np.ndarray, low: np.ndarray,
            high: np.ndarray) -> np.ndarray:
     total = cumulative[high] - cumulative[low]
-    return total / np.maximum(counts[high] - counts[low], 1)[:, None]
+    return total / np.maximum(counts[high] - counts[low], 1).astype(np.float32)[:, None]
 
 
 @lru_cache(maxsize=65536)
@@ -175,7 +181,8 @@ def _bucket(values: np.ndarray, edges: tuple[int, ...]) -> np.ndarray:
 def token_features(text: str, tokens: Tokens, lexicon_marks: np.ndarray,
                    ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]:
     """Fixed-slot features ``(n_tokens, K)`` (value 1 each), the stem buckets of each sentence
-    (value ``1/sqrt(len)`` each), the sentence of each token and its word vector. ``lexicon_marks`` holds, per
+    (value ``1/sqrt(len)`` each), the sentence of each token and its word vector (the dense
+    features are :func:`context_vectors` of these). ``lexicon_marks`` holds, per
     token, a small integer naming the lexicon technique it falls in (0: none)."""
     lower = [w.lower() for w in tokens.words]
     word = np.array([_hash(w) for w in lower], dtype=np.uint64)
@@ -198,7 +205,7 @@ def token_features(text: str, tokens: Tokens, lexicon_marks: np.ndarray,
     fixed = np.stack(columns, axis=1).astype(np.int64)
     bags = [np.unique(_mix(stem[tokens.sentence == s], 21)).astype(np.int64)
             for s in range(int(tokens.sentence[-1]) + 1)] if len(lower) else []
-    return fixed, bags, tokens.sentence, context_vectors(word_vectors(lower), tokens)
+    return fixed, bags, tokens.sentence, word_vectors(lower)
 
 
 def _sentence_columns(text: str, tokens: Tokens, lower: list[str]) -> list[np.ndarray]:
@@ -270,14 +277,42 @@ def load_model(path: str | None = None) -> TaggerModel:
 
 
 def probabilities(model: TaggerModel, fixed: np.ndarray, bags: list[np.ndarray],
-                  sentence: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Per-token, per-technique probability ``(n_tokens, T)``."""
+                  sentence: np.ndarray, vectors: np.ndarray, *,
+                  is_word: np.ndarray) -> np.ndarray:
+    """Per-token, per-technique probability ``(n_tokens, T)`` from :func:`token_features`'
+    output and the tokens' ``is_word``."""
     weights = model.weights
-    scores = weights[fixed].sum(axis=1) + vectors @ model.dense + model.bias
+    scores = weights[fixed].sum(axis=1) + _dense_scores(model.dense, vectors, is_word, sentence)
+    scores += model.bias
     if bags:
         per_sentence = np.stack([weights[b].sum(axis=0) / np.sqrt(max(len(b), 1)) for b in bags])
         scores += per_sentence[sentence]
     return 1.0 / (1.0 + np.exp(-scores))
+
+
+#: OpenBLAS runs a product on one thread below about 2**18 multiply-adds; above, it wakes its
+#: threads, which for a product this small costs more than it saves (several times more on a
+#: loaded machine).
+_ONE_THREAD_WORK = 1 << 17
+
+
+def _single_thread_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left @ right``, in row blocks small enough for BLAS to keep to one thread."""
+    rows = max(1, _ONE_THREAD_WORK // max(1, left.shape[1] * right.shape[1]))
+    if len(left) <= rows:
+        return left @ right
+    return np.vstack([left[i:i + rows] @ right for i in range(0, len(left), rows)])
+
+
+def _dense_scores(dense: np.ndarray, vectors: np.ndarray, is_word: np.ndarray,
+                  sentence: np.ndarray) -> np.ndarray:
+    """``context_vectors(vectors) @ dense`` without building the ``(n, N_DENSE)`` matrix: the
+    window and sentence means are taken of the ``(n, T)`` projections instead."""
+    projected = _single_thread_product(
+        vectors, dense.reshape(3, N_WORD, -1).transpose(1, 0, 2).reshape(N_WORD, -1))
+    count = dense.shape[1]
+    window, in_sentence = _context_means(projected[:, count:], is_word, sentence)
+    return projected[:, :count] + window[:, :count] + in_sentence[:, count:]
 
 
 def runs(above: np.ndarray, gap: int) -> list[tuple[int, int]]:
