@@ -7,7 +7,8 @@ even-id half of PTC (``../shared/bench/ptc``); the odd-id half is never read her
 gold span of the technique. Thresholds and the gap bridged inside a span are chosen per
 technique by k-fold cross-validation by article, maximising the out-of-fold SemEval span F1 of
 the tagger's spans together with the lexicon and rule spans (as ``detect_techniques`` emits
-them). Then each technique is fitted on the whole training half; weights are stored as float16.
+them); likewise how far a span reaches (its tokens, clause or sentence) and how many words a run
+needs. Then each technique is fitted on the whole training half; weights are stored as float16.
 Deterministic: same data, same file.
 
 Example:
@@ -36,6 +37,8 @@ from crosscheck.assess import propaganda, technique_tagger as tagger  # noqa: E4
 SEED = 11
 THRESHOLDS = (0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
 GAPS = (0, 1, 2)
+EXTENTS = (tagger.EXTENT_TOKENS, tagger.EXTENT_CLAUSE, tagger.EXTENT_SENTENCE)
+MIN_WORDS = (1, 2)
 
 
 def article_rows(text: str, spans: list[tuple[str, int, int]]):
@@ -56,7 +59,7 @@ def article_rows(text: str, spans: list[tuple[str, int, int]]):
     matrix = csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
                         shape=(n, 1 << tagger.N_BITS))
     matrix.sum_duplicates()
-    matrix = hstack([matrix, csr_matrix(vectors)], format="csr")
+    matrix = hstack([matrix, csr_matrix(tagger.context_vectors(vectors, tokens))], format="csr")
     return tokens, matrix, labels
 
 
@@ -92,41 +95,56 @@ def _stacked(rows, docs):
     return vstack([rows[d][1] for d in docs]).tocsr(), np.vstack([rows[d][2] for d in docs])
 
 
+def decodings():
+    """The ``(threshold, gap, extent, min_words)`` tried per technique: a gap matters only for
+    token runs (a clause or sentence takes in the gaps anyway)."""
+    for extent in EXTENTS:
+        for gap in (GAPS if extent == tagger.EXTENT_TOKENS else (0,)):
+            for least in MIN_WORDS:
+                for threshold in THRESHOLDS:
+                    yield threshold, gap, extent, least
+
+
 def tune(docs, texts, gold, rows, probs, *, min_precision: float,
-         ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per technique, the threshold and gap with the best out-of-fold span F1 (rules included)
-    among those with out-of-fold precision at least ``min_precision`` (none: tagger off)."""
+         ) -> tuple[np.ndarray, ...]:
+    """Per technique, the decoding (threshold, gap, extent, fewest words) with the best
+    out-of-fold span F1 (rules included) among those with out-of-fold precision at least
+    ``min_precision`` (none: tagger off)."""
     # Only the hand-written lexicon: rows counted from this half would look better than they are.
     hand = tuple(t for t in propaganda.load_lexicon() if t.source == "hand")
     rule_spans = [(d, h.technique, h.start, h.end) for d in docs
                   for h in propaganda.detect_techniques(texts[d], lexicon=hand, model=False)]
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
-    thresholds = np.full(len(TARGETED), 1.01, dtype=np.float32)
-    gaps = np.zeros(len(TARGETED), dtype=np.int64)
+    chosen = np.zeros((4, len(TARGETED)), dtype=np.float32)
     report = []
     for column, technique in enumerate(TARGETED):
         rules = [p for p in rule_spans if p[1] == technique]
-        best = (score(rules, wanted, technique)[2], 1.01, 0)
-        for threshold in THRESHOLDS:
-            for gap in GAPS:
-                predicted = rules + _apart(_model_spans(docs, rows, probs, column, threshold,
-                                                        gap), rules)
-                precision, _, f1, _, _ = score(_merged(predicted), wanted, technique)
-                if precision < min_precision:
-                    continue  # too many spans: they would drag down the pooled score
-                best = max(best, (f1, threshold, gap), key=lambda b: (b[0], -b[1], -b[2]))
-        thresholds[column], gaps[column] = best[1], best[2]
+        best = (score(rules, wanted, technique)[2], (1.01, 0, 0, 1))
+        for decoding in decodings():
+            predicted = rules + _apart(_model_spans(docs, rows, probs, column, decoding), rules)
+            precision, _, f1, _, _ = score(_merged(predicted), wanted, technique)
+            if precision < min_precision:
+                continue  # too many spans: they would drag down the pooled score
+            if f1 > best[0]:  # ties keep the earlier: the tagger off, then simpler decodings
+                best = (f1, decoding)
+        chosen[:, column] = best[1]
         report.append(f"{technique:38} rules-only F1 {score(rules, wanted, technique)[2]:.3f}  "
-                      f"with tagger {best[0]:.3f}  threshold {best[1]:.2f} gap {best[2]}")
-    return thresholds, gaps, report
+                      f"with tagger {best[0]:.3f}  threshold {best[1][0]:.2f} gap {best[1][1]}"
+                      f" extent {best[1][2]} min words {best[1][3]}")
+    thresholds, gaps, extents, min_words = chosen
+    return (thresholds, gaps.astype(np.int64), extents.astype(np.int64),
+            min_words.astype(np.int64), report)
 
 
-def _model_spans(docs, rows, probs, column, threshold, gap):
+def _model_spans(docs, rows, probs, column, decoding):
+    threshold, gap, extent, least = decoding
     found = []
     for doc in docs:
-        spans = tagger.tag_spans(probs[doc][:, column:column + 1], rows[doc][0],
-                                 np.array([threshold]), np.array([gap]))
-        found.extend((doc, TARGETED[column], s, e) for _, s, e, _ in spans)
+        tokens = rows[doc][0]
+        found.extend((doc, TARGETED[column], int(tokens.starts[a]), int(tokens.ends[b]))
+                     for a, b, _ in tagger.decode(probs[doc][:, column], tokens,
+                                                  threshold=threshold, gap=gap, extent=extent,
+                                                  min_words=least))
     return found
 
 
@@ -168,8 +186,8 @@ def main() -> None:
     print(f"{len(docs)} training articles, {sum(r[1].shape[0] for r in rows.values()):,} tokens,"
           f" features in {time.perf_counter() - started:.1f} s", flush=True)
     probs = out_of_fold(docs, rows, folds=args.folds, alpha=args.alpha)
-    thresholds, gaps, report = tune(docs, texts, gold, rows, probs,
-                                    min_precision=args.min_precision)
+    thresholds, gaps, extents, min_words, report = tune(docs, texts, gold, rows, probs,
+                                                        min_precision=args.min_precision)
     print("\n".join(report))
     if args.dry_run:
         return
@@ -178,7 +196,8 @@ def main() -> None:
     sparse, dense = weights[: 1 << tagger.N_BITS], weights[1 << tagger.N_BITS:]
     np.savez_compressed(args.out, techniques=np.array(TARGETED), weights=sparse.astype(np.float16),
                         dense=dense,
-                        bias=bias, thresholds=thresholds, gaps=gaps)
+                        bias=bias, thresholds=thresholds, gaps=gaps, extents=extents,
+                        min_words=min_words)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -156,14 +156,75 @@ def test_tag_spans_trim_punctuation_and_skip_runs_without_words():
     assert tagger.tag_spans(probs, tokens, np.array([0.5]), np.array([0])) == []
 
 
+def test_clause_and_sentence_bounds():
+    text = "She said, with a shrug, that it failed. Then rain came."
+    tokens = tagger.tokenize(text)
+    first, last = tagger.unit_bounds(tokens, tagger.EXTENT_CLAUSE)
+    shrug = tokens.words.index("shrug")
+    assert text[tokens.starts[first[shrug]]:tokens.ends[last[shrug]]] == "with a shrug,"
+    first, last = tagger.unit_bounds(tokens, tagger.EXTENT_SENTENCE)
+    rain = tokens.words.index("rain")
+    assert text[tokens.starts[first[rain]]:tokens.ends[last[rain]]] == "Then rain came."
+
+
+def test_decode_grows_runs_to_their_unit_and_drops_short_ones():
+    text = "She said, with a shrug, that it surely failed. Then rain came."
+    tokens = tagger.tokenize(text)
+    probs = np.zeros(len(tokens.words))
+    probs[tokens.words.index("shrug")] = 0.9
+    probs[tokens.words.index("surely")] = 0.8
+
+    def texts(extent, least=1):
+        found = tagger.decode(probs, tokens, threshold=0.5, gap=0, extent=extent,
+                              min_words=least)
+        return [text[tokens.starts[a]:tokens.ends[b]] for a, b, _ in found]
+
+    assert texts(tagger.EXTENT_TOKENS) == ["shrug", "surely"]
+    assert texts(tagger.EXTENT_TOKENS, least=2) == []
+    assert texts(tagger.EXTENT_CLAUSE) == ["with a shrug", "that it surely failed"]
+    # two runs in one sentence become one span, not two copies of it
+    assert texts(tagger.EXTENT_SENTENCE) == ["She said, with a shrug, that it surely failed"]
+    spans = tagger.tag_spans(probs[:, None], tokens, np.array([0.5]), np.array([0]),
+                             np.array([tagger.EXTENT_SENTENCE]), np.array([1]))
+    assert len(spans) == 1 and spans[0][3] == 0.9
+
+
 def test_features_are_deterministic_and_inside_the_hash_space():
     text = "The council's cronies wrecked the harbour. Shameful!"
     _, (fixed, bags, sentence, vectors) = tagger_inputs(text)
     _, (again, _, _, again_vectors) = tagger_inputs(text)
-    assert vectors.shape == (len(sentence), tagger.N_DENSE) and (vectors == again_vectors).all()
+    assert vectors.shape == (len(sentence), tagger.N_WORD) and (vectors == again_vectors).all()
     assert (fixed == again).all()
     assert fixed.min() >= 0 and fixed.max() < 1 << tagger.N_BITS
     assert len(bags) == 2 and sentence.tolist() == [0] * 7 + [1, 1]
+
+
+def test_context_vectors_average_the_window_and_the_sentence_words_only():
+    tokens = tagger.tokenize("Cruel , cruel lies ! Calm seas.")
+    vectors = np.arange(len(tokens.words) * tagger.N_WORD, dtype=np.float32)
+    vectors = vectors.reshape(len(tokens.words), tagger.N_WORD)
+    dense = tagger.context_vectors(vectors, tokens)
+    assert dense.shape == (len(tokens.words), tagger.N_DENSE)
+    assert (dense[:, :tagger.N_WORD] == vectors).all()
+    first_sentence = vectors[[0, 2, 3]].mean(axis=0)  # "," and "!" are not words
+    sentence_part = dense[:, 2 * tagger.N_WORD:]
+    assert np.allclose(sentence_part[:5], first_sentence)
+    assert np.allclose(sentence_part[5], vectors[[5, 6]].mean(axis=0))
+    # the window of "Cruel" reaches three tokens on: "cruel" and "lies" (the comma skipped)
+    assert np.allclose(dense[0, tagger.N_WORD:2 * tagger.N_WORD], vectors[[0, 2, 3]].mean(axis=0))
+
+
+def test_probabilities_equal_the_trained_linear_model_over_context_vectors():
+    """Run time projects before averaging; training sees the averaged columns: same scores."""
+    model = tagger.load_model()
+    text = "The cowardly elite lied again. Shameful, utterly shameful! Rain fell on Monday."
+    tokens, (fixed, bags, sentence, vectors) = tagger_inputs(text)
+    dense = tagger.context_vectors(vectors, tokens)
+    scores = model.weights[fixed].sum(axis=1) + dense @ model.dense + model.bias
+    scores += np.stack([model.weights[b].sum(axis=0) / np.sqrt(len(b)) for b in bags])[sentence]
+    expected = 1 / (1 + np.exp(-scores))
+    got = tagger.probabilities(model, fixed, bags, sentence, vectors, is_word=tokens.is_word)
+    assert np.allclose(got, expected, atol=1e-5)
 
 
 def test_shipped_model_is_consistent():
@@ -171,6 +232,10 @@ def test_shipped_model_is_consistent():
     assert set(model.techniques) <= set(TECHNIQUES)
     assert model.weights.shape == (1 << tagger.N_BITS, len(model.techniques))
     assert model.bias.shape == model.thresholds.shape == model.gaps.shape
+    assert model.extents.shape == model.min_words.shape == model.gaps.shape
+    assert model.dense.shape == (tagger.N_DENSE, len(model.techniques))
+    assert set(model.extents.tolist()) <= {tagger.EXTENT_TOKENS, tagger.EXTENT_CLAUSE,
+                                           tagger.EXTENT_SENTENCE}
     assert ((model.thresholds > 0) & (model.thresholds <= 1.01)).all()
 
 
@@ -181,3 +246,27 @@ def test_tagger_spans_lie_inside_the_text():
         assert 0 <= hit.start < hit.end <= len(text)
         assert text[hit.start:hit.end].strip() == text[hit.start:hit.end]
     assert tagger_hits("") == [] and detect_techniques("   ") == []
+
+
+def test_assess_framing_on_an_engine_matches_in_process():
+    """The per-article detection runs on the engine's workers (processes here): same records,
+    same order, as when it runs in the calling process."""
+    from crosscheck.engine.local import LocalEngine
+
+    texts = ["The junta's thugs crushed the protest. Nobody believes a word of it.",
+             "Officials said the vote was held on Sunday.",
+             "This is the worst betrayal ever seen! Our great nation will not be bullied.",
+             ""]
+    articles = {f"a{i}": _article(f"a{i}", t) for i, t in enumerate(texts * 10)}
+    args = dict(articles=articles, mentions=[], entity_keys=[], quotes=[], derivations=[],
+                passages=[])
+    engine = LocalEngine(workers=2)
+    try:
+        on_engine = assess_framing(**args, map_batches=engine.map_batches)
+    finally:
+        engine.close()
+    here = assess_framing(**args)
+    assert on_engine == here
+    # the loaded texts (0 and 2 of every four) have spans, the plain one and the empty one none
+    with_spans = {r.article for r in here if isinstance(r, FramingSpan)}
+    assert with_spans == {f"a{i}" for i in range(40) if i % 4 in (0, 2)}

@@ -83,7 +83,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
         lambda: _run_boilerplate(store=store, settings=settings, note=note),
         lambda: _run_enrich(store=store, settings=settings, engine=engine, note=note),
         lambda: run_link(store=store, settings=settings, engine=engine, note=note),
-        lambda: run_assess(store=store, settings=settings, note=note),
+        lambda: run_assess(store=store, settings=settings, engine=engine, note=note),
     ]
     # "ingest" and "clean" run together: documents stream from the inputs into cleaning.
     for step in steps[: max(1, last)]:

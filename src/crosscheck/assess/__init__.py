@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Mention, Passage, Quantity, Quote, StoryMember, TimeExpr, content_id)
+from ..engine import Engine
 from ..settings import Settings
 from ..store import Store
 
@@ -22,7 +23,8 @@ ASSESS_TABLES = ("claim_groups", "claim_group_members", "conflicts", "conflict_v
                  "framing_names", "framing_spans", "findings")
 
 
-def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], None]) -> None:
+def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], None],
+               engine: Engine | None = None) -> None:
     from .claims import assess_claims
     from .findings import find_findings
     from .framing import assess_framing
@@ -38,7 +40,8 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         derivations=corpus.derivations, embedder=settings.embedder)
     framing = assess_framing(
         articles=corpus.articles, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
-        quotes=corpus.quotes, derivations=corpus.derivations, passages=corpus.passages)
+        quotes=corpus.quotes, derivations=corpus.derivations, passages=corpus.passages,
+        map_batches=engine.map_batches if engine is not None else None)
     findings = find_findings(
         articles=corpus.articles, claims=corpus.claims, quantities=corpus.quantities,
         times=corpus.times, quotes=corpus.quotes, derivations=corpus.derivations,

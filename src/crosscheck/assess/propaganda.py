@@ -349,7 +349,7 @@ def tagger_hits(text: str, *, model: tagger.TaggerModel | None = None) -> list[T
     tokens, features = tagger_inputs(text)
     if not tokens.words:
         return []
-    probs = tagger.probabilities(model, *features)
+    probs = tagger.probabilities(model, *features, is_word=tokens.is_word)
     return [TechniqueHit(model.techniques[column], start, end, round(weight, 3), "tagger")
-            for column, start, end, weight in tagger.tag_spans(probs, tokens, model.thresholds,
-                                                               model.gaps)]
+            for column, start, end, weight in tagger.tag_spans(
+                probs, tokens, model.thresholds, model.gaps, model.extents, model.min_words)]

@@ -5,10 +5,14 @@ inside a span of that technique: a logistic regression over hashed features (the
 stripped stem, its shape, the words two either side, word pairs, a bag of nearby stems, a bag of
 the whole sentence's stems, quote marks, the sentence's end mark, where the token sits in its
 sentence and the sentence in the article, how often the word was already used, the hand-written
-lexicon). Runs of tokens above the technique's threshold become spans.
+lexicon), plus dense ones: the token's wordllama word vector and the mean vectors of the words
+around it and of its sentence. Runs of tokens above the technique's threshold become spans; per
+technique, a run may have to hold a few words, and may grow to its clause or sentence (as the
+technique is annotated).
 
 The weights (``data/propaganda_model.npz``) are trained by ``bench/train_propaganda.py`` on the
-even-id half of the PTC corpus, thresholds picked by cross-validation by article; training uses
+even-id half of the PTC corpus, the decoding (threshold, gap, extent, fewest words) picked by
+cross-validation by article; training uses
 :func:`token_features` below, so the features at training and run time are the same code.
 """
 
@@ -22,15 +26,21 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Tokens", "tokenize", "token_features", "word_vectors", "N_DENSE", "TaggerModel", "load_model", "tag_spans",
-           "N_BITS", "MODEL_PATH"]
+__all__ = ["Tokens", "tokenize", "token_features", "word_vectors", "context_vectors",
+           "N_WORD", "N_DENSE", "TaggerModel",
+           "load_model", "tag_spans", "decode", "unit_bounds", "EXTENT_TOKENS", "EXTENT_CLAUSE",
+           "EXTENT_SENTENCE", "N_BITS", "MODEL_PATH"]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_model.npz"
 #: Hashed feature space: 2**N_BITS buckets (collisions are rare enough at this size for PTC).
 N_BITS = 17
 #: Leading dimensions of the wordllama word vector each token gets (its vectors are nested:
 #: the first dimensions carry the most).
-N_DENSE = 64
+N_WORD = 64
+#: Dense features per token: its word vector, the mean vector of the words around it and the
+#: mean vector of its sentence (a doubtful or fearful sentence is one in its words as a whole).
+N_DENSE = 3 * N_WORD
+_WINDOW = 3
 _MASK = np.uint64((1 << N_BITS) - 1)
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -83,18 +93,47 @@ _VECTORS: dict[str, np.ndarray] = {}
 
 
 def word_vectors(lower: list[str]) -> np.ndarray:
-    """``(n, N_DENSE)`` unit vectors of the (lower-cased) words, so that a loaded word the
+    """``(n, N_WORD)`` unit vectors of the (lower-cased) words, so that a loaded word the
     training half never saw still lands near the ones it did ("devastating", "devastated")."""
     missing = sorted({w for w in lower if w not in _VECTORS})
     if missing:
-        vectors = _embedder().embed(missing, norm=False)[:, :N_DENSE].astype(np.float32)
+        vectors = _embedder().embed(missing, norm=False)[:, :N_WORD].astype(np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
         if len(_VECTORS) > 200_000:
             _VECTORS.clear()
         _VECTORS.update(zip(missing, vectors))
     if not lower:
-        return np.zeros((0, N_DENSE), dtype=np.float32)
+        return np.zeros((0, N_WORD), dtype=np.float32)
     return np.stack([_VECTORS[w] for w in lower])
+
+
+def context_vectors(vectors: np.ndarray, tokens: Tokens) -> np.ndarray:
+    """``(n, N_DENSE)``: each token's word vector, the mean over the words within ``_WINDOW``
+    of it (same sentence or not) and the mean over its sentence's words; punctuation counts in
+    neither mean. Training uses these columns; :func:`probabilities` gets the same scores by
+    projecting first (a mean of projections is the projection of the mean)."""
+    window, sentence = _context_means(vectors, tokens.is_word, tokens.sentence)
+    return np.hstack([vectors, window, sentence]).astype(np.float32)
+
+
+def _context_means(values: np.ndarray, is_word: np.ndarray,
+                   sentence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``values``: the mean of the word rows within ``_WINDOW`` and in its sentence."""
+    n = len(values)
+    words = np.where(is_word[:, None], values, 0).astype(np.float32)
+    cumulative = np.vstack([np.zeros((1, values.shape[1]), np.float32), np.cumsum(words, axis=0)])
+    counts = np.concatenate([[0], np.cumsum(is_word)])
+    index = np.arange(n)
+    low, high = np.maximum(index - _WINDOW, 0), np.minimum(index + _WINDOW + 1, n)
+    first = np.searchsorted(sentence, sentence, side="left")
+    last = np.searchsorted(sentence, sentence, side="right")
+    return _means(cumulative, counts, low, high), _means(cumulative, counts, first, last)
+
+
+def _means(cumulative: np.ndarray, counts: np.ndarray, low: np.ndarray,
+           high: np.ndarray) -> np.ndarray:
+    total = cumulative[high] - cumulative[low]
+    return total / np.maximum(counts[high] - counts[low], 1).astype(np.float32)[:, None]
 
 
 @lru_cache(maxsize=65536)
@@ -142,7 +181,8 @@ def _bucket(values: np.ndarray, edges: tuple[int, ...]) -> np.ndarray:
 def token_features(text: str, tokens: Tokens, lexicon_marks: np.ndarray,
                    ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]:
     """Fixed-slot features ``(n_tokens, K)`` (value 1 each), the stem buckets of each sentence
-    (value ``1/sqrt(len)`` each), the sentence of each token and its word vector. ``lexicon_marks`` holds, per
+    (value ``1/sqrt(len)`` each), the sentence of each token and its word vector (the dense
+    features are :func:`context_vectors` of these). ``lexicon_marks`` holds, per
     token, a small integer naming the lexicon technique it falls in (0: none)."""
     lower = [w.lower() for w in tokens.words]
     word = np.array([_hash(w) for w in lower], dtype=np.uint64)
@@ -203,8 +243,9 @@ def _shape_class(words: tuple[str, ...]) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class TaggerModel:
-    """Weights ``(2**N_BITS, T)``, word-vector weights ``(N_DENSE, T)``, biases ``(T,)``, per-technique thresholds and the longest gap
-    of low tokens bridged inside one span."""
+    """Weights ``(2**N_BITS, T)``, word-vector weights ``(N_DENSE, T)``, biases ``(T,)``; per
+    technique: the threshold, the longest gap of low tokens bridged inside one span, how far a
+    span reaches (``EXTENT_*``) and the fewest words a run needs to count."""
 
     techniques: tuple[str, ...]
     weights: np.ndarray
@@ -212,6 +253,8 @@ class TaggerModel:
     bias: np.ndarray
     thresholds: np.ndarray
     gaps: np.ndarray
+    extents: np.ndarray
+    min_words: np.ndarray
 
 
 @lru_cache(maxsize=2)
@@ -222,21 +265,54 @@ def load_model(path: str | None = None) -> TaggerModel:
         raise FileNotFoundError(f"propaganda model not found at {target}: run "
                                 f"python bench/train_propaganda.py to train it")
     with np.load(target) as data:
+        count = len(data["techniques"])
+        # A model written before extents and minimum lengths decodes plain token runs.
+        extents = data["extents"] if "extents" in data else np.zeros(count)
+        min_words = data["min_words"] if "min_words" in data else np.ones(count)
         return TaggerModel(tuple(str(t) for t in data["techniques"]),
                            data["weights"].astype(np.float32), data["dense"].astype(np.float32),
                            data["bias"].astype(np.float32),
-                           data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64))
+                           data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64),
+                           extents.astype(np.int64), min_words.astype(np.int64))
 
 
 def probabilities(model: TaggerModel, fixed: np.ndarray, bags: list[np.ndarray],
-                  sentence: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-    """Per-token, per-technique probability ``(n_tokens, T)``."""
+                  sentence: np.ndarray, vectors: np.ndarray, *,
+                  is_word: np.ndarray) -> np.ndarray:
+    """Per-token, per-technique probability ``(n_tokens, T)`` from :func:`token_features`'
+    output and the tokens' ``is_word``."""
     weights = model.weights
-    scores = weights[fixed].sum(axis=1) + vectors @ model.dense + model.bias
+    scores = weights[fixed].sum(axis=1) + _dense_scores(model.dense, vectors, is_word, sentence)
+    scores += model.bias
     if bags:
         per_sentence = np.stack([weights[b].sum(axis=0) / np.sqrt(max(len(b), 1)) for b in bags])
         scores += per_sentence[sentence]
     return 1.0 / (1.0 + np.exp(-scores))
+
+
+#: OpenBLAS runs a product on one thread below about 2**18 multiply-adds; above, it wakes its
+#: threads, which for a product this small costs more than it saves (several times more on a
+#: loaded machine).
+_ONE_THREAD_WORK = 1 << 17
+
+
+def _single_thread_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left @ right``, in row blocks small enough for BLAS to keep to one thread."""
+    rows = max(1, _ONE_THREAD_WORK // max(1, left.shape[1] * right.shape[1]))
+    if len(left) <= rows:
+        return left @ right
+    return np.vstack([left[i:i + rows] @ right for i in range(0, len(left), rows)])
+
+
+def _dense_scores(dense: np.ndarray, vectors: np.ndarray, is_word: np.ndarray,
+                  sentence: np.ndarray) -> np.ndarray:
+    """``context_vectors(vectors) @ dense`` without building the ``(n, N_DENSE)`` matrix: the
+    window and sentence means are taken of the ``(n, T)`` projections instead."""
+    projected = _single_thread_product(
+        vectors, dense.reshape(3, N_WORD, -1).transpose(1, 0, 2).reshape(N_WORD, -1))
+    count = dense.shape[1]
+    window, in_sentence = _context_means(projected[:, count:], is_word, sentence)
+    return projected[:, :count] + window[:, :count] + in_sentence[:, count:]
 
 
 def runs(above: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -250,19 +326,67 @@ def runs(above: np.ndarray, gap: int) -> list[tuple[int, int]]:
     return found
 
 
-def tag_spans(probs: np.ndarray, tokens: Tokens, model_thresholds: np.ndarray,
-              gaps: np.ndarray) -> list[tuple[int, int, int, float]]:
-    """``(technique index, start, end, mean probability)`` of each run, trimmed of punctuation
-    at both ends; runs that hold no word are dropped."""
-    spans = []
+#: How far a run of tagged tokens reaches: the tokens themselves, their clause or their
+#: sentence. Doubt, fear or flag-waving are annotated over whole clauses and sentences (median
+#: 9-18 words in PTC) while the words that give them away are few; loaded words are the words.
+EXTENT_TOKENS, EXTENT_CLAUSE, EXTENT_SENTENCE = 0, 1, 2
+_CLAUSE_MARKS = frozenset(",;:—–()")
+
+
+def unit_bounds(tokens: Tokens, extent: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per token, the first and last token index of its clause or sentence (``extent``)."""
+    n = len(tokens.words)
+    if extent == EXTENT_TOKENS or not n:
+        index = np.arange(n)
+        return index, index
+    unit = tokens.sentence.copy()
+    if extent == EXTENT_CLAUSE:
+        marks = np.array([w in _CLAUSE_MARKS for w in tokens.words], dtype=np.int64)
+        # A mark closes its clause: the clause after it starts at the next token.
+        unit = unit * (n + 1) + np.concatenate([[0], np.cumsum(marks)[:-1]])
+    first = np.searchsorted(unit, unit, side="left")
+    last = np.searchsorted(unit, unit, side="right") - 1
+    return first, last
+
+
+def decode(probs: np.ndarray, tokens: Tokens, *, threshold: float, gap: int, extent: int,
+           min_words: int) -> list[tuple[int, int, float]]:
+    """``(first token, last token, mean probability of the run)`` of one technique's spans:
+    runs above ``threshold`` (bridging ``gap`` tokens) with at least ``min_words`` words, grown
+    to their clause or sentence, trimmed of punctuation at both ends, overlaps merged."""
     is_word = tokens.is_word
+    unit_first, unit_last = unit_bounds(tokens, extent)
+    found: list[tuple[int, int, float]] = []
+    for first, last in runs(probs >= threshold, gap):
+        if int(is_word[first:last + 1].sum()) < min_words:
+            continue
+        mean = float(probs[first:last + 1].mean())
+        first, last = int(unit_first[first]), int(unit_last[last])
+        while first <= last and not is_word[first]:
+            first += 1
+        while last >= first and not is_word[last]:
+            last -= 1
+        if first > last:
+            continue
+        if found and first <= found[-1][1]:
+            prior = found[-1]
+            found[-1] = (prior[0], max(prior[1], last), max(prior[2], mean))
+        else:
+            found.append((first, last, mean))
+    return found
+
+
+def tag_spans(probs: np.ndarray, tokens: Tokens, model_thresholds: np.ndarray,
+              gaps: np.ndarray, extents: np.ndarray | None = None,
+              min_words: np.ndarray | None = None) -> list[tuple[int, int, int, float]]:
+    """``(technique index, start, end, mean probability)`` of each technique's spans (see
+    :func:`decode`); without ``extents``/``min_words``, plain token runs of any length."""
+    spans = []
     for column in range(probs.shape[1]):
-        for first, last in runs(probs[:, column] >= model_thresholds[column], int(gaps[column])):
-            while first <= last and not is_word[first]:
-                first += 1
-            while last >= first and not is_word[last]:
-                last -= 1
-            if first <= last:
-                spans.append((column, int(tokens.starts[first]), int(tokens.ends[last]),
-                              float(probs[first:last + 1, column].mean())))
+        extent = int(extents[column]) if extents is not None else EXTENT_TOKENS
+        least = int(min_words[column]) if min_words is not None else 1
+        for first, last, mean in decode(probs[:, column], tokens,
+                                        threshold=float(model_thresholds[column]),
+                                        gap=int(gaps[column]), extent=extent, min_words=least):
+            spans.append((column, int(tokens.starts[first]), int(tokens.ends[last]), mean))
     return spans
