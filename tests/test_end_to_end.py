@@ -144,6 +144,24 @@ def test_planted_conflicts_are_typed(analysis, key_of):
     assert numbers == []  # "dozens" beside 42 is not a conflict
 
 
+# Characterisation values are whole phrases (sometimes a headline) and hedge values are checked
+# above; for these slots the reported value must match the key's.
+_VALUE_SLOTS = ("number", "speaker", "place", "time")
+
+
+@pytest.mark.parametrize("planted", [c for c in ANSWERS["conflicts"] if c["slot"] in _VALUE_SLOTS],
+                         ids=lambda c: f"{c['story']}-{c['slot']}")
+def test_each_planted_conflict_has_the_key_values(analysis, key_of, planted):
+    found = []
+    for group in analysis["claim_groups"]:
+        for conflict in group["conflicts"]:
+            if conflict["slot"] == planted["slot"]:
+                found.append({key_of[v["article"]]: v["value"].casefold() for v in conflict["values"]})
+    wanted = {key: value.casefold() for key, value in planted["values"].items()}
+    assert any(all(k in values and (w in values[k] or values[k] in w) for k, w in wanted.items())
+               for values in found), (planted, found)
+
+
 def test_planted_non_conflicts_are_not_reported(analysis, key_of):
     for group in analysis["claim_groups"]:
         for conflict in group["conflicts"]:
