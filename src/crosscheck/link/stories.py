@@ -9,7 +9,10 @@ close; two events of the same kind (another wave of arrests a year later) are tw
    :class:`TimeExpr` in the lead (``lead_chars``).
 2. Candidate pairs through an inverted index (a sparse product) of the terms carried by at most
    ``max_posting`` articles: the work grows with the corpus times that bound, not with its
-   square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0.
+   square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0, and
+   so do pairs sharing under ``min_overlap`` of the shorter article's distinct content words:
+   IDF from a small or lopsided corpus can make one or two common words (a "council") look
+   like an event, and this share does not depend on the corpus.
 3. Average-linkage agglomeration: the two stories with the highest mean pair similarity merge
    while it reaches ``link_threshold``, unless their median anchor dates lie more than
    ``window_days`` apart, or both stories have ``cohesion_members`` members and hang together
@@ -31,7 +34,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -56,6 +59,7 @@ class StorySettings:
     min_pair_share: float = 0.5  # a pair below this share of link_threshold counts as 0
     recluster_limit: int = 400  # incremental: most articles clustered again when one arrives
     lead_chars: int = 600  # an undated article takes its anchor date from this much of its text
+    min_overlap: float = 0.1  # a pair must share this share of the shorter one's distinct words
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -168,10 +172,20 @@ class _Vectors:
 
 
 def _similarity(a: _Vectors, b: _Vectors, opts: StorySettings) -> float:
+    if not _overlapping(a.terms.keys(), b.terms.keys(), opts):
+        return 0.0
     text = _dot(a.terms, b.terms)
     if not a.entities or not b.entities:
         return text
     return (1 - opts.entity_weight) * text + opts.entity_weight * _dot(a.entities, b.entities)
+
+
+def _overlapping(words_a: Collection[str], words_b: Collection[str], opts: StorySettings) -> bool:
+    """Whether two articles share ``min_overlap`` of the shorter one's distinct words."""
+    if len(words_a) > len(words_b):
+        words_a, words_b = words_b, words_a
+    common = sum(1 for w in words_a if w in words_b)
+    return common >= opts.min_overlap * len(words_a)
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -212,12 +226,15 @@ def _matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
 def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
                        *, block: int = 1000) -> dict[tuple[int, int], float]:
     """Similarity of every pair that shares a term carried by at most ``max_posting``
-    articles (the inverted index, as a sparse product); other pairs count as 0."""
+    articles (the inverted index, as a sparse product) and ``min_overlap`` of the shorter
+    one's distinct words; other pairs count as 0."""
     terms = _matrix([v.terms for v in vectors])
     entities = _matrix([v.entities for v in vectors])
     rare = np.flatnonzero(terms.getnnz(axis=0) <= opts.max_posting)
     index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
     has_entities = entities.getnnz(axis=1) > 0
+    words = terms.astype(bool).astype(np.float32).tocsr()
+    sizes = words.getnnz(axis=1)
     sims: dict[tuple[int, int], float] = {}
     for start in range(0, len(vectors), block):
         shared = (index[start:start + block] @ index.T).tocoo()
@@ -228,6 +245,8 @@ def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
         names = np.asarray(entities[rows].multiply(entities[cols]).sum(axis=1)).ravel()
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names, text)
+        common = np.asarray(words[rows].multiply(words[cols]).sum(axis=1)).ravel()
+        score[common < opts.min_overlap * np.minimum(sizes[rows], sizes[cols])] = 0.0
         floor = opts.link_threshold * opts.min_pair_share
         sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > floor)
     return sims
