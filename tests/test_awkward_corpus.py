@@ -119,6 +119,7 @@ def test_unrelated_stories_stay_apart(analysis):
     assert story_of["library"] != story_of["flood"]
     assert story_of["roads"] != story_of["harbour"]
     assert story_of["harbour"] != story_of["flood"]
+    assert story_of["library"] != story_of["roads"]
 
 
 def test_the_duplicate_under_another_id_is_a_copy_not_a_second_origin(analysis):

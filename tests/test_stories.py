@@ -163,3 +163,52 @@ def test_empty_and_duplicate_input():
     article = make_article("fair")
     stories, members = cluster_stories([article, article])
     assert len(stories) == 1 and len(members) == 1 and stories[0].title == TEXTS["fair"][0]
+
+
+# Two undated reports that share only the words "council" and "bridge", in a corpus swamped by
+# copies of a third text: those copies make every other word look rare, so TF-IDF alone would
+# rate the two reports as one event.
+_BRIDGE_VOTE = ("Council votes to rebuild the Tarrow footbridge",
+                "Members of the Tarrow council voted by nine to four on Monday to rebuild the "
+                "wooden bridge over the mill stream. Councillor Hedda Marsh said the council "
+                "wanted a bridge wide enough for prams and wheelchairs, and the council clerk "
+                "expects the new bridge to open after the spring floods.")
+_ORCHARD = ("Orchard volunteers plant two hundred pear trees",
+            "Volunteers planted two hundred pear trees above Gillby at the weekend, the "
+            "orchard trust said. The council lent its tractor, the council gardeners brought "
+            "spades, and a bridge of planks let children cross the ditch; the bridge and the "
+            "council tractor stay until the last saplings are in.")
+_CHESS = ("Chess club of Wendmoor wins the regional cup",
+          "The chess club of Wendmoor won the regional cup on Saturday, beating the holders "
+          "in the final round. Its youngest player, aged eleven, drew against a former "
+          "champion. The club meets on Thursday evenings in the school hall.")
+
+
+def _lopsided_corpus() -> list[Article]:
+    def article(key: str, title: str, text: str) -> Article:
+        return Article(id=key, source=f"tests/{key}.txt", url=None, outlet=key,
+                       outlet_from="input", title=title, published=None, published_from=None,
+                       language="en", text=f"{title}\n\n{text}")
+
+    copies = [article(f"chess-{n:02d}", _CHESS[0], f"{_CHESS[1]} Posted by reader {n:02d}.")
+              for n in range(40)]
+    return [article("bridge", *_BRIDGE_VOTE), article("orchard", *_ORCHARD), *copies]
+
+
+def test_two_shared_words_in_a_lopsided_corpus_are_no_event():
+    corpus = _lopsided_corpus()
+    story_of = {m.article: m.story for m in cluster_stories(corpus)[1]}
+    assert story_of["bridge"] != story_of["orchard"]
+    assert len({story_of[a.id] for a in corpus if a.id.startswith("chess-")}) == 1
+    # The rule that keeps them apart is the share of words in common, not the threshold:
+    loose = StorySettings(min_overlap=0.0)
+    story_of = {m.article: m.story for m in cluster_stories(corpus, settings=loose)[1]}
+    assert story_of["bridge"] == story_of["orchard"]
+
+
+def test_incremental_keeps_the_lopsided_corpus_apart_as_the_batch_does():
+    corpus = _lopsided_corpus()
+    index = StoryIndex()
+    for article in corpus:
+        index.add(article)
+    assert index.stories() == cluster_stories(corpus)

@@ -9,7 +9,10 @@ close; two events of the same kind (another wave of arrests a year later) are tw
    :class:`TimeExpr` in the lead (``lead_chars``).
 2. Candidate pairs through an inverted index (a sparse product) of the terms carried by at most
    ``max_posting`` articles: the work grows with the corpus times that bound, not with its
-   square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0.
+   square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0, and
+   so do pairs sharing under ``min_overlap`` of the shorter article's distinct content words:
+   IDF from a small or lopsided corpus can make one or two common words (a "council") look
+   like an event, and this share does not depend on the corpus.
 3. Average-linkage agglomeration: the two stories with the highest mean pair similarity merge
    while it reaches ``link_threshold``, unless their median anchor dates lie more than
    ``window_days`` apart, or both stories have ``cohesion_members`` members and hang together
@@ -26,152 +29,19 @@ the member nearest the story's mean term vector.
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy import sparse
 
 from ..records import Article, Mention, Story, StoryMember, TimeExpr, content_id
+from .story_features import (StorySettings, _dot, _Features, _features, _settings, _similarity,
+                             _Vectors, _Weights)
 
 __all__ = ["StorySettings", "StoryIndex", "cluster_stories"]
-
-
-@dataclass(frozen=True)
-class StorySettings:
-    """Options of story clustering; a crosscheck ``Settings`` may override each one through an
-    attribute named ``story_<name>``."""
-
-    link_threshold: float = 0.1  # mean pair similarity two stories need to merge
-    window_days: int = 90  # the median dates of two stories further apart than this never merge
-    entity_weight: float = 0.3  # share of the similarity taken from shared entity keys
-    max_posting: int = 100  # a term in more articles than this is too common to pair them on
-    cohesion_ratio: float = 0.72  # merging needs this share of the stories' own cohesion
-    cohesion_members: int = 5  # a story needs this many members before its cohesion counts
-    min_pair_share: float = 0.5  # a pair below this share of link_threshold counts as 0
-    recluster_limit: int = 400  # incremental: most articles clustered again when one arrives
-    lead_chars: int = 600  # an undated article takes its anchor date from this much of its text
-
-
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_STOP_WORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers herself him himself his how i if in into is it its itself just
-me more most my myself no nor not now of off on once only or other our ours ourselves out over
-own same she should so some such than that the their theirs them themselves then there these
-they this those through to too under until up very was we were what when where which while who
-whom why will with would you your yours yourself yourselves said says say told according s t
-one two new last first year years day days week weeks month months ago since still yet may might
-must shall another many much even per via mr mrs ms dr
-""".split())
-_ANCHOR_MAX_DAYS = 7  # a time expression wider than a week dates no event
-_ENTITY_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
-
-
-def _settings(settings: object | None) -> StorySettings:
-    if settings is None or isinstance(settings, StorySettings):
-        return settings or StorySettings()
-    return StorySettings(**{f.name: getattr(settings, "story_" + f.name, f.default)
-                            for f in fields(StorySettings)})
-
-
-# --- features ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Features:
-    article: str
-    published: str | None
-    title: str
-    terms: Counter
-    entities: Counter
-    anchor: int | None  # proleptic ordinal of the event date estimate
-
-
-def _terms(text: str) -> Counter:
-    words = (w.lower().replace("’", "'") for w in _TOKEN.findall(text))
-    return Counter(w for w in words if len(w) > 1 and w not in _STOP_WORDS)
-
-
-def _ordinal(iso: str | None) -> int | None:
-    try:
-        return dt.date.fromisoformat(iso[:10]).toordinal() if iso else None
-    except ValueError:
-        return None
-
-
-def _anchor(article: Article, times: Sequence[TimeExpr], *, lead: int) -> int | None:
-    """The publication date, else the first day-resolved date in the lead (a dateline or the
-    day the lead reports). Dates further down are often background ("the 1923 fire")."""
-    published = _ordinal(article.published)
-    if published is not None:
-        return published
-    for expr in sorted(times, key=lambda t: (t.start, t.id)):
-        low, high = _ordinal(expr.low), _ordinal(expr.high)
-        if expr.start < lead and low is not None and high is not None:
-            if 0 <= high - low <= _ANCHOR_MAX_DAYS:
-                return (low + high) // 2
-    return None
-
-
-def _features(article: Article, mentions: Sequence[Mention], times: Sequence[TimeExpr],
-              opts: StorySettings) -> _Features:
-    title = (article.title or "").strip()
-    body = article.text if title and title in article.text[:500] else f"{title}\n{article.text}"
-    entities = Counter(m.key for m in mentions if m.key and m.label in _ENTITY_LABELS)
-    return _Features(article.id, article.published, title or _first_line(article.text),
-                     _terms(body), entities, _anchor(article, times, lead=opts.lead_chars))
-
-
-def _first_line(text: str) -> str:
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    return line if len(line) <= 120 else line[:117].rstrip() + "..."
-
-
-class _Weights:
-    """Sublinear TF-IDF weights, l2-normalised, against document frequencies that may grow."""
-
-    def __init__(self) -> None:
-        self.df: Counter = Counter()
-        self.entity_df: Counter = Counter()
-        self.n = 0
-
-    def count(self, feats: _Features) -> None:
-        self.n += 1
-        self.df.update(feats.terms.keys())
-        self.entity_df.update(feats.entities.keys())
-
-    def vector(self, counts: Counter, *, entities: bool = False) -> dict[str, float]:
-        df = self.entity_df if entities else self.df
-        raw = {t: (1 + math.log(c)) * (math.log((1 + self.n) / (1 + df[t])) + 1)
-               for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-        return {t: v / norm for t, v in raw.items()}
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[t] for t, v in a.items() if t in b)
-
-
-@dataclass(frozen=True)
-class _Vectors:
-    terms: dict[str, float]
-    entities: dict[str, float]
-
-
-def _similarity(a: _Vectors, b: _Vectors, opts: StorySettings) -> float:
-    text = _dot(a.terms, b.terms)
-    if not a.entities or not b.entities:
-        return text
-    return (1 - opts.entity_weight) * text + opts.entity_weight * _dot(a.entities, b.entities)
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -212,12 +82,15 @@ def _matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
 def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
                        *, block: int = 1000) -> dict[tuple[int, int], float]:
     """Similarity of every pair that shares a term carried by at most ``max_posting``
-    articles (the inverted index, as a sparse product); other pairs count as 0."""
+    articles (the inverted index, as a sparse product) and ``min_overlap`` of the shorter
+    one's distinct words; other pairs count as 0."""
     terms = _matrix([v.terms for v in vectors])
     entities = _matrix([v.entities for v in vectors])
     rare = np.flatnonzero(terms.getnnz(axis=0) <= opts.max_posting)
     index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
     has_entities = entities.getnnz(axis=1) > 0
+    words = terms.astype(bool).astype(np.float32).tocsr()
+    sizes = words.getnnz(axis=1)
     sims: dict[tuple[int, int], float] = {}
     for start in range(0, len(vectors), block):
         shared = (index[start:start + block] @ index.T).tocoo()
@@ -228,6 +101,8 @@ def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
         names = np.asarray(entities[rows].multiply(entities[cols]).sum(axis=1)).ravel()
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names, text)
+        common = np.asarray(words[rows].multiply(words[cols]).sum(axis=1)).ravel()
+        score[common < opts.min_overlap * np.minimum(sizes[rows], sizes[cols])] = 0.0
         floor = opts.link_threshold * opts.min_pair_share
         sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > floor)
     return sims
