@@ -72,6 +72,8 @@ def measure(path: Path, *, workers: int, until: str) -> dict:
             result["articles"] = store.count(Article)
             for stage in ("link", "assess")[: 1 + (until == "assess")]:
                 result[stage] = _run_stage(store, settings, engine, stage)
+                print(f"  {path.name}: {stage} {result[stage][0]:.1f} s, peak {result[stage][1]} MiB",
+                      flush=True)
             for record_type in (Story, Derivation, Claim, ClaimGroup):
                 result[record_type.__name__] = store.count(record_type)
             result["digest"] = _digest(store, (*LINK_TABLES, *ASSESS_TABLES)[: 6 + 7 * (until == "assess")])
