@@ -11,7 +11,7 @@ level from a store that is already enriched (``--source``, default /tmp/reuters1
 * it carries the enrichment records of every drawn sentence: its Sentence, and the mentions,
   times, quantities, quotes and claims lying wholly inside it, with their offsets shifted to
   where the sentence now stands (a record spanning two sentences is dropped) and the sentence
-  index renumbered; a claim's links to quantities, times and its quote point at the new copies;
+  index renumbered; a claim's quantity and time ids point at the new copies;
 * ``PLANTED`` (5 %) of the articles are instead near-copies of an earlier generated article:
   in ``EDITS`` (3 %) of its sentences, one word is replaced by a word of the same length, so
   every offset stays valid; records overlapping a replaced word are dropped;
