@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from crosscheck.errors import StoreError
-from crosscheck.records import Article, Rejected, Removal, content_id
-from crosscheck.store import Store, export
+from crosscheck.records import Article, Rejected, Removal, Sentence, content_id
+from crosscheck.store import ArticleRecords, Store, export
 
 
 def _article(i: int, outlet: str | None = "example.org") -> Article:
@@ -93,3 +93,33 @@ def test_queries_leave_no_open_result_behind():
     store.row("SELECT count(*) FROM articles")
     store.write([_article(2)])
     assert store.count(Article) == 2
+
+
+def _sentence(article: str, index: int) -> Sentence:
+    return Sentence(content_id(article, index), article, index, index * 10, index * 10 + 9)
+
+
+def _sentence_store() -> Store:
+    store = Store(":memory:")
+    store.write([_sentence(a, i) for a in ("a1", "a3", "a4") for i in (2, 0, 1)])
+    return store
+
+
+def test_records_of_articles_reads_only_the_asked_articles_in_order():
+    found = _sentence_store().records_of_articles(Sentence, ["a4", "a1", "a9"],
+                                                  order_by='article, "index"')
+    assert sorted(found) == ["a1", "a4"]
+    assert [s.index for s in found["a4"]] == [0, 1, 2]
+    assert _sentence_store().records_of_articles(Sentence, []) == {}
+
+
+def test_article_records_serves_ascending_lookups_from_one_stream():
+    store = _sentence_store()
+    view = ArticleRecords(store, Sentence, order_by='"index"')
+    assert [s.index for s in view["a1"]] == [0, 1, 2]
+    assert view.get("a2", ()) == ()  # no sentences: the default, and the stream goes on
+    assert [s.article for s in view["a3"]] == ["a3"] * 3
+    assert [s.index for s in view["a1"]] == [0, 1, 2]  # an earlier id: asked for alone
+    assert view.get("a0") is None
+    assert [s.index for s in view["a4"]] == [0, 1, 2]
+    assert list(view) == ["a1", "a3", "a4"] and len(view) == 3

@@ -9,9 +9,12 @@ so an interrupted run resumes where it stopped and a re-run with the same input 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 
@@ -21,7 +24,7 @@ import pyarrow as pa
 from .errors import StoreError
 from .records import RECORD_TYPES, record_table
 
-__all__ = ["Store", "STORED_TYPES", "EXPORT_FORMATS", "export"]
+__all__ = ["Store", "ArticleRecords", "STORED_TYPES", "EXPORT_FORMATS", "export"]
 
 # RawDocument stays out: raw pages can be huge and are cheap to read again from the inputs.
 STORED_TYPES: dict[str, type] = {k: v for k, v in RECORD_TYPES.items() if k != "documents"}
@@ -191,6 +194,17 @@ class Store:
                 yield record_type(*row)
         cursor.close()
 
+    def records_of_articles(self, record_type: type, articles: Iterable[str], *,
+                            order_by: str = "article, id") -> dict[str, list]:
+        """Records of a type for the given article ids, grouped by article (one query)."""
+        grouped: dict[str, list] = defaultdict(list)
+        ids = sorted(set(articles))
+        if ids:
+            for record in self.iter_records(record_type, where="article IN (SELECT unnest(?))",
+                                            order_by=order_by, params=[ids]):
+                grouped[record.article].append(record)
+        return grouped
+
     def marker(self, stage: str) -> str | None:
         row = self.row("SELECT fingerprint FROM markers WHERE stage = ?", [stage])
         return row[0] if row else None
@@ -223,6 +237,52 @@ class Store:
 
     def table_names(self) -> list[str]:
         return list(STORED_TYPES)
+
+
+class ArticleRecords(Mapping):
+    """Records of one type by article id, read lazily from the store: the records of the whole
+    corpus never sit in memory at once.
+
+    Lookups in ascending article-id order (how corpus stages walk articles) follow one cursor
+    over the table sorted by article, holding one article's records at a time; a lookup of an
+    earlier id than the last one asks the store for that article alone."""
+
+    def __init__(self, store: Store, record_type: type, *, order_by: str = "start, id"):
+        self._store, self._type, self._order = store, record_type, order_by
+        self._groups = itertools.groupby(
+            store.iter_records(record_type, order_by=f"article, {order_by}"),
+            key=operator.attrgetter("article"))
+        self._head: tuple[str, list] | None = self._next_group()
+        self._last: str | None = None
+
+    def _next_group(self) -> tuple[str, list] | None:
+        found = next(self._groups, None)
+        return None if found is None else (found[0], list(found[1]))
+
+    def __getitem__(self, article: str) -> list:
+        if self._last is not None and article < self._last:
+            found = self._store.records_of_articles(self._type, [article],
+                                                    order_by=f"article, {self._order}")
+            return found[article] if article in found else self._missing(article)
+        self._last = article
+        while self._head is not None and self._head[0] < article:
+            self._head = self._next_group()
+        if self._head is not None and self._head[0] == article:
+            return self._head[1]
+        return self._missing(article)
+
+    @staticmethod
+    def _missing(article: str) -> list:
+        raise KeyError(article)
+
+    def __iter__(self) -> Iterator[str]:
+        table = record_table(self._type)
+        rows = self._store.con.execute(f"SELECT DISTINCT article FROM {table} ORDER BY article")
+        return iter([row[0] for row in rows.fetchall()])
+
+    def __len__(self) -> int:
+        table = record_table(self._type)
+        return self._store.row(f"SELECT count(DISTINCT article) FROM {table}")[0]
 
 
 EXPORT_FORMATS = ("json", "parquet", "csv")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from ..batching import batched
 from ..engine import Engine
 from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence, StoryMember,
                        TimeExpr, content_id)
 from ..settings import Settings
-from ..store import Store
+from ..store import ArticleRecords, Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .minhash import near_duplicate_pairs
@@ -32,15 +32,9 @@ __all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs"]
 LINK_TABLES = ("entities", "entity_keys", "stories", "story_members", "derivations", "passages")
 _SMALL_STORY = 12  # all pairs below this size; nearest neighbours above
 _PAIR_BATCH = 32
+_WORK_CHUNK = 1024  # pairs whose sentences and quantities are read in one query
 
 Progress = Callable[[str, int], None]
-
-
-def _by_article(records: Iterable) -> dict[str, list]:
-    grouped: dict[str, list] = defaultdict(list)
-    for record in records:
-        grouped[record.article].append(record)
-    return grouped
 
 
 def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress) -> None:
@@ -48,10 +42,12 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     if store.marker("link") == fingerprint:
         return
     articles = {a.id: a for a in store.iter_records(Article)}
-    mentions = _by_article(store.iter_records(Mention, order_by="article, start, id"))
-    times = _by_article(store.iter_records(TimeExpr, order_by="article, start, id"))
-    entities, entity_keys = merge_entities(m for group in mentions.values() for m in group)
-    stories, members = cluster_stories(articles.values(), mentions=mentions, times=times)
+    # Mentions and times stream from the store, one article at a time: at 200k articles they
+    # are millions of records, and only merged entities and story features need to stay.
+    entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
+    stories, members = cluster_stories(articles.values(),
+                                       mentions=ArticleRecords(store, Mention),
+                                       times=ArticleRecords(store, TimeExpr))
     note("link", 0)
     pairs = _candidate_pairs(articles, members, settings)
     derivations, passages = [], defaultdict(list)
@@ -103,13 +99,20 @@ def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember]
     return sorted(pairs)
 
 
-def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article], store: Store) -> Iterator[tuple]:
-    """What a worker needs for each pair: both articles, their sentences and quantities."""
-    sentences = _by_article(store.iter_records(Sentence, order_by="article, \"index\""))
-    quantities = _by_article(store.iter_records(Quantity, order_by="article, start, id"))
-    for a, b in pairs:
-        yield (articles[a], articles[b], _spans(sentences.get(a, [])), _spans(sentences.get(b, [])),
-               tuple(quantities.get(a, ())), tuple(quantities.get(b, ())))
+def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article],
+               store: Store) -> Iterator[tuple]:
+    """What a worker needs for each pair: both articles, their sentences and quantities.
+
+    Sentences and quantities are read per chunk of pairs (one query per record type and
+    chunk), so memory holds those of the pairs in flight, not the corpus's."""
+    for chunk in batched(pairs, _WORK_CHUNK):
+        ids = sorted({i for pair in chunk for i in pair})
+        sentences = store.records_of_articles(Sentence, ids, order_by='article, "index"')
+        quantities = store.records_of_articles(Quantity, ids, order_by="article, start, id")
+        for a, b in chunk:
+            yield (articles[a], articles[b], _spans(sentences.get(a, [])),
+                   _spans(sentences.get(b, [])), tuple(quantities.get(a, ())),
+                   tuple(quantities.get(b, ())))
 
 
 def _spans(sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:

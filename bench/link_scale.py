@@ -1,0 +1,151 @@
+"""The link and assess stages at 20k-200k articles: seconds, articles/s, peak memory, growth.
+
+Running spaCy over 200k articles takes hours, so the larger corpora are built at the record
+level from a store that is already enriched (``--source``, default /tmp/reuters19k.duckdb: the
+19k Reuters articles through enrich; it is only read, never written):
+
+* every new article takes an existing article's shape (its sentence count) and draws that many
+  sentences at random from the sentences of all articles of the same topic (the first title
+  word of three letters or more, as ``_scale.py`` does with text; small topics share one pool),
+  joined by one space in the drawn order;
+* it carries the enrichment records of every drawn sentence: its Sentence, and the mentions,
+  times, quantities, quotes and claims lying wholly inside it, with their offsets shifted to
+  where the sentence now stands (a record spanning two sentences is dropped) and the sentence
+  index renumbered; a claim's quantity and time ids point at the new copies;
+* ``PLANTED`` (5 %) of the articles are instead near-copies of an earlier generated article:
+  in ``EDITS`` (3 %) of its sentences, one word is replaced by a word of the same length, so
+  every offset stays valid; records overlapping a replaced word are dropped;
+* every record gets a fresh content-hash id (``content_id`` of the new article and the old id);
+  dates come from the shape article, outlets cycle through the source's outlets.
+
+The records go into a fresh store through ``Store.write``, every article is marked enriched and
+the boilerplate marker is set (there are no drafts to learn from), so the real pipeline
+(``crosscheck.pipeline.run`` with ``until``) runs only link, then assess.
+
+    python bench/link_scale.py --sizes 20000,50000,100000,200000 [--until link|assess]
+    python bench/link_scale.py --store COPY.duckdb    # re-run link+assess on an existing store
+
+``--store`` clears the link and assess markers of that store (work on a copy) and measures the
+two stages again: how the 19k before/after peak memory is taken. Peak RSS counts the process
+and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate anchor
+(datasketch vs crosscheck MinHash at the same sizes) is bench/neardup.py; it is not re-run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from throughput import PeakMemory
+
+from crosscheck.assess import ASSESS_TABLES
+from crosscheck.engine.local import LocalEngine
+from crosscheck.link import LINK_TABLES
+from crosscheck.pipeline import run
+from crosscheck.records import Article, Claim, ClaimGroup, Derivation, Story
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+DEFAULT_SOURCE = Path("/tmp/reuters19k.duckdb")
+
+
+def _run_stage(store: Store, settings: Settings, engine: LocalEngine, until: str) -> tuple[float, int]:
+    """Seconds and peak RSS (MiB, with workers) of the pipeline run up to ``until``."""
+    start = time.perf_counter()
+    with PeakMemory() as memory:
+        run([], store=store, settings=settings, engine=engine, until=until)
+    return time.perf_counter() - start, memory.peak // 2**20
+
+
+def measure(path: Path, *, workers: int, until: str) -> dict:
+    """Clear the link/assess markers of the store at ``path`` and run those stages again."""
+    settings = Settings(workers=workers)
+    engine = LocalEngine(workers=workers)
+    result: dict = {}
+    try:
+        with Store(path) as store:
+            store.con.execute("DELETE FROM markers WHERE stage IN ('link', 'assess')")
+            result["articles"] = store.count(Article)
+            for stage in ("link", "assess")[: 1 + (until == "assess")]:
+                result[stage] = _run_stage(store, settings, engine, stage)
+                print(f"  {path.name}: {stage} {result[stage][0]:.1f} s, peak {result[stage][1]} MiB",
+                      flush=True)
+            for record_type in (Story, Derivation, Claim, ClaimGroup):
+                result[record_type.__name__] = store.count(record_type)
+            result["digest"] = _digest(store, (*LINK_TABLES, *ASSESS_TABLES)[: 6 + 7 * (until == "assess")])
+    finally:
+        engine.close()
+    return result
+
+
+def _digest(store: Store, tables: tuple[str, ...]) -> dict[str, str]:
+    """An md5 of each output table's rows in id order: equal digests, equal output."""
+    return {t: store.row(f"SELECT md5(coalesce(string_agg(CAST(t AS VARCHAR), '|' ORDER BY id), '')) "
+                         f"FROM {t} t")[0][:12] for t in tables}
+
+
+def _line(size: str, result: dict) -> str:
+    link_s, link_mib = result["link"]
+    parts = [f"{size:>8}", f"{result['articles']:>8}", f"{link_s:>8.1f}",
+             f"{result['articles'] / link_s:>8.1f}", f"{link_mib:>8}"]
+    if "assess" in result:
+        assess_s, assess_mib = result["assess"]
+        parts += [f"{assess_s:>8.1f}", f"{assess_mib:>8}"]
+    else:
+        parts += [f"{'-':>8}", f"{'-':>8}"]
+    parts += [f"{result['Story']:>8}", f"{result['Derivation']:>8}", f"{result['ClaimGroup']:>8}"]
+    return " ".join(parts)
+
+
+_HEADER = " ".join(f"{h:>8}" for h in ("size", "articles", "link s", "art/s", "link MiB",
+                                          "assess s", "ass. MiB", "stories", "derivs", "groups"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--sizes", default="20000,50000,100000,200000")
+    parser.add_argument("--store", type=Path, help="re-measure link+assess on this store (a copy)")
+    parser.add_argument("--until", choices=("link", "assess"), default="assess")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
+    args = parser.parse_args()
+    if args.store:
+        print(_HEADER)
+        result = measure(args.store, workers=args.workers, until=args.until)
+        print(_line(args.store.name, result))
+        print("output digests:", " ".join(f"{t}={d}" for t, d in result["digest"].items()))
+        return
+    if not args.source.exists():
+        print(f"skipping link scale: enriched source store not found at {args.source} "
+              "(build one with bench/pipeline_scale.py --store PATH)")
+        sys.exit(0)
+    from _link_corpus import build_store
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="link-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(_HEADER, flush=True)
+    first = None
+    for size in sizes:
+        path = folder / f"scaled-{size}.duckdb"
+        started = time.perf_counter()
+        build_store(args.source, path, size=size)
+        built = time.perf_counter() - started
+        result = measure(path, workers=args.workers, until=args.until)
+        growth = "" if first is None else (f"  link time x{result['link'][0] / first[1]:.1f} "
+                                           f"for x{size / first[0]:.1f} articles")
+        first = first or (size, result["link"][0])
+        print(_line(str(size), result) + f"  (built in {built:.0f} s){growth}", flush=True)
+        if not args.keep:
+            path.unlink(missing_ok=True)
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
