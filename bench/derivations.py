@@ -11,6 +11,11 @@ newspaper text the most similar wire text; share in the same story; published an
 ``--show-wrong N`` prints N kept edges whose two texts are in different gold stories, with the
 derived text's other sources and the first passages, to study what joins them.
 
+``--show-direction N`` prints N kept wire-newspaper edges directed newspaper -> wire or left
+undetermined, with each content cue's signed weight (positive: the wire is the source).
+``--cache DIR`` keeps the alignments of the candidate pairs there, so a change to the direction
+or derivation rules re-runs in seconds.
+
 ``--examples`` runs the same on the team's example corpus and prints the derivations found with
 their paraphrase passages, to compare with examples/ANSWERS.md.
 
@@ -18,6 +23,7 @@ Example:
     python bench/derivations.py --embedders hashing,wordllama,minilm
     python bench/derivations.py --limit 200 --embedders hashing
     python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --show-wrong 20
+    python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --cache /tmp/align --show-direction 20
     python bench/derivations.py --examples --embedders wordllama
 """
 
