@@ -11,6 +11,11 @@ newspaper text the most similar wire text; share in the same story; published an
 ``--show-wrong N`` prints N kept edges whose two texts are in different gold stories, with the
 derived text's other sources and the first passages, to study what joins them.
 
+``--show-direction N`` prints N kept wire-newspaper edges directed newspaper -> wire or left
+undetermined, with each content cue's signed weight (positive: the wire is the source).
+``--cache DIR`` keeps the alignments of the candidate pairs there, so a change to the direction
+or derivation rules re-runs in seconds.
+
 ``--examples`` runs the same on the team's example corpus and prints the derivations found with
 their paraphrase passages, to compare with examples/ANSWERS.md.
 
@@ -18,12 +23,14 @@ Example:
     python bench/derivations.py --embedders hashing,wordllama,minilm
     python bench/derivations.py --limit 200 --embedders hashing
     python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --show-wrong 20
+    python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --cache /tmp/align --show-direction 20
     python bench/derivations.py --examples --embedders wordllama
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import time
 from collections import Counter
@@ -91,21 +98,50 @@ def article_vectors(articles: list[Article], embedder) -> np.ndarray:
     return np.stack(rows)
 
 
-def find_derivations(articles: list[Article], embedder, *, k: int, cosine: float):
+def find_derivations(articles: list[Article], embedder, *, k: int, cosine: float,
+                     cache: Path | None = None):
+    """Candidate pairs, aligned and derived. With ``cache``, the alignments are read from (or
+    written to) that pickle, so direction and derivation rules can be re-run in seconds."""
+    by_id = {a.id: a for a in articles}
+    aligned = _load_alignments(cache)
+    if aligned is None:
+        aligned = align_pairs(articles, embedder, k=k, cosine=cosine)
+        _save_alignments(cache, aligned)
+    found = []
+    for x, y, verbatim, paraphrase in aligned:
+        result = derive(by_id[x], by_id[y], verbatim=verbatim, paraphrase=paraphrase)
+        if result:
+            found.append(result)
+    return len(aligned), found
+
+
+def align_pairs(articles: list[Article], embedder, *, k: int, cosine: float) -> list[tuple]:
+    """``(id_a, id_b, verbatim, paraphrase)`` for every candidate pair, in id order."""
     by_id = {a.id: a for a in articles}
     pairs = {(x, y) for x, y, _ in near_duplicate_pairs([(a.id, a.text) for a in articles], threshold=0.2)}
     vectors = article_vectors(articles, embedder)
     pairs |= {(x, y) for x, y, _ in candidate_pairs(vectors, [a.id for a in articles], k=k, threshold=cosine)}
-    found = []
+    aligned = []
     for x, y in sorted(pairs):
         a, b = by_id[x], by_id[y]
         verbatim = align_verbatim(a.text, b.text)
         paraphrase = align_paraphrases(a.text, sentence_spans(a.text), b.text, sentence_spans(b.text),
                                        embedder=embedder, exclude=verbatim)
-        result = derive(a, b, verbatim=verbatim, paraphrase=paraphrase)
-        if result:
-            found.append(result)
-    return len(pairs), found
+        aligned.append((x, y, verbatim, paraphrase))
+    return aligned
+
+
+def _load_alignments(cache: Path | None):
+    if cache is None or not cache.exists():
+        return None
+    with cache.open("rb") as handle:
+        return pickle.load(handle)
+
+
+def _save_alignments(cache: Path | None, aligned) -> None:
+    if cache is not None:
+        with cache.open("wb") as handle:
+            pickle.dump(aligned, handle)
 
 
 def pruned(articles: list[Article], found):
@@ -175,7 +211,9 @@ def run_meter(args) -> None:
     for name in args.embedders:
         started = time.perf_counter()
         embedder = CachedEmbedder(get_embedder(name))
-        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
+        cache = _cache_path(args, name, "meter")
+        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine,
+                                              cache=cache)
         seconds = time.perf_counter() - started
         kept = pruned(articles, derivations)
         print(f"\n[{name}] {pairs} candidate pairs, {seconds:.1f} s (pruning {time.perf_counter() - started - seconds:.2f} s)")
@@ -188,6 +226,7 @@ def run_meter(args) -> None:
                 print(f"  {key:20} {before[key]!s:>10} {after[key]!s:>10}" if isinstance(before[key], int)
                       else f"  {key:20} {after[key]}")
         show_wrong(articles, kept, gold, count=args.show_wrong)
+        show_misdirected(articles, kept, gold, count=args.show_direction)
 
 
 def show_wrong(articles, derivations, gold, *, count: int) -> None:
@@ -207,13 +246,58 @@ def show_wrong(articles, derivations, gold, *, count: int) -> None:
             print(f"     {p.kind} {p.similarity:.2f} {text[:110]!r}")
 
 
+def _cache_path(args, name: str, corpus: str) -> Path | None:
+    if args.cache is None:
+        return None
+    args.cache.mkdir(parents=True, exist_ok=True)
+    return args.cache / f"{corpus}-{name}-k{args.k}-c{args.cosine}-n{args.limit or 'all'}.pkl"
+
+
+def show_misdirected(articles, derivations, gold, *, count: int) -> None:
+    """Wire-newspaper edges directed newspaper -> wire or left undetermined: the kind, how much
+    is shared, and each content cue's signed weight (positive: the wire is the source)."""
+    by_id = {a.id: a for a in articles}
+    role = {a.id: gold[a.id][1] for a in articles}
+    missed = [(d, p) for d, p in derivations
+              if {role[d.source], role[d.derived]} == {"wire", "newspaper"}
+              and (d.direction == "undetermined" or role[d.source] != "wire")]
+    print(f"\n  {len(missed)} wire-newspaper edges misdirected or undetermined")
+    for d, passages in missed[:count]:
+        wire, paper = (d.source, d.derived) if role[d.source] == "wire" else (d.derived, d.source)
+        shared = sum(p.derived_end - p.derived_start for p in passages)
+        print(f"\n  {gold[wire][0]} {by_id[wire].published} -> {gold[paper][0]} {by_id[paper].outlet} "
+              f"{by_id[paper].published}: {d.kind} {d.direction}, "
+              f"{'right' if wire == d.source else 'WRONG'}; {len(passages)} passages, {shared} chars "
+              f"on the derived side (wire {len(by_id[wire].text)}, paper {len(by_id[paper].text)})")
+        for name, (weighted, reason) in _weighted_cues(by_id[wire], by_id[paper], passages, d).items():
+            print(f"     {name:10} {weighted:+.2f} {reason}")
+
+
+def _weighted_cues(wire, paper, passages, derivation) -> dict[str, tuple[float, str]]:
+    """Each cue's weighted value with the wire as ``a`` (realigned from the stored passages)."""
+    from crosscheck.link.direction import CUE_WEIGHTS, cue_values
+    from crosscheck.link.passages import Alignment
+
+    wire_is_source = derivation.source == wire.id
+    align = [Alignment(*((p.source_start, p.source_end, p.derived_start, p.derived_end)
+                         if wire_is_source else (p.derived_start, p.derived_end, p.source_start,
+                                                 p.source_end)), p.similarity)
+             for p in passages]
+    verbatim = [x for x, p in zip(align, passages) if p.kind == "verbatim"]
+    paraphrase = [x for x, p in zip(align, passages) if p.kind != "verbatim"]
+    values = cue_values(wire, paper, verbatim=verbatim, paraphrase=paraphrase)
+    return {name: (CUE_WEIGHTS[name] * value, reason) for name, (value, reason) in values.items()
+            if value}
+
+
 def run_examples(args) -> None:
     folders = [str(REPO_ROOT / "examples" / "corpus" / part) for part in ("feeds", "html", "scraped")]
     articles = clean_articles(folders)
     label = {a.id: f"{a.outlet} {a.published or '-'}" for a in articles}
     for name in args.embedders:
         embedder = CachedEmbedder(get_embedder(name))
-        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine)
+        pairs, derivations = find_derivations(articles, embedder, k=args.k, cosine=args.cosine,
+                                              cache=_cache_path(args, name, "examples"))
         derivations = pruned(articles, derivations)
         print(f"\n[{name}] {pairs} candidate pairs, {len(derivations)} derivations after pruning")
         for d, passages in derivations:
@@ -238,6 +322,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show", action="store_true", help="print paraphrase passages")
     parser.add_argument("--show-wrong", type=int, default=0, metavar="N",
                         help="print N kept edges joining different gold stories (METER)")
+    parser.add_argument("--show-direction", type=int, default=0, metavar="N",
+                        help="print N kept wire-newspaper edges directed wrong or undetermined, "
+                             "with each cue's signed weight (METER)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="keep the alignments in DIR and reuse them on the next run")
     args = parser.parse_args(argv)
     args.embedders = args.embedders.split(",")
     run_examples(args) if args.examples else run_meter(args)

@@ -91,6 +91,50 @@ def test_detail_cue_keeps_the_side_with_dates_and_explanations():
     assert cue_values(labelled, thin, verbatim=whole(labelled, thin), paraphrase=[])["details"][0] == 0
 
 
+def mirrored(alignments: list[Alignment]) -> list[Alignment]:
+    return [Alignment(x.derived_start, x.derived_end, x.source_start, x.source_end, x.similarity)
+            for x in alignments]
+
+
+# Three stretches the retelling keeps; it cuts two words from the first, puts a sentence of its
+# own after it and moves the second stretch to the end, so the passages cross.
+ORDERED = ("The council closed the old bridge on Monday after engineers found cracks in two piers. "
+           "Buses will take a detour through the market square for at least six weeks. "
+           "Shop owners on the square said they feared the extra traffic would keep buyers away. "
+           "A temporary footbridge is planned for the spring, the council added.")
+RETOLD = ("The council closed the old bridge after engineers found cracks in two piers. "
+          "Commuters from the northern estates face the longest trips while the work lasts. "
+          "A temporary footbridge is planned for the spring, the council added. "
+          "Buses will take a detour through the market square for at least six weeks.")
+KEPT = ("The council closed the old bridge on Monday after engineers found cracks in two piers.",
+        "Buses will take a detour through the market square for at least six weeks.",
+        "A temporary footbridge is planned for the spring, the council added.")
+
+
+def test_edit_cue_reads_the_same_whichever_text_is_a():
+    ordered, retold = article("ordered", ORDERED), article("retold", RETOLD)
+    aligned = [span(ordered, retold, KEPT[0], RETOLD[:RETOLD.index(".") + 1]),
+               *(span(ordered, retold, part, part) for part in KEPT[1:])]
+    forward, reason = cue_values(ordered, retold, verbatim=aligned, paraphrase=[])["edits"]
+    backward, _ = cue_values(retold, ordered, verbatim=mirrored(aligned), paraphrase=[])["edits"]
+    assert forward == -backward
+    # no two passages follow each other in both texts, so no gap counts: only the two words
+    # cut inside the first passage speak (a moved passage is no cut)
+    assert (forward, reason) == (1, "retold cuts reused passages (2 words only in the other side, 0 added)")
+
+
+def test_edit_cue_counts_a_clause_cut_between_passages_but_not_a_whole_section():
+    source = article("source", ORDERED)
+    cut = article("cut", " ".join((KEPT[0], KEPT[1], KEPT[2])))
+    aligned = [span(source, cut, part, part) for part in KEPT]
+    value, reason = cue_values(source, cut, verbatim=aligned, paraphrase=[])["edits"]
+    assert value == 1 and reason.startswith("cut cuts reused passages (15 words only in the other")
+    section = " ".join(["The engineers listed every crack they found in their long report."] * 5)
+    padded = article("padded", ORDERED.replace(KEPT[1] + " ", KEPT[1] + " " + section + " "))
+    aligned = [span(padded, cut, part, part) for part in KEPT]
+    assert cue_values(padded, cut, verbatim=aligned, paraphrase=[])["edits"] == (0, "")
+
+
 def test_loaded_cue_needs_a_clear_gap_in_loaded_words():
     neutral = article("neutral", "The ministry said 30 people were detained in Orrin on Monday.")
     loaded = article("loaded", "The regime's thugs boasted that 30 people were detained in Orrin "

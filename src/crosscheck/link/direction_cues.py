@@ -34,6 +34,9 @@ _BRACKET = re.compile(r"\[[^\[\]\n]{2,80}\]")
 _QUOTE_OPEN = "\"“‘'"
 #: Loaded-term weight per aligned passage by which two texts must differ for the loaded cue.
 MIN_LOADED_GAP = 0.2
+#: Longest gap (words) between two reused passages read as an edit; a longer one is a section
+#: of the writer's own, which says nothing about who cut.
+MAX_GAP_WORDS = 40
 
 
 # --- credits and days ----------------------------------------------------------------------
@@ -100,15 +103,26 @@ def _edit_cue(a, b, *, verbatim, paraphrase, **_):
 
 
 def _gaps(text_a: str, text_b: str, alignments) -> tuple[int, int]:
-    """Words between consecutive passages (in both texts' order): a clause cut from the source
-    or one slipped into the copy between two reused stretches."""
+    """Words between two passages that follow each other in both texts (no other passage
+    between them in either): a clause cut from the source or one slipped into the copy between
+    two reused stretches. Passages that a retelling reorders mark no cut, and taking the pairs
+    adjacent in both texts counts the same gaps whichever text is ``a``."""
     words_a = words_b = 0
-    ordered = sorted(alignments, key=lambda x: (x.derived_start, x.source_start))
-    for x, y in zip(ordered, ordered[1:]):
-        if y.source_start >= x.source_end and y.derived_start >= x.derived_end:
-            words_a += len(_WORDS.findall(text_a[x.source_end:y.source_start]))
-            words_b += len(_WORDS.findall(text_b[x.derived_end:y.derived_start]))
+    by_a = sorted(alignments, key=_span_key)
+    by_b = sorted(alignments, key=lambda x: _span_key(x)[2:] + _span_key(x)[:2])
+    follows_in_b = {_span_key(x): _span_key(y) for x, y in zip(by_b, by_b[1:])}
+    for x, y in zip(by_a, by_a[1:]):
+        if (follows_in_b.get(_span_key(x)) == _span_key(y) and y.source_start >= x.source_end
+                and y.derived_start >= x.derived_end):
+            gap_a = len(_WORDS.findall(text_a[x.source_end:y.source_start]))
+            gap_b = len(_WORDS.findall(text_b[x.derived_end:y.derived_start]))
+            if max(gap_a, gap_b) <= MAX_GAP_WORDS:
+                words_a, words_b = words_a + gap_a, words_b + gap_b
     return words_a, words_b
+
+
+def _span_key(x) -> tuple[int, int, int, int]:
+    return x.source_start, x.source_end, x.derived_start, x.derived_end
 
 
 def _detail_cue(a, b, *, verbatim, paraphrase, **_):
