@@ -91,7 +91,7 @@ def print_table(results: dict[str, dict], *, pages: int) -> None:
 def print_worst(results: dict[str, dict], urls: dict[str, str | None]) -> None:
     scores = results["crosscheck extract_html"]["scores"]
     anchor = results[ANCHOR]["scores"]
-    print(f"\nworst pages for crosscheck (F1; anchor F1 in brackets):")
+    print("\nworst pages for crosscheck (F1; anchor F1 in brackets):")
     for page_id in sorted(scores, key=lambda key: (scores[key][2], key))[:WORST_SHOWN]:
         p, r, f1 = scores[page_id]
         print(f"  {page_id[:12]}  P={p:.2f} R={r:.2f} F1={f1:.2f} [{anchor[page_id][2]:.2f}]  {urls[page_id]}")

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 
-from crosscheck.assess.propaganda import TECHNIQUES, detect_techniques, load_lexicon  # noqa: E402
+from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
 
 ANCHOR = 0.5  # SemEval-2020 Task 11, best span-identification F1 (about 0.51)
 DEFINITION = """\

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
+from _common import SHARED_BENCH, require_dataset  # noqa: E402
 
 from crosscheck.clean import clean_document  # noqa: E402
 from crosscheck.enrich.quantities import extract_quantities  # noqa: E402
@@ -123,7 +123,6 @@ def seed_articles(folder: Path) -> list[Article]:
 
 
 def print_seeds(nlp, articles: list[Article]) -> list[str]:
-    failures = []
     found = {}
     for article in articles:
         doc = nlp(article.text)

@@ -6,7 +6,7 @@ import numpy as np
 
 from crosscheck.assess.framing import article_names, assess_framing
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon
-from crosscheck.records import (Article, Derivation, EntityKey, FramingName, FramingSpan,
+from crosscheck.records import (Article, Derivation, FramingName, FramingSpan,
                                 Mention, Passage, Quote)
 
 
