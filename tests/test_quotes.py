@@ -368,7 +368,8 @@ def test_a_place_before_a_headline_colon_is_no_speaker(nlp):
     found = quotes_of(nlp, text, ("Dellmark", "GPE", "dellmark"))
     assert [q.speaker for q in found] == ["Police in Dellmark"]
     # The tagger often misses a headline's names: a place mentioned further down counts too.
-    below = [mention(text, "Dellmark", "GPE", "dellmark", nth=1)]
+    below = [mention(text, "Dellmark", "GPE", "dellmark", nth=1),
+             mention(text, "Dellmark", "ORG", "dellmark", nth=1)]
     found = extract_quotes(nlp(text), article=article(text), mentions=below)
     assert [q.speaker for q in found] == ["Police in Dellmark"]
     # A person before the colon still speaks.

@@ -39,8 +39,8 @@ def published_of(articles: Mapping[str, Article], article_id: str) -> str | None
 
 
 def figure_text(quantity: Quantity) -> str:
-    counted = quantity.counted or ""
-    return quantity.text if counted in quantity.text else f"{quantity.text} {counted}".strip()
+    noun = quantity.counted or ""
+    return quantity.text if noun in quantity.text else f"{quantity.text} {noun}".strip()
 
 
 # --- date ranges -----------------------------------------------------------------------------

@@ -206,11 +206,11 @@ def _place_label(ctx: _Context, name: list) -> bool:
     words mentioned as a place further down (the tagger often misses a headline's names)."""
     start, end = name[0].idx, name[-1].idx + len(name[-1])
     covering = [m for m in ctx.mentions if m.start <= start and end <= m.end]
-    if not covering:
-        covering = [m for m in ctx.mentions if m.text == ctx.text[start:end]]
     if covering:
         return all(m.label in _PLACE_LABELS for m in covering)
-    return all(t.ent_type_ in _PLACE_LABELS for t in name)
+    # (any one place mention: the tagger labels a bare country name a place or a body at random)
+    return any(m.label in _PLACE_LABELS and m.text == ctx.text[start:end] for m in ctx.mentions) \
+        or all(t.ent_type_ in _PLACE_LABELS for t in name)
 
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
