@@ -376,3 +376,13 @@ def test_a_place_before_a_headline_colon_is_no_speaker(nlp):
     text = "Tomas Brel: the harbour gates will stay shut all week\nHe spoke on Monday."
     found = quotes_of(nlp, text, ("Tomas Brel", "PERSON", "tomas brel"))
     assert [q.speaker for q in found if q.cue == ":"] == ["Tomas Brel"]
+
+
+@pytest.mark.parametrize("text", [
+    "The raids came a year after 42 people said to have had contacts with the Front were "
+    "accused of hiding arms.",
+    "Twelve sailors said to have smuggled fuel were fined on Monday.",
+    "The captain was said to have left the port at night.",
+])
+def test_hearsay_about_someone_does_not_make_them_the_speaker(nlp, text):
+    assert quotes_of(nlp, text) == []

@@ -98,7 +98,7 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
     """``(speaker head, content span)`` when ``verb`` has a speaker and reports something,
     whatever its lemma; ``None`` otherwise."""
     subject = speaker_of(verb)
-    if subject is None:
+    if subject is None or _hearsay(verb):
         return None
     if subject.lower_ == "it" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return None  # "it is worth noting that": nobody speaks
@@ -110,6 +110,18 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
     if content is None or (content[0] <= subject.idx < content[1] and not interrupted):
         return None
     return (subject, content) if _says_something(ctx, content) else None
+
+
+# Verbs of a hearsay passive ("X is said to have ...", "42 people said to have had ..."),
+# whose subject is who the hearsay is about, never who speaks.
+_HEARSAY_VERBS = frozenset("say report rumour rumor believe think know allege suppose "
+                           "understand".split())
+
+
+def _hearsay(verb) -> bool:
+    after = verb.doc[verb.i + 1 : verb.i + 3]
+    return (verb.lemma_.lower() in _HEARSAY_VERBS and len(after) == 2
+            and after[0].lower_ == "to" and after[1].lower_ in ("have", "be"))
 
 
 _FUNCTION_TAGS = frozenset("SCONJ ADV PART DET CCONJ ADP PUNCT SPACE".split())
