@@ -279,3 +279,20 @@ def test_characterisation_spans_lie_inside_the_text_and_read_back_the_phrase():
     assert label == "contacts"
     assert 0 <= start < end <= len(text) and text[start:end] == phrase
     assert phrase == "12 people, who had ties to the Valley Union"
+
+
+def test_two_names_of_one_voice_are_no_speaker_conflict():
+    # The entity merge kept them apart, but one name lies inside the other, or they differ
+    # only by the place that qualifies the body.
+    a = facts("a", QUOTE, speaker="e-board", speaker_label="ORG", said_by="The board")
+    b = facts("b", QUOTE, speaker="e-hboard", speaker_label="ORG",
+              said_by="The harbour board in Tamsk province", places=["Tamsk"])
+    assert find_conflicts([a, b]) == []
+    c = facts("c", QUOTE, speaker="e-h", speaker_label="ORG", said_by="Halden harbour agency",
+              places=["Halden"])
+    d = facts("d", QUOTE, speaker="e-d", speaker_label="ORG", said_by="Dravia harbour agency",
+              places=["Dravia"])
+    assert "speaker" not in slots(find_conflicts([c, d]))  # (the place slot may differ)
+    e = facts("e", QUOTE, speaker="e-f", speaker_label="ORG", said_by="Dravia fisheries agency",
+              places=["Dravia"])
+    assert "speaker" in slots(find_conflicts([c, e]))

@@ -189,6 +189,24 @@ def test_planted_findings_are_reported(analysis, key_of):
             assert 0 <= finding["span"][0] < finding["span"][1] <= len(text)
 
 
+def test_quotes_moved_only_where_planted(analysis, key_of):
+    moved = [(key_of[f["article"]], key_of[f["related"]], f["detail"])
+             for f in analysis["findings"] if f["kind"] == "quote_moved"]
+    # A02 copies A01 word for word: its dateline is no speaker, and the two headlines' bodies
+    # ("Korvask security agency", "Velmora security agency") are one voice placed apart.
+    assert not [m for m in moved if m[0] == "A02"]
+    # The planted one: Drevic's words given to the Interior Minister.
+    assert [m for m in moved if m[:2] == ("A04", "A01") and "Marren" in m[2]
+            and "Drevic" in m[2]]
+
+
+def test_no_dateline_is_a_speaker(analysis, key_of):
+    for quote in analysis["quotes"]:
+        speaker = quote["speaker"] or ""
+        assert not (speaker[:1].isupper() and speaker.split(",")[0].isupper()
+                    and any(c.isdigit() for c in speaker)), (key_of[quote["article"]], speaker)
+
+
 def test_one_name_per_outlet_for_the_front(analysis):
     front = next(e for e in analysis["entities"] if "NLF" in e["aliases"])
     assert {"Northern Liberation Front", "NLF", "NLF/People's Front"} <= set(front["aliases"])

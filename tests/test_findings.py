@@ -3,9 +3,11 @@ numbers, single origins."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crosscheck.assess.findings import find_findings
 from crosscheck.records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation,
-                                Passage, Quantity, Quote, TimeExpr)
+                                EntityKey, Mention, Passage, Quantity, Quote, TimeExpr)
 
 
 def _article(article_id: str, text: str, published: str | None = "2024-04-02",
@@ -45,11 +47,12 @@ def _quote(article: Article, words: str, speaker: str) -> Quote:
 
 
 def _find(articles, *, claims=(), quantities=(), times=(), quotes=(), derivations=(),
-          passages=(), groups=(), members=()):
+          passages=(), groups=(), members=(), mentions=(), entity_keys=()):
     return find_findings(articles={a.id: a for a in articles}, claims=list(claims),
                          quantities={q.id: q for q in quantities}, times={t.id: t for t in times},
                          quotes=list(quotes), derivations=list(derivations),
-                         passages=list(passages), claim_groups=list(groups), members=list(members))
+                         passages=list(passages), claim_groups=list(groups), members=list(members),
+                         mentions=list(mentions), entity_keys=list(entity_keys))
 
 
 def test_two_ranges_for_the_same_named_period_are_an_inconsistency():
@@ -223,3 +226,43 @@ def test_a_hedge_most_outlets_keep_is_dropped_by_the_one_stating_it():
                for i, c in enumerate(claims)]
     found = _find(articles, claims=claims, groups=[group], members=members)
     assert [(f.kind, f.article, f.related) for f in found] == [("hedge_dropped", "a2", "a0")]
+
+
+def _copied_quote(words: str, first: str, second: str, **found):
+    """The same words given to ``first`` by a source and to ``second`` by its dated copy."""
+    source = _article("s1", f"{first} said \"{words}\".", published="2024-04-01")
+    copy = _article("d1", f"{second} said \"{words}\".", published="2024-04-02")
+    derivation = Derivation("dv1", "s1", "d1", "copy", 0.9, 0.9, "dated", "test")
+    quotes = [_quote(source, words, first), _quote(copy, words, second)]
+    return _find([source, copy], quotes=quotes, derivations=[derivation], **found)
+
+
+def test_names_of_one_body_placed_apart_are_one_voice_not_a_moved_quote():
+    words = "twelve trawlers were stopped for fishing without a licence"
+    places = [Mention(f"m{i}", "s1", 0, len(name), name, "GPE", name, name.lower(), 0)
+              for i, name in enumerate(("Halden", "Dravia"))]
+    assert _copied_quote(words, "Halden harbour agency", "Dravia harbour agency",
+                         mentions=places) == []
+    # Without knowing that the words are places, the two names differ.
+    moved = _copied_quote(words, "Halden harbour agency", "Dravia harbour agency")
+    assert [f.kind for f in moved] == ["quote_moved"]
+
+
+def test_a_short_name_inside_the_long_one_is_one_voice():
+    words = "twelve trawlers were stopped for fishing without a licence"
+    assert _copied_quote(words, "The harbour board in the western province", "The board") == []
+
+
+def test_speakers_the_entity_merge_made_one_are_one_voice():
+    words = "twelve trawlers were stopped for fishing without a licence"
+    source = _article("s1", f"Fisheries Inspectorate said \"{words}\".", published="2024-04-01")
+    copy = _article("d1", f"The FI said \"{words}\".", published="2024-04-02")
+    derivation = Derivation("dv1", "s1", "d1", "copy", 0.9, 0.9, "dated", "test")
+    quotes = [_quote(source, words, "Fisheries Inspectorate"), _quote(copy, words, "The FI")]
+    quotes = [replace(q, speaker_key=key)
+              for q, key in zip(quotes, ("fisheries inspectorate", "fi"))]
+    keys = [EntityKey("k1", "e-fi", "fisheries inspectorate"), EntityKey("k2", "e-fi", "fi")]
+    assert _find([source, copy], quotes=quotes, derivations=[derivation],
+                 entity_keys=keys) == []
+    assert [f.kind for f in _find([source, copy], quotes=quotes, derivations=[derivation])] == [
+        "quote_moved"]

@@ -330,3 +330,59 @@ def test_shipped_cue_table_is_sorted_and_bounded():
     lemmas = [line.split("\t")[0] for line in
               (DATA / "attribution_cues.tsv").read_text(encoding="utf-8").splitlines()[1:]]
     assert lemmas == sorted(lemmas)
+
+
+# --- datelines and headlines are no speakers ----------------------------------------------------
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Ferry services halted\nKESTRA, April 9 (Coastline) – The port authority in the southern "
+     "Halden region said on Friday it had seized 12 fishing boats that had no licences.",
+     "The port authority in the southern Halden region"),
+    ("Dam inspectors find cracks\nBRASKO, Oct 2, 2023 – The water agency in the eastern Lumen "
+     "valley said on Monday it had found cracks in three dams.",
+     "The water agency in the eastern Lumen valley"),
+    ("TORVEN, Halden, June 2 (Coastline) - Harbour officials said on Monday they had seized 12 "
+     "boats.", "Harbour officials"),
+])
+def test_a_dateline_is_never_the_speaker(nlp, text, speaker):
+    # The parser takes the dateline for a second subject of "said" (or glues it onto the real
+    # one); the speaker is the subject after it.
+    said = [q for q in quotes_of(nlp, text) if q.cue == "said"]
+    assert [q.speaker for q in said] == [speaker]
+
+
+@pytest.mark.parametrize("text", [
+    "Council boasts that 40 rebels captured in North Vellin\nTomas Brel said the count was wrong.",
+    "Army boasts that 75 smugglers arrested in Upper Dravia\nNobody else spoke.",
+])
+def test_a_misparsed_headline_gives_no_speaker_holding_its_own_cue(nlp, text):
+    for quote in quotes_of(nlp, text):
+        assert not quote.speaker_start <= quote.cue_start < quote.speaker_end
+        assert content(text, quote).strip().lower() != "that"
+
+
+def test_a_place_before_a_headline_colon_is_no_speaker(nlp):
+    text = ("Dellmark: 300 held after port riots\n"
+            "Police in Dellmark said on Sunday they had detained 300 people.")
+    found = quotes_of(nlp, text, ("Dellmark", "GPE", "dellmark"))
+    assert [q.speaker for q in found] == ["Police in Dellmark"]
+    # The tagger often misses a headline's names: a place mentioned further down counts too.
+    below = [mention(text, "Dellmark", "GPE", "dellmark", nth=1),
+             mention(text, "Dellmark", "ORG", "dellmark", nth=1)]
+    found = extract_quotes(nlp(text), article=article(text), mentions=below)
+    assert [q.speaker for q in found] == ["Police in Dellmark"]
+    # A person before the colon still speaks.
+    text = "Tomas Brel: the harbour gates will stay shut all week\nHe spoke on Monday."
+    found = quotes_of(nlp, text, ("Tomas Brel", "PERSON", "tomas brel"))
+    assert [q.speaker for q in found if q.cue == ":"] == ["Tomas Brel"]
+
+
+@pytest.mark.parametrize("text", [
+    "The raids came a year after 42 people said to have had contacts with the Front were "
+    "accused of hiding arms.",
+    "Twelve sailors said to have smuggled fuel were fined on Monday.",
+    "The captain was said to have left the port at night.",
+])
+def test_hearsay_about_someone_does_not_make_them_the_speaker(nlp, text):
+    assert quotes_of(nlp, text) == []

@@ -47,7 +47,8 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         times=corpus.times, quotes=corpus.quotes, derivations=corpus.derivations,
         passages=corpus.passages,
         claim_groups=[r for r in grouped if isinstance(r, ClaimGroup)],
-        members=[r for r in grouped if isinstance(r, ClaimGroupMember)])
+        members=[r for r in grouped if isinstance(r, ClaimGroupMember)],
+        mentions=corpus.mentions, entity_keys=corpus.entity_keys)
     with store.transaction():
         for table in ASSESS_TABLES:
             store.con.execute(f"DELETE FROM {table}")

@@ -8,7 +8,8 @@ never a conflict, and two values conflict only when no reading reconciles them:
   other ("31, up from 14" reconciles with 14); attributed to different speakers, figures are a
   disagreement between sources, not a conflict between outlets.
 - ``speaker``: the same claim given to different people or bodies of one kind (a person vs a
-  person); "the directorate" vs its head is not a conflict.
+  person); "the directorate" vs its head is not a conflict, nor are two names of one voice
+  (``voices.same_voice``: "the directorate" vs "the state security directorate in Korvask").
 - ``place``: place sets that share nothing and whose places are never named together in one
   sentence anywhere in the corpus (a city and its province are).
 - ``time``: resolved date intervals that never overlap, or different weekdays.
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, intervals_overlap,
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
+from .voices import Voice, place_words, same_voice
 
 __all__ = ["SLOTS", "STATED", "Disagreement", "find_conflicts", "conflict_records",
            "characterisation", "label_people"]
@@ -187,7 +189,8 @@ def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | Non
             return None  # a body and its official are not rival speakers
         if a.speaker in b.entities or b.speaker in a.entities:
             return None  # "Y said" vs "X, a spokeswoman for Y, said": one voice
-        return a.speaker == b.speaker
+        places = place_words(name for f in (a, b) for _, name, _, _ in f.places)
+        return same_voice(_voice(a), _voice(b), places=places)
 
     involved = _disagreeing(named, compatible, close, shown=lambda f: f.speaker or "")
     if not involved:
@@ -197,6 +200,12 @@ def _speakers(members: Sequence[ClaimFacts], close: Close) -> Disagreement | Non
     shown = " vs ".join(sorted({v[1] for v in values}))
     return Disagreement("speaker", f"the same statement is given to different speakers: {shown}",
                         values)
+
+
+def _voice(fact: ClaimFacts) -> Voice:
+    """The speaker as one voice under several names (:mod:`.voices`): "the directorate" and
+    "the state security directorate in Korvask" are one, whatever the entity merge made."""
+    return Voice(fact.speaker_name or fact.claim.speaker or "", fact.speaker)
 
 
 def _speaker_inside(fact: ClaimFacts) -> bool:

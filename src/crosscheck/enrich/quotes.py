@@ -31,8 +31,9 @@ from ..records import Article, Mention, Quote, content_id
 from .attribution_marks import MAX_QUOTE_CHARS, find_quote_marks
 from .attribution_marks import PARAGRAPH as _PARAGRAPH
 from .cue_syntax import (CUE_STANCE, CUE_THRESHOLD, MIN_CUE_PRECISION, _Context, _cue_span,
-                         _Found, _is_cue, _phrase, _stance, _subject, _trim, SUBJECT_DEPS)
-from .reported_speech import _citing_for, _indirect_quotes, attribution_candidates
+                         _Found, _is_cue, _phrase, _stance, _trim, SUBJECT_DEPS)
+from .reported_speech import (_citing_for, _indirect_quotes, attribution_candidates, speaker_of,
+                              speaker_span)
 from .speakers import Speakers
 
 __all__ = ["extract_quotes", "find_quote_marks", "paragraph_sentence_starts", "CUE_STANCE",
@@ -65,7 +66,7 @@ def _direct_quotes(ctx: _Context) -> list[_Found]:
     found: list[_Found] = []
     for mark in ctx.marks:
         cue = _cue_for_mark(ctx, mark)
-        subject = _subject(cue) if cue is not None else None
+        subject = speaker_of(cue) if cue is not None else None
         if cue is None:
             cue, subject = _cue_after(ctx, mark)
         if cue is None:
@@ -75,7 +76,7 @@ def _direct_quotes(ctx: _Context) -> list[_Found]:
         if previous is not None and previous.cue == _cue_span(cue):
             previous.content = (previous.content[0], _inner(ctx.text, mark)[1])
             continue
-        found.append(_Found("direct", _cue_span(cue), _phrase(ctx, subject),
+        found.append(_Found("direct", _cue_span(cue), speaker_span(ctx, subject, cue),
                             _inner(ctx.text, mark), _stance(cue),
                             speaker_head=subject.i))
     return _continued(ctx, found)
@@ -125,7 +126,7 @@ def _cue_for_mark(ctx: _Context, mark: tuple[int, int]):
     candidates = [t for t in ctx.doc[lo:hi] if _is_cue(t) and ctx.mark_at(t.idx) is None]
     candidates.sort(key=lambda t: min(abs(t.idx - mark[0]), abs(t.idx - mark[1])))
     for cue in candidates:
-        subject = _subject(cue)
+        subject = speaker_of(cue)
         if subject is None or ctx.mark_at(subject.idx) is not None:
             continue
         if _whole_clause(ctx, mark, cue, subject, (lo, hi)):
@@ -193,9 +194,26 @@ def _colon_attributions(ctx: _Context) -> list[_Found]:
             continue
         content = _trim(ctx.text, *ctx.chars(colon.i + 1, hi - 1))
         kind = "direct" if ctx.mark_at(content[0]) is not None else "indirect"
+        if kind == "indirect" and _place_label(ctx, name):
+            continue  # "Velmora: 420 arrested": the headline says where, not who speaks
         found.append(_Found(kind, (colon.i, colon.i), ctx.chars(name[0].i, name[-1].i),
                             content, "neutral", speaker_head=name[-1].i))
     return found
+
+
+def _place_label(ctx: _Context, name: list) -> bool:
+    """The words before a headline's colon name a place: a place mention there, else the same
+    words mentioned as a place further down (the tagger often misses a headline's names)."""
+    start, end = name[0].idx, name[-1].idx + len(name[-1])
+    covering = [m for m in ctx.mentions if m.start <= start and end <= m.end]
+    if covering:
+        return all(m.label in _PLACE_LABELS for m in covering)
+    # (any one place mention: the tagger labels a bare country name a place or a body at random)
+    return any(m.label in _PLACE_LABELS and m.text == ctx.text[start:end] for m in ctx.mentions) \
+        or all(t.ent_type_ in _PLACE_LABELS for t in name)
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 
 def _according_to(ctx: _Context, found: list[_Found]) -> list[_Found]:

@@ -9,6 +9,7 @@ the attributions. Inside quote marks the hand lexicon decides instead, with a na
 from __future__ import annotations
 
 from .attribution_marks import find_quote_marks
+from .claim_scope import SUBJECTS, clause_scope, subject_of
 from .cue_model import cue_features
 from .cue_syntax import (_BELIEF_CUES, _INTENT_CUES, _MODEL, _OBJECT_CUES, _PRECISION, CUE_STANCE,
                          MIN_CUE_PRECISION, _ABOUT, _Context, _cue_span, _Found, _is_cue,
@@ -34,9 +35,38 @@ def _indirect_quotes(ctx: _Context, used: set[tuple[int, int]]) -> list[_Found]:
             continue
         if _MODEL is not None and not modelled and not _named_speaker(subject):
             continue  # "I said", "you know" inside a quote are the quoted person talking
-        found.append(_Found("indirect", _cue_span(token), _phrase(ctx, subject), content,
-                            _stance(token), speaker_head=subject.i))
+        found.append(_Found("indirect", _cue_span(token), speaker_span(ctx, subject, token),
+                            content, _stance(token), speaker_head=subject.i))
     return found
+
+
+def speaker_of(verb):
+    """The head of the cue's speaker phrase (the parser's subject, see ``_subject``), never a
+    word of a dateline: "DORVIK, June 3 (Wirex) - The ministry said ..." is parsed with two
+    subjects, and the speaker is the one after the dateline (the scope of
+    :func:`~.claim_scope.clause_scope`); ``None`` when there is none."""
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    scope = clause_scope([verb])
+    if scope.holds(subject):
+        return subject
+    return subject_of(subject.head, scope) if subject.dep_ in SUBJECTS else None
+
+
+def speaker_span(ctx: _Context, head, cue) -> tuple[int, int]:
+    """The speaker phrase of ``head`` as a character span, cut to the cue's clause: no
+    dateline before it (glued on by the parser as a modifier), and never the cue itself or
+    what follows it (a headline "Junta boasts that 60 ..." misparsed as one long subject)."""
+    start, end = _phrase(ctx, head)
+    scope = clause_scope([cue])
+    scope_start = ctx.doc[scope.lo].idx if scope.lo < len(ctx.doc) else start
+    if start < scope_start <= head.idx:
+        start = scope_start
+    if head.i < cue.i and start <= cue.idx < end:
+        end = cue.idx
+    start, end = _trim(ctx.text, start, end)
+    return (start, end) if end > start else _phrase(ctx, head)
 
 
 def _named_speaker(subject) -> bool:
@@ -67,8 +97,8 @@ def _features(ctx: _Context, verb, subject, content: tuple[int, int]) -> dict[st
 def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
     """``(speaker head, content span)`` when ``verb`` has a speaker and reports something,
     whatever its lemma; ``None`` otherwise."""
-    subject = _subject(verb)
-    if subject is None:
+    subject = speaker_of(verb)
+    if subject is None or _hearsay(verb):
         return None
     if subject.lower_ == "it" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return None  # "it is worth noting that": nobody speaks
@@ -79,7 +109,29 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
     interrupted = content is not None and content[0] <= verb.idx < content[1]
     if content is None or (content[0] <= subject.idx < content[1] and not interrupted):
         return None
-    return subject, content
+    return (subject, content) if _says_something(ctx, content) else None
+
+
+# Verbs of a hearsay passive ("X is said to have ...", "42 people said to have had ..."),
+# whose subject is who the hearsay is about, never who speaks.
+_HEARSAY_VERBS = frozenset("say report rumour rumor believe think know allege suppose "
+                           "understand".split())
+
+
+def _hearsay(verb) -> bool:
+    after = verb.doc[verb.i + 1 : verb.i + 3]
+    return (verb.lemma_.lower() in _HEARSAY_VERBS and len(after) == 2
+            and after[0].lower_ == "to" and after[1].lower_ in ("have", "be"))
+
+
+_FUNCTION_TAGS = frozenset("SCONJ ADV PART DET CCONJ ADP PUNCT SPACE".split())
+
+
+def _says_something(ctx: _Context, content: tuple[int, int]) -> bool:
+    """A reported content of function words only ("that", "so") is a misparse: a headline
+    "X boasts that 60 ..." whose parse hangs the numbers on the speaker reports nothing."""
+    span = ctx.doc.char_span(*content, alignment_mode="expand")
+    return span is None or any(t.pos_ not in _FUNCTION_TAGS for t in span)
 
 
 def attribution_candidates(doc, *, precision: dict[str, float]) -> list[tuple]:
@@ -98,7 +150,7 @@ def attribution_candidates(doc, *, precision: dict[str, float]) -> list[tuple]:
             features = cue_features(token, subject, content, precision=precision,
                                     hand=token.lemma_.lower() in CUE_STANCE,
                                     quoted=ctx.mark_at(token.idx) is not None)
-            candidates.append((token.i, _phrase(ctx, subject), content, features))
+            candidates.append((token.i, speaker_span(ctx, subject, token), content, features))
     return candidates
 
 

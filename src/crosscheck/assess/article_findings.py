@@ -1,0 +1,186 @@
+"""Findings inside one article, and the helpers every kind of finding shares.
+
+- ``internal_inconsistency``: one article glosses the same period with two date ranges that do
+  not match ("last Iranian year (2017-2018)" ... "last Iranian year (2018-2019)"), or gives two
+  different counts of the same thing (same counted noun, action and speaker);
+- ``unattributed_figure``: a casualty or detention figure the outlet states on nobody's word.
+
+The findings that compare articles (moved quotes, changed numbers, single origins) are in
+:mod:`.findings`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from ..records import Article, Claim, Finding, Quantity, TimeExpr, content_id
+
+__all__ = ["date_range_inconsistencies", "count_inconsistencies", "unattributed_figures",
+           "finding", "outlet_of", "published_of", "counted", "disjoint", "figure_text"]
+
+
+def finding(kind: str, article: str, detail: str, start: int | None, end: int | None,
+             related: str | None = None) -> Finding:
+    return Finding(content_id("finding", kind, article, start, end, related, detail), kind,
+                   article, detail, start, end, related)
+
+
+def outlet_of(articles: Mapping[str, Article], article_id: str) -> str:
+    article = articles.get(article_id)
+    return (article.outlet if article and article.outlet else None) or f"article {article_id}"
+
+
+def published_of(articles: Mapping[str, Article], article_id: str) -> str | None:
+    article = articles.get(article_id)
+    return article.published if article else None
+
+
+def figure_text(quantity: Quantity) -> str:
+    noun = quantity.counted or ""
+    return quantity.text if noun in quantity.text else f"{quantity.text} {noun}".strip()
+
+
+# --- date ranges -----------------------------------------------------------------------------
+
+_LABEL_STOP = frozenset("a an the of in on at during over for from to which it gave as "
+                        "calendar period its their this that".split())
+_LABEL_SYNONYMS = {"past": "last", "previous": "last", "twelve": "", "12": "", "months": "year",
+                   "month": "year"}
+# "the same period a year earlier" compares two periods on purpose.
+_COMPARISON = re.compile(r"\b(earlier|before|previous|prior|ago|compared|than)\b", re.IGNORECASE)
+
+
+def date_range_inconsistencies(articles: Mapping[str, Article],
+                               times: Sequence[TimeExpr] | object) -> list[Finding]:
+    """Two date ranges glossing the same named period ("last Iranian year", "the past year" ...
+    "the same twelve months") in one article that do not overlap."""
+    by_article: dict[str, list[TimeExpr]] = defaultdict(list)
+    for time in times:  # type: ignore[union-attr]
+        by_article[time.article].append(time)
+    found = []
+    for article_id in sorted(by_article):
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        exprs = sorted(by_article[article_id], key=lambda t: (t.start, t.end))
+        ranges = [t for t in exprs if t.kind == "range" and t.low and t.high]
+        labelled = [(r, *_period_label(article.text, r, exprs)) for r in ranges]
+        for i, (later, later_label, later_same) in enumerate(labelled):
+            for earlier, earlier_label, _ in labelled[:i]:
+                same = later_same or (later_label and later_label == earlier_label)
+                if same and _disjoint_alike(earlier, later):
+                    found.append(_range_finding(article, earlier, later))
+                    break
+    return found
+
+
+def _period_label(text: str, expr: TimeExpr, exprs: Sequence[TimeExpr]) -> tuple[str, bool]:
+    """The words naming the period a range glosses, and whether they point back ("the same")."""
+    window_start = max(0, expr.start - 70)
+    for other in exprs:  # a time expression right before the range is its name
+        if other is not expr and other.end <= expr.start and expr.start - other.end <= 3:
+            window_start = other.start
+    window = text[window_start:expr.start]
+    window = re.split(r"[.!?\n]", window)[-1]
+    words = [_LABEL_SYNONYMS.get(w, w) for w in re.findall(r"\w+", window.lower())]
+    pointing_back = "same" in words and not _COMPARISON.search(window)
+    content = [w for w in words if w and w not in _LABEL_STOP and w != "same"]
+    label = " ".join(content[-3:]) if any(w in ("year", "quarter", "week") for w in content) else ""
+    return label, pointing_back
+
+
+def _disjoint_alike(one: TimeExpr, two: TimeExpr) -> bool:
+    a_low, a_high = date.fromisoformat(one.low), date.fromisoformat(one.high)
+    b_low, b_high = date.fromisoformat(two.low), date.fromisoformat(two.high)
+    a_days, b_days = (a_high - a_low).days + 1, (b_high - b_low).days + 1
+    overlap = (min(a_high, b_high) - max(a_low, b_low)).days + 1
+    alike = min(a_days, b_days) / max(a_days, b_days) >= 0.8
+    return alike and overlap < 0.5 * min(a_days, b_days)
+
+
+def _range_finding(article: Article, earlier: TimeExpr, later: TimeExpr) -> Finding:
+    detail = (f"{article.outlet or 'This article'} gives the same period two different date ranges: "
+              f"\"{earlier.text}\" ({earlier.low} to {earlier.high}) and later "
+              f"\"{later.text}\" ({later.low} to {later.high}).")
+    return finding("internal_inconsistency", article.id, detail, later.start, later.end)
+
+
+# --- counts ----------------------------------------------------------------------------------
+
+# Figures a reader needs a source for: people killed, hurt, held or gone.
+# Detentions are left out: news states arrest counts on its own reporting every day.
+_HARM = re.compile(
+    r"\b(died|dead|deaths|killed|killings|lives|executed|injured|wounded|tortured|casualties|"
+    r"death\s+toll|murdered|disappeared)\b", re.IGNORECASE)
+# Any trace of a source inside the claim itself.
+_SOURCED = re.compile(
+    r"\b(said|says|say|told|tells|according|admit\w*|claim\w*(?!\s+(?:the\s+)?li(?:ves|fe))|report\w*|announc\w*|stated?|"
+    r"counted|estimat\w*|confirm\w*|allege\w*|cited|citing|quoted|figures? from|data from)\b",
+    re.IGNORECASE)
+
+
+def counted(quantity: Quantity) -> str | None:
+    noun = (quantity.counted or "").lower()
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun or None
+
+
+def count_inconsistencies(articles: Mapping[str, Article], claims: Sequence[Claim],
+                          quantities: Mapping[str, Quantity]) -> list[Finding]:
+    """Two exact counts of the same counted noun, for the same action and speaker, that cannot
+    both be true (their intervals do not meet)."""
+    seen: dict[tuple, tuple[Claim, Quantity]] = {}
+    found = []
+    for claim in sorted(claims, key=lambda c: (c.article, c.start, c.id)):
+        for quantity_id in claim.quantities:
+            quantity = quantities.get(quantity_id)
+            if quantity is None or quantity.approximate or counted(quantity) is None:
+                continue
+            key = (claim.article, counted(quantity), claim.action, claim.speaker)
+            if claim.action is None or key not in seen:
+                seen.setdefault(key, (claim, quantity))
+                continue
+            first_claim, first = seen[key]
+            if disjoint(first, quantity):
+                detail = (f"{outlet_of(articles, claim.article)} gives two counts of "
+                          f"{quantity.counted} for the same event: \"{first.text}\" and "
+                          f"\"{quantity.text}\".")
+                found.append(finding("internal_inconsistency", claim.article, detail,
+                                      quantity.start, quantity.end))
+    return found
+
+
+def disjoint(one: Quantity, two: Quantity) -> bool:
+    a_low, a_high = _bounds(one)
+    b_low, b_high = _bounds(two)
+    return None not in (a_low, b_low) and (a_high < b_low or b_high < a_low)
+
+
+def _bounds(quantity: Quantity) -> tuple[float | None, float | None]:
+    low = quantity.low if quantity.low is not None else quantity.value
+    high = quantity.high if quantity.high is not None else quantity.value
+    if low is None or high is None:
+        return (None, None)
+    return (low, high)
+
+
+def unattributed_figures(articles: Mapping[str, Article], claims: Sequence[Claim],
+                         quantities: Mapping[str, Quantity]) -> list[Finding]:
+    """A count of people killed, hurt or held that the outlet states on nobody's word."""
+    found = []
+    for claim in sorted(claims, key=lambda c: (c.article, c.start, c.id)):
+        if claim.speaker is not None or claim.hedged or claim.cue is not None:
+            continue
+        if not _HARM.search(claim.text) or _SOURCED.search(claim.text):
+            continue
+        figures = [quantities[q] for q in claim.quantities if q in quantities]
+        figures = [q for q in figures if q.unit is None and q.value is not None and q.value >= 1]
+        if not figures:
+            continue
+        figure = figures[0]
+        detail = (f"{outlet_of(articles, claim.article)} states \"{figure_text(figure)}\" with no "
+                  "source: no one is named or cited for this figure.")
+        found.append(finding("unattributed_figure", claim.article, detail, claim.start, claim.end))
+    return found
