@@ -13,6 +13,7 @@ Example:
     python bench/stories.py
     python bench/stories.py --enrich none --limit 200
     python bench/stories.py --grid
+    python bench/stories.py --sweep
     python bench/stories.py --cache /tmp/ecb_enrich.pkl --scale
 
 The enrichment of ECB+ (minutes with the pipeline's own stage) is kept in ``--cache`` and
@@ -237,6 +238,8 @@ def run_ecbplus(args) -> None:
           f"{sum(map(len, times.values()))} time expressions")
     if args.grid:
         return grid(articles, gold, mentions=mentions, times=times)
+    if args.sweep:
+        return sweep(articles, gold, topics)
     print(HEADER)
     for distance in (0.7, 0.8, 0.9):
         labels, seconds = timed(baseline, articles, distance=distance)
@@ -259,6 +262,76 @@ def grid(articles, gold, *, mentions, times) -> None:
             settings = StorySettings(link_threshold=threshold, entity_weight=weight)
             labels, seconds = timed(batch, articles, mentions=mentions, times=times, settings=settings)
             print(score_line(f"batch t={threshold} ew={weight}", labels, gold, seconds))
+
+
+# the joint grid of --sweep; the defaults of StorySettings are among its points
+SWEEP_PAIRS = {"min_overlap": (0.05, 0.1, 0.15), "max_posting": (50, 100)}
+SWEEP_MERGES = {"link_threshold": (0.08, 0.1, 0.12, 0.14), "min_pair_share": (0.3, 0.5, 0.7),
+                "cohesion_ratio": (0.65, 0.72, 0.8), "cohesion_members": (4, 5, 6)}
+
+
+def sweep(articles, gold, topics) -> None:
+    """B-cubed F1 (text) of every point of a joint grid of the clusterer's settings, on all
+    topics and on the odd and the even topics each clustered alone; then the point chosen on
+    one half scored on the other (a setting is worth keeping only if it helps both halves)."""
+    sets = {"all": articles, "odd": [a for a in articles if int(topics[a.id]) % 2 == 1],
+            "even": [a for a in articles if int(topics[a.id]) % 2 == 0]}
+    scores: dict[tuple, dict[str, float]] = defaultdict(dict)
+    for pair_point in _points(SWEEP_PAIRS):
+        for name, subset in sets.items():
+            prepared = _prepared(subset, StorySettings(**pair_point))
+            for merge_point in _points(SWEEP_MERGES):
+                settings = StorySettings(**pair_point, **merge_point)
+                labels = _clustered(prepared, settings)
+                scores[tuple(sorted({**pair_point, **merge_point}.items()))][name] = \
+                    bcubed(labels, {a.id: gold[a.id] for a in subset})[2]
+    print(f"{'point':<110} {'all':>6} {'odd':>6} {'even':>6}")
+    for point, row in sorted(scores.items()):
+        print(f"{_point_name(point):<110} {row['all']:6.3f} {row['odd']:6.3f} {row['even']:6.3f}")
+    default = tuple(sorted((k, getattr(StorySettings(), k))
+                           for k in {**SWEEP_PAIRS, **SWEEP_MERGES}))
+    print(f"defaults: {_point_name(default)} all {scores[default]['all']:.3f} "
+          f"odd {scores[default]['odd']:.3f} even {scores[default]['even']:.3f}")
+    for chosen_on, held_out in (("odd", "even"), ("even", "odd")):
+        best = max(sorted(scores), key=lambda p: scores[p][chosen_on])
+        print(f"best on {chosen_on}: {_point_name(best)} {chosen_on} {scores[best][chosen_on]:.3f}"
+              f" -> {held_out} {scores[best][held_out]:.3f} (defaults {scores[default][held_out]:.3f})"
+              f", all {scores[best]['all']:.3f}")
+
+
+def _points(grid: dict[str, tuple]) -> list[dict]:
+    import itertools
+
+    return [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+
+
+def _point_name(point: tuple) -> str:
+    return " ".join(f"{k}={v}" for k, v in point)
+
+
+def _prepared(articles, settings):
+    """Anchors and pair similarities of ``articles`` (text only), all pairs above 0 kept so that
+    ``min_pair_share`` and ``link_threshold`` can be applied afterwards."""
+    from dataclasses import replace
+
+    from crosscheck.link import stories, story_features as sf
+
+    feats = [sf._features(a, (), (), settings) for a in sorted(articles, key=lambda a: a.id)]
+    weights = sf._Weights()
+    for f in feats:
+        weights.count(f)
+    vectors = [sf._Vectors(weights.vector(f.terms), {}) for f in feats]
+    sims = stories._pair_similarities(vectors, replace(settings, min_pair_share=0.0))
+    return [f.article for f in feats], [f.anchor for f in feats], sims
+
+
+def _clustered(prepared, settings) -> dict[str, str]:
+    from crosscheck.link import stories
+
+    ids, anchors, sims = prepared
+    floor = settings.link_threshold * settings.min_pair_share
+    groups = stories._agglomerate(anchors, {k: v for k, v in sims.items() if v > floor}, settings)
+    return {ids[i]: str(n) for n, group in enumerate(groups) for i in group}
 
 
 def pipeline_articles(inputs: list[str]) -> tuple[list[Article], dict, dict]:
@@ -363,11 +436,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ecb_enrich.pkl",
                         help="file keeping the ECB+ enrichment between runs")
     parser.add_argument("--grid", action="store_true", help="print a threshold grid on ECB+ only")
+    parser.add_argument("--sweep", action="store_true",
+                        help="print a joint grid of the clusterer's settings on ECB+ (text), "
+                             "all topics and the odd and even halves")
     parser.add_argument("--scale", type=int, nargs="*", default=[1000, 2000, 4000, 8000],
                         help="Reuters-21578 corpus sizes to time (none: skip)")
     args = parser.parse_args(argv)
     run_ecbplus(args)
-    if not args.grid:
+    if not (args.grid or args.sweep):
         run_examples()
         run_seeds(args.data)
         if args.scale:
