@@ -239,7 +239,7 @@ def run_ecbplus(args) -> None:
     if args.grid:
         return grid(articles, gold, mentions=mentions, times=times)
     if args.sweep:
-        return sweep(articles, gold, topics)
+        return sweep(articles, gold, topics, overrides=_sweep_overrides(args.sweep_values))
     print(HEADER)
     for distance in (0.7, 0.8, 0.9):
         labels, seconds = timed(baseline, articles, distance=distance)
@@ -270,17 +270,21 @@ SWEEP_MERGES = {"link_threshold": (0.08, 0.1, 0.12, 0.14), "min_pair_share": (0.
                 "cohesion_ratio": (0.65, 0.72, 0.8), "cohesion_members": (4, 5, 6)}
 
 
-def sweep(articles, gold, topics) -> None:
+def sweep(articles, gold, topics, *, overrides: dict[str, tuple] | None = None) -> None:
     """B-cubed F1 (text) of every point of a joint grid of the clusterer's settings, on all
-    topics and on the odd and the even topics each clustered alone; then the point chosen on
-    one half scored on the other (a setting is worth keeping only if it helps both halves)."""
+    topics and on the odd and the even topics each clustered alone; then the points chosen on
+    one half scored on the other (a setting is worth keeping only if it helps both halves).
+    ``overrides`` replaces the values of some settings; each setting's default is always in."""
+    pair_grid, merge_grid = (_with_defaults({**grid, **{k: v for k, v in (overrides or {}).items()
+                                                        if k in grid}})
+                             for grid in (SWEEP_PAIRS, SWEEP_MERGES))
     sets = {"all": articles, "odd": [a for a in articles if int(topics[a.id]) % 2 == 1],
             "even": [a for a in articles if int(topics[a.id]) % 2 == 0]}
     scores: dict[tuple, dict[str, float]] = defaultdict(dict)
-    for pair_point in _points(SWEEP_PAIRS):
+    for pair_point in _points(pair_grid):
         for name, subset in sets.items():
             prepared = _prepared(subset, StorySettings(**pair_point))
-            for merge_point in _points(SWEEP_MERGES):
+            for merge_point in _points(merge_grid):
                 settings = StorySettings(**pair_point, **merge_point)
                 labels = _clustered(prepared, settings)
                 scores[tuple(sorted({**pair_point, **merge_point}.items()))][name] = \
@@ -288,15 +292,43 @@ def sweep(articles, gold, topics) -> None:
     print(f"{'point':<110} {'all':>6} {'odd':>6} {'even':>6}")
     for point, row in sorted(scores.items()):
         print(f"{_point_name(point):<110} {row['all']:6.3f} {row['odd']:6.3f} {row['even']:6.3f}")
-    default = tuple(sorted((k, getattr(StorySettings(), k))
-                           for k in {**SWEEP_PAIRS, **SWEEP_MERGES}))
+    default = tuple(sorted((k, getattr(StorySettings(), k)) for k in {**pair_grid, **merge_grid}))
     print(f"defaults: {_point_name(default)} all {scores[default]['all']:.3f} "
           f"odd {scores[default]['odd']:.3f} even {scores[default]['even']:.3f}")
     for chosen_on, held_out in (("odd", "even"), ("even", "odd")):
-        best = max(sorted(scores), key=lambda p: scores[p][chosen_on])
-        print(f"best on {chosen_on}: {_point_name(best)} {chosen_on} {scores[best][chosen_on]:.3f}"
-              f" -> {held_out} {scores[best][held_out]:.3f} (defaults {scores[default][held_out]:.3f})"
-              f", all {scores[best]['all']:.3f}")
+        _print_choice(scores, default, chosen_on, held_out)
+
+
+def _with_defaults(grid: dict[str, tuple]) -> dict[str, tuple]:
+    return {k: tuple(sorted({*values, getattr(StorySettings(), k)})) for k, values in grid.items()}
+
+
+def _print_choice(scores: dict[tuple, dict[str, float]], default: tuple, chosen_on: str,
+                  held_out: str) -> None:
+    """The points best on ``chosen_on`` (ties within 0.0005 all count: choosing among them
+    would be a look at the held-out half) and their range on ``held_out``."""
+    top = max(row[chosen_on] for row in scores.values())
+    tied = [p for p in sorted(scores) if scores[p][chosen_on] >= top - 0.0005]
+    held = [scores[p][held_out] for p in tied]
+    first = tied[0]
+    print(f"best on {chosen_on}: {len(tied)} point(s) at {top:.3f} (defaults "
+          f"{scores[default][chosen_on]:.3f}), e.g. {_point_name(first)}; on {held_out} "
+          f"{min(held):.3f}..{max(held):.3f} (defaults {scores[default][held_out]:.3f}), "
+          f"all topics {min(scores[p]['all'] for p in tied):.3f}.."
+          f"{max(scores[p]['all'] for p in tied):.3f} (defaults {scores[default]['all']:.3f})")
+
+
+def _sweep_overrides(values: list[str]) -> dict[str, tuple]:
+    """``NAME=V1,V2`` arguments as grid values, typed as the setting's default."""
+    overrides = {}
+    for item in values:
+        name, _, listed = item.partition("=")
+        kind = type(getattr(StorySettings(), name, None))
+        if name not in {**SWEEP_PAIRS, **SWEEP_MERGES} or not listed:
+            raise SystemExit(f"--sweep-values {item!r}: expected NAME=V1,V2 with NAME one of "
+                             f"{', '.join(sorted({**SWEEP_PAIRS, **SWEEP_MERGES}))}")
+        overrides[name] = tuple(kind(v) for v in listed.split(","))
+    return overrides
 
 
 def _points(grid: dict[str, tuple]) -> list[dict]:
@@ -439,6 +471,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sweep", action="store_true",
                         help="print a joint grid of the clusterer's settings on ECB+ (text), "
                              "all topics and the odd and even halves")
+    parser.add_argument("--sweep-values", nargs="*", default=[], metavar="NAME=V1,V2",
+                        help="values of some settings in the --sweep grid instead of its own")
     parser.add_argument("--scale", type=int, nargs="*", default=[1000, 2000, 4000, 8000],
                         help="Reuters-21578 corpus sizes to time (none: skip)")
     args = parser.parse_args(argv)

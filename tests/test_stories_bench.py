@@ -110,3 +110,11 @@ def test_sweep_prints_every_point_and_the_choice_on_each_half(bench, monkeypatch
     assert rows[0].split()[-3:] == ["1.000", "1.000", "1.000"]  # threshold 0.1: both stories found
     assert any(line.startswith("defaults: ") and "link_threshold=0.1 " in line for line in lines)
     assert sum(line.startswith("best on ") for line in lines) == 2
+
+
+def test_sweep_values_are_typed_as_the_settings_and_unknown_names_refused(bench):
+    overrides = bench._sweep_overrides(["link_threshold=0.08,0.12", "cohesion_members=4,6"])
+    assert overrides == {"link_threshold": (0.08, 0.12), "cohesion_members": (4, 6)}
+    assert bench._with_defaults({"cohesion_members": (4, 6)}) == {"cohesion_members": (4, 5, 6)}
+    with pytest.raises(SystemExit, match="window_days"):
+        bench._sweep_overrides(["window_days=30"])
