@@ -1,4 +1,5 @@
-"""The story benchmark's enrichment cache (bench/stories.py) on two made-up articles."""
+"""The story benchmark (bench/stories.py): its enrichment cache on two made-up articles and its
+settings sweep (bench/stories_sweep.py) on six."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def bench():
         yield module
     finally:
         sys.path.remove(str(BENCH))
+
+
+@pytest.fixture(scope="module")
+def sweeper(bench):
+    spec = importlib.util.spec_from_file_location("stories_sweep", BENCH / "stories_sweep.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def article(key: str, text: str) -> Article:
@@ -87,10 +96,10 @@ STORY_GOLD = {"k1": "flood", "k2": "flood", "k3": "flood", "m1": "museum", "m2":
 STORY_TOPICS = {"k1": "1", "k2": "1", "k3": "1", "m1": "2", "m2": "2", "m3": "2"}
 
 
-def test_sweep_clusters_a_point_as_the_batch_does(bench):
+def test_sweep_clusters_a_point_as_the_batch_does(bench, sweeper):
     settings = bench.StorySettings(link_threshold=0.12, min_pair_share=0.3)
-    prepared = bench._prepared(STORY_ARTICLES, settings)
-    swept = bench._clustered(prepared, settings)
+    prepared = sweeper._prepared(STORY_ARTICLES, settings)
+    swept = sweeper._clustered(prepared, settings)
     batch = bench.batch(STORY_ARTICLES, mentions={}, times={}, settings=settings)
 
     def partition(labels):
@@ -99,11 +108,12 @@ def test_sweep_clusters_a_point_as_the_batch_does(bench):
     assert partition(swept) == partition(batch) == [["k1", "k2", "k3"], ["m1", "m2", "m3"]]
 
 
-def test_sweep_prints_every_point_and_the_choice_on_each_half(bench, monkeypatch, capsys):
-    monkeypatch.setattr(bench, "SWEEP_PAIRS", {"min_overlap": (0.1,), "max_posting": (100,)})
-    monkeypatch.setattr(bench, "SWEEP_MERGES", {"link_threshold": (0.1, 0.9), "min_pair_share": (0.5,),
-                                                "cohesion_ratio": (0.72,), "cohesion_members": (5,)})
-    bench.sweep(STORY_ARTICLES, STORY_GOLD, STORY_TOPICS)
+def test_sweep_prints_every_point_and_the_choice_on_each_half(bench, sweeper, monkeypatch, capsys):
+    monkeypatch.setattr(sweeper, "SWEEP_PAIRS", {"min_overlap": (0.1,), "max_posting": (100,)})
+    monkeypatch.setattr(sweeper, "SWEEP_MERGES", {
+        "link_threshold": (0.1, 0.9), "min_pair_share": (0.5,), "cohesion_ratio": (0.72,),
+        "cohesion_members": (5,)})
+    sweeper.sweep(STORY_ARTICLES, STORY_GOLD, STORY_TOPICS, score=bench.bcubed)
     lines = capsys.readouterr().out.splitlines()
     rows = [line for line in lines if line.startswith("cohesion_members=")]
     assert len(rows) == 2
@@ -112,9 +122,9 @@ def test_sweep_prints_every_point_and_the_choice_on_each_half(bench, monkeypatch
     assert sum(line.startswith("best on ") for line in lines) == 2
 
 
-def test_sweep_values_are_typed_as_the_settings_and_unknown_names_refused(bench):
-    overrides = bench._sweep_overrides(["link_threshold=0.08,0.12", "cohesion_members=4,6"])
+def test_sweep_values_are_typed_as_the_settings_and_unknown_names_refused(sweeper):
+    overrides = sweeper.sweep_overrides(["link_threshold=0.08,0.12", "cohesion_members=4,6"])
     assert overrides == {"link_threshold": (0.08, 0.12), "cohesion_members": (4, 6)}
-    assert bench._with_defaults({"cohesion_members": (4, 6)}) == {"cohesion_members": (4, 5, 6)}
+    assert sweeper._with_defaults({"cohesion_members": (4, 6)}) == {"cohesion_members": (4, 5, 6)}
     with pytest.raises(SystemExit, match="window_days"):
-        bench._sweep_overrides(["window_days=30"])
+        sweeper.sweep_overrides(["window_days=30"])
