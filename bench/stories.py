@@ -13,6 +13,7 @@ Example:
     python bench/stories.py
     python bench/stories.py --enrich none --limit 200
     python bench/stories.py --grid
+    python bench/stories.py --sweep
     python bench/stories.py --cache /tmp/ecb_enrich.pkl --scale
 
 The enrichment of ECB+ (minutes with the pipeline's own stage) is kept in ``--cache`` and
@@ -237,6 +238,11 @@ def run_ecbplus(args) -> None:
           f"{sum(map(len, times.values()))} time expressions")
     if args.grid:
         return grid(articles, gold, mentions=mentions, times=times)
+    if args.sweep:
+        from stories_sweep import sweep, sweep_overrides
+
+        return sweep(articles, gold, topics, score=bcubed,
+                     overrides=sweep_overrides(args.sweep_values))
     print(HEADER)
     for distance in (0.7, 0.8, 0.9):
         labels, seconds = timed(baseline, articles, distance=distance)
@@ -363,11 +369,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ecb_enrich.pkl",
                         help="file keeping the ECB+ enrichment between runs")
     parser.add_argument("--grid", action="store_true", help="print a threshold grid on ECB+ only")
+    parser.add_argument("--sweep", action="store_true",
+                        help="print a joint grid of the clusterer's settings on ECB+ (text), "
+                             "all topics and the odd and even halves")
+    parser.add_argument("--sweep-values", nargs="*", default=[], metavar="NAME=V1,V2",
+                        help="values of some settings in the --sweep grid instead of its own")
     parser.add_argument("--scale", type=int, nargs="*", default=[1000, 2000, 4000, 8000],
                         help="Reuters-21578 corpus sizes to time (none: skip)")
     args = parser.parse_args(argv)
     run_ecbplus(args)
-    if not args.grid:
+    if not (args.grid or args.sweep):
         run_examples()
         run_seeds(args.data)
         if args.scale:

@@ -1,4 +1,5 @@
-"""The story benchmark's enrichment cache (bench/stories.py) on two made-up articles."""
+"""The story benchmark (bench/stories.py): its enrichment cache on two made-up articles and its
+settings sweep (bench/stories_sweep.py) on six."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def bench():
         yield module
     finally:
         sys.path.remove(str(BENCH))
+
+
+@pytest.fixture(scope="module")
+def sweeper(bench):
+    spec = importlib.util.spec_from_file_location("stories_sweep", BENCH / "stories_sweep.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def article(key: str, text: str) -> Article:
@@ -66,3 +75,56 @@ def test_bare_pair_of_the_same_articles_is_read_as_the_pipelines(bench, tmp_path
     monkeypatch.setattr(bench, "enrichment", lambda articles, how: pytest.fail("enriched again"))
     mentions, times, _source = bench.cached_enrichment(ARTICLES, "pipeline", cache)
     assert mentions == {"a": ["m"]} and times == {"b": ["t"]}
+
+
+STORY_ARTICLES = [
+    article("k1", "Flood water closed the Tarrow bridge on Monday; the county moved forty families "
+                  "from the riverside streets of Tarrow to the school hall."),
+    article("k2", "The river at Tarrow burst its banks and the county shut the bridge, sending "
+                  "forty families from riverside streets to the school hall."),
+    article("k3", "Forty Tarrow families slept in the school hall after flood water reached the "
+                  "riverside streets and the county closed the bridge."),
+    article("m1", "The Pell museum reopened its glass gallery after a year of repairs, with the "
+                  "old lamps of the harbour back on show."),
+    article("m2", "After twelve months of repairs the glass gallery of the Pell museum opened "
+                  "again and the harbour lamps are on show once more."),
+    article("m3", "Visitors returned to the Pell museum glass gallery, shut for a year of "
+                  "repairs, to see the harbour lamps again."),
+]
+STORY_GOLD = {"k1": "flood", "k2": "flood", "k3": "flood", "m1": "museum", "m2": "museum",
+              "m3": "museum"}
+STORY_TOPICS = {"k1": "1", "k2": "1", "k3": "1", "m1": "2", "m2": "2", "m3": "2"}
+
+
+def test_sweep_clusters_a_point_as_the_batch_does(bench, sweeper):
+    settings = bench.StorySettings(link_threshold=0.12, min_pair_share=0.3)
+    prepared = sweeper._prepared(STORY_ARTICLES, settings)
+    swept = sweeper._clustered(prepared, settings)
+    batch = bench.batch(STORY_ARTICLES, mentions={}, times={}, settings=settings)
+
+    def partition(labels):
+        return sorted(sorted(k for k in labels if labels[k] == v) for v in set(labels.values()))
+
+    assert partition(swept) == partition(batch) == [["k1", "k2", "k3"], ["m1", "m2", "m3"]]
+
+
+def test_sweep_prints_every_point_and_the_choice_on_each_half(bench, sweeper, monkeypatch, capsys):
+    monkeypatch.setattr(sweeper, "SWEEP_PAIRS", {"min_overlap": (0.1,), "max_posting": (100,)})
+    monkeypatch.setattr(sweeper, "SWEEP_MERGES", {
+        "link_threshold": (0.1, 0.9), "min_pair_share": (0.5,), "cohesion_ratio": (0.72,),
+        "cohesion_members": (5,)})
+    sweeper.sweep(STORY_ARTICLES, STORY_GOLD, STORY_TOPICS, score=bench.bcubed)
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line for line in lines if line.startswith("cohesion_members=")]
+    assert len(rows) == 2
+    assert rows[0].split()[-3:] == ["1.000", "1.000", "1.000"]  # threshold 0.1: both stories found
+    assert any(line.startswith("defaults: ") and "link_threshold=0.1 " in line for line in lines)
+    assert sum(line.startswith("best on ") for line in lines) == 2
+
+
+def test_sweep_values_are_typed_as_the_settings_and_unknown_names_refused(sweeper):
+    overrides = sweeper.sweep_overrides(["link_threshold=0.08,0.12", "cohesion_members=4,6"])
+    assert overrides == {"link_threshold": (0.08, 0.12), "cohesion_members": (4, 6)}
+    assert sweeper._with_defaults({"cohesion_members": (4, 6)}) == {"cohesion_members": (4, 5, 6)}
+    with pytest.raises(SystemExit, match="window_days"):
+        sweeper.sweep_overrides(["window_days=30"])
