@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from ..link.claims import CLAIM_THRESHOLDS, ClaimFacts, align_claims, claim_facts, fact_vectors
+from ..link.claims import (CLAIM_THRESHOLDS, ClaimFacts, ClaimVectors, align_claims, claim_facts,
+                           fact_vectors)
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue,
                        Derivation, EntityKey, Mention, Quantity, Quote, TimeExpr, content_id)
 from .conflicts import conflict_records, find_conflicts
@@ -70,16 +71,27 @@ def _group_records(members: list[ClaimFacts], *, articles, lines, co_mentioned,
         records.append(ClaimGroupMember(id=content_id(group_id, fact.claim.id), group=group_id,
                                         claim=fact.claim.id, article=fact.article,
                                         origin=origin_of[fact.article]))
-    close = _closeness(vectors, threshold=threshold)
+    close = _closeness(vectors, members, threshold=threshold)
     records.extend(conflict_records(group_id, find_conflicts(members, co_mentioned=co_mentioned,
                                                              close=close)))
     return records
 
 
-def _closeness(vectors: Mapping, *, threshold: float):
+def _closeness(vectors: Mapping, members: list[ClaimFacts], *, threshold: float):
     """Two members tell the same thing in near the same words: their texts alone score at
     least the grouping threshold (slot bonuses and the lead-figure rule left out)."""
-    return lambda a, b: float(vectors[a.claim.id] @ vectors[b.claim.id]) >= threshold
+    rows = _dense_rows(vectors, members)
+    return lambda a, b: float(rows[a.claim.id] @ rows[b.claim.id]) >= threshold
+
+
+def _dense_rows(vectors: Mapping, members: list[ClaimFacts]) -> Mapping:
+    """The group's rows fetched once: conflict tests compare members pairwise many times, and
+    one row fetch from the sparse store costs as much as dozens of dot products."""
+    if not isinstance(vectors, ClaimVectors):
+        return vectors
+    ids = [f.claim.id for f in members]
+    block = vectors.rows([vectors.position[claim] for claim in ids])
+    return dict(zip(ids, block))
 
 
 def _representative(members: list[ClaimFacts], origin_of: Mapping[str, str],

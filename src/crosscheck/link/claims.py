@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..records import Claim, EntityKey, Mention, Quantity, Quote, TimeExpr
-from .paraphrase import HashingEmbedder, get_embedder
+from .claim_vectors import ClaimVectors, claim_vectors
 
-__all__ = ["ClaimFacts", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "claim_facts", "align_claims",
+__all__ = ["ClaimFacts", "ClaimVectors", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "claim_facts", "align_claims",
            "fact_vectors", "claim_vectors", "pair_score", "counts_people", "body_text",
            "intervals_overlap", "weekday_of"]
 
@@ -53,7 +53,6 @@ _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory 
 # sentences of one story high, so their cosine is averaged with the hashing embedder's
 # lexical one (shared words and stems), which separates rewordings from neighbours better.
 CLAIM_THRESHOLDS = {"wordllama": 0.56, "minilm": 0.56, "hashing": 0.5}
-_LEXICAL = HashingEmbedder(dims=1 << 12)  # claims are short: 4096 buckets keep rows small
 
 
 @dataclass(frozen=True)
@@ -291,8 +290,10 @@ def align_claims(facts: Sequence[ClaimFacts], *, embedder: str = "wordllama",
     """Groups of the same claim across articles: at least two articles, one claim per article.
 
     ``threshold`` is the pair score above which two claims are the same (default:
-    ``CLAIM_THRESHOLDS`` for the embedder). ``vectors`` (claim id -> row of
-    :func:`claim_vectors`) saves encoding again. Groups come sorted by their first claim id.
+    ``CLAIM_THRESHOLDS`` for the embedder). ``vectors`` (the :class:`ClaimVectors` of
+    :func:`fact_vectors`, or any claim id -> row mapping) saves encoding again; candidates are
+    scored a story at a time, so no dense matrix of the whole corpus is built. Groups come
+    sorted by their first claim id.
     """
     facts = sorted(facts, key=lambda f: f.claim.id)
     if len(facts) < 2:
@@ -300,7 +301,8 @@ def align_claims(facts: Sequence[ClaimFacts], *, embedder: str = "wordllama",
     threshold = CLAIM_THRESHOLDS.get(embedder, 0.56) if threshold is None else threshold
     if vectors is None:
         vectors = fact_vectors(facts, embedder=embedder)
-    vectors = np.stack([vectors[f.claim.id] for f in facts])
+    elif not isinstance(vectors, ClaimVectors):
+        vectors = ClaimVectors.from_rows(vectors, [f.claim.id for f in facts])
     scorer = _Scorer(facts, vectors, threshold)
     pairs = _story_pairs(scorer) + _lead_pairs(scorer) + _anchor_pairs(scorer)
     clusters = _merge(scorer, sorted(set(pairs), key=lambda p: (-p[0], p[1], p[2])))
@@ -312,16 +314,23 @@ def align_claims(facts: Sequence[ClaimFacts], *, embedder: str = "wordllama",
 class _Scorer:
     """Pair scores of claims by index, with the threshold they are judged against."""
 
-    def __init__(self, facts: list[ClaimFacts], vectors: np.ndarray, threshold: float):
+    def __init__(self, facts: list[ClaimFacts], vectors: ClaimVectors, threshold: float):
         self.facts, self.vectors, self.threshold = facts, vectors, threshold
+        # Fact index -> row of ``vectors``: rows are fetched per story, never all at once.
+        self.row = np.array([vectors.position[f.claim.id] for f in facts], dtype=np.intp)
         self.lead_floor = threshold + 0.01
         self.known: dict[tuple[int, int], float] = {}  # merging asks for the same pairs again
+
+    def rows(self, indexes: list[int]) -> np.ndarray:
+        """Dense vectors of the facts at ``indexes``."""
+        return self.vectors.rows(self.row[indexes])
 
     def score(self, i: int, j: int, similarity: float | None = None) -> float:
         pair = (i, j) if i < j else (j, i)
         if pair not in self.known:
             if similarity is None:
-                similarity = float(self.vectors[i] @ self.vectors[j])
+                first, second = self.rows([i, j])
+                similarity = float(first @ second)
             self.known[pair] = pair_score(similarity, self.facts[i], self.facts[j],
                                           lead_floor=self.lead_floor)
         return self.known[pair]
@@ -337,31 +346,22 @@ class _Scorer:
         return grouped
 
 
-def fact_vectors(facts: Sequence[ClaimFacts], *, embedder: str) -> dict[str, np.ndarray]:
+def fact_vectors(facts: Sequence[ClaimFacts], *, embedder: str) -> ClaimVectors:
     """Claim id -> its :func:`claim_vectors` row (the text without its dateline)."""
-    rows = claim_vectors([body_text(f.claim.text) for f in facts], embedder=embedder)
-    return {f.claim.id: rows[i] for i, f in enumerate(facts)}
-
-
-def claim_vectors(texts: list[str], *, embedder: str) -> np.ndarray:
-    """Unit rows whose dot product is the mean of the embedder's cosine and the lexical
-    (hashing) cosine; the hashing embedder alone when it is the one asked for."""
-    lexical = _LEXICAL.encode(texts)
-    if embedder == "hashing":
-        return lexical
-    semantic = get_embedder(embedder).encode(texts)
-    return (np.hstack([semantic, lexical]) / np.sqrt(2.0)).astype(np.float32)
+    return claim_vectors([body_text(f.claim.text) for f in facts], embedder=embedder,
+                         ids=[f.claim.id for f in facts])
 
 
 def _story_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
     """Scored pairs of claims of different articles in one story, above the threshold."""
-    facts, vectors, pairs = scorer.facts, scorer.vectors, []
+    facts, pairs = scorer.facts, []
     by_story = scorer.by_story()
     for story in sorted(by_story):
         members = by_story[story]
+        columns = scorer.rows(members).T  # one story's rows only: bounded by the story's size
         for lo in range(0, len(members), _BLOCK):
             rows = members[lo:lo + _BLOCK]
-            sims = vectors[rows] @ vectors[members].T
+            sims = scorer.rows(rows) @ columns
             for r, c in zip(*np.nonzero(sims >= scorer.threshold - 0.2)):
                 i, j = rows[r], members[c]
                 if i < j and facts[i].article != facts[j].article:
