@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from ..records import Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, Finding, content_id
+from ..records import Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, Finding
+from .article_findings import finding, outlet_of, published_of
 
 __all__ = ["dropped_hedges"]
 
@@ -72,39 +73,28 @@ def _source_of(stated: Claim, hedged: list[Claim], articles: Mapping[str, Articl
     along = [h for h in hedged if h.article in sources.get(stated.article, ())]
     if along:
         return along[0]
-    mine = _published(articles, stated.article)
-    earlier = sorted((h for h in hedged if mine and _published(articles, h.article)
-                      and _published(articles, h.article) < mine
+    mine = published_of(articles, stated.article)
+    earlier = sorted((h for h in hedged if mine and published_of(articles, h.article)
+                      and published_of(articles, h.article) < mine
                       and stated.article not in sources.get(h.article, ())),
-                     key=lambda h: (_published(articles, h.article), h.article))
+                     key=lambda h: (published_of(articles, h.article), h.article))
     return earlier[0] if earlier else None
 
 
 def _earliest(claims: list[Claim], articles: Mapping[str, Article]) -> Claim:
-    return min(claims, key=lambda c: (_published(articles, c.article) or "9999", c.article))
+    return min(claims, key=lambda c: (published_of(articles, c.article) or "9999", c.article))
 
 
 def _finding(stated: Claim, source: Claim, articles: Mapping[str, Article]) -> Finding:
     who = f" on the word of {_mid_sentence(source.speaker)}" if source.speaker else ""
-    detail = (f"{_outlet(articles, stated.article)} states as fact \"{stated.text[:90]}\"; "
-              f"{_outlet(articles, source.article)} reported it only{who} "
+    detail = (f"{outlet_of(articles, stated.article)} states as fact \"{stated.text[:90]}\"; "
+              f"{outlet_of(articles, source.article)} reported it only{who} "
               f"(\"{source.hedge or 'hedged'}\").")
-    return Finding(content_id("finding", "hedge_dropped", stated.article, stated.start,
-                              stated.end, source.article, detail), "hedge_dropped",
-                   stated.article, detail, stated.start, stated.end, source.article)
+    return finding("hedge_dropped", stated.article, detail, stated.start, stated.end,
+                   source.article)
 
 
 def _mid_sentence(phrase: str) -> str:
     """"The directorate" read inside a sentence: "the directorate" (names keep their capital)."""
     first, _, rest = phrase.partition(" ")
     return f"{first.lower()} {rest}" if rest and first in ("The", "A", "An") else phrase
-
-
-def _published(articles: Mapping[str, Article], article_id: str) -> str | None:
-    article = articles.get(article_id)
-    return article.published if article else None
-
-
-def _outlet(articles: Mapping[str, Article], article_id: str) -> str:
-    article = articles.get(article_id)
-    return (article.outlet if article and article.outlet else None) or f"article {article_id}"

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..records import Article, Quantity
-from .direction_cues import CUES
+from .direction_cues import CUES, outlet_name
 
 if TYPE_CHECKING:  # only its fields are read here
     from .passages import Alignment
@@ -84,10 +84,12 @@ def _dated(a: Article, b: Article) -> tuple[bool, str, str] | None:
     dates); else two different dates."""
     at_a, at_b = a.published_at, b.published_at
     if at_a and at_b and at_a != at_b:
-        return at_a < at_b, "dated", f"{_name(a)} published {at_a}, {_name(b)} {at_b}"
+        return (at_a < at_b, "dated",
+                f"{outlet_name(a)} published {at_a}, {outlet_name(b)} {at_b}")
     if a.published and b.published and a.published != b.published:
         a_first = a.published < b.published
-        return a_first, "dated", f"{_name(a)} published {a.published}, {_name(b)} {b.published}"
+        return (a_first, "dated",
+                f"{outlet_name(a)} published {a.published}, {outlet_name(b)} {b.published}")
     return None
 
 
@@ -131,7 +133,3 @@ def _scored(a, b, **aligned) -> tuple[float, list[str], bool]:
             reasons.append(f"{reason} ({weighted:+.2f})")
     split = min(pro, contra) >= SPLIT_RATIO * max(pro, contra) > 0
     return round(score, 4), reasons, split
-
-
-def _name(article: Article) -> str:
-    return article.outlet or article.id

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..records import Article
 
-__all__ = ["CUES"]
+__all__ = ["CUES", "outlet_name"]
 
 _NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
 _CITE_CUES = r"(?:reported|reports|said|says|told|according to|citing|quoted|cited)"
@@ -46,9 +46,9 @@ def _citation_cue(a, b, **_):
     """Crediting the other outlet ("..., the Courier reported") marks the later text."""
     a_cites, b_cites = _cites(a.text, b.outlet), _cites(b.text, a.outlet)
     if b_cites and not a_cites:
-        return 1, f"{_name(b)} credits {b_cites!r}"
+        return 1, f"{outlet_name(b)} credits {b_cites!r}"
     if a_cites and not b_cites:
-        return -1, f"{_name(a)} credits {a_cites!r}"
+        return -1, f"{outlet_name(a)} credits {a_cites!r}"
     return 0, ""
 
 
@@ -73,7 +73,7 @@ def _day_shift_cue(a, b, **_):
         return 0, ""
     later, earlier = (b, a) if lean_a > lean_b else (a, b)
     return (1 if lean_a > lean_b else -1), (
-        f"{_name(later)} says 'yesterday' where {_name(earlier)} says 'today' "
+        f"{outlet_name(later)} says 'yesterday' where {outlet_name(earlier)} says 'today' "
         f"(day words {min(lean_a, lean_b):+d} against {max(lean_a, lean_b):+d})")
 
 
@@ -98,7 +98,7 @@ def _edit_cue(a, b, *, verbatim, paraphrase, **_):
         return 0, ""
     value = (dropped - added) / (dropped + added)
     cutter = b if value > 0 else a
-    return round(value, 4), (f"{_name(cutter)} cuts reused passages ({max(dropped, added)} words "
+    return round(value, 4), (f"{outlet_name(cutter)} cuts reused passages ({max(dropped, added)} words "
                              f"only in the other side, {min(dropped, added)} added)")
 
 
@@ -139,7 +139,7 @@ def _detail_cue(a, b, *, verbatim, paraphrase, **_):
         return 0, ""
     value = (len(only_a) - len(only_b)) / (len(only_a) + len(only_b))
     keeper, dropper, kept = (a, b, only_a) if value > 0 else (b, a, only_b)
-    return round(value, 4), (f"{_name(dropper)} drops details of {_name(keeper)} in shared "
+    return round(value, 4), (f"{outlet_name(dropper)} drops details of {outlet_name(keeper)} in shared "
                              f"passages ({len(kept)} against {min(len(only_a), len(only_b))}, "
                              f"e.g. {_sample(kept)})")
 
@@ -172,7 +172,7 @@ def _bracket_cue(a, b, **_):
         return 0, ""
     bracketer = b if count_b > count_a else a
     return (1 if count_b > count_a else -1), (
-        f"{_name(bracketer)} inserts editorial brackets into quotes "
+        f"{outlet_name(bracketer)} inserts editorial brackets into quotes "
         f"({max(count_a, count_b)} against {min(count_a, count_b)})")
 
 
@@ -201,7 +201,7 @@ def _loaded_cue(a, b, *, verbatim, paraphrase, **_):
         return 0, ""
     value = (rate_b - rate_a) / (rate_a + rate_b)
     framer = b if value > 0 else a
-    return round(value, 4), (f"{_name(framer)} frames shared facts in loaded words "
+    return round(value, 4), (f"{outlet_name(framer)} frames shared facts in loaded words "
                              f"({max(rate_a, rate_b):.2f} against {min(rate_a, rate_b):.2f} per shared passage)")
 
 
@@ -241,7 +241,7 @@ def _lead_cue(a, b, *, verbatim, paraphrase, **_):
     if not vote:
         return 0, ""
     framer = b if vote > 0 else a
-    return vote, f"{_name(framer)} has a lead of its own ({max(lead_a, lead_b)} sentences)"
+    return vote, f"{outlet_name(framer)} has a lead of its own ({max(lead_a, lead_b)} sentences)"
 
 
 def _lead(text: str, spans: list[tuple[int, int]]) -> int:
@@ -260,7 +260,8 @@ def _sentences(text: str) -> int:
     return len([s for s in pieces if len(s.split()) >= 4 and s.rstrip("\"'”’)").endswith((".", "!", "?"))])
 
 
-def _name(article: Article) -> str:
+def outlet_name(article: Article) -> str:
+    """How the evidence names an article: its outlet, else its id."""
     return article.outlet or article.id
 
 
