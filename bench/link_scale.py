@@ -15,6 +15,12 @@ level from a store that is already enriched (``--source``, default /tmp/reuters1
 * ``PLANTED`` (5 %) of the articles are instead near-copies of an earlier generated article:
   in ``EDITS`` (3 %) of its sentences, one word is replaced by a word of the same length, so
   every offset stays valid; records overlapping a replaced word are dropped;
+* each further block of as many articles as the source has is a *world* with a vocabulary of
+  its own: every content word becomes another word of the same length by a permutation fixed
+  per world, in the text and the records (``_link_corpus.Vocabularies``), so a bigger corpus
+  holds more events instead of retelling the same sentences more often; ``--shared-pools``
+  turns this off (every article draws from the same pools in the source's words: the pairs
+  sharing a sentence then grow with the square of the size);
 * every record gets a fresh content-hash id (``content_id`` of the new article and the old id);
   dates come from the shape article, outlets cycle through the source's outlets.
 
@@ -113,6 +119,9 @@ def main() -> None:
     parser.add_argument("--until", choices=("link", "assess"), default="assess")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
+    parser.add_argument("--shared-pools", action="store_true",
+                        help="no fresh vocabulary per world: every article draws from the same "
+                             "sentence pools in the source's words")
     args = parser.parse_args()
     if args.store:
         print(_HEADER)
@@ -134,7 +143,7 @@ def main() -> None:
     for size in sizes:
         path = folder / f"scaled-{size}.duckdb"
         started = time.perf_counter()
-        build_store(args.source, path, size=size)
+        build_store(args.source, path, size=size, fresh=not args.shared_pools)
         built = time.perf_counter() - started
         result = measure(path, workers=args.workers, until=args.until)
         growth = "" if first is None else (f"  link time x{result['link'][0] / first[1]:.1f} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from conftest import REPO
@@ -85,3 +86,28 @@ def test_planted_copies_keep_length_and_change_a_word(tmp_path):
     text_original = materialise(0, original, articles, sources)[0].text
     assert len(text_copy) == len(text_original)
     assert plan_corpus(articles, sources, of_article, 200, seed=3) == plans  # deterministic
+
+
+def test_later_worlds_speak_other_words_at_the_same_offsets(tmp_path):
+    _source(tmp_path / "source.duckdb")
+    built, shared = tmp_path / "built.duckdb", tmp_path / "shared.duckdb"
+    build_store(tmp_path / "source.duckdb", built, size=6)
+    build_store(tmp_path / "source.duckdb", shared, size=6, fresh=False)
+    with Store(built, read_only=True) as store:
+        articles = {a.source: a for a in store.iter_records(Article)}
+        mentions = list(store.iter_records(Mention))
+    with Store(shared, read_only=True) as store:
+        plain = {a.source: a.text for a in store.iter_records(Article)}
+    # The first two articles (world 0) are as without fresh vocabularies; later ones differ in
+    # their content words, keep their length, and their mentions still match their spans.
+    assert [articles[f"scaled:{i}"].text for i in (0, 1)] == [plain[f"scaled:{i}"] for i in (0, 1)]
+    later = [articles[f"scaled:{i}"] for i in range(2, 6) if not articles[f"scaled:{i}"].text == plain[f"scaled:{i}"]]
+    assert later
+    for article in later:
+        assert len(article.text) == len(plain[article.source])
+        # Only letters change: digits, spaces and punctuation stay where they were.
+        assert re.sub("[A-Za-z]", "x", article.text) == re.sub("[A-Za-z]", "x", plain[article.source])
+    texts = {a.id: a.text for a in articles.values()}
+    for mention in mentions:
+        assert texts[mention.article][mention.start:mention.end] == mention.text
+        assert mention.key == mention.name.lower()

@@ -30,25 +30,46 @@ _UNKNOWN_OUTLET = "(unknown outlet)"
 
 
 def merge_entities(mentions: Iterable[Mention]) -> tuple[list[Entity], list[EntityKey]]:
-    """Entities and the key -> entity mapping for ``mentions``, sorted by id."""
-    by_key: dict[str, list[Mention]] = defaultdict(list)
+    """Entities and the key -> entity mapping for ``mentions``, sorted by id.
+
+    ``mentions`` are read once and only per-key counts are kept (at 200k articles they are
+    millions of records; their keys are a tenth of that)."""
+    keys = _KeyCounts()
     for mention in mentions:
-        by_key[mention.key].append(mention)
-    groups = _UnionFind(sorted(by_key))
-    labels = {key: _most_common(m.label for m in group) for key, group in by_key.items()}
-    _join_defined_acronyms(by_key, groups)
+        keys.add(mention)
+    groups = _UnionFind(sorted(keys.labels))
+    labels = {key: _most_common(counts) for key, counts in keys.labels.items()}
+    for key, bare in keys.acronyms:
+        # A defined acronym's mention carries the long form's key; an undefined one, its own.
+        if bare in keys.labels and bare != key:
+            groups.union(key, bare)
     _join_close_spellings(labels, groups)
     _join_surnames(labels, groups)
     entities, entity_keys = [], []
-    for keys in groups.sets():
-        group = [m for key in keys for m in by_key[key]]
-        entity_id = content_id("entity", keys[0])
-        entities.append(Entity(entity_id, _entity_name(group),
-                               _most_common(m.label for m in group)))
-        entity_keys += [EntityKey(content_id("entity_key", key), entity_id, key) for key in keys]
+    for members in groups.sets():
+        entity_id = content_id("entity", members[0])
+        names = sum((keys.names[k] for k in members), Counter())
+        entities.append(Entity(entity_id, _entity_name(names),
+                               _most_common(sum((keys.labels[k] for k in members), Counter()))))
+        entity_keys += [EntityKey(content_id("entity_key", key), entity_id, key) for key in members]
     entities.sort(key=lambda e: e.id)
     entity_keys.sort(key=lambda k: (k.entity, k.key))
     return entities, entity_keys
+
+
+class _KeyCounts:
+    """Per mention key: its labels and names counted, and the defined acronyms seen under it."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, Counter] = defaultdict(Counter)
+        self.names: dict[str, Counter] = defaultdict(Counter)
+        self.acronyms: set[tuple[str, str]] = set()
+
+    def add(self, mention: Mention) -> None:
+        self.labels[mention.key][mention.label] += 1
+        self.names[mention.key][mention.name] += 1
+        if is_acronym(mention.text) and mention.name != mention.text:
+            self.acronyms.add((mention.key, normalize_name(mention.text)))
 
 
 def names_by_outlet(mentions: Iterable[Mention], *, keys: Iterable[str],
@@ -77,16 +98,6 @@ def names_by_outlet_all(mentions: Iterable[Mention], entity_keys: Iterable[Entit
             for entity, per in sorted(counts.items())}
 
 
-def _join_defined_acronyms(by_key: dict[str, list[Mention]], groups: _UnionFind) -> None:
-    # A defined acronym's mention carries the long form's key; an undefined one, its own.
-    for key, group in by_key.items():
-        for mention in group:
-            if is_acronym(mention.text) and mention.name != mention.text:
-                bare = normalize_name(mention.text)
-                if bare in by_key and bare != key:
-                    groups.union(key, bare)
-
-
 def _join_close_spellings(labels: dict[str, str], groups: _UnionFind) -> None:
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, label in labels.items():
@@ -110,16 +121,14 @@ def _join_surnames(labels: dict[str, str], groups: _UnionFind) -> None:
             groups.union(key, next(iter(full_by_last[key])))
 
 
-def _entity_name(group: list[Mention]) -> str:
+def _entity_name(names: Counter) -> str:
     """The most frequent long form (not an acronym); ties go to the longer, then the first in
     alphabetical order."""
-    names = Counter(m.name for m in group)
     long_forms = {n: c for n, c in names.items() if not is_acronym(n)} or names
     return min(long_forms, key=lambda n: (-long_forms[n], -len(n), n))
 
 
-def _most_common(values: Iterable[str]) -> str:
-    counts = Counter(values)
+def _most_common(counts: Counter) -> str:
     return min(counts, key=lambda v: (-counts[v], v))
 
 
