@@ -108,5 +108,5 @@ def _prepared(articles, settings):
 def _clustered(prepared, settings) -> dict[str, str]:
     ids, anchors, sims = prepared
     floor = settings.link_threshold * settings.min_pair_share
-    groups = stories._agglomerate(anchors, {k: v for k, v in sims.items() if v > floor}, settings)
+    groups = stories._agglomerate(anchors, sims.above(floor), settings)
     return {ids[i]: str(n) for n, group in enumerate(groups) for i in group}

@@ -40,6 +40,7 @@ from scipy import sparse
 from ..records import Article, Mention, Story, StoryMember, TimeExpr, content_id
 from .story_features import (StorySettings, _dot, _Features, _features, _settings, _similarity,
                              _Vectors, _Weights)
+from .story_pairs import Pairs, pair_scores, weighted_matrix
 
 __all__ = ["StorySettings", "StoryIndex", "cluster_stories"]
 
@@ -61,51 +62,30 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
     weights = _Weights()
     for f in feats:
         weights.count(f)
-    vectors = [_Vectors(weights.vector(f.terms), weights.vector(f.entities, entities=True))
-               for f in feats]
-    sims = _pair_similarities(vectors, opts)
-    groups = _agglomerate([f.anchor for f in feats], sims, opts)
+    # The weighted vectors go straight into the matrices: a dict per article would be the
+    # largest thing in memory at 200k articles.
+    terms = weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df)
+    entities = weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
+                               weights.entity_df)
+    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts)
     return _records([[feats[i] for i in g] for g in groups], weights)
 
 
-def _matrix(vectors: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
-    vocabulary = {t: k for k, t in enumerate(sorted({t for v in vectors for t in v}))}
-    indptr, indices, data = [0], [], []
-    for vector in vectors:
-        for term in sorted(vector):
-            indices.append(vocabulary[term])
-            data.append(vector[term])
-        indptr.append(len(indices))
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(vectors), len(vocabulary)))
-
-
-def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings,
-                       *, block: int = 1000) -> dict[tuple[int, int], float]:
+def _scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, opts: StorySettings) -> Pairs:
     """Similarity of every pair that shares a term carried by at most ``max_posting``
-    articles (the inverted index, as a sparse product) and ``min_overlap`` of the shorter
-    one's distinct words; other pairs count as 0."""
-    terms = _matrix([v.terms for v in vectors])
-    entities = _matrix([v.entities for v in vectors])
-    rare = np.flatnonzero(terms.getnnz(axis=0) <= opts.max_posting)
-    index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
-    has_entities = entities.getnnz(axis=1) > 0
-    words = terms.astype(bool).astype(np.float32).tocsr()
-    sizes = words.getnnz(axis=1)
-    sims: dict[tuple[int, int], float] = {}
-    for start in range(0, len(vectors), block):
-        shared = (index[start:start + block] @ index.T).tocoo()
-        rows, cols = shared.row + start, shared.col
-        keep = rows < cols
-        rows, cols = rows[keep], cols[keep]
-        text = np.asarray(terms[rows].multiply(terms[cols]).sum(axis=1)).ravel()
-        names = np.asarray(entities[rows].multiply(entities[cols]).sum(axis=1)).ravel()
-        both = has_entities[rows] & has_entities[cols]
-        score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names, text)
-        common = np.asarray(words[rows].multiply(words[cols]).sum(axis=1)).ravel()
-        score[common < opts.min_overlap * np.minimum(sizes[rows], sizes[cols])] = 0.0
-        floor = opts.link_threshold * opts.min_pair_share
-        sims.update(((int(i), int(j)), float(v)) for i, j, v in zip(rows, cols, score) if v > floor)
-    return sims
+    articles and ``min_overlap`` of the shorter one's distinct words, above ``min_pair_share``
+    of the threshold; other pairs count as 0 (see :mod:`.story_pairs`)."""
+    return pair_scores(terms, entities, max_posting=opts.max_posting,
+                       entity_weight=opts.entity_weight, min_overlap=opts.min_overlap,
+                       floor=opts.link_threshold * opts.min_pair_share)
+
+
+def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings) -> Pairs:
+    """:func:`_scores` of articles given as weighted vectors (the incremental index's)."""
+    terms = weighted_matrix(vectors, lambda v: v.terms, (t for v in vectors for t in v.terms))
+    entities = weighted_matrix(vectors, lambda v: v.entities,
+                               (t for v in vectors for t in v.entities))
+    return _scores(terms, entities, opts)
 
 
 class _Clusters:
@@ -150,18 +130,13 @@ def _cohesive(clusters: _Clusters, a: int, b: int, mean: float, opts: StorySetti
     return mean >= opts.cohesion_ratio * math.sqrt(cohesion_a * cohesion_b)
 
 
-def _agglomerate(anchors: Sequence[int | None], sims: Mapping[tuple[int, int], float],
+def _agglomerate(anchors: Sequence[int | None], pairs: Pairs,
                  opts: StorySettings) -> list[list[int]]:
     clusters = _Clusters(anchors)
-    heap = []
-    for (a, b), score in sims.items():
+    for a, b, score in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist()):
         clusters.links[a][b] = clusters.links[b][a] = score
-        heap.append((-score, a, b, 0, 0))
-    heapq.heapify(heap)
-    while heap:
-        neg, a, b, va, vb = heapq.heappop(heap)
-        if -neg < opts.link_threshold:
-            break
+    heap: list[tuple] = []
+    for neg, a, b, va, vb in _merge_order(pairs, heap, opts.link_threshold):
         if clusters.version.get(a) != va or clusters.version.get(b) != vb:
             continue  # one side merged since this entry was pushed
         if not _same_time(clusters.dates[a], clusters.dates[b], opts):
@@ -174,6 +149,27 @@ def _agglomerate(anchors: Sequence[int | None], sims: Mapping[tuple[int, int], f
             versions = clusters.version[x], clusters.version[y]
             heapq.heappush(heap, (-clusters.mean(a, other), x, y, *versions))
     return [sorted(members) for _, members in sorted(clusters.members.items())]
+
+
+def _merge_order(pairs: Pairs, heap: list[tuple], threshold: float):
+    """Candidate merges, best first, while they reach ``threshold``: the pairs themselves
+    (sorted once as arrays: a heap of ten million tuples would not fit at 200k articles)
+    interleaved with the merged stories' entries the caller pushes on ``heap``, in exactly the
+    order one heap of both would give."""
+    strong = pairs.score >= threshold
+    first, second, score = pairs.first[strong], pairs.second[strong], pairs.score[strong]
+    order = np.lexsort((second, first, -score))
+    initial = zip((-score[order]).tolist(), first[order].tolist(), second[order].tolist())
+    upcoming = next(initial, None)
+    while True:
+        entry = None if upcoming is None else (*upcoming, 0, 0)
+        if heap and (entry is None or heap[0] < entry):
+            entry = heapq.heappop(heap)
+        elif entry is not None:
+            upcoming = next(initial, None)
+        if entry is None or -entry[0] < threshold:
+            return
+        yield entry
 
 
 # --- records ----------------------------------------------------------------------------------
