@@ -40,8 +40,6 @@ MIN_LOADED_GAP = 0.2
 #: Longest gap (words) between two reused passages read as an edit; a longer one is a section
 #: of the writer's own, which says nothing about who cut.
 MAX_GAP_WORDS = 40
-#: Added to the count of specifics in the detail cue's denominator: few specifics, little lean.
-DETAIL_PRIOR = 0
 
 
 # --- credits and days ----------------------------------------------------------------------
@@ -245,8 +243,9 @@ def _loaded_insert_cue(a, b, *, verbatim, **_):
     in by the later text's editor. Value: the loaded-term weight only the later side adds, less
     the weight only the other side holds, over the larger of their sum and 1 (one light word
     says less than several). Paraphrase pairs take no part: a rewriter rewords whole sentences
-    and drops as much loaded wording as it brings (so the paragraphs' ``loaded`` rate, not
-    this, speaks for them)."""
+    and drops loaded wording about as often as it brings some (right on 59% of the METER pairs
+    it would fire on; a rewrite that tones its source down points the wrong way), so the
+    paragraphs' ``loaded`` rate, not this, speaks for them."""
     only_a = only_b = 0.0
     for x in verbatim:
         terms_a = _loaded_terms(a.text, x.source_start, x.source_end)
