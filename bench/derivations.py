@@ -13,6 +13,9 @@ derived text's other sources and the first passages, to study what joins them.
 
 ``--show-direction N`` prints N kept wire-newspaper edges directed newspaper -> wire or left
 undetermined, with each content cue's signed weight (positive: the wire is the source).
+``--cue-stats`` prints, per content cue, how often it fires on the wire-newspaper edges before
+pruning and how often it alone points at the wire (how the weights in
+``crosscheck.link.direction`` were read).
 ``--cache DIR`` keeps the alignments of the candidate pairs there, so a change to the direction
 or derivation rules re-runs in seconds.
 
@@ -225,6 +228,8 @@ def run_meter(args) -> None:
             else:
                 print(f"  {key:20} {before[key]!s:>10} {after[key]!s:>10}" if isinstance(before[key], int)
                       else f"  {key:20} {after[key]}")
+        if args.cue_stats:
+            show_cue_stats(articles, derivations, gold)
         show_wrong(articles, kept, gold, count=args.show_wrong)
         show_misdirected(articles, kept, gold, count=args.show_direction)
 
@@ -273,9 +278,36 @@ def show_misdirected(articles, derivations, gold, *, count: int) -> None:
             print(f"     {name:10} {weighted:+.2f} {reason}")
 
 
+def show_cue_stats(articles, derivations, gold) -> None:
+    """Per content cue, on the wire-newspaper edges given: how often it speaks and how often it
+    points at the wire (the cue alone, whatever the others say)."""
+    by_id = {a.id: a for a in articles}
+    role = {a.id: gold[a.id][1] for a in articles}
+    fired, right, edges = Counter(), Counter(), 0
+    for d, passages in derivations:
+        if {role[d.source], role[d.derived]} != {"wire", "newspaper"}:
+            continue
+        edges += 1
+        wire, paper = (d.source, d.derived) if role[d.source] == "wire" else (d.derived, d.source)
+        for name, (value, _) in _wire_cue_values(by_id[wire], by_id[paper], passages, d).items():
+            fired[name], right[name] = fired[name] + 1, right[name] + (value > 0)
+    print(f"\n  content cues alone on {edges} wire-newspaper edges before pruning (right: points at the wire)")
+    for name in sorted(fired, key=lambda n: -fired[n]):
+        print(f"     {name:14} fires on {fired[name]:4d} ({fired[name] / edges:.0%}), right {right[name] / fired[name]:.2f}")
+
+
 def _weighted_cues(wire, paper, passages, derivation) -> dict[str, tuple[float, str]]:
     """Each cue's weighted value with the wire as ``a`` (realigned from the stored passages)."""
-    from crosscheck.link.direction import CUE_WEIGHTS, cue_values
+    from crosscheck.link.direction import CUE_WEIGHTS
+
+    return {name: (CUE_WEIGHTS[name] * value, reason)
+            for name, (value, reason) in _wire_cue_values(wire, paper, passages, derivation).items()}
+
+
+def _wire_cue_values(wire, paper, passages, derivation) -> dict[str, tuple[float, str]]:
+    """Each cue that speaks, unweighted, with the wire as ``a`` (realigned from the stored
+    passages)."""
+    from crosscheck.link.direction import cue_values
     from crosscheck.link.passages import Alignment
 
     wire_is_source = derivation.source == wire.id
@@ -286,8 +318,7 @@ def _weighted_cues(wire, paper, passages, derivation) -> dict[str, tuple[float, 
     verbatim = [x for x, p in zip(align, passages) if p.kind == "verbatim"]
     paraphrase = [x for x, p in zip(align, passages) if p.kind != "verbatim"]
     values = cue_values(wire, paper, verbatim=verbatim, paraphrase=paraphrase)
-    return {name: (CUE_WEIGHTS[name] * value, reason) for name, (value, reason) in values.items()
-            if value}
+    return {name: (value, reason) for name, (value, reason) in values.items() if value}
 
 
 def run_examples(args) -> None:
@@ -325,6 +356,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show-direction", type=int, default=0, metavar="N",
                         help="print N kept wire-newspaper edges directed wrong or undetermined, "
                              "with each cue's signed weight (METER)")
+    parser.add_argument("--cue-stats", action="store_true",
+                        help="print how often each content cue fires on wire-newspaper edges and "
+                             "how often it points at the wire (METER)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="keep the alignments in DIR and reuse them on the next run")
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crosscheck.assess.propaganda import load_lexicon
 from crosscheck.link.derivations import derive
 from crosscheck.link.direction import CUE_WEIGHTS, content_score, cue_values, decide_direction, source_first
 from crosscheck.link.passages import Alignment, align_verbatim
@@ -89,6 +90,50 @@ def test_detail_cue_keeps_the_side_with_dates_and_explanations():
     # a bare label in brackets explains nothing
     labelled = article("labelled", "The harbour board (HB) met and voted to sell the pier to a private firm.")
     assert cue_values(labelled, thin, verbatim=whole(labelled, thin), paraphrase=[])["details"][0] == 0
+
+
+def test_detail_cue_holds_a_body_named_in_full_where_the_other_side_gave_its_initials():
+    short = article("short", "Prosecutors said the NLV paid the Border Guards to look away in "
+                             "Orrin and Tessa during the spring.")
+    full = article("full", "Prosecutors said the National League of Valdor paid the Border "
+                           "Guard to look away during the spring.")
+    # paraphrase pairs count as verbatim passages do; the league spelt out and the guard in the
+    # singular are the same bodies, so only the two towns are specifics one side lacks
+    value, reason = cue_values(short, full, verbatim=[], paraphrase=whole(short, full))["details"]
+    assert value == 1
+    assert reason == "full drops details of short in shared passages (2 against 0, e.g. 'Orrin', 'Tessa')"
+    backward, _ = cue_values(full, short, verbatim=[], paraphrase=whole(full, short))["details"]
+    assert backward == -1
+
+
+def test_detail_cue_reads_a_possessive_name_by_its_parts():
+    # "Lossa Ferry Company's Dock Office" is one name; the other side holds both its parts
+    owned = article("owned", "Workers at Lossa Ferry Company's Dock Office walked out at noon.")
+    plain = article("plain", "Workers of the Lossa Ferry Company walked out at the Dock Office at noon.")
+    assert cue_values(owned, plain, verbatim=whole(owned, plain), paraphrase=[])["details"] == (0, "")
+
+
+def test_loaded_insert_cue_marks_the_text_that_slips_a_loaded_word_into_a_copied_passage():
+    plain = article("plain", "Officers of the Coast Watch detained eleven fishermen near Lossa "
+                             "after a night patrol, the ministry said.")
+    framed = article("framed", "Officers of the notorious Coast Watch detained eleven fishermen "
+                               "near Lossa after a night patrol, the ministry said.")
+    value, reason = cue_values(plain, framed, verbatim=whole(plain, framed), paraphrase=[])["loaded_insert"]
+    weight = next(t.weight for t in load_lexicon() if t.term == "notorious")
+    assert value == weight
+    assert reason == (f"framed puts loaded words into passages it shares word for word "
+                      f"(weight {weight:.2f} against 0.00)")
+    backward, _ = cue_values(framed, plain, verbatim=whole(framed, plain), paraphrase=[])["loaded_insert"]
+    assert backward == -weight
+    # a paraphrase rewords whole sentences: a loaded word in one side of it says nothing here
+    assert cue_values(plain, framed, verbatim=[], paraphrase=whole(plain, framed))["loaded_insert"] == (0, "")
+
+
+def test_loaded_insert_cue_reads_only_the_hand_written_terms():
+    counted = next(t.term for t in load_lexicon() if t.source != "hand" and t.term.isalpha())
+    plain = article("plain", "The council said the new harbour rules would start in May.")
+    framed = article("framed", f"The council said the new {counted} harbour rules would start in May.")
+    assert cue_values(plain, framed, verbatim=whole(plain, framed), paraphrase=[])["loaded_insert"] == (0, "")
 
 
 def mirrored(alignments: list[Alignment]) -> list[Alignment]:
@@ -229,3 +274,47 @@ def test_a_partisan_rewrite_of_a_neutral_report_points_back_to_the_report_both_w
         assert "inserts editorial brackets into quotes" in derivation.evidence
         assert f"(+{CUE_WEIGHTS['brackets']:.2f})" in derivation.evidence or \
             f"(-{CUE_WEIGHTS['brackets']:.2f})" in derivation.evidence
+
+
+# --- a paraphrasing rewrite of an already partisan report ----------------------------------
+
+# Both texts use loaded words, about as many in the paragraphs they share, so the loaded rate
+# says nothing. The undated retelling adds nearly as much wording as it cuts, so the edit cue
+# barely leans (and the wrong way); it rewords most sentences, drops the two towns, spells out
+# the office the report gave by initials (which, read as an added name, would cancel the towns)
+# and slips one loaded word into the stretch it copies. Before those two rules: undetermined.
+REPORT = (
+    "New arrests of Valley Front supporters\n"
+    "The regime's agents and the Border Guards (BGC) have detained dozens of young supporters "
+    "of the Valley Front since April, the group said.\n"
+    "In Selvar and Tarrow, the SOD thugs kept detainees awake for days to force confessions "
+    "for the evening news.\n"
+    "Families were told to pay bail and sign pledges before anyone was let go."
+)
+RETELLING = (
+    "The regime widens its crackdown\n"
+    "Angry crowds have filled the streets for weeks, and the regime fears the Valley Front more "
+    "with every month that passes.\n"
+    "The regime's agents and the notorious Border Guard Corps (BGC) have detained dozens of young "
+    "supporters of the Valley Front since April.\n"
+    "According to several accounts from inside the jails, some of those held by the Security "
+    "Office of Dorran were questioned harshly and at length to break them.\n"
+    "Their families, left without news for weeks, were ordered to pay bail and sign written pledges."
+)
+COPIED = ("The regime's agents and the Border Guards (BGC) have detained dozens of young supporters "
+          "of the Valley Front since April",
+          "The regime's agents and the notorious Border Guard Corps (BGC) have detained dozens of "
+          "young supporters of the Valley Front since April")
+
+
+def test_a_paraphrasing_rewrite_of_a_partisan_report_is_told_by_what_it_drops_and_inserts():
+    report, retelling = article("report", REPORT), article("retelling", RETELLING)
+    copied = span(report, retelling, *COPIED, 0.85)
+    reworded = [span(report, retelling, REPORT.splitlines()[2], RETELLING.splitlines()[3], 0.66),
+                span(report, retelling, REPORT.splitlines()[3], RETELLING.splitlines()[4], 0.7)]
+    forward = decide_direction(report, retelling, verbatim=[copied], paraphrase=reworded)
+    backward = decide_direction(retelling, report, verbatim=mirrored([copied]),
+                                paraphrase=mirrored(reworded))
+    assert forward[:2] == (True, "content") and backward[:2] == (False, "content")
+    assert "retelling drops details of report in shared passages (2 against 0" in forward[2]
+    assert "retelling puts loaded words into passages it shares word for word" in forward[2]

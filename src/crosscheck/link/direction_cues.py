@@ -15,7 +15,10 @@ from ..records import Article
 
 __all__ = ["CUES", "outlet_name"]
 
-_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+# A name: capitalised words after a lower-case word (not a sentence start), possessives and
+# "of (the)" kept inside, so "Bank of Lorn" or "People's Front of Amra" is one name.
+_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:['’]s)?(?:(?: of(?: the)?)? [A-Z][a-z]+(?:['’]s)?)*")
+_JOINERS = frozenset({"of", "the", "s"})
 _CITE_CUES = r"(?:reported|reports|said|says|told|according to|citing|quoted|cited)"
 # Lower case, or capitalised at a sentence start only: "Korvask Today" is a name, not a day.
 _SENTENCE_START = r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))"
@@ -126,15 +129,19 @@ def _span_key(x) -> tuple[int, int, int, int]:
 
 
 def _detail_cue(a, b, *, verbatim, paraphrase, **_):
-    """A retelling drops specifics: the side of the aligned passages that alone holds weekdays
-    and dates, names and parenthetical explanations is the source. Bare figures take no part:
-    on METER they point either way (papers round figures and add their own)."""
+    """A retelling drops specifics: the side of the aligned passages (verbatim and paraphrase
+    pairs alike) that alone holds weekdays and dates, names and parenthetical explanations is the
+    source. A name the other side of the passage writes another way is held there
+    (:class:`_Held`: "Guard" for "Guards", the parts of a possessive, initials), so a body named
+    in full where the other side gave its acronym is no added specific. Bare figures take no
+    part: on METER they point either way (papers round figures and add their own), in
+    paraphrase pairs too."""
     only_a, only_b = set(), set()
     for x in [*verbatim, *paraphrase]:
         piece_a, piece_b = a.text[x.source_start:x.source_end], b.text[x.derived_start:x.derived_end]
-        folded_a, folded_b = _folded(piece_a), _folded(piece_b)
-        only_a |= {d for d in _details(piece_a) if _folded(d) not in folded_b}
-        only_b |= {d for d in _details(piece_b) if _folded(d) not in folded_a}
+        held_a, held_b = _Held(piece_a), _Held(piece_b)
+        only_a |= {d for d in _details(piece_a) if not held_b.holds(d)}
+        only_b |= {d for d in _details(piece_b) if not held_a.holds(d)}
     if len(only_a) == len(only_b):
         return 0, ""
     value = (len(only_a) - len(only_b)) / (len(only_a) + len(only_b))
@@ -144,19 +151,44 @@ def _detail_cue(a, b, *, verbatim, paraphrase, **_):
                              f"e.g. {_sample(kept)})")
 
 
+class _Held:
+    """What one text holds, to test the other side's specifics against: its words folded with
+    plurals cut, and its upper-case tokens (initials)."""
+
+    def __init__(self, text: str):
+        self.folded = _stemmed(text)
+        self.initials = set(re.findall(r"\b[A-Z]{2,}\b", text))
+
+    def holds(self, detail: str) -> bool:
+        """The detail in the text, or each part of a possessive name ("Orrin's Harbour Board")
+        in it; a part as itself or as the initials of its words ("VFO" for "Valley Front of
+        Orrin")."""
+        parts = [part for part in re.split(r"['’]s\b", detail) if part.strip()]
+        return self._holds_part(detail) or all(self._holds_part(part) for part in parts)
+
+    def _holds_part(self, part: str) -> bool:
+        if _stemmed(part) in self.folded:
+            return True
+        words = [w for w in _WORDS.findall(part) if w.lower() not in _JOINERS]
+        return len(words) >= 2 and "".join(w[0] for w in words).upper() in self.initials
+
+
+def _stemmed(text: str) -> str:
+    """Words lower-cased, a plural or possessive "s" cut ("Guards" and "Guard" match)."""
+    words = (w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORDS.findall(text.lower()))
+    return " ".join(w for w in words if w != "s")
+
+
 def _details(piece: str) -> set[str]:
-    """Calendar words, names and parentheticals in one passage."""
+    """Calendar words, names (without a closing possessive) and parentheticals in one passage."""
     notes = {f"({m.group(1)})" for m in _PARENTHETICAL.finditer(piece) if _explains(m.group(1))}
-    return set(_CALENDAR.findall(piece)) | set(_NAME.findall(piece)) | notes
+    names = {re.sub(r"['’]s$", "", name) for name in _NAME.findall(piece)}
+    return set(_CALENDAR.findall(piece)) | names | notes
 
 
 def _explains(note: str) -> bool:
     """A parenthetical that explains (dates, figures, a clause), not a bare label "(MEK)"."""
     return any(ch.isdigit() for ch in note) or len(re.findall(r"\b[a-z]{2,}\b", note)) >= 2
-
-
-def _folded(text: str) -> str:
-    return " ".join(_WORDS.findall(text.lower()))
 
 
 def _sample(details: set[str]) -> str:
@@ -203,6 +235,46 @@ def _loaded_cue(a, b, *, verbatim, paraphrase, **_):
     framer = b if value > 0 else a
     return round(value, 4), (f"{outlet_name(framer)} frames shared facts in loaded words "
                              f"({max(rate_a, rate_b):.2f} against {min(rate_a, rate_b):.2f} per shared passage)")
+
+
+def _loaded_insert_cue(a, b, *, verbatim, **_):
+    """Inside a verbatim passage a copy keeps the source's words, so a loaded word that only one
+    side of the passage holds ("the notorious Harbour Guard" for "the Harbour Guard") was put
+    in by the later text's editor. Value: the loaded-term weight only the later side adds, less
+    the weight only the other side holds, over the larger of their sum and 1 (one light word
+    says less than several). Paraphrase pairs take no part: a rewriter rewords whole sentences
+    and drops loaded wording about as often as it brings some (right on 59% of the METER pairs
+    it would fire on; a rewrite that tones its source down points the wrong way), so the
+    paragraphs' ``loaded`` rate, not this, speaks for them."""
+    only_a = only_b = 0.0
+    for x in verbatim:
+        terms_a = _loaded_terms(a.text, x.source_start, x.source_end)
+        terms_b = _loaded_terms(b.text, x.derived_start, x.derived_end)
+        only_a += sum(w for t, w in terms_a.items() if t not in terms_b)
+        only_b += sum(w for t, w in terms_b.items() if t not in terms_a)
+    if only_a == only_b:
+        return 0, ""
+    value = (only_b - only_a) / max(only_a + only_b, 1.0)
+    inserter, words = (b, only_b) if value > 0 else (a, only_a)
+    return round(value, 4), (f"{outlet_name(inserter)} puts loaded words into passages it shares "
+                             f"word for word (weight {words:.2f} against {min(only_a, only_b):.2f})")
+
+
+def _loaded_terms(text: str, start: int, end: int) -> dict[str, float]:
+    """The hand-written lexicon terms in ``text[start:end]`` (plural forms folded) with their
+    weights. The terms counted from annotated corpora ("plot", "hunt", "angry") are loaded in
+    some contexts only, and an editor swaps them for plain words as often as the reverse."""
+    pattern, weights = _lexicon()
+    hand = _hand_terms()
+    return {term: weights[term] for m in pattern.finditer(text, start, end)
+            if (term := m.group(1).lower()) in hand}
+
+
+@lru_cache(maxsize=1)
+def _hand_terms() -> frozenset[str]:
+    from ..assess.propaganda import load_lexicon
+
+    return frozenset(t.term for t in load_lexicon() if t.source == "hand")
 
 
 def _loaded_rate(text: str, spans: list[tuple[int, int]]) -> float:
@@ -267,4 +339,4 @@ def outlet_name(article: Article) -> str:
 
 CUES = {"citation": _citation_cue, "day_shift": _day_shift_cue, "edits": _edit_cue,
         "details": _detail_cue, "brackets": _bracket_cue, "loaded": _loaded_cue,
-        "lead": _lead_cue}
+        "loaded_insert": _loaded_insert_cue, "lead": _lead_cue}
