@@ -120,3 +120,14 @@ def test_fitted_score_ranks_same_story_pairs_first_and_gates_on_overlap(trainer,
     lonely = x.copy()
     lonely[:, 3] = 0.0  # no shared words: the gate zeroes every pair
     assert not scorer.score(lonely, opts).any()
+
+
+def test_quantile_score_hands_out_the_text_cosines_in_the_learned_order(trainer, articles):
+    opts = StorySettings(min_overlap=0.0)
+    _rows, _cols, x = trainer.pair_features(articles, opts, embed=hashing)
+    # a score that ranks pairs by the lead cosine only: the values stay the text cosines
+    scorer = trainer.Scorer((2,), np.zeros(1), np.ones(1), np.array([1.0]), 0.0, quantile=True)
+    score = scorer.score(x, opts)
+    assert sorted(score.tolist()) == pytest.approx(sorted(x[:, 0].tolist()))
+    order = np.argsort(x[:, 2], kind="stable")
+    assert (np.diff(score[order]) >= 0).all()
