@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from stories import bcubed, load_ecbplus  # noqa: E402
 
-from crosscheck.link.stories import StorySettings, _agglomerate, _matrix, cluster_stories  # noqa: E402
+from crosscheck.link.stories import StorySettings, _agglomerate, cluster_stories  # noqa: E402
+from crosscheck.link.story_pairs import Pairs, weighted_matrix  # noqa: E402
 from crosscheck.link.story_features import _STOP_WORDS, _TOKEN, _features, _terms, _Weights  # noqa: E402
 
 FEATURES = ("text", "title", "lead", "overlap", "rare", "embed", "embed_lead", "numbers",
@@ -51,6 +52,11 @@ _OVERLAP = FEATURES.index("overlap")
 _NUMBER_UNIT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s+([a-z]{3,})\b")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _GRID = list(itertools.product((0.04, 0.07, 0.1, 0.15, 0.2, 0.3), (0.6, 0.72, 0.85)))
+
+
+def _matrix(vectors):
+    """CSR rows of weighted term vectors, columns in sorted term order (as the clusterer's)."""
+    return weighted_matrix(vectors, lambda v: v, (t for v in vectors for t in v))
 
 
 # --- pair features ------------------------------------------------------------------------------
@@ -186,8 +192,8 @@ def learned_labels(articles, scorer: Scorer, opts: StorySettings, features) -> d
     rows, cols, x = features
     score = scorer.score(x, opts)
     floor = opts.link_threshold * opts.min_pair_share
-    sims = {(int(i), int(j)): float(v) for i, j, v in zip(rows, cols, score) if v > floor}
-    groups = _agglomerate([None] * len(articles), sims, opts)
+    keep = score > floor
+    groups = _agglomerate([None] * len(articles), Pairs(rows[keep], cols[keep], score[keep]), opts)
     return {articles[i].id: str(g[0]) for g in groups for i in g}
 
 

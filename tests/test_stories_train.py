@@ -82,7 +82,7 @@ def test_text_and_overlap_columns_are_the_clusterers_own(trainer, articles):
     for f in feats:
         weights.count(f)
     vectors = [_Vectors(weights.vector(f.terms), {}) for f in feats]
-    sims = _pair_similarities(vectors, opts)
+    sims = dict(_pair_similarities(vectors, opts).items())
     text = dict(zip(zip(rows.tolist(), cols.tolist()), x[:, 0].tolist()))
     assert {p for p, v in text.items() if v > 0} == set(sims)
     assert all(text[p] == pytest.approx(v, abs=1e-6) for p, v in sims.items())
