@@ -144,10 +144,14 @@ def _agglomerate(anchors: Sequence[int | None], pairs: Pairs,
         if not _cohesive(clusters, a, b, -neg, opts):
             continue
         clusters.merge(a, b)
-        for other in sorted(clusters.links[a]):
-            x, y = min(a, other), max(a, other)
-            versions = clusters.version[x], clusters.version[y]
-            heapq.heappush(heap, (-clusters.mean(a, other), x, y, *versions))
+        # Only means that reach the threshold can ever be merged on; a lower one gets a new
+        # entry if either story grows again. (Entries are distinct tuples, so the order in
+        # which they are pushed does not change the order in which they come out.)
+        for other in clusters.links[a]:
+            mean = clusters.mean(a, other)
+            if mean >= opts.link_threshold:
+                x, y = min(a, other), max(a, other)
+                heapq.heappush(heap, (-mean, x, y, clusters.version[x], clusters.version[y]))
     return [sorted(members) for _, members in sorted(clusters.members.items())]
 
 
