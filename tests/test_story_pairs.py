@@ -47,8 +47,9 @@ def test_pair_scores_match_plain_dot_products_in_any_block_size(monkeypatch):
     options = dict(max_posting=8, entity_weight=0.3, min_overlap=0.2, floor=0.05)
     expected = _brute_force(terms, entities, **options)
     assert expected
-    for cells in (40, 400, 2**24):  # blocks of 1, 10 and all rows
-        monkeypatch.setattr("crosscheck.link.story_pairs._DENSE_CELLS", cells)
+    for rows, gathered in ((1, 5), (10, 50), (256, 1 << 22)):  # small blocks and chunks, and not
+        monkeypatch.setattr("crosscheck.link.story_pairs._BLOCK_ROWS", rows)
+        monkeypatch.setattr("crosscheck.link.story_pairs._GATHERED", gathered)
         pairs = pair_scores(terms, entities, **options)
         got = dict(pairs.items())
         assert got.keys() == expected.keys()

@@ -5,9 +5,10 @@ l2-normalised, columns in sorted term order). A pair is a candidate when both ar
 term that at most ``max_posting`` articles carry (an inverted index, as a sparse product of a
 block of rows with the whole index); its similarity is then the dot product of the two rows
 over *all* terms, which a sparse product cannot give cheaply (common words make it dense).
-So each block of rows is unpacked into a dense array once, and every candidate pair's other
-row is gathered from the CSR arrays and looked up in it: the work is the candidate pairs
-times the words per article, the memory one dense block, whatever the corpus size.
+So each block of rows is unpacked into a dense array over the columns those rows use, and
+every candidate pair's other row is gathered from the CSR arrays and looked up in it: the work
+is the candidate pairs times the words per article, the memory one block, whatever the corpus
+or vocabulary size.
 
 The pairs come back as three arrays (first row, second row, score) rather than a dict keyed
 by pairs: at 200k articles there are some ten million of them.
@@ -24,7 +25,8 @@ from scipy import sparse
 
 __all__ = ["Pairs", "weighted_matrix", "pair_scores"]
 
-_DENSE_CELLS = 2**24  # cells of one dense block (128 MiB of float64)
+_BLOCK_ROWS = 256  # rows whose candidate pairs are scored together
+_GATHERED = 1 << 22  # values gathered at once (a few arrays of 32 MiB)
 
 
 class Pairs(NamedTuple):
@@ -74,17 +76,17 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
     index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
     sizes = terms.getnnz(axis=1)
     has_entities = entities.getnnz(axis=1) > 0
-    block = max(1, min(1000, _DENSE_CELLS // max(1, terms.shape[1], entities.shape[1])))
+    lookups = (_Lookup(terms), _Lookup(entities))
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for start in range(0, terms.shape[0], block):
-        stop = min(start + block, terms.shape[0])
+    for start in range(0, terms.shape[0], _BLOCK_ROWS):
+        stop = min(start + _BLOCK_ROWS, terms.shape[0])
         shared = (index[start:stop] @ index.T).tocoo()
         rows, cols = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
         keep = rows < cols
         order = np.lexsort((cols[keep], rows[keep]))
         rows, cols = rows[keep][order], cols[keep][order]
-        text, common = _dots(terms, rows, cols, start, stop)
-        names, _ = _dots(entities, rows, cols, start, stop)
+        text, common = lookups[0].dots(rows, cols, start, stop)
+        names, _ = lookups[1].dots(rows, cols, start, stop)
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - entity_weight) * text + entity_weight * names, text)
         score[common < min_overlap * np.minimum(sizes[rows], sizes[cols])] = 0.0
@@ -96,16 +98,51 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
     return Pairs(*(np.concatenate(parts) for parts in zip(*found)))
 
 
-def _dots(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray, start: int,
-          stop: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair (``rows[k]`` in ``start:stop``, ``cols[k]``): the dot product of the two
-    rows and the number of columns both have."""
-    dense = matrix[start:stop].toarray()
-    lengths = np.diff(matrix.indptr)[cols]
-    offsets = np.cumsum(lengths) - lengths
-    at = np.arange(lengths.sum()) - np.repeat(offsets, lengths) + np.repeat(matrix.indptr[cols], lengths)
-    mine = dense[np.repeat(rows - start, lengths), matrix.indices[at]]
-    pair = np.repeat(np.arange(len(rows)), lengths)
-    dots = np.bincount(pair, weights=matrix.data[at] * mine, minlength=len(rows))
-    common = np.bincount(pair, weights=(mine != 0), minlength=len(rows))
-    return dots, common
+class _Lookup:
+    """Dot products of row pairs of one CSR matrix whose first rows lie in one block.
+
+    The block's rows are unpacked into a dense array over the columns they use (not over the
+    whole vocabulary, which grows with the corpus); each pair's second row is gathered from the
+    CSR arrays and looked up in it, a bounded number of values at a time."""
+
+    def __init__(self, matrix: sparse.csr_matrix):
+        self.matrix = matrix
+        self.position = np.full(matrix.shape[1], -1, dtype=np.int64)  # column -> dense column
+
+    def dots(self, rows: np.ndarray, cols: np.ndarray, start: int,
+             stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair (``rows[k]`` in ``start:stop``, ``cols[k]``): the dot product of the
+        two rows and the number of columns both have."""
+        block = self.matrix[start:stop]
+        used = np.unique(block.indices)
+        self.position[used] = np.arange(len(used))
+        dense = np.zeros((stop - start, len(used) + 1))  # a last column of zeros for the rest
+        dense[np.repeat(np.arange(stop - start), np.diff(block.indptr)),
+              self.position[block.indices]] = block.data
+        dots, common = np.zeros(len(rows)), np.zeros(len(rows))
+        lengths = np.diff(self.matrix.indptr)[cols]
+        for first, last in _chunks(lengths, _GATHERED):
+            dots[first:last], common[first:last] = self._gathered(
+                dense, rows[first:last] - start, cols[first:last], lengths[first:last])
+        self.position[used] = -1
+        return dots, common
+
+    def _gathered(self, dense, local_rows, cols, lengths):
+        matrix = self.matrix
+        offsets = np.cumsum(lengths) - lengths
+        at = np.arange(lengths.sum()) - np.repeat(offsets, lengths) + np.repeat(matrix.indptr[cols], lengths)
+        mine = dense[np.repeat(local_rows, lengths), self.position[matrix.indices[at]]]
+        pair = np.repeat(np.arange(len(cols)), lengths)
+        return (np.bincount(pair, weights=matrix.data[at] * mine, minlength=len(cols)),
+                np.bincount(pair, weights=(mine != 0), minlength=len(cols)))
+
+
+def _chunks(lengths: np.ndarray, most: int):
+    """(first, last) ranges of ``lengths`` summing to about ``most`` each (at least one item)."""
+    ends = np.cumsum(lengths)
+    first = 0
+    while first < len(lengths):
+        base = ends[first - 1] if first else 0
+        last = max(first + 1, int(np.searchsorted(ends, base + most, side="right")))
+        yield first, last
+        first = last
