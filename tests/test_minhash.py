@@ -131,3 +131,50 @@ def test_pairs_are_ordered_deterministic_and_copies_always_pair(texts, copied):
     if words(source):
         assert (f"id{copied % len(texts)}", "zcopy", 1.0) in pairs
     assert not any("" == texts[int(a[2:])] for a, _, _ in pairs if a.startswith("id"))
+
+
+def _datasketch_shingles(text: str) -> list[bytes]:
+    found = words(text)
+    if len(found) < 5:
+        return [" ".join(found).encode()] if found else []
+    return sorted({" ".join(found[i : i + 5]).encode() for i in range(len(found) - 4)})
+
+
+def _variants(seed: int) -> list[tuple[str, str]]:
+    """The fixtures, copies with a few words swapped at random positions, and one exact copy."""
+    rng = np.random.default_rng(seed)
+    base = [HARBOUR, ORCHARD, HARBOUR_FR, "Two words", "港口大桥 closed 今天", "Één café, naïve façade!"]
+    items = [(f"base{n}", t) for n, t in enumerate(base)]
+    for n in range(14):
+        tokens = base[n % 3].split()
+        for position in rng.choice(len(tokens), size=int(rng.integers(1, 6)), replace=False):
+            tokens[position] = ["gate", "quay", "ferry", "vault"][int(rng.integers(4))]
+        items.append((f"edit{n:02d}", " ".join(tokens)))
+    return items + [("copy", HARBOUR)]
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_signatures_equal_datasketch_minhash(seed):
+    datasketch = pytest.importorskip("datasketch")
+    hasher = MinHasher(num_perm=64, seed=seed)
+    for key, text in _variants(seed):
+        theirs = datasketch.MinHash(num_perm=64, seed=seed)
+        theirs.update_batch(_datasketch_shingles(text))
+        assert np.array_equal(hasher.signature(text), theirs.hashvalues), key
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_pairs_equal_datasketch_lsh(threshold):
+    datasketch = pytest.importorskip("datasketch")
+    items = _variants(3)
+    lsh = datasketch.MinHashLSH(threshold=threshold, num_perm=128)
+    signatures = {}
+    for key, text in items:
+        signature = datasketch.MinHash(num_perm=128, seed=1)
+        signature.update_batch(_datasketch_shingles(text))
+        lsh.insert(key, signature)
+        signatures[key] = signature
+    theirs = sorted((key, other) for key, signature in signatures.items() for other in lsh.query(signature)
+                    if key < other and signature.jaccard(signatures[other]) >= threshold)
+    ours = [(a, b) for a, b, _ in near_duplicate_pairs(items, threshold=threshold)]
+    assert ours == theirs and len(ours) >= 1 + 3 * (threshold < 0.8)

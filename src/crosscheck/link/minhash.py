@@ -6,13 +6,14 @@ each (those scripts put no spaces between words). A shingle is ``shingle_words``
 words (default 5); a text with fewer words than that is one shingle of all its words, and a
 text with no words has no shingles, no signature and is never paired.
 
-Hashing. Each word is hashed with CRC-32 of its UTF-8 bytes (stable across runs and machines,
-unlike Python's ``hash``); a shingle's 32-bit key mixes its word hashes with fixed odd
-multipliers. Permutation ``k`` maps a key ``x`` to ``((a_k * x + b_k) mod 2**64) >> 32`` with
-64-bit ``a_k`` (odd) and ``b_k`` drawn from ``numpy.random.default_rng(seed)``: the
-multiply-add-shift family, strongly universal from 32-bit keys to 32-bit values. The shift is
-monotone, so the minimum is taken before shifting. All of it runs in numpy over blocks of many
-documents at once.
+Hashing: the scheme of datasketch's ``MinHash`` (``affine32``, its default since 2.0), so a
+signature here equals the one datasketch computes from the same shingles and seed, and the
+pairs equal those of its ``MinHashLSH``. A shingle is its words joined by one space, as UTF-8
+bytes; its key is the first 4 bytes of their SHA-1 (little-endian), pre-mixed by the 32-bit
+MurmurHash3 finaliser. Permutation ``k`` maps a key ``x`` to ``(a_k * x + b_k) mod 2**32``,
+with ``a_k`` odd and ``b_k`` drawn from ``numpy.random.RandomState(seed)`` (``a`` for every
+permutation first, then ``b``); an odd multiplier makes it a bijection. SHA-1 runs once per
+shingle in Python; the permutations and minima run in numpy over blocks of many documents.
 
 Banding. ``num_perm`` values are cut into ``bands`` bands of ``rows`` values; two signatures are
 candidates when any band is equal. ``bands`` and ``rows`` are chosen from the threshold to
@@ -23,9 +24,9 @@ verified: the share of equal signature values estimates their Jaccard similarity
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -46,8 +47,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD_PATTERN = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+", re.UNICODE)
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _PLAIN_WORD = re.compile(r"\w+")  # the same split for texts without CJK, and faster
-_MASK32 = np.uint64(0xFFFFFFFF)
-_BLOCK_VALUES = 1 << 21  # values per (permutations x shingles) block: 16 MiB of uint64
+_BLOCK_VALUES = 1 << 22  # values per (permutations x shingles) block: 16 MiB of uint32
 _CHUNK_DOCS = 2048
 
 
@@ -55,21 +55,6 @@ def words(text: str) -> list[str]:
     """The normalised words of ``text`` that shingles are made of (see the module docstring)."""
     normal = unicodedata.normalize("NFKC", text).casefold()
     return (WORD_PATTERN if _HAS_CJK.search(normal) else _PLAIN_WORD).findall(normal)
-
-
-_MAX_CACHED_WORDS = 1 << 21
-_WORD_HASHES: dict[str, int] = {}  # CRC-32 of each word seen; a cache, so its size is capped
-
-
-def _word_hashes(tokens: list[str]) -> list[int]:
-    """CRC-32 of each word's UTF-8 bytes; new words are hashed once, the rest looked up in C."""
-    missing = set(tokens).difference(_WORD_HASHES)
-    if missing:
-        if len(_WORD_HASHES) + len(missing) > _MAX_CACHED_WORDS:
-            _WORD_HASHES.clear()
-            missing = set(tokens)
-        _WORD_HASHES.update((w, zlib.crc32(w.encode("utf-8"))) for w in missing)
-    return list(map(_WORD_HASHES.__getitem__, tokens))
 
 
 class MinHasher:
@@ -81,13 +66,9 @@ class MinHasher:
         if shingle_words < 1:
             raise ValueError(f"shingle_words must be at least 1, got {shingle_words}")
         self.num_perm, self.shingle_words, self.seed = num_perm, shingle_words, seed
-        rng = np.random.default_rng(seed)
-        self._a = rng.integers(0, 1 << 64, size=num_perm, dtype=np.uint64) | np.uint64(1)
-        self._b = rng.integers(0, 1 << 64, size=num_perm, dtype=np.uint64)
-        # Position multipliers that mix word hashes into a shingle key (fixed, odd, 64-bit).
-        mix = np.random.default_rng(0x5EED).integers(0, 1 << 64, size=shingle_words + 1,
-                                                     dtype=np.uint64)
-        self._mix = mix | np.uint64(1)
+        gen = np.random.RandomState(seed)  # the draws of datasketch's affine32 scheme
+        self._a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
 
     def signature(self, text: str) -> np.ndarray:
         """The signature of one text; an empty array when the text has no words."""
@@ -117,28 +98,23 @@ class MinHasher:
 
     def _shingle_keys(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """32-bit shingle keys of all texts, concatenated, and how many belong to each text."""
-        per_text = [words(text) for text in texts]
-        counts = np.array([len(tokens) for tokens in per_text], dtype=np.int64)
-        hashes = np.array(_word_hashes([w for tokens in per_text for w in tokens]), np.uint64)
-        width = self.shingle_words
-        lengths = np.where(counts == 0, 0, np.maximum(1, counts - width + 1))
-        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        windows = self._window_keys(hashes, width)  # every window, crossing texts or not
-        keys = []
-        for offset, count, length in zip(offsets.tolist(), counts.tolist(), lengths.tolist()):
-            if count >= width:
-                keys.append(windows[offset : offset + length])
-            elif count:  # a short text is one shingle of all its words
-                keys.append(self._window_keys(hashes[offset : offset + count], count))
-        joined = np.concatenate(keys) if keys else np.empty(0, np.uint64)
-        return joined, lengths
-
-    def _window_keys(self, hashes: np.ndarray, width: int) -> np.ndarray:
-        count = max(0, len(hashes) - width + 1)
-        key = np.full(count, width, dtype=np.uint64) * self._mix[-1]
-        for offset in range(width):
-            key += hashes[offset : offset + count] * self._mix[offset]
-        return key >> np.uint64(32)  # the well-mixed high half as the 32-bit key
+        width, sha1 = self.shingle_words, hashlib.sha1
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        digests: list[bytes] = []
+        for index, text in enumerate(texts):
+            tokens = [w.encode("utf-8") for w in words(text)]
+            if not tokens:
+                continue
+            line = memoryview(b" ".join(tokens))
+            # word i starts at starts[i]; a shingle ends one space before the word after it
+            starts = np.cumsum([0] + [len(t) + 1 for t in tokens]).tolist()
+            count = max(1, len(tokens) - width + 1)  # a short text is one shingle of all its words
+            ends = starts[min(width, len(tokens)):]
+            digests.extend(sha1(line[first : last - 1]).digest()[:4]
+                           for first, last in zip(starts[:count], ends))
+            lengths[index] = count
+        keys = np.frombuffer(b"".join(digests), dtype="<u4").astype(np.uint32)
+        return _fmix32(keys), lengths
 
     def _minima(self, keys: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Per-text minimum of every permutation over its keys, in blocks of whole texts."""
@@ -152,12 +128,20 @@ class MinHasher:
             block = keys[bounds[first] : bounds[last]]
             # (perms, shingles): each text's keys are contiguous in a row, which reduceat
             # walks several times faster than the transposed layout.
-            values = np.multiply.outer(self._a, block)  # wraps mod 2**64
+            values = np.multiply.outer(self._a, block)  # wraps mod 2**32
             values += self._b[:, None]
-            lows = np.minimum.reduceat(values, bounds[first:last] - bounds[first], axis=1)
-            result[first:last] = (lows >> np.uint64(32)).astype(np.uint32).T
+            result[first:last] = np.minimum.reduceat(values, bounds[first:last] - bounds[first], axis=1).T
             first = last
         return result
+
+
+def _fmix32(keys: np.ndarray) -> np.ndarray:
+    """The 32-bit MurmurHash3 finaliser, a fixed bijection (wraps mod 2**32)."""
+    keys = keys ^ (keys >> np.uint32(16))
+    keys = keys * np.uint32(0x85EBCA6B)
+    keys = keys ^ (keys >> np.uint32(13))
+    keys = keys * np.uint32(0xC2B2AE35)
+    return keys ^ (keys >> np.uint32(16))
 
 
 # --- banding ---------------------------------------------------------------------------------
