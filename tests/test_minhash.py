@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import numpy as np
 import pytest
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -133,11 +137,19 @@ def test_pairs_are_ordered_deterministic_and_copies_always_pair(texts, copied):
     assert not any("" == texts[int(a[2:])] for a, _, _ in pairs if a.startswith("id"))
 
 
-def _datasketch_shingles(text: str) -> list[bytes]:
-    found = words(text)
-    if len(found) < 5:
-        return [" ".join(found).encode()] if found else []
-    return sorted({" ".join(found[i : i + 5]).encode() for i in range(len(found) - 4)})
+
+@pytest.fixture(scope="module")
+def neardup_bench():
+    """bench/neardup.py: its shingles and datasketch pairs are the anchor the benchmark reports."""
+    pytest.importorskip("datasketch")
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location("neardup_bench", REPO / "bench" / "neardup.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(str(REPO / "bench"))
 
 
 def _variants(seed: int) -> list[tuple[str, str]]:
@@ -154,27 +166,19 @@ def _variants(seed: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("seed", [1, 7])
-def test_signatures_equal_datasketch_minhash(seed):
-    datasketch = pytest.importorskip("datasketch")
+def test_signatures_equal_datasketch_minhash(neardup_bench, seed):
+    from datasketch import MinHash
+
     hasher = MinHasher(num_perm=64, seed=seed)
     for key, text in _variants(seed):
-        theirs = datasketch.MinHash(num_perm=64, seed=seed)
-        theirs.update_batch(_datasketch_shingles(text))
+        theirs = MinHash(num_perm=64, seed=seed)
+        theirs.update_batch([s.encode("utf-8") for s in neardup_bench.shingle_set(text)])
         assert np.array_equal(hasher.signature(text), theirs.hashvalues), key
 
 
 @pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
-def test_pairs_equal_datasketch_lsh(threshold):
-    datasketch = pytest.importorskip("datasketch")
+def test_pairs_equal_datasketch_lsh(neardup_bench, threshold):
     items = _variants(3)
-    lsh = datasketch.MinHashLSH(threshold=threshold, num_perm=128)
-    signatures = {}
-    for key, text in items:
-        signature = datasketch.MinHash(num_perm=128, seed=1)
-        signature.update_batch(_datasketch_shingles(text))
-        lsh.insert(key, signature)
-        signatures[key] = signature
-    theirs = sorted((key, other) for key, signature in signatures.items() for other in lsh.query(signature)
-                    if key < other and signature.jaccard(signatures[other]) >= threshold)
+    theirs = neardup_bench.datasketch_pairs(items, threshold=threshold, num_perm=128)
     ours = [(a, b) for a, b, _ in near_duplicate_pairs(items, threshold=threshold)]
     assert ours == theirs and len(ours) >= 1 + 3 * (threshold < 0.8)

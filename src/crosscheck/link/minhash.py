@@ -25,6 +25,7 @@ verified: the share of equal signature values estimates their Jaccard similarity
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -107,7 +108,7 @@ class MinHasher:
                 continue
             line = memoryview(b" ".join(tokens))
             # word i starts at starts[i]; a shingle ends one space before the word after it
-            starts = np.cumsum([0] + [len(t) + 1 for t in tokens]).tolist()
+            starts = list(itertools.accumulate((len(t) + 1 for t in tokens), initial=0))
             count = max(1, len(tokens) - width + 1)  # a short text is one shingle of all its words
             ends = starts[min(width, len(tokens)):]
             digests.extend(sha1(line[first : last - 1]).digest()[:4]
