@@ -47,13 +47,13 @@ def test_rss_file_entries(tmp_path):
     records = ingest(str(path))
     reason = "feed entry has too little content and no link to fetch"
     assert records == [
-        RawDocument(content_id(f"{path}#valley-101", LONG), f"{path}#valley-101", "html", LONG,
+        RawDocument(content_id("valley.rss#valley-101", LONG), f"{path}#valley-101", "html", LONG,
                     url="https://valley.example/water", title="Water plan approved",
                     published="2024-04-02T09:30:00+04:30"),
-        RawDocument(content_id(f"{path}#https://valley.example/roads", "<p>Full roads story.</p>"),
+        RawDocument(content_id("valley.rss#https://valley.example/roads", "<p>Full roads story.</p>"),
                     f"{path}#https://valley.example/roads", "html", "<p>Full roads story.</p>",
                     url="https://valley.example/roads", title="Short teaser"),
-        Rejected(content_id("ingest", f"{path}#3", reason), f"{path}#3", "ingest", reason),
+        Rejected(content_id("ingest", "valley.rss#3", reason), f"{path}#3", "ingest", reason),
     ]
 
 

@@ -30,11 +30,11 @@ def write(path, data: bytes | str) -> str:
     return str(path)
 
 
-def test_text_file_source_is_path_as_given_and_id_hashes_source_and_content(tmp_path):
+def test_text_file_source_is_path_as_given_and_id_hashes_name_and_content(tmp_path):
     path = write(tmp_path / "note.txt", "The council met on Monday.\n")
     [doc] = ingest(path)
     assert doc == RawDocument(
-        id=content_id(path, "The council met on Monday.\n"),
+        id=content_id("note.txt", "The council met on Monday.\n"),
         source=path,
         format="text",
         content="The council met on Monday.\n",
@@ -79,7 +79,7 @@ def test_empty_folder_is_rejected(tmp_path):
 )
 def test_bad_files_are_rejected_with_reason(tmp_path, name, data, reason):
     path = write(tmp_path / name, data)
-    assert ingest(path) == [Rejected(content_id("ingest", path, reason), path, "ingest", reason)]
+    assert ingest(path) == [Rejected(content_id("ingest", name, reason), path, "ingest", reason)]
 
 
 def test_missing_path_and_unknown_extension_and_scheme(tmp_path):

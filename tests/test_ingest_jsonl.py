@@ -35,12 +35,13 @@ def test_rows_with_id_and_without(tmp_path):
             json.dumps({"id": 42, "text": "numeric id", "html": "<p>html wins</p>"}),
         ],
     )
+    name = "rows.jsonl"
     assert ingest(path) == [
-        RawDocument(content_id(f"{path}#a-7", "The dam opened."), f"{path}#a-7", "text", "The dam opened.",
+        RawDocument(content_id(f"{name}#a-7", "The dam opened."), f"{path}#a-7", "text", "The dam opened.",
                     url="https://news.example/a", outlet="News Example", title="Dam opens", published="2023-03-01"),
-        RawDocument(content_id(f"{path}#3", "<p>Second</p>"), f"{path}#3", "html", "<p>Second</p>",
+        RawDocument(content_id(f"{name}#3", "<p>Second</p>"), f"{path}#3", "html", "<p>Second</p>",
                     published="1700000000"),
-        RawDocument(content_id(f"{path}#42", "<p>html wins</p>"), f"{path}#42", "html", "<p>html wins</p>"),
+        RawDocument(content_id(f"{name}#42", "<p>html wins</p>"), f"{path}#42", "html", "<p>html wins</p>"),
     ]
 
 

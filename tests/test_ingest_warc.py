@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -52,15 +53,16 @@ def test_html_responses_become_documents_and_others_are_rejected(tmp_path):
         path = write_warc(tmp_path / ("crawl.warc.gz" if gzip else "crawl.warc"), gzip=gzip)
         records = list(iter_documents([path], settings=SETTINGS))
         source = f"{path}#urn:uuid:00000000-0000-0000-0000-"
+        key = f"{os.path.basename(path)}#urn:uuid:00000000-0000-0000-0000-"
         cafe = "<html><body>Caf\u00e9 reopens</body></html>"
         assert records == [
-            RawDocument(content_id(f"{source}000000000002", PAGE), f"{source}000000000002", "html", PAGE,
+            RawDocument(content_id(f"{key}000000000002", PAGE), f"{source}000000000002", "html", PAGE,
                         url="https://port.example/ferry"),
-            Rejected(content_id("ingest", f"{source}000000000003", "response is not HTML (content type 'image/png')"),
+            Rejected(content_id("ingest", f"{key}000000000003", "response is not HTML (content type 'image/png')"),
                      f"{source}000000000003", "ingest", "response is not HTML (content type 'image/png')"),
-            Rejected(content_id("ingest", f"{source}000000000004", "response has HTTP status 301, not a page"),
+            Rejected(content_id("ingest", f"{key}000000000004", "response has HTTP status 301, not a page"),
                      f"{source}000000000004", "ingest", "response has HTTP status 301, not a page"),
-            RawDocument(content_id(f"{source}000000000006", cafe), f"{source}000000000006", "html", cafe,
+            RawDocument(content_id(f"{key}000000000006", cafe), f"{source}000000000006", "html", cafe,
                         url="https://port.example/cafe"),
         ]
 

@@ -28,6 +28,10 @@ from .store import EXPORT_FORMATS, Store, export
 __all__ = ["main"]
 
 _EXAMPLE_INPUTS = "examples/"
+_IDS_CHANGED = ("Note: {db} was written by an earlier crosscheck whose article ids depended on the "
+                "folder the input lay in. {n} document(s) read again now have ids that do not, and "
+                "replace their old records; derivations, stories and claim groups were recomputed "
+                "with the new ids. Documents not read again keep their old ids.")
 
 
 def _parse_sets(pairs: tuple[str, ...]) -> dict[str, object]:
@@ -109,6 +113,8 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
             with _progress(console) as note:
                 summary = run(inputs, store=store, settings=settings, engine=engine, progress=note,
                               until=until)
+            if summary.ids_changed:
+                click.echo(_IDS_CHANGED.format(n=summary.ids_changed, db=store.path), err=True)
             sections = build_sections(store)  # once, for the three outputs
             path = write_analysis(store, out / "analysis.json", sections=sections)
             report = write_report(store, out / "report.html", sections=sections)

@@ -21,6 +21,7 @@ from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerpla
 from .engine import Engine
 from .errors import SettingsError
 from .ingest import iter_documents
+from .ingest.common import ID_SCHEME
 from .link import LINK_TABLES, run_link
 from .records import Article, Draft, RawDocument, Rejected, Removal, content_id
 from .settings import Settings
@@ -68,6 +69,9 @@ class RunSummary:
     documents_skipped: int = 0
     articles: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    # Documents of a store written before ID_SCHEME re-read now under new ids (their old
+    # records are replaced): the store's ids changed.
+    ids_changed: int = 0
 
 
 def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engine,
@@ -96,9 +100,13 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
 def _run_clean(inputs, *, store, settings, engine, summary, note) -> None:
     done = store.ids(Draft) | store.ids(Rejected, "stage = 'clean'")
     clean = functools.partial(clean_batch, settings=settings)
+    earlier = _earlier_ids(store)
+    replaced: set[str] = set()
 
     def pending() -> Iterator[RawDocument | Rejected]:
         for item in iter_documents(inputs, settings=settings):
+            if earlier:
+                replaced.update(earlier.get(item.source, set()) - {item.id})
             if isinstance(item, RawDocument):
                 summary.documents_seen += 1
                 if item.id in done:
@@ -109,8 +117,38 @@ def _run_clean(inputs, *, store, settings, engine, summary, note) -> None:
 
     for result in engine.map_batches(clean, batched(pending(), settings.batch_size)):
         with store.transaction():
+            summary.ids_changed += _drop_replaced(store, replaced)
             store.write(result)
         note("clean", sum(1 for r in result if not isinstance(r, Removal)))
+    with store.transaction():
+        summary.ids_changed += _drop_replaced(store, replaced)
+        store.set_marker("ids", ID_SCHEME)
+
+
+def _earlier_ids(store: Store) -> dict[str, set[str]]:
+    """Source -> ids of its drafts and rejects, for a store written before ids stopped depending
+    on where the input lies (empty for a current or new store)."""
+    if store.marker("ids") == ID_SCHEME:
+        return {}
+    earlier: dict[str, set[str]] = {}
+    for table in ("drafts", "rejected"):
+        for source, record_id in store.con.execute(f"SELECT source, id FROM {table}").fetchall():
+            earlier.setdefault(source, set()).add(record_id)
+    return earlier
+
+
+def _drop_replaced(store: Store, replaced: set[str]) -> int:
+    """Delete the old-id records of documents re-read under new ids; the number of drafts gone.
+    Their articles and enrichment go when the boilerplate stage sees the drafts changed."""
+    if not replaced:
+        return 0
+    ids = sorted(replaced)
+    replaced.clear()
+    drafts = store.row("SELECT count(*) FROM drafts WHERE id IN (SELECT unnest(?))", [ids])[0]
+    store.con.execute("DELETE FROM drafts WHERE id IN (SELECT unnest(?))", [ids])
+    store.con.execute("DELETE FROM removals WHERE article IN (SELECT unnest(?))", [ids])
+    store.con.execute("DELETE FROM rejected WHERE stage IN ('ingest', 'clean') AND id IN (SELECT unnest(?))", [ids])
+    return drafts
 
 
 def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "Finding",
     "RECORD_TYPES",
     "content_id",
+    "outlet_label",
     "record_table",
 ]
 
@@ -50,6 +51,12 @@ def content_id(*parts: object) -> str:
         digest.update(b"\x00" if part is None else b"\x01" + str(part).encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()[:16]
+
+
+def outlet_label(outlet: str | None, source: str) -> str:
+    """The outlet to show for an article: its own, else the last part of its source (a file
+    name, ``wire.jsonl#row-7``), never the folder it lies in."""
+    return outlet or source.rstrip("/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,10 @@ class _Paragraph:
 _CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _MARKUP = re.compile(
     r"(?P<head><head\b.*?</head\s*>)|(?P<comment><!--.*?-->)"
-    r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:[ \t][^<>\n]*)?/?>)|(?P<mark><[ \t]*(?=\n|$))",
+    # A tag may break over line ends (wrapped text joins it into one line later; a tag
+    # recognised only then would make cleaning give another answer when run twice).
+    r"|(?P<tag></?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)"
+    r"|(?P<mark><[ \t]*(?=\n|$))",
     re.I | re.S,
 )
 _INLINE_TAGS = {"a", "b", "i", "u", "em", "strong", "span", "font", "img", "small", "big", "sup", "sub"}

@@ -2,7 +2,7 @@
 
 Each input is a file, a folder (walked recursively in sorted order, hidden entries skipped) or an
 http(s) URL. Output order follows input order, so a re-run yields the same records with the same
-ids. Nothing is held beyond one document at a time (JSONL and WARC files are streamed), and a bad
+ids; ids do not depend on where the input lies (see :mod:`.common`). Nothing is held beyond one document at a time (JSONL and WARC files are streamed), and a bad
 input never stops the stream: it becomes a :class:`~crosscheck.records.Rejected` naming the
 file, row, record or URL and the reason.
 
@@ -25,7 +25,7 @@ import httpx
 
 from ..records import RawDocument, Rejected
 from ..settings import Settings
-from .common import STAGE, make_rejected
+from .common import STAGE, located, location_prefix, make_rejected
 from .files import ACCEPTED_EXTENSIONS, iter_file, iter_folder
 from .fetch import Fetcher
 from .urls import is_http_url, iter_url
@@ -44,7 +44,8 @@ def iter_documents(
     """Documents and rejects for ``inputs`` in order; ``transport`` replaces the network."""
     with Fetcher(settings=settings, transport=transport) as fetcher:
         for item in inputs:
-            yield from _iter_input(item, settings=settings, fetcher=fetcher)
+            prefix = "" if is_http_url(item) else location_prefix(item)
+            yield from located(_iter_input(item, settings=settings, fetcher=fetcher), prefix)
 
 
 def _iter_input(item: str, *, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Rejected]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..records import (Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue, Derivation,
                        Entity, EntityKey, Finding, FramingName, FramingSpan, Mention, Passage,
-                       Quantity, Quote, Story, StoryMember, TimeExpr)
+                       Quantity, Quote, Story, StoryMember, TimeExpr, outlet_label)
 from ..store import Store
 
 __all__ = ["quotes_json", "claims_json", "entities_json", "stories_json", "derivations_json",
@@ -71,8 +71,10 @@ def entities_json(store: Store) -> list[dict[str, Any]]:
     keys: dict[str, list[str]] = defaultdict(list)
     for k in store.iter_records(EntityKey, order_by="key"):
         keys[k.entity].append(k.key)
-    # An article with no known outlet is named by its source, so scrapes stay apart.
-    outlets = dict(store.con.execute("SELECT id, coalesce(outlet, source) FROM articles").fetchall())
+    # An article with no known outlet is named by its file name (not the whole path, which would
+    # make the answer depend on where the corpus lies), so scrapes stay apart.
+    outlets = {i: outlet_label(outlet, source)
+               for i, outlet, source in store.con.execute("SELECT id, outlet, source FROM articles").fetchall()}
     names: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     articles: dict[str, set[str]] = defaultdict(set)
     entity_of = _entity_of_key(store)

@@ -12,7 +12,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from ..records import Article, Rejected, Removal
+from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
 
@@ -47,7 +47,7 @@ def print_summary(store: Store, *, console: Console | None = None,
 
 def _label(article: Article) -> str:
     """An outlet name, or the file name when the outlet is unknown."""
-    return article.outlet or article.source.rsplit("/", 1)[-1]
+    return outlet_label(article.outlet, article.source)
 
 
 def _table(title: str, *columns: str) -> Table:
