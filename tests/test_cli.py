@@ -73,8 +73,11 @@ def test_export_writes_every_table(small_corpus, tmp_path):
     result = CliRunner().invoke(cli, ["export", str(out / "crosscheck.duckdb"), "--format", "csv",
                                       "--out", str(tmp_path / "t")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(f"{t}.csv" for t in STORED_TYPES)
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == sorted(
+        [f"{t}.csv" for t in STORED_TYPES] + ["events_acled.csv"])
     assert "articles.csv" in {p.name for p in (tmp_path / "t").iterdir()}
+    header = (tmp_path / "t" / "events_acled.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("event_id,event_date,event_type,sub_event_type,action,cameo,actor1,actor2")
 
 
 def test_compare_finds_the_planted_copy(monkeypatch):

@@ -18,6 +18,7 @@ from .errors import CrosscheckError
 from .ingest import iter_documents
 from .pipeline import STAGES, run
 from .records import Article, Draft, Rejected, Removal
+from .report.event_sections import export_event_rows
 from .report.html import write_report
 from .report.json import write_analysis
 from .report.sections import build_sections
@@ -296,7 +297,9 @@ def _comparison(a: Article, b: Article, found) -> dict:
 @click.option("--out", "out_dir", default="crosscheck-export", show_default=True,
               type=click.Path(file_okay=False), help="Folder for one file per table.")
 def export_cmd(db: str, fmt: str, out_dir: str) -> None:
-    """Export every table of the store DB as JSON, Parquet or CSV, one file per table.
+    """Export every table of the store DB as JSON, Parquet or CSV, one file per table, and the
+    events as ACLED-like rows (events_acled.FMT: event_date, event_type, actor1, admin1,
+    latitude, ... with crosscheck's origins, articles and conflicts).
 
     Example:
 
@@ -306,6 +309,7 @@ def export_cmd(db: str, fmt: str, out_dir: str) -> None:
         with Store(db, read_only=True) as store:
             for path in export(store, out_dir, fmt=fmt):
                 click.echo(str(path))
+            click.echo(str(export_event_rows(store, out_dir, fmt=fmt)))
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -32,7 +32,8 @@ __all__ = ["Stage", "STAGES", "RunSummary", "run"]
 Progress = Callable[[str, int], None]
 
 # Per-article enrichment output: redone for an article whose cleaned text changes.
-ENRICH_TABLES = ("sentences", "mentions", "quantities", "times", "quotes", "claims")
+ENRICH_TABLES = ("sentences", "mentions", "quantities", "times", "quotes", "claims", "places",
+                 "event_mentions")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ __all__ = [
     "TimeExpr",
     "Quote",
     "Claim",
+    "Place",
+    "EventMention",
     "Entity",
     "EntityKey",
     "Derivation",
@@ -37,6 +39,10 @@ __all__ = [
     "FramingName",
     "FramingSpan",
     "Finding",
+    "Event",
+    "EventMember",
+    "EventPlace",
+    "EventConflict",
     "RECORD_TYPES",
     "content_id",
     "outlet_label",
@@ -270,6 +276,61 @@ class Claim:
     sentence: int
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place named in an article, resolved against the offline gazetteer with the article's
+    other places as context. ``name`` is the gazetteer's name; the coordinates and the rest are
+    ``None`` when the gazetteer lacks the place or the text does not decide among candidates.
+    ``precision`` is ``city``, ``province`` or ``country``; ``candidates`` how many entries the
+    name matched."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    text: str
+    name: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    country_code: str | None
+    admin1: str | None
+    precision: str | None
+    geonameid: int | None
+    candidates: int
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One event as one article tells it: ``trigger`` the word that names it (``start``/``end``
+    its span), ``action`` a class of the documented taxonomy with its ``cameo`` code; ``agent``
+    and ``target`` as written with their entity keys; ``count`` the id of the :class:`Quantity`
+    counting the people or things it concerns; ``places`` ids of :class:`Place` records;
+    ``time`` the id of a :class:`TimeExpr`; ``speaker`` whom the article attributes it to,
+    ``hedged`` whether the article distances itself; ``status`` ``asserted``, ``negated``,
+    ``planned`` or ``hypothetical`` (only asserted ones count as events)."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    trigger: str
+    action: str
+    cameo: str | None
+    agent: str | None
+    agent_key: str | None
+    target: str | None
+    target_key: str | None
+    count: str | None
+    places: tuple[str, ...]
+    time: str | None
+    speaker: str | None
+    hedged: bool
+    status: str
+    sentence: int
+
+
 # --- link: whole corpus ----------------------------------------------------------------------
 
 
@@ -435,6 +496,69 @@ class Finding:
     related: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world event across the articles of a story: event mentions merged when their
+    action, count, place and time are compatible. Slots hold the earliest origin's reading;
+    ``origins`` counts independent reporting lines (copies count once)."""
+
+    id: str
+    story: str | None
+    action: str
+    cameo: str | None
+    agent: str | None
+    target: str | None
+    count_text: str | None
+    count_low: float | None
+    count_high: float | None
+    time_text: str | None
+    time_start: str | None
+    time_end: str | None
+    attributed_to: tuple[str, ...]
+    hedged: bool
+    origins: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventMember:
+    """An event mention that tells ``event``, with the origin (earliest article of its
+    reporting line) it counts under."""
+
+    id: str
+    event: str
+    mention: str
+    article: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlace:
+    """A distinct place of an event, as resolved (the fields of :class:`Place`)."""
+
+    id: str
+    event: str
+    name: str
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    precision: str | None
+    geonameid: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventConflict:
+    """Articles telling one event differently: ``slot`` is ``count``, ``place``, ``time``,
+    ``agent``, ``attribution`` or ``hedge``; ``articles`` and ``values`` are parallel."""
+
+    id: str
+    event: str
+    slot: str
+    detail: str
+    articles: tuple[str, ...]
+    values: tuple[str, ...]
+
+
 RECORD_TYPES: dict[str, type] = {
     "documents": RawDocument,
     "drafts": Draft,
@@ -447,6 +571,8 @@ RECORD_TYPES: dict[str, type] = {
     "times": TimeExpr,
     "quotes": Quote,
     "claims": Claim,
+    "places": Place,
+    "event_mentions": EventMention,
     "entities": Entity,
     "entity_keys": EntityKey,
     "derivations": Derivation,
@@ -460,6 +586,10 @@ RECORD_TYPES: dict[str, type] = {
     "framing_names": FramingName,
     "framing_spans": FramingSpan,
     "findings": Finding,
+    "events": Event,
+    "event_members": EventMember,
+    "event_places": EventPlace,
+    "event_conflicts": EventConflict,
 }
 
 

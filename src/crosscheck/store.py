@@ -72,10 +72,13 @@ class Store:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         # columns an older store lacks read as NULL when it may not be altered (read-only)
         self._absent: set[tuple[str, str]] = set()
+        # tables an older store lacks read as empty when it may not be altered (read-only)
+        self._absent_tables: set[str] = set()
         if not read_only:
             self._create_tables()
         else:
             self._absent = self._missing_columns()
+            self._absent_tables = set(STORED_TYPES) - set(self._column_names())
 
     def _create_tables(self) -> None:
         # One transaction: a run killed while the store is being set up leaves all tables or none.
@@ -160,8 +163,14 @@ class Store:
     def delete_where(self, record_type: type, condition: str, params: list[object] | None = None) -> None:
         self.con.execute(f"DELETE FROM {record_table(record_type)} WHERE {condition}", params or [])
 
+    def has_table(self, table: str) -> bool:
+        """False for a table of a newer record type that a read-only older store lacks."""
+        return table not in self._absent_tables
+
     def ids(self, record_type: type, where: str = "true", params: list[object] | None = None) -> set[str]:
         table = record_table(record_type)
+        if not self.has_table(table):
+            return set()
         rows = self.con.execute(f"SELECT id FROM {table} WHERE {where}", params or []).fetchall()
         return {row[0] for row in rows}
 
@@ -172,12 +181,16 @@ class Store:
         return rows[0] if rows else None
 
     def count(self, record_type: type) -> int:
+        if not self.has_table(record_table(record_type)):
+            return 0
         return self.row(f"SELECT count(*) FROM {record_table(record_type)}")[0]
 
     def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                      params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
         """Stream records of a type in a stable order, ``chunk`` rows at a time."""
         table = record_table(record_type)
+        if not self.has_table(table):
+            return
         names = [name for name, _ in _columns(record_type)]
         selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
         cursor = self.con.cursor()
@@ -294,6 +307,7 @@ _OUTLETS_THROUGH = {
     "claim_groups": 'SELECT "group" AS k, article FROM claim_group_members',
     "conflicts": "SELECT v.conflict AS k, v.article FROM conflict_values v",
     "entities": "SELECT k.entity AS k, m.article FROM entity_keys k JOIN mentions m ON m.key = k.key",
+    "events": "SELECT event AS k, article FROM event_members",
 }
 
 
@@ -332,6 +346,8 @@ def export(store: Store, out_dir: str | Path, *, fmt: str) -> list[Path]:
     options = {"json": "FORMAT JSON, ARRAY true", "parquet": "FORMAT PARQUET", "csv": "FORMAT CSV, HEADER true"}
     written = []
     for table in STORED_TYPES:
+        if not store.has_table(table):
+            continue
         path = out / f"{table}.{fmt}"
         query = _export_query(store, table)
         store.con.execute(f"COPY ({query}) TO '{_sql_path(path)}' ({options[fmt]})")

@@ -4,7 +4,8 @@ article, and findings for a fact-checker.
 A corpus stage over the store: it reads the enrich and link stages' records, replaces its own
 tables in one transaction and leaves a completion marker, so a re-run on the same corpus is a
 no-op. The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
-``assess/framing.py`` (names, loaded language, propaganda cues) and ``assess/findings.py``.
+``assess/framing.py`` (names, loaded language, propaganda cues), ``assess/findings.py`` and
+``assess/events.py`` (events across articles, with origins and conflicts).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
-                       Mention, Passage, Quantity, Quote, StoryMember, TimeExpr, content_id)
+                       EventMention, Mention, Passage, Place, Quantity, Quote, StoryMember,
+                       TimeExpr, content_id)
 from ..engine import Engine
 from ..settings import Settings
 from ..store import Store
@@ -20,12 +22,14 @@ from ..store import Store
 __all__ = ["ASSESS_TABLES", "run_assess"]
 
 ASSESS_TABLES = ("claim_groups", "claim_group_members", "conflicts", "conflict_values",
-                 "framing_names", "framing_spans", "findings")
+                 "framing_names", "framing_spans", "findings", "events", "event_members",
+                 "event_places", "event_conflicts")
 
 
 def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], None],
                engine: Engine | None = None) -> None:
     from .claims import assess_claims
+    from .events import assess_events
     from .findings import find_findings
     from .framing import assess_framing
 
@@ -49,10 +53,14 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         claim_groups=[r for r in grouped if isinstance(r, ClaimGroup)],
         members=[r for r in grouped if isinstance(r, ClaimGroupMember)],
         mentions=corpus.mentions, entity_keys=corpus.entity_keys)
+    events = assess_events(
+        articles=corpus.articles, mentions=corpus.event_mentions, quantities=corpus.quantities,
+        times=corpus.times, places=corpus.places, story_of=corpus.story_of,
+        derivations=corpus.derivations)
     with store.transaction():
         for table in ASSESS_TABLES:
             store.con.execute(f"DELETE FROM {table}")
-        store.write([*grouped, *framing, *findings])
+        store.write([*grouped, *framing, *findings, *events])
         store.set_marker("assess", fingerprint)
     note("assess", len(corpus.articles))
 
@@ -71,6 +79,8 @@ class _Corpus:
         self.story_of = {m.article: m.story for m in store.iter_records(StoryMember)}
         self.derivations = list(store.iter_records(Derivation, order_by="source, derived"))
         self.passages = list(store.iter_records(Passage, order_by="derivation, derived_start, id"))
+        self.event_mentions = list(store.iter_records(EventMention, order_by="article, start, id"))
+        self.places = {p.id: p for p in store.iter_records(Place)}
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:

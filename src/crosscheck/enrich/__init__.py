@@ -3,7 +3,7 @@
 ``enrich_batch`` is the map stage the pipeline runs on an engine: it parses all texts of a batch
 in one ``nlp.pipe`` stream and, per article, yields :class:`~crosscheck.records.Sentence` records,
 then mentions (``entities.py``, which also corrects the Doc's entities), quantities, times,
-quotes and claims. Articles in another language get sentences only: the English model's
+quotes, claims, places (resolved offline) and event mentions (``events.py``). Articles in another language get sentences only: the English model's
 entities and claims on them would be noise. An extractor that fails on one article costs that
 article that extractor's output and a :class:`~crosscheck.records.Rejected` saying why; the rest
 of the batch goes on.
@@ -26,6 +26,7 @@ from ..records import (Article, Claim, Mention, Quantity, Quote, Rejected, Sente
 from ..settings import Settings
 from .aliases import load_alias_table
 from .entities import extract_mentions
+from .events import extract_events, extract_places
 from .nlp import parse
 
 __all__ = ["enrich_batch", "enrich_article", "enrich_text"]
@@ -83,7 +84,13 @@ def enrich_article(doc: Doc, *, article: Article, aliases=None) -> list[object]:
     found_claims = attempt("claims", lambda: extract_claims(
         doc, article=article, mentions=mentions, quantities=found_quantities,
         times=found_times, quotes=found_quotes))
-    records += [*mentions, *found_quantities, *found_times, *found_quotes, *found_claims]
+    found_places = attempt("places", lambda: extract_places(doc, article=article,
+                                                            mentions=mentions))
+    found_events = attempt("events", lambda: extract_events(
+        doc, article=article, mentions=mentions, quantities=found_quantities, times=found_times,
+        quotes=found_quotes, claims=found_claims, places=found_places))
+    records += [*mentions, *found_quantities, *found_times, *found_quotes, *found_claims,
+                *found_places, *found_events]
     if failures:
         reason = "enrichment skipped for: " + "; ".join(failures)
         records.append(Rejected(article.id, article.source, "enrich", reason))

@@ -31,7 +31,7 @@ __all__ = ["write_report", "build_report_data", "render_report", "json_for_scrip
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SECTIONS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups", "framing",
-             "findings")
+             "events", "findings")
 
 
 def json_for_script(value: Any) -> str:
@@ -231,6 +231,7 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
         "passages": {d["id"]: passage_pairs(d, texts) for d in data["derivations"]
                      if d["source"] in shown and d["derived"] in shown},
         "naming": naming_rows(data["entities"]),
+        "event_map": event_map(data.get("events", [])),
         "outlet_chart": bar_chart(dict(sorted(outlet_counts.items(), key=lambda kv: -kv[1])[:25])),
         "origins_chart": bar_chart({g["key"]: g["origins"] for g in data["claim_groups"][:30]}),
         "articles": [{"meta": meta[a["id"]], "article": a,
@@ -240,6 +241,25 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
                          "claims": [[c["id"], c["article"], c["text"]] for c in data["claims"]
                                     if c["article"] in shown]},
     }
+
+
+def event_map(events: list[dict[str, Any]], *, width: int = 720, height: int = 360) -> dict[str, Any]:
+    """Points of the located events on an equirectangular frame fitted to them (inline SVG in
+    the template: no tiles, nothing fetched), each linking to its event's row."""
+    located = [(e, p) for e in events for p in e["places"][:1] if p.get("lat") is not None]
+    if not located:
+        return {"points": [], "width": width, "height": height}
+    lats = [p["lat"] for _, p in located]
+    lons = [p["lon"] for _, p in located]
+    pad = 2.0
+    south, north = min(lats) - pad, max(lats) + pad
+    west, east = min(lons) - pad, max(lons) + pad
+    scale = min(width / (east - west), height / (north - south))
+    points = [{"id": e["id"], "x": round((p["lon"] - west) * scale, 1),
+               "y": round((north - p["lat"]) * scale, 1), "r": 3 + min(6, len(e["articles"])),
+               "label": f"{e['action']} · {p['name']} · {len(e['articles'])} articles"}
+              for e, p in located]
+    return {"points": points, "width": round((east - west) * scale), "height": round((north - south) * scale)}
 
 
 def _csp_hash(text: str) -> str:

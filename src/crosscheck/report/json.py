@@ -20,7 +20,7 @@ __all__ = ["build_analysis", "write_analysis", "article_json", "iter_articles_js
 
 # Sections in the order they are written (see report/sections.py).
 _SECTION_KEYS = ("entities", "stories", "derivations", "quotes", "claims", "claim_groups",
-                 "framing", "findings")
+                 "framing", "events", "findings")
 _STAGE_ORDER = "CASE stage WHEN 'extract' THEN 0 WHEN 'document' THEN 1 ELSE 2 END"
 
 

@@ -13,6 +13,7 @@ from ..records import (Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictVa
                        Entity, EntityKey, Finding, FramingName, FramingSpan, Mention, Passage,
                        Quantity, Quote, Story, StoryMember, TimeExpr, outlet_label)
 from ..store import Store
+from .event_sections import events_json
 
 __all__ = ["quotes_json", "claims_json", "entities_json", "stories_json", "derivations_json",
            "claim_groups_json", "framing_json", "findings_json", "SECTIONS",
@@ -183,4 +184,5 @@ SECTIONS = {
     "claim_groups": claim_groups_json,
     "framing": framing_json,
     "findings": findings_json,
+    "events": events_json,
 }

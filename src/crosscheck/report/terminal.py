@@ -26,11 +26,12 @@ def print_summary(store: Store, *, console: Console | None = None,
                   sections: dict[str, list[dict]] | None = None) -> None:
     """Print the summary; ``sections`` are analysis.json's, when the caller has built them."""
     console = console or Console(width=_WIDTH)
-    wanted = ("stories", "claim_groups", "derivations", "entities", "findings")
+    wanted = ("stories", "events", "claim_groups", "derivations", "entities", "findings")
     found = {key: sections[key] if sections is not None else SECTIONS[key](store) for key in wanted}
     articles = {a.id: a for a in store.iter_records(Article, order_by="outlet, published, id")}
     label = {i: _label(a) for i, a in articles.items()}
-    for table in (_stories(found["stories"], label), _claim_groups(found["claim_groups"]),
+    for table in (_stories(found["stories"], label), _events(found["events"]),
+                  _claim_groups(found["claim_groups"]),
                   _derivations(found["derivations"], label), _naming(found["entities"]),
                   _findings(found["findings"], label), _outlet_table(list(articles.values())),
                   _removal_table(store)):
@@ -70,6 +71,23 @@ def _stories(stories: list[dict], label: dict[str, str]) -> Table:
         dates = " .. ".join(d for d in (story["first_published"], story["last_published"]) if d) or "undated"
         table.add_row(story["title"], str(len(story["articles"])), ", ".join(outlets[:6]), dates)
     _more(table, len(stories))
+    return table
+
+
+def _events(events: list[dict]) -> Table:
+    """Events with the most articles first: what happened, where, when, how many, on whose
+    word, and from how many independent origins."""
+    table = _table("Events: what happened, where, when, how many", "event", "where", "when",
+                   "said by", "origins / articles", "conflicts")
+    ranked = sorted(events, key=lambda e: (-len(e["articles"]), -len(e["conflicts"]), e["id"]))
+    for event in ranked[:_MAX_ROWS]:
+        what = event["action"] + (f" {event['count']['text']}" if event["count"] else "")
+        where = ", ".join(p["name"] for p in event["places"][:3]) or "-"
+        when = (event["time"] or {}).get("text") or "-"
+        said = "; ".join(event["attributed_to"][:2]) or "-"
+        table.add_row(what, where, when, said, f"{event['origins']} / {len(event['articles'])}",
+                      ", ".join(c["slot"] for c in event["conflicts"]) or "-")
+    _more(table, len(ranked))
     return table
 
 

@@ -1,0 +1,284 @@
+"""Events across articles: event mentions merged into events, with origins and conflicts.
+
+Within one story, the asserted mentions of one action class are read earliest article first
+(date, time of day, a text no derivation names as derived, id) and each joins the event it
+agrees with best, or starts a new one. A mention agrees with an event when
+
+* nothing clashes: no two time intervals that do not overlap, no two places that cannot be the
+  same (two different cities; a city inside a named province or country is no clash), and
+* something matches: an article of the same reporting line (a copy or its source, +1), the same
+  place (+1), overlapping counts (+1), the same target entity (+1), overlapping times (+0.5),
+  the same speaker (+0.5), the same article (+0.5; +1 for a definite or demonstrative noun
+  trigger, "these arrests", which goes back to the article's earlier report); counts that do not overlap take 1 off, so
+  "sixty" and "tens of spies" told by two officials stay two events, while "sixty individuals"
+  and "60 members" in one province make one event with a count conflict; two named speakers
+  that differ take 0.5 off. The score must reach 1.
+
+An event keeps the earliest origin's reading of each slot; ``origins`` counts its independent
+reporting lines exactly as claim groups do (derivations join articles, one outlet is one line).
+Conflicts: ``count`` (intervals that do not overlap), ``time`` (another interval), ``agent``,
+``attribution`` (another speaker) and ``hedge`` (one article distances itself, another does
+not). Negated, planned and hypothetical mentions are never counted; an event with no count,
+place or time says too little to log and is left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..records import (Article, Derivation, Event, EventConflict, EventMember, EventMention,
+                       EventPlace, Place, Quantity, TimeExpr, content_id)
+from .corroboration import _order, group_origins, reporting_lines
+
+__all__ = ["assess_events", "MIN_AGREEMENT"]
+
+MIN_AGREEMENT = 1.0
+_PRECISION_RANK = {"city": 0, "province": 1, "country": 2, None: 3}
+
+AssessedEvent = Event | EventMember | EventPlace | EventConflict
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One mention with its slots looked up."""
+
+    mention: EventMention
+    count: Quantity | None
+    time: TimeExpr | None
+    places: tuple[Place, ...]
+
+
+@dataclass
+class _Cluster:
+    story: str | None
+    action: str
+    readings: list[_Reading] = field(default_factory=list)
+
+
+def assess_events(*, articles: Mapping[str, Article], mentions: Sequence[EventMention],
+                  quantities: Mapping[str, Quantity], times: Mapping[str, TimeExpr],
+                  places: Mapping[str, Place], story_of: Mapping[str, str],
+                  derivations: Sequence[Derivation]) -> list[AssessedEvent]:
+    """Events with their members, places and conflicts (see the module docstring)."""
+    copies = frozenset(d.derived for d in derivations)
+    order = {a: rank for rank, a in enumerate(
+        sorted(articles, key=lambda a: _order(articles[a], a, copies)))}
+    readings = [_Reading(m, quantities.get(m.count or ""), times.get(m.time or ""),
+                         tuple(places[p] for p in m.places if p in places))
+                for m in mentions if m.status == "asserted" and m.article in articles]
+    readings.sort(key=lambda r: (order[r.mention.article], r.mention.start, r.mention.id))
+    lines = reporting_lines(derivations)
+    clusters: list[_Cluster] = []
+    by_key: dict[tuple, list[_Cluster]] = defaultdict(list)
+    for reading in readings:
+        key = (story_of.get(reading.mention.article), reading.mention.action)
+        best = _best(reading, by_key[key], lines, articles)
+        if best is None:
+            best = _Cluster(*key)
+            by_key[key].append(best)
+            clusters.append(best)
+        best.readings.append(reading)
+    records: list[AssessedEvent] = []
+    for cluster in clusters:
+        if any(r.count or r.time or r.places for r in cluster.readings):
+            records.extend(_event_records(cluster, articles=articles, lines=lines, copies=copies))
+    return records
+
+
+def _best(reading: _Reading, clusters: list[_Cluster], lines: Mapping[str, str],
+          articles: Mapping[str, Article]) -> _Cluster | None:
+    scored = [(score, -i) for i, c in enumerate(clusters)
+              if (score := _agreement(reading, c, lines, articles)) is not None
+              and score >= MIN_AGREEMENT]
+    return clusters[-max(scored)[1]] if scored else None
+
+
+def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
+               articles: Mapping[str, Article]) -> float | None:
+    """How well a mention agrees with an event; ``None`` when a slot clashes."""
+    article = reading.mention.article
+    line = lines.get(article)
+    # Another article of the same reporting line (a copy or its source) tells the same action
+    # about the same event unless a slot clashes: what it changed is a conflict, not a new event.
+    score = 1.0 if line is not None and any(
+        r.mention.article != article and lines.get(r.mention.article) == line
+        for r in cluster.readings) else 0.0
+    for other in cluster.readings:
+        if _times_clash(reading.time, other.time) or _places_clash(reading.places, other.places):
+            return None
+    first = cluster.readings[0]
+    if reading.places and any(_same_place(a, b) for a in reading.places
+                              for r in cluster.readings for b in r.places):
+        score += 1
+    counts = [r.count for r in cluster.readings if r.count is not None]
+    if reading.count is not None and counts:
+        score += 1 if any(_overlap(_interval(reading.count), _interval(c)) for c in counts) else -1
+    target = reading.mention.target_key
+    if target and any(r.mention.target_key == target for r in cluster.readings):
+        score += 1
+    if reading.time is not None and any(r.time is not None for r in cluster.readings):
+        score += 0.5
+    if any(r.mention.article == article for r in cluster.readings):
+        # "These arrests took place in ...": a definite noun trigger goes back to the
+        # article's earlier report of the same action.
+        score += 1.0 if _anaphoric(reading.mention, articles) else 0.5
+    speaker, other = reading.mention.speaker, first.mention.speaker
+    if speaker and other and _named(speaker) and _named(other):
+        score += 0.5 if speaker.casefold() == other.casefold() else -0.5
+    return score
+
+
+_ANAPHORIC = frozenset({"these", "those", "this", "that", "the", "such", "their", "its"})
+
+
+def _anaphoric(mention: EventMention, articles: Mapping[str, Article]) -> bool:
+    """A trigger after a demonstrative or definite word ("these arrests", "the raid")."""
+    article = articles.get(mention.article)
+    if article is None:
+        return False
+    before = article.text[max(0, mention.start - 20):mention.start].split()
+    return bool(before) and before[-1].casefold() in _ANAPHORIC
+
+
+def _named(speaker: str) -> bool:
+    """A speaker given by name or title, not by a bare pronoun."""
+    return speaker.casefold() not in {"he", "she", "it", "they", "we", "i", "you"}
+
+
+def _interval(quantity: Quantity) -> tuple[float, float]:
+    low = quantity.low if quantity.low is not None else quantity.value
+    high = quantity.high if quantity.high is not None else quantity.value
+    low = low if low is not None else float("-inf")
+    return low, high if high is not None else float("inf")
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _times_clash(a: TimeExpr | None, b: TimeExpr | None) -> bool:
+    if a is None or b is None or not (a.low and a.high and b.low and b.high):
+        return False
+    return not _overlap((a.low, a.high), (b.low, b.high))
+
+
+def _places_clash(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
+    """Whether the most precise places of two mentions cannot be the same place (a sentence
+    naming "East Azarbaijan province, Iran" and one naming "Kurdistan, Iran" clash on the
+    provinces, whatever the country they share)."""
+    a, b = _most_precise(a), _most_precise(b)
+    if not a or not b:
+        return False
+    return not any(_compatible(x, y) for x in a for y in b)
+
+
+def _most_precise(places: tuple[Place, ...]) -> list[Place]:
+    if not places:
+        return []
+    best = min(_PRECISION_RANK.get(p.precision, 3) for p in places)
+    return [p for p in places if _PRECISION_RANK.get(p.precision, 3) == best]
+
+
+def _compatible(a: Place, b: Place) -> bool:
+    """Two places that can be the same place: the same one, or one inside the other."""
+    if _same_place(a, b):
+        return True
+    if a.country_code is None or b.country_code is None:
+        return False
+    if a.country_code != b.country_code:
+        return False
+    if "country" in (a.precision, b.precision):
+        return True
+    return "province" in (a.precision, b.precision) and a.admin1 == b.admin1
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    if a.geonameid is not None and b.geonameid is not None:
+        return a.geonameid == b.geonameid
+    return _place_name(a).casefold() == _place_name(b).casefold()
+
+
+def _place_name(place: Place) -> str:
+    return place.name or place.text
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def _event_records(cluster: _Cluster, *, articles, lines, copies) -> list[AssessedEvent]:
+    readings = cluster.readings
+    first = readings[0]
+    event_id = content_id("event", cluster.story, first.mention.id)
+    origin_of = group_origins({r.mention.article for r in readings}, lines=lines,
+                              articles=articles, copies=copies)
+    count = next((r.count for r in readings if r.count is not None), None)
+    time = next((r.time for r in readings if r.time is not None), None)
+    speakers = sorted({r.mention.speaker for r in readings if r.mention.speaker})
+    event = Event(
+        id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,
+        agent=next((r.mention.agent for r in readings if r.mention.agent), None),
+        target=next((r.mention.target for r in readings if r.mention.target), None),
+        count_text=count.text if count else None, count_low=_interval(count)[0] if count else None,
+        count_high=_finite(_interval(count)[1]) if count else None,
+        time_text=time.text if time else None, time_start=time.low if time else None,
+        time_end=time.high if time else None, attributed_to=tuple(speakers),
+        hedged=all(r.mention.hedged for r in readings),
+        origins=len(set(origin_of.values())))
+    records: list[AssessedEvent] = [event]
+    for reading in readings:
+        m = reading.mention
+        records.append(EventMember(content_id(event_id, m.id), event_id, m.id, m.article,
+                                   origin_of[m.article]))
+    records.extend(_event_places(event_id, readings))
+    records.extend(_conflicts(event_id, readings))
+    return records
+
+
+def _finite(value: float) -> float | None:
+    return None if value in (float("inf"), float("-inf")) else value
+
+
+def _event_places(event_id: str, readings: list[_Reading]) -> list[EventPlace]:
+    """Distinct places, the most precise first; a country or province that holds a more
+    precise place of the event is kept too (a reader filters by either)."""
+    seen: dict[str, Place] = {}
+    for reading in readings:
+        for place in reading.places:
+            key = str(place.geonameid) if place.geonameid is not None else _place_name(place).casefold()
+            seen.setdefault(key, place)
+    ordered = sorted(seen.values(), key=lambda p: (_PRECISION_RANK.get(p.precision, 3),
+                                                   _place_name(p), p.id))
+    return [EventPlace(content_id(event_id, "place", key), event_id, _place_name(p), p.lat, p.lon,
+                       p.country, p.admin1, p.precision, p.geonameid)
+            for key, p in ((str(p.geonameid) if p.geonameid is not None
+                            else _place_name(p).casefold(), p) for p in ordered)]
+
+
+def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
+    per_article: dict[str, _Reading] = {}
+    for reading in readings:
+        per_article.setdefault(reading.mention.article, reading)
+    found = []
+    counts = [(a, r.count) for a, r in per_article.items() if r.count is not None]
+    if any(not _overlap(_interval(x), _interval(y)) for _, x in counts for _, y in counts):
+        found.append(("count", "the articles give counts that cannot all be true",
+                      [(a, q.text) for a, q in counts]))
+    times = [(a, r.time) for a, r in per_article.items() if r.time is not None and r.time.low]
+    if len({(t.low, t.high) for _, t in times}) > 1:
+        found.append(("time", "the articles date the event differently",
+                      [(a, f"{t.text} ({t.low}..{t.high})") for a, t in times]))
+    for slot, value, detail in (("agent", lambda r: r.mention.agent, "another agent"),
+                                ("attribution", lambda r: r.mention.speaker, "another speaker")):
+        values = [(a, value(r)) for a, r in per_article.items() if value(r)]
+        if len({v.casefold() for _, v in values}) > 1:
+            found.append((slot, f"the articles name {detail}", values))
+    hedges = {r.mention.hedged for r in per_article.values()}
+    if len(hedges) > 1:
+        found.append(("hedge", "one article distances itself from the report, another states it",
+                      [(a, "hedged" if r.mention.hedged else "stated as fact")
+                       for a, r in per_article.items()]))
+    return [EventConflict(content_id(event_id, "conflict", slot), event_id, slot, detail,
+                          tuple(a for a, _ in values), tuple(str(v) for _, v in values))
+            for slot, detail, values in found]

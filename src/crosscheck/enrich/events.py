@@ -1,0 +1,321 @@
+"""Event mentions: who did what to whom, where, when and how many, as one article tells it.
+
+A trigger is a verb or noun of the shipped taxonomy (``data/event_actions.tsv``: arrest,
+release, sentence, execute, kill, injure, attack, protest, raid, seize, identify, summon,
+torture, threaten, expel, abduct, each with its CAMEO code and ACLED type). Its slots come from
+the same parse and the other extractors' records:
+
+* agent and target: subject and object, or the ``by`` agent and the subject of a passive; an
+  agentless passive reported by someone ("the office says sixty were arrested") takes the
+  reporter as agent, as claims do; each with the entity key of the mention it names;
+* count: the quantity inside the target ("sixty individuals", "tens of activists");
+* places: :class:`~crosscheck.records.Place` records (named places, and proper nouns listed
+  with them that the offline gazetteer knows) inside the trigger's clause, else its sentence;
+* time: the nearest time expression in the clause, else in the sentence;
+* speaker and hedge: the claim or quote that holds the trigger;
+* status: ``negated`` ("did not arrest"), ``planned`` ("plans to arrest", "will detain"),
+  ``hypothetical`` ("if they protest"), else ``asserted``. Only asserted mentions become events.
+
+A noun trigger with no slot at all ("the number of arrests") is no event mention.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Quote, TimeExpr,
+                       content_id)
+from .claim_scope import noun_phrase, phrase_span
+
+__all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract_places"]
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLAN_VERBS = frozenset("plan intend threaten vow want seek aim prepare promise expect hope "
+                        "try decide call urge demand order".split())
+_FUTURE_AUX = frozenset({"will", "shall", "'ll"})
+_MODAL_AUX = frozenset({"could", "would", "might", "may", "should"})
+_CONDITION_MARKS = frozenset({"if", "unless", "whether"})
+_SPEECH_VERBS = frozenset("say tell announce report claim state add maintain confirm declare "
+                          "reveal disclose accuse boast insist note".split())
+_NEGATIVE_DETS = frozenset({"no", "neither"})
+_GENERIC_HEADS = frozenset({"number", "wave", "kind", "type", "series", "rate", "threat", "fear",
+                            "risk", "possibility"})
+
+
+@dataclass(frozen=True)
+class EventAction:
+    action: str
+    cameo: str
+    acled: str
+    pos: str  # "verb", "noun" or "both"
+
+
+@functools.lru_cache(maxsize=1)
+def event_actions() -> dict[str, EventAction]:
+    """Trigger lemma -> its action class, from the shipped taxonomy."""
+    text = resources.files("crosscheck.data").joinpath("event_actions.tsv").read_text("utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lemma, pos, action, cameo, acled = line.split("\t")
+            table[lemma] = EventAction(action, cameo, acled, pos)
+    return table
+
+
+ACTIONS: tuple[str, ...] = tuple(sorted({a.action for a in event_actions().values()}))
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+def extract_places(doc, *, article: Article, mentions: Sequence[Mention]) -> list[Place]:
+    """Every place the article names, resolved with the article's other places as context.
+
+    Named places (GPE, LOC, FAC mentions) are kept whether or not the gazetteer knows them;
+    proper nouns listed with one ("the cities of Tehran, Mashhad and Shiraz", which a small
+    model may tag as people) are kept only when the gazetteer knows them."""
+    spans = {(m.start, m.end): (m.text, True) for m in mentions if m.label in _PLACE_LABELS}
+    for start, end, text in _listed_with_places(doc, spans):
+        spans.setdefault((start, end), (text, False))
+    if not spans:
+        return []
+    resolved = _geocode(sorted({text for text, _ in spans.values()}))
+    places = []
+    for (start, end), (text, named) in sorted(spans.items()):
+        found = resolved.get(text)
+        if found is None and not named:
+            continue
+        places.append(_place(article, doc, start, end, text, found))
+    return places
+
+
+def _listed_with_places(doc, spans: dict) -> list[tuple[int, int, str]]:
+    """Proper nouns joined by ``conj`` to a named place (a list of cities)."""
+    inside = {t.i for t in doc for (s, e) in spans if s <= t.idx < e}
+    found = []
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i in inside or token.dep_ == "compound":
+            continue
+        chain, head = token, token.head
+        while chain.dep_ == "conj" and head.i != chain.i:
+            if head.i in inside:
+                lo, hi = phrase_span(token)
+                words = [t for t in doc[lo:hi] if t.pos_ == "PROPN"]
+                if words:
+                    first, last = words[0], words[-1]
+                    found.append((first.idx, last.idx + len(last.text),
+                                  doc.text[first.idx:last.idx + len(last.text)]))
+                break
+            chain, head = head, head.head
+    return found
+
+
+def _geocode(names: list[str]) -> dict[str, object]:
+    try:
+        from .places import geocode
+    except ImportError:  # no gazetteer installed: places keep their names, no coordinates
+        return {}
+    return geocode(names, context=names)
+
+
+def _place(article: Article, doc, start: int, end: int, text: str, found) -> Place:
+    sentence = _sentence_index(doc, start)
+    if found is None:
+        return Place(content_id(article.id, "place", start, end), article.id, start, end, text,
+                     None, None, None, None, None, None, None, None, 0, sentence)
+    return Place(content_id(article.id, "place", start, end), article.id, start, end, text,
+                 found.name, found.lat, found.lon, found.country, found.country_code,
+                 found.admin1, found.precision, found.geonameid, found.candidates, sentence)
+
+
+def _sentence_index(doc, offset: int) -> int:
+    for index, sent in enumerate(doc.sents):
+        if sent.start_char <= offset < sent.end_char:
+            return index
+    return -1
+
+
+# --- event mentions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    article: Article
+    mentions: Sequence[Mention]
+    quantities: Sequence[Quantity]
+    times: Sequence[TimeExpr]
+    quotes: Sequence[Quote]
+    claims: Sequence[Claim]
+    places: Sequence[Place]
+
+
+def extract_events(doc, *, article: Article, mentions: Sequence[Mention] = (),
+                   quantities: Sequence[Quantity] = (), times: Sequence[TimeExpr] = (),
+                   quotes: Sequence[Quote] = (), claims: Sequence[Claim] = (),
+                   places: Sequence[Place] = ()) -> list[EventMention]:
+    """The event mentions of one parsed article (see the module docstring)."""
+    context = _Context(article, mentions, quantities, times, quotes, claims, places)
+    actions = event_actions()
+    found = []
+    for index, sent in enumerate(doc.sents):
+        for token in sent:
+            action = _action_of(token, actions)
+            if action is not None:
+                mention = _mention(token, action, sent, index, context)
+                if mention is not None:
+                    found.append(mention)
+    return found
+
+
+def _action_of(token, actions: dict[str, EventAction]) -> EventAction | None:
+    lemma = token.lemma_.lower()
+    action = actions.get(lemma)
+    if action is None:
+        return None
+    pos = "verb" if token.pos_ in ("VERB", "AUX") or token.tag_ in ("VBN", "VBD") else (
+        "noun" if token.pos_ == "NOUN" else None)
+    if pos is None or action.pos not in (pos, "both"):
+        return None
+    if lemma == "round" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in token.children):
+        return None
+    if pos == "noun" and any(c.lower_ == "press" for c in token.children):
+        return None  # a press release
+    return action
+
+
+def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> EventMention | None:
+    verb = token.pos_ != "NOUN"
+    agent, target = (_verb_roles(token) if verb else _noun_roles(token))
+    clause = _clause(token)
+    lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    count = _count(token, target, ctx.quantities)
+    places = _within(ctx.places, lo, hi) or _within(ctx.places, sent.start_char, sent.end_char)
+    time = _nearest(token, _within(ctx.times, lo, hi) or _within(ctx.times, sent.start_char,
+                                                                  sent.end_char))
+    if not verb and not (agent or target or count or places or time):
+        return None
+    if not verb and token.head.lemma_.lower() in _GENERIC_HEADS:
+        return None
+    speaker, hedged = _attribution(token.idx, ctx)
+    start, end = token.idx, token.idx + len(token.text)
+    return EventMention(
+        id=content_id(ctx.article.id, "event", start, end), article=ctx.article.id, start=start,
+        end=end, trigger=token.text, action=action.action, cameo=action.cameo,
+        agent=_phrase(agent),
+        agent_key=_key(agent, ctx.mentions), target=_phrase(target),
+        target_key=_key(target, ctx.mentions), count=count.id if count is not None else None,
+        places=tuple(p.id for p in places), time=time.id if time is not None else None,
+        speaker=speaker, hedged=hedged, status=_status(token), sentence=index)
+
+
+def _verb_roles(verb):
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    by = next((c for c in verb.children if c.dep_ == "agent"), None)
+    agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if not passive:
+        agent = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    target = next((c for c in verb.children
+                   if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+    if agent is None and verb.dep_ == "conj" and not passive:  # "forces raided homes and detained"
+        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if agent is None and verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_ in _SPEECH_VERBS:
+        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if agent is not None and agent.pos_ == "PRON":
+        agent = None
+    return agent, target
+
+
+def _noun_roles(noun):
+    agent = target = None
+    for child in noun.children:
+        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.lower_ == "of" and pobj is not None:
+            target = pobj
+        elif child.lower_ == "by" and pobj is not None:
+            agent = pobj
+    return agent, target
+
+
+def _clause(token) -> list:
+    """The tokens of the clause the trigger belongs to: a noun's governing verb's subtree."""
+    head = token
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    return list(head.subtree)
+
+
+def _count(token, target, quantities: Sequence[Quantity]) -> Quantity | None:
+    counting = [q for q in quantities if q.unit is None]
+    for phrase in (target, token):
+        if phrase is None:
+            continue
+        lo, hi = phrase_span(phrase) if phrase is target else (token.i, token.i + 1)
+        doc = token.doc
+        start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+        if phrase is token:  # "60 arrests": a number modifying the trigger noun
+            nums = [c for c in token.children if c.dep_ == "nummod"]
+            if not nums:
+                continue
+            start = min(start, nums[0].idx)
+        inside = [q for q in counting if start <= q.start < end]
+        if inside:
+            return inside[0]
+    return None
+
+
+def _within(records, start: int, end: int) -> list:
+    return [r for r in records if start <= r.start and r.end <= end]
+
+
+def _nearest(token, records):
+    return min(records, key=lambda r: (abs(r.start - token.idx), r.start)) if records else None
+
+
+def _attribution(offset: int, ctx: _Context) -> tuple[str | None, bool]:
+    claim = next((c for c in ctx.claims if c.start <= offset < c.end), None)
+    if claim is not None:
+        return claim.speaker, claim.hedged
+    quote = next((q for q in ctx.quotes if q.content_start <= offset < q.content_end), None)
+    if quote is not None:
+        return quote.speaker, quote.stance == "distancing"
+    return None, False
+
+
+def _key(token, mentions: Sequence[Mention]) -> str | None:
+    if token is None:
+        return None
+    covering = [m for m in mentions if m.start <= token.idx < m.end]
+    return covering[0].key if covering else None
+
+
+def _status(token) -> str:
+    """``negated``, ``planned``, ``hypothetical`` or ``asserted`` for a trigger."""
+    verb = token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    words = [*token.children, *verb.children]
+    if any(c.dep_ == "neg" for c in words) or any(
+            c.dep_ == "det" and c.lower_ in _NEGATIVE_DETS for c in token.children):
+        return "negated"
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in words):
+        return "planned"
+    if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _PLAN_VERBS:
+        return "planned"
+    if token.dep_ == "pobj" and token.head.head.lemma_.lower() in _PLAN_VERBS:
+        return "planned"  # "calls for the arrest of"
+    if any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX for c in words):
+        return "hypothetical"
+    for clause in (verb, *verb.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in clause.children):
+            return "hypothetical"
+    return "asserted"
+
+
+def _phrase(token) -> str | None:
+    """The noun phrase a role word heads; ``None`` for a pronoun or an empty phrase."""
+    if token is None or token.pos_ == "PRON":
+        return None
+    return noun_phrase(token) or None

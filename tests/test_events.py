@@ -1,0 +1,190 @@
+"""Event mentions (enrich) and events across articles (assess), on hand-written text and records."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosscheck.assess.events import assess_events
+from crosscheck.enrich import enrich_batch
+from crosscheck.enrich.events import ACTIONS, event_actions
+from crosscheck.records import (Article, Derivation, Event, EventConflict, EventMember,
+                                EventMention, EventPlace, Place, Quantity, TimeExpr, content_id)
+from crosscheck.settings import Settings
+
+
+def _article(article_id: str, text: str = "", *, published: str | None = "2024-03-05",
+             outlet: str | None = None) -> Article:
+    return Article(id=article_id, source=f"{article_id}.txt", url=None, outlet=outlet or article_id,
+                   outlet_from="input", title=None, published=published,
+                   published_from="input" if published else None, language="en", text=text)
+
+
+def _events_of(text: str) -> tuple[list[EventMention], dict]:
+    records = enrich_batch([_article("a", text)], settings=Settings())
+    by_id = {r.id: r for r in records if isinstance(r, (Quantity, TimeExpr, Place))}
+    return [r for r in records if isinstance(r, EventMention)], by_id
+
+
+# --- taxonomy ---------------------------------------------------------------------------------
+
+
+def test_every_trigger_has_an_action_a_cameo_code_and_an_acled_type():
+    table = event_actions()
+    assert {"arrest", "release", "execute", "kill", "protest", "raid", "torture"} <= set(ACTIONS)
+    for lemma, action in table.items():
+        assert action.pos in ("verb", "noun", "both"), lemma
+        assert action.cameo.isdigit() and "/" in action.acled, lemma
+
+
+# --- mentions ---------------------------------------------------------------------------------
+
+
+def test_an_arrest_with_its_agent_count_and_time():
+    mentions, by_id = _events_of("In May, security forces raided homes and detained tens of activists.")
+    raid, arrest = sorted(mentions, key=lambda m: m.start)
+    assert (raid.action, raid.status, raid.agent, raid.target) == ("raid", "asserted", "security forces", "homes")
+    assert (arrest.action, arrest.trigger, arrest.agent) == ("arrest", "detained", "security forces")
+    assert by_id[arrest.count].text.startswith("tens")
+    assert by_id[arrest.time].text == "May"
+    assert arrest.cameo == "173"
+
+
+def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
+    mentions, by_id = _events_of("The provincial office of the ministry says sixty people have "
+                                 "been arrested in the past year.")
+    [arrest] = mentions
+    assert arrest.target == "sixty people" and by_id[arrest.count].value == 60
+    assert arrest.agent is not None and "office" in arrest.agent
+    assert by_id[arrest.time].text == "the past year"
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Police did not arrest anyone on Monday.", "negated"),
+    ("The ministry plans to arrest 20 people next week.", "planned"),
+    ("The police will detain the organisers on Friday.", "planned"),
+    ("If the guards arrest the teachers, the union will strike.", "hypothetical"),
+    ("The guards arrested 12 teachers on Monday.", "asserted"),
+])
+def test_negated_planned_and_hypothetical_events_are_marked(text, status):
+    mentions, _ = _events_of(text)
+    arrests = [m for m in mentions if m.action == "arrest"]
+    assert [m.status for m in arrests] == [status]
+
+
+def test_a_noun_with_nothing_to_log_is_no_event():
+    mentions, _ = _events_of("The regime always plays down the number of arrests.")
+    assert mentions == []
+
+
+def test_hostile_text_gives_no_event_and_no_error():
+    for text in ("", "arrest " * 400, "\u202e\u0627\u0639\u062a\u0642\u0627\u0644 arrested \x00 ?",
+                 "Arrested."):
+        records = enrich_batch([_article("h", text)], settings=Settings())
+        assert not [r for r in records if type(r).__name__ == "Rejected"], text[:20]
+
+
+# --- events across articles -------------------------------------------------------------------
+
+
+def _place(article: str, name: str, *, code: str = "IR", precision: str = "province",
+           admin1: str | None = None, geonameid: int | None = None) -> Place:
+    return Place(content_id(article, "place", name), article, 0, len(name), name, name, 38.0, 46.0,
+                 "Iran", code, admin1 or name, precision, geonameid, 1, 0)
+
+
+def _quantity(article: str, value: float, text: str | None = None) -> Quantity:
+    return Quantity(content_id(article, "q", value), article, 0, 2, text or str(int(value)), value,
+                    value, value, False, None, "people", 0)
+
+
+def _time(article: str, low: str, high: str) -> TimeExpr:
+    return TimeExpr(content_id(article, "t", low), article, 0, 5, f"{low}..{high}", "date", low,
+                    high, None, 0)
+
+
+def _mention(article: str, *, count=None, places=(), time=None, status="asserted",
+             speaker=None, hedged=False, action="arrest", start=10) -> EventMention:
+    return EventMention(content_id(article, "event", start, action), article, start, start + 8,
+                        "arrested", action, "173", "the ministry", None, "members", None,
+                        count.id if count else None, tuple(p.id for p in places),
+                        time.id if time else None, speaker, hedged, status, 0)
+
+
+class _Corpus:
+    def __init__(self):
+        self.articles, self.mentions, self.derivations = {}, [], []
+        self.quantities, self.times, self.places = {}, {}, {}
+
+    def add(self, article_id, *, published="2024-03-05", count=None, places=(), time=None, **kw):
+        self.articles[article_id] = _article(article_id, published=published)
+        q = _quantity(article_id, count) if count is not None else None
+        ps = [_place(article_id, name) for name in places]
+        t = _time(article_id, *time) if time else None
+        self.quantities.update({q.id: q} if q else {})
+        self.places.update({p.id: p for p in ps})
+        self.times.update({t.id: t} if t else {})
+        self.mentions.append(_mention(article_id, count=q, places=ps, time=t, **kw))
+
+    def events(self):
+        return assess_events(articles=self.articles, mentions=self.mentions,
+                             quantities=self.quantities, times=self.times, places=self.places,
+                             story_of={a: "s1" for a in self.articles},
+                             derivations=self.derivations)
+
+
+def _of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def test_two_reports_of_one_arrest_make_one_event_with_two_origins():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"])
+    corpus.add("paper", published="2024-03-06", count=60, places=["East Azarbaijan"])
+    records = corpus.events()
+    [event] = _of(records, Event)
+    assert (event.action, event.count_low, event.origins) == ("arrest", 60, 2)
+    assert {m.article for m in _of(records, EventMember)} == {"wire", "paper"}
+    assert [p.name for p in _of(records, EventPlace)] == ["East Azarbaijan"]
+    assert _of(records, EventConflict) == []
+
+
+def test_a_copy_counts_once_and_an_inflated_count_is_a_conflict():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"], speaker="Qasem Nouri")
+    corpus.add("paper", published="2024-03-06", count=90, places=["East Azarbaijan"],
+               speaker="Qasem Nouri", hedged=True)
+    corpus.derivations.append(Derivation(content_id("wire", "paper"), "wire", "paper", "rewrite",
+                                         0.6, 0.6, "dated", ""))
+    records = corpus.events()
+    [event] = _of(records, Event)
+    assert event.origins == 1 and event.count_text == "60"
+    conflicts = {c.slot: dict(zip(c.articles, c.values)) for c in _of(records, EventConflict)}
+    assert conflicts == {"count": {"wire": "60", "paper": "90"},
+                         "hedge": {"wire": "stated as fact", "paper": "hedged"}}
+
+
+def test_events_in_two_provinces_or_two_years_stay_apart():
+    corpus = _Corpus()
+    corpus.add("a", count=60, places=["East Azarbaijan"], time=("2019-01-01", "2019-12-31"))
+    corpus.add("b", count=60, places=["Kurdistan"], time=("2019-01-01", "2019-12-31"))
+    corpus.add("c", count=60, places=["East Azarbaijan"], time=("2020-05-01", "2020-05-31"))
+    assert len(_of(corpus.events(), Event)) == 3
+
+
+def test_negated_planned_and_empty_mentions_are_not_counted():
+    corpus = _Corpus()
+    corpus.add("a", count=5, places=["Tehran"], status="negated")
+    corpus.add("b", count=5, places=["Tehran"], status="planned")
+    corpus.add("c")  # nothing to log: no count, place or time
+    assert corpus.events() == []
+
+
+def test_fifty_copies_of_one_report_are_one_event_with_one_origin():
+    corpus = _Corpus()
+    corpus.add("origin", count=12, places=["Tehran"])
+    for i in range(50):
+        corpus.add(f"copy{i:02d}", published="2024-03-06", count=12, places=["Tehran"])
+        corpus.derivations.append(Derivation(content_id("origin", i), "origin", f"copy{i:02d}",
+                                             "copy", 0.99, 0.99, "dated", ""))
+    [event] = _of(corpus.events(), Event)
+    assert event.origins == 1
