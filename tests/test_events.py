@@ -188,3 +188,34 @@ def test_fifty_copies_of_one_report_are_one_event_with_one_origin():
                                              "copy", 0.99, 0.99, "dated", ""))
     [event] = _of(corpus.events(), Event)
     assert event.origins == 1
+
+
+def _findings(corpus: _Corpus):
+    from crosscheck.assess.events import event_findings
+
+    return event_findings(corpus.events(), articles=corpus.articles,
+                          mentions={m.id: m for m in corpus.mentions},
+                          quantities=corpus.quantities, derivations=corpus.derivations)
+
+
+def test_a_count_that_grows_along_a_copy_is_a_finding():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"])
+    corpus.add("paper", published="2024-03-06", count=600, places=["East Azarbaijan"])
+    corpus.derivations.append(Derivation(content_id("wire", "paper"), "wire", "paper", "rewrite",
+                                         0.6, 0.6, "dated", ""))
+    [found] = _findings(corpus)
+    assert (found.kind, found.article, found.related) == ("event_count_grew", "paper", "wire")
+    assert '"60"' in found.detail and '"600"' in found.detail
+
+
+def test_many_outlets_one_origin_is_a_finding():
+    corpus = _Corpus()
+    corpus.add("origin", count=12, places=["Tehran"])
+    for i in range(3):
+        corpus.add(f"copy{i}", published="2024-03-06", count=12, places=["Tehran"])
+        corpus.derivations.append(Derivation(content_id("origin", i), "origin", f"copy{i}",
+                                             "copy", 0.99, 0.99, "dated", ""))
+    [found] = _findings(corpus)
+    assert (found.kind, found.article) == ("event_single_origin", "origin")
+    assert found.detail.startswith("4 outlets, one origin")

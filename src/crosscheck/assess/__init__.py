@@ -29,7 +29,7 @@ ASSESS_TABLES = ("claim_groups", "claim_group_members", "conflicts", "conflict_v
 def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], None],
                engine: Engine | None = None) -> None:
     from .claims import assess_claims
-    from .events import assess_events
+    from .events import assess_events, event_findings
     from .findings import find_findings
     from .framing import assess_framing
 
@@ -57,6 +57,9 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         articles=corpus.articles, mentions=corpus.event_mentions, quantities=corpus.quantities,
         times=corpus.times, places=corpus.places, story_of=corpus.story_of,
         derivations=corpus.derivations)
+    findings += event_findings(events, articles=corpus.articles,
+                               mentions={m.id: m for m in corpus.event_mentions},
+                               quantities=corpus.quantities, derivations=corpus.derivations)
     with store.transaction():
         for table in ASSESS_TABLES:
             store.con.execute(f"DELETE FROM {table}")

@@ -19,7 +19,9 @@ reporting lines exactly as claim groups do (derivations join articles, one outle
 Conflicts: ``count`` (intervals that do not overlap), ``time`` (another interval), ``agent``,
 ``attribution`` (another speaker) and ``hedge`` (one article distances itself, another does
 not). Negated, planned and hypothetical mentions are never counted; an event with no count,
-place or time says too little to log and is left out.
+place or time says too little to log and is left out. Findings: ``event_count_grew`` (a copy
+gives a higher count than its source) and ``event_single_origin`` (three or more outlets, one
+reporting line).
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..records import (Article, Derivation, Event, EventConflict, EventMember, EventMention,
-                       EventPlace, Place, Quantity, TimeExpr, content_id)
+                       EventPlace, Finding, Place, Quantity, TimeExpr, content_id)
+from .article_findings import finding, outlet_of
 from .corroboration import _order, group_origins, reporting_lines
 
-__all__ = ["assess_events", "MIN_AGREEMENT"]
+__all__ = ["assess_events", "event_findings", "MIN_AGREEMENT"]
 
 MIN_AGREEMENT = 1.0
 _PRECISION_RANK = {"city": 0, "province": 1, "country": 2, None: 3}
@@ -282,3 +285,51 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
     return [EventConflict(content_id(event_id, "conflict", slot), event_id, slot, detail,
                           tuple(a for a, _ in values), tuple(str(v) for _, v in values))
             for slot, detail, values in found]
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+def event_findings(records: Sequence[AssessedEvent], *, articles: Mapping[str, Article],
+                   mentions: Mapping[str, EventMention], quantities: Mapping[str, Quantity],
+                   derivations: Sequence[Derivation]) -> list[Finding]:
+    """``event_count_grew``: a derived article gives an event a higher count than its source
+    along a derivation; ``event_single_origin``: an event carried by three or more outlets
+    that all go back to one reporting line (what gets counted as corroboration)."""
+    events = [r for r in records if isinstance(r, Event)]
+    members: dict[str, list[EventMember]] = defaultdict(list)
+    for record in records:
+        if isinstance(record, EventMember):
+            members[record.event].append(record)
+    found = []
+    for event in events:
+        own = members[event.id]
+        found.extend(_grown_counts(event, own, mentions, quantities, derivations, articles))
+        outlets = {outlet_of(articles, m.article) for m in own}
+        if event.origins == 1 and len(outlets) >= 3:
+            origin = min(m.origin for m in own)
+            mention = next(mentions[m.mention] for m in own if m.article == origin)
+            detail = (f"{len(outlets)} outlets, one origin: the {event.action} event"
+                      f"{' of ' + event.count_text if event.count_text else ''} goes back to "
+                      f"{outlet_of(articles, origin)} alone.")
+            found.append(finding("event_single_origin", origin, detail, mention.start, mention.end))
+    return found
+
+
+def _grown_counts(event, own, mentions, quantities, derivations, articles) -> list[Finding]:
+    count_of = {}
+    for member in own:
+        quantity = quantities.get(mentions[member.mention].count or "")
+        if quantity is not None:
+            count_of.setdefault(member.article, (quantity, mentions[member.mention]))
+    found = []
+    for d in derivations:
+        if d.source in count_of and d.derived in count_of and d.direction != "undetermined":
+            (before, _), (after, mention) = count_of[d.source], count_of[d.derived]
+            if _interval(after)[0] > _interval(before)[1]:
+                detail = (f"The {event.action} count grew along a copy: "
+                          f"{outlet_of(articles, d.source)} says \"{before.text}\", "
+                          f"{outlet_of(articles, d.derived)} \"{after.text}\".")
+                found.append(finding("event_count_grew", d.derived, detail, after.start,
+                                     after.end, related=d.source))
+    return found
