@@ -141,3 +141,14 @@ def test_cli_get(app):
     assert len(json.loads(result.output)["stories"]) == 1
     missing = CliRunner().invoke(cli, ["serve", "/nonexistent/x.duckdb", "--get", "/"])
     assert missing.exit_code == 1 and "no crosscheck store at /nonexistent/x.duckdb" in missing.output
+
+
+def test_events_page_sorts_and_the_api_pages_events(app):
+    events = api(app, f"/api/events?limit={MAX_LIMIT}")
+    assert events["total"] == len(events["events"]) > 0
+    assert {"action", "places", "origins", "conflicts", "mentions"} <= set(events["events"][0])
+    for sort in ("date", "place", "count", "origins", "conflicts", "articles"):
+        html = page(app, f"/events?sort={sort}")
+        assert 'class="events"' in html and f"<b>{sort}</b>" in html
+    response = app.handle("/events?sort=colour")
+    assert response.status == 400 and b"cannot sort events by &#39;colour&#39;" in response.body

@@ -19,7 +19,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, quote, urlsplit
 
 from .. import __version__
-from ..report.html import TEMPLATES, article_spans, make_environment, passage_pairs, story_view
+from ..report.html import (TEMPLATES, article_spans, event_map, make_environment, passage_pairs,
+                           story_view)
 from ..report.views import bar_chart, naming_rows, outlet_label, segments
 from .data import MAX_LIMIT, Corpus
 
@@ -37,7 +38,16 @@ SECURITY_HEADERS = {
 }
 _STATIC = {"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
 _API = ("articles", "stories", "claims", "quotes", "claim_groups", "derivations", "entities",
-        "framing", "findings")
+        "framing", "findings", "events")
+# The events page sorts by one of these (?sort=...), each with its key; "-" first reverses.
+_EVENT_SORTS = {
+    "date": lambda e: ((e["time"] or {}).get("start") or "9999", e["id"]),
+    "place": lambda e: ((e["places"][0]["name"] if e["places"] else "~").casefold(), e["id"]),
+    "count": lambda e: (-((e["count"] or {}).get("low") or -1), e["id"]),
+    "origins": lambda e: (e["origins"], -len(e["articles"]), e["id"]),
+    "conflicts": lambda e: (-len(e["conflicts"]), e["id"]),
+    "articles": lambda e: (-len(e["articles"]), e["id"]),
+}
 
 
 @dataclass
@@ -86,6 +96,7 @@ class WebApp:
                 (r"/derivations/([0-9A-Za-z_-]+)", self.derivation_page), (r"/search", self.search_page),
                 (r"/naming", self.naming_page), (r"/claims", self.claims_page),
                 (r"/framing", self.framing_page), (r"/findings", self.findings_page),
+                (r"/events", self.events_page),
                 (r"/static/([a-z]+\.(?:css|js))", self.static), (r"/api", self.api_index),
                 (r"/api/articles/([0-9A-Za-z_-]+)", self.api_article), (r"/api/([a-z_]+)", self.api_section))]
 
@@ -181,6 +192,15 @@ class WebApp:
 
     def findings_page(self, params) -> Response:
         return self._page("findings.html", findings=self.corpus.section("findings"), meta=self.corpus.meta())
+
+    def events_page(self, params) -> Response:
+        sort = params.get("sort", ["date"])[0]
+        if sort not in _EVENT_SORTS:
+            raise BadRequest(f"cannot sort events by {sort!r}; choose one of {', '.join(_EVENT_SORTS)}")
+        events = sorted(self.corpus.section("events"), key=_EVENT_SORTS[sort])
+        return self._page("events.html", events=events[:500], total=len(events), sort=sort,
+                          sorts=list(_EVENT_SORTS), meta=self.corpus.meta(),
+                          event_map=event_map(events))
 
     def static(self, params, name: str) -> Response:
         if name not in _STATIC:
