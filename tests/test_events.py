@@ -219,3 +219,20 @@ def test_many_outlets_one_origin_is_a_finding():
     [found] = _findings(corpus)
     assert (found.kind, found.article) == ("event_single_origin", "origin")
     assert found.detail.startswith("4 outlets, one origin")
+
+
+def test_the_event_map_draws_points_over_shipped_country_outlines():
+    from crosscheck.report.html import event_map
+
+    events = [{"id": "e1", "action": "arrest", "articles": ["a", "b"],
+               "places": [{"name": "Tabriz", "lat": 38.08, "lon": 46.29}]},
+              {"id": "e2", "action": "arrest", "articles": ["a"],
+               "places": [{"name": "Shiraz", "lat": 29.61, "lon": 52.54}]},
+              {"id": "e3", "action": "protest", "articles": ["c"], "places": [{"name": "Nowhere",
+                                                                                 "lat": None, "lon": None}]}]
+    drawn = event_map(events)
+    assert [p["id"] for p in drawn["points"]] == ["e1", "e2"]
+    for point in drawn["points"]:
+        assert 0 <= point["x"] <= drawn["width"] and 0 <= point["y"] <= drawn["height"]
+    assert "Iran" in {o["name"] for o in drawn["outlines"]}
+    assert event_map([]) == {"points": [], "outlines": [], "width": 720, "height": 360}

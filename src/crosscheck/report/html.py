@@ -22,6 +22,7 @@ from .. import __version__
 from ..records import Mention
 from ..store import Store
 from .json import iter_articles_json
+from .outlines import svg_paths
 from .sections import SECTIONS
 from .views import (bar_chart, claim_matrix, naming_rows, outlet_label, provenance_graph,
                     safe_url, segments, timeline)
@@ -244,22 +245,25 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
 
 
 def event_map(events: list[dict[str, Any]], *, width: int = 720, height: int = 360) -> dict[str, Any]:
-    """Points of the located events on an equirectangular frame fitted to them (inline SVG in
-    the template: no tiles, nothing fetched), each linking to its event's row."""
+    """Points of the located events on an equirectangular frame fitted to them, over the
+    country outlines that reach into it (inline SVG in the template: no tiles, nothing
+    fetched), each point linking to its event's row."""
     located = [(e, p) for e in events for p in e["places"][:1] if p.get("lat") is not None]
     if not located:
-        return {"points": [], "width": width, "height": height}
+        return {"points": [], "outlines": [], "width": width, "height": height}
     lats = [p["lat"] for _, p in located]
     lons = [p["lon"] for _, p in located]
     pad = 2.0
     south, north = min(lats) - pad, max(lats) + pad
     west, east = min(lons) - pad, max(lons) + pad
     scale = min(width / (east - west), height / (north - south))
+    outlines = svg_paths(west, north, east, south, scale)
     points = [{"id": e["id"], "x": round((p["lon"] - west) * scale, 1),
                "y": round((north - p["lat"]) * scale, 1), "r": 3 + min(6, len(e["articles"])),
                "label": f"{e['action']} · {p['name']} · {len(e['articles'])} articles"}
               for e, p in located]
-    return {"points": points, "width": round((east - west) * scale), "height": round((north - south) * scale)}
+    return {"points": points, "outlines": outlines, "width": round((east - west) * scale),
+            "height": round((north - south) * scale)}
 
 
 def _csp_hash(text: str) -> str:
