@@ -13,7 +13,41 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # only named in annotations
     from .cue_syntax import _Found
 
-__all__ = ["Speakers"]
+__all__ = ["Speakers", "is_pronoun", "refers_only", "shown_speaker", "speaker_names"]
+
+_DEFINITE = frozenset("the this that".split())
+_SHOWN_PRONOUNS = frozenset("he she they it him her them".split())
+
+
+def is_pronoun(phrase: str) -> bool:
+    return phrase.strip().lower() in _SHOWN_PRONOUNS
+
+
+def refers_only(phrase: str) -> bool:
+    """A speaker phrase that refers without naming: a pronoun ("he", "It") or a definite
+    phrase with no capitalised word after its determiner ("the company", "the official")."""
+    words = phrase.split()
+    if not words:
+        return False
+    if len(words) == 1:
+        return words[0].lower() in _SHOWN_PRONOUNS
+    return words[0].lower() in _DEFINITE and not any(w[:1].isupper() for w in words[1:])
+
+
+def shown_speaker(phrase: str, name: str | None) -> str:
+    """The speaker as a reader should see it: ``name`` (the article's name for the resolved
+    speaker) where ``phrase`` only refers to it, else the phrase as written."""
+    return name if name and refers_only(phrase) else phrase
+
+
+def speaker_names(mentions) -> dict[tuple[str, str], str]:
+    """``(article, key) -> name``: the fullest name each article gives a mention key."""
+    names: dict[tuple[str, str], str] = {}
+    for m in sorted(mentions, key=lambda m: (m.article, m.start, m.id)):
+        held = names.get((m.article, m.key))
+        if held is None or len(m.name) > len(held):
+            names[(m.article, m.key)] = m.name
+    return names
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _PERSONAL = frozenset("he she him her".split())
