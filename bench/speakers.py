@@ -32,13 +32,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=OLD/src measures an older checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH  # noqa: E402
@@ -186,9 +188,19 @@ def judge(row: dict, quote: Quote | None, mentions: list[Mention], text: str) ->
     keys = {m.key for m in mentions if m.start < b and a < m.end}
     if key in keys:
         return "right"
-    last = text[a:b].split()[-1].lower() if text[a:b].split() else ""
-    named = {w.lower().strip("'’s") for m in mentions if m.key == key for w in m.text.split()}
-    return "right" if last and last.strip("'’s") in named else "wrong"
+    # The same name in fewer or more words ("Cenergy" for "Cenergy Corp", "Williams" for
+    # "Daniel Williams"): the tagger gave one entity two keys in the article.
+    gold = _name_words(text[a:b])
+    return "right" if gold and any(
+        (words := _name_words(m.text)) and (words <= gold or gold <= words)
+        for m in mentions if m.key == key) else "wrong"
+
+
+_SUFFIXES = frozenset("the inc corp co ltd plc llc lp mr mrs ms miss dr".split())
+
+
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", name.lower().replace("'s", ""))) - _SUFFIXES
 
 
 def score(gold: list[dict]) -> dict:
