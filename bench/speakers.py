@@ -163,8 +163,9 @@ def read_gold(path: Path) -> list[dict]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, article, check, s, e, answer = line.split("\t")[:6]
-        row = {"set": name, "article": article, "check": check, "span": (int(s), int(e))}
+        name, article, check, s, e, answer, split = (line.split("\t") + ["dev"])[:7]
+        row = {"set": name, "article": article, "check": check, "span": (int(s), int(e)),
+               "split": split}
         if answer in ("unnamed", "unresolvable"):
             row["answer"], row["antecedent"] = answer, None
         else:
@@ -203,25 +204,19 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", name.lower().replace("'s", ""))) - _SUFFIXES
 
 
-def score(gold: list[dict]) -> dict:
+def score(gold: list[dict]) -> list[tuple[dict, str]]:
+    """(row, verdict) for every labelled quote whose article text is the labelled one."""
     wanted = defaultdict(list)
     for row in gold:
         wanted[(row["set"], row["article"])].append(row)
-    limits = dict(SET_LIMITS)
-    pairs = [(n, a) for n, a in read_sets(limits) if (n, a.id) in wanted]
-    outcome: Counter = Counter()
-    by_answer: dict[str, Counter] = defaultdict(Counter)
-    stale = 0
+    pairs = [(n, a) for n, a in read_sets(dict(SET_LIMITS)) if (n, a.id) in wanted]
+    verdicts = []
     for name, article, mentions, quotes, _ in enrich(pairs):
         by_span = {(q.speaker_start, q.speaker_end): q for q in quotes}
         for row in wanted[(name, article.id)]:
-            if row["check"] != fingerprint(article.text):
-                stale += 1
-                continue
-            verdict = judge(row, by_span.get(row["span"]), mentions, article.text)
-            outcome[verdict] += 1
-            by_answer[row["answer"]][verdict] += 1
-    return {"outcome": outcome, "by_answer": by_answer, "stale": stale}
+            if row["check"] == fingerprint(article.text):
+                verdicts.append((row, judge(row, by_span.get(row["span"]), mentions, article.text)))
+    return verdicts
 
 
 def reuters_claims(limit: int) -> tuple[int, int, int, Counter]:
@@ -254,8 +249,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     clock = time.perf_counter()
     gold = read_gold(args.gold)
-    result = score(gold)
-    _report(gold, result)
+    verdicts = score(gold)
+    print(f"speaker resolution: {len(verdicts)} labelled quotes scored of {len(gold)} "
+          f"({len(gold) - len(verdicts)} skipped: article missing or its text differs)")
+    for split in ("all", "dev", "heldout"):
+        _report(split, [(r, v) for r, v in verdicts if split in ("all", r["split"])])
     if args.reuters_limit:
         total, pronoun, role, shown = reuters_claims(args.reuters_limit)
         print(f"\nReuters, first {args.reuters_limit} articles: {total} attributed claims; shown "
@@ -265,25 +263,28 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{time.perf_counter() - clock:.0f} s")
 
 
-def _report(gold: list[dict], result: dict) -> None:
-    outcome, by_answer = result["outcome"], result["by_answer"]
-    n = sum(outcome.values())
-    sets = Counter(row["set"] for row in gold)
-    print(f"speaker resolution: {n} labelled quotes scored ({', '.join(f'{k} {v}' for k, v in sorted(sets.items()))}); "
-          f"{result['stale']} skipped (article text differs from the labelled one)")
+def _report(split: str, verdicts: list[tuple[dict, str]]) -> None:
+    n = len(verdicts)
     if not n:
         return
-    unresolved = outcome["missed"] + sum(c["right"] for a, c in by_answer.items() if a != "entity")
-    resolved = n - unresolved - outcome["unseen"]
-    right_resolved = by_answer["entity"]["right"]
+    outcome = Counter(v for _, v in verdicts)
+    by_answer: dict[str, Counter] = defaultdict(Counter)
+    for row, verdict in verdicts:
+        by_answer[row["answer"]][verdict] += 1
+    sets = Counter(row["set"] for row, _ in verdicts)
+    unresolved = outcome["missed"] + outcome["unseen"] + sum(
+        c["right"] for a, c in by_answer.items() if a != "entity")
+    resolved = n - unresolved
     should = sum(sum(c.values()) for a, c in by_answer.items() if a != "entity")
+    print(f"\n{split}: {n} quotes ({', '.join(f'{k} {v}' for k, v in sorted(sets.items()))})")
     print(f"  accuracy {outcome['right'] / n:.3f} ({outcome['right']}/{n})")
-    print(f"  resolved precision {right_resolved / max(resolved, 1):.3f} ({right_resolved}/{resolved})")
-    print(f"  unresolved share {(unresolved + outcome['unseen']) / n:.3f} (gold: {should / n:.3f})")
+    print(f"  resolved precision {by_answer['entity']['right'] / max(resolved, 1):.3f} "
+          f"({by_answer['entity']['right']}/{resolved})")
+    print(f"  unresolved share {unresolved / n:.3f} (gold: {should / n:.3f})")
     for answer in ("entity", "unnamed", "unresolvable"):
         counts = by_answer.get(answer, Counter())
-        print(f"  gold {answer:13s} {sum(counts.values()):4d}: " +
-              ", ".join(f"{k} {counts[k]}" for k in ("right", "wrong", "missed", "unseen") if counts[k]))
+        print(f"  gold {answer:13s} {sum(counts.values()):4d}: " + ", ".join(
+            f"{k} {counts[k]}" for k in ("right", "wrong", "missed", "unseen") if counts[k]))
 
 
 if __name__ == "__main__":
