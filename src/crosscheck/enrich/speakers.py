@@ -233,10 +233,10 @@ class Speakers:
         return None, ""
 
     def _body(self, noun: str, offset: int) -> str | None:
-        """"the bank": the last body named with that word ("Commerce Bank-Houston"), else the
-        body the article was last reporting on."""
+        """"the bank": the last body named with that word ("Commerce Bank-Houston", also in
+        reported words, not in quote marks), else the body the article was last reporting on."""
         named = [m for m in self.ctx.mentions if m.start < offset and m.label in ("ORG", "GPE", "FAC")
-                 and noun in _words(m.text) and not self._reported(m.start)]
+                 and noun in _words(m.text) and self.ctx.mark_at(m.start) is None]
         if named:
             return named[-1].key
         return self._last(offset, ("body",))
