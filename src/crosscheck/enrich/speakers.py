@@ -113,8 +113,8 @@ class Speakers:
     def _kind(self, mention) -> str:
         """person | body | place | other; a name after a person's title is a person whatever
         its label ("president Pierre Peladeau" tagged a place); titles also give a gender."""
-        before = self.ctx.text[max(0, mention.start - 12) : mention.start].split()
-        title = before[-1].lower() if before else ""
+        before = self.ctx.text[max(0, mention.start - 14) : mention.start].split()
+        title = before[-1].lower().rstrip(",") if before else ""  # "Its spokeswoman, X"
         first = mention.text.split()[0].lower() if mention.text.split() else ""
         for word in (title, first):
             if word in _MASCULINE_TITLES or word in _FEMININE_TITLES:
@@ -167,7 +167,7 @@ class Speakers:
         if key is None and head is not None:
             key, kind = self._referred(head, start)
         if key is not None:
-            self.recent.append((start, key, kind))
+            self.recent.append((start, key, self._described(start, end) or kind))
         elif head is not None and head.pos_ == "NOUN":
             lemma = head.lemma_.lower()
             if head.tag_ in ("NNS", "NNPS") and lemma not in _BODY_NOUNS:
@@ -176,7 +176,18 @@ class Speakers:
                 # "A young woman said she ...": the nearest speaker is a person nobody named,
                 # so a pronoun after her is not an earlier named official.
                 self.recent.append((start, None, "person"))
+            else:  # "Drevic's directorate said ... It alleged": a body nobody named
+                self.recent.append((start, None, "body"))
         return key
+
+    def _described(self, start: int, end: int) -> str | None:
+        """What the phrase's own common nouns call the speaker, whatever the tagger made of
+        the name: "Civic Watch Velmora, a rights organisation" is a body."""
+        span = self.ctx.doc.char_span(start, end, alignment_mode="expand")
+        lemmas = {t.lemma_.lower() for t in span or () if t.pos_ == "NOUN"}
+        if lemmas & _BODY_NOUNS and not lemmas & _PERSON_NOUNS:
+            return "body"
+        return "person" if lemmas & _PERSON_NOUNS and not lemmas & _BODY_NOUNS else None
 
     def _named(self, start: int, end: int, head) -> tuple[str | None, str]:
         """The mention holding the phrase's head, else the first person, else the first
@@ -185,7 +196,8 @@ class Speakers:
         if head is not None:
             if head.pos_ == "NOUN" and any(c.dep_ == "poss" for c in head.children):
                 # "Diyalameh's counterpart" is somebody else; "X's chief, Y" is Y
-                named = [m for m in inside if m.label == "PERSON" and m.start > head.idx]
+                named = [m for m in inside if self.kinds.get(m.start) == "person"
+                         and m.start > head.idx]
                 return (named[0].key, "person") if named else (None, "")
             holding = [m for m in inside if m.start <= head.idx < m.end]
             if head.pos_ == "PROPN":
