@@ -43,7 +43,8 @@ def test_analysis_json_shows_the_name_and_keeps_the_pronoun(tmp_path):
 
     text = "Irena Solvik spoke. She said 40 ferries were sold."
     she = text.index("She")
-    with Store(tmp_path / "s.duckdb") as store:
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
         store.write([
             Mention("m1", "a", 0, 12, "Irena Solvik", "PERSON", "Irena Solvik", "solvik", 0),
             Entity("e1", "Irena Solvik", "PERSON"), EntityKey("k1", "e1", "solvik"),
@@ -56,3 +57,14 @@ def test_analysis_json_shows_the_name_and_keeps_the_pronoun(tmp_path):
         "Irena Solvik", "She", "e1")
     assert (quote["speaker"], quote["speaker_name"], quote["speaker_entity"]) == (
         "She", "Irena Solvik", "e1")
+
+    from crosscheck.web.data import Corpus
+
+    corpus = Corpus(path)
+    try:
+        [claim], [quote] = corpus.claims_page(0, 10), corpus.quotes_page(0, 10)
+    finally:
+        corpus.close()
+    assert (claim["speaker"], claim["speaker_text"], claim["speaker_entity"]) == (
+        "Irena Solvik", "She", "e1")
+    assert (quote["speaker_name"], quote["speaker_entity"]) == ("Irena Solvik", "e1")
