@@ -129,6 +129,27 @@ def test_speaker_and_stance_come_from_an_overlapping_quote(nlp):
         "Ana Ferreira", "insisted", True, "insisted")
 
 
+def test_a_resolved_pronoun_speaker_is_shown_by_name(nlp):
+    text = ("Ana Ferreira runs the ferry company. "
+            "She said that 12 of the ferries had been sold to a rival in 2021.")
+    speaker, cue, content = _at(text, "She"), _at(text, "said"), _at(text, "12 of")
+    quote = Quote(id="q1", article="", start=speaker[0], end=len(text) - 1, kind="indirect",
+                  speaker="She", speaker_start=speaker[0], speaker_end=speaker[1],
+                  speaker_key="ana ferreira", cue="said", cue_start=cue[0], cue_end=cue[1],
+                  stance="neutral", content_start=content[0], content_end=len(text) - 1,
+                  via=())
+    _, claims = _claims(nlp, text, mentions=[lambda a: _mention(a, "Ana Ferreira", "PERSON")],
+                        quotes=[quote])
+    said = [c for c in claims if c.speaker_text == "She"]
+    assert [(c.speaker, c.speaker_key) for c in said] == [("Ana Ferreira", "ana ferreira")]
+
+
+def test_an_unresolved_pronoun_speaker_stays_as_written(nlp):
+    text = "She said that 12 of the ferries had been sold to a rival in 2021."
+    _, [claim] = _claims(nlp, text)
+    assert (claim.speaker, claim.speaker_text, claim.speaker_key) == ("She", "She", None)
+
+
 def test_two_speakers_in_one_sentence_make_two_claims(nlp):
     text = ("The mayor said 12 roads were closed after the flood, while the police announced "
             "that 30 drivers had been stopped.")

@@ -188,6 +188,49 @@ def test_someone_elses_counterpart_is_not_them(nlp):
     assert quote.speaker.startswith("Brandt's counterpart") and quote.speaker_key is None
 
 
+def _keys(found) -> dict[str, str | None]:
+    return {q.speaker: q.speaker_key for q in found}
+
+
+def test_the_company_and_it_resolve_to_the_body_speaking(nlp):
+    text = ("Velmora Shipping Inc said it had sold four ferries to a rival. "
+            "The company said the sale would close in May. "
+            "It said the crews would keep their jobs.")
+    keys = _keys(quotes_of(nlp, text, ("Velmora Shipping Inc", "ORG", "velmora shipping")))
+    assert (keys["The company"], keys["It"]) == ("velmora shipping", "velmora shipping")
+
+
+def test_the_bank_is_the_body_named_with_that_word(nlp):
+    text = ("Harbour Holdings said its unit Ostrel Savings Bank had opened a branch in Korvask. "
+            "The bank said the branch would employ 40 people.")
+    keys = _keys(quotes_of(nlp, text, ("Harbour Holdings", "ORG", "harbour holdings"),
+                           ("Ostrel Savings Bank", "ORG", "ostrel savings bank")))
+    assert keys["The bank"] == "ostrel savings bank"
+
+
+def test_they_after_unnamed_analysts_stays_unresolved(nlp):
+    text = ("Velmora Shipping said it had sold four ferries. Several analysts said the price was "
+            "low. They said the buyer would resell them.")
+    keys = _keys(quotes_of(nlp, text, ("Velmora Shipping", "ORG", "velmora shipping")))
+    assert keys["They"] is None
+
+
+def test_a_name_inside_reported_words_is_not_the_next_speaker(nlp):
+    text = ("Spokesman Karl Brandt said on Monday that Minister Anton Vries had approved the "
+            "budget. He said the vote would follow in June.")
+    keys = _keys(quotes_of(nlp, text, ("Karl Brandt", "PERSON", "brandt"),
+                           ("Anton Vries", "PERSON", "vries")))
+    assert keys["He"] == "brandt"
+
+
+def test_a_title_tells_the_gender(nlp):
+    text = ("Mr Brandt opened the line on Monday. Mrs Lindqvist chaired the meeting. "
+            "He said that the trains would run every hour.")
+    keys = _keys(quotes_of(nlp, text, ("Brandt", "PERSON", "brandt"),
+                           ("Lindqvist", "PERSON", "lindqvist")))
+    assert keys["He"] == "brandt"
+
+
 def test_surname_resolves_to_the_full_name(nlp):
     text = "Karl Brandt opened the line. “It is on time,” Brandt said."
     quote = only(quotes_of(nlp, text, ("Karl Brandt", "PERSON", "brandt")))

@@ -255,8 +255,11 @@ class Quote:
 class Claim:
     """A check-worthy factual statement with its slots. ``quantities`` and ``times`` hold ids
     of :class:`Quantity` / :class:`TimeExpr` records inside the claim; ``places`` place names;
-    ``speaker`` is who the article attributes it to (``None``: the outlet states it itself);
-    ``hedge`` the cue or modal that distances the outlet ("claimed", "according to")."""
+    ``speaker`` is who the article attributes it to (``None``: the outlet states it itself),
+    as a reader should see it: the article's name for the speaker where the phrase only refers
+    to it ("he", "the company"), else the phrase; ``speaker_text`` the phrase as written;
+    ``speaker_key`` the speaker's mention key when it was resolved; ``hedge`` the cue or modal
+    that distances the outlet ("claimed", "according to")."""
 
     id: str
     article: str
@@ -274,6 +277,8 @@ class Claim:
     times: tuple[str, ...]
     score: float
     sentence: int
+    speaker_text: str | None = None
+    speaker_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,7 +138,7 @@ def count_inconsistencies(articles: Mapping[str, Article], claims: Sequence[Clai
             quantity = quantities.get(quantity_id)
             if quantity is None or quantity.approximate or counted(quantity) is None:
                 continue
-            key = (claim.article, counted(quantity), claim.action, claim.speaker)
+            key = (claim.article, counted(quantity), claim.action, claim.speaker_key or claim.speaker)
             if claim.action is None or key not in seen:
                 seen.setdefault(key, (claim, quantity))
                 continue

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..enrich.speakers import is_pronoun
 from ..link.claims import ClaimFacts
 from ..records import Article, Derivation
 
@@ -93,8 +94,10 @@ def primary_source(members: Sequence[ClaimFacts]) -> str | None:
     """The most common speaker of the group's claims, by its corpus name (ties: the name
     sorting first); resolved entities first; ``None`` when every claim is the outlets' own
     statement."""
+    # An unresolved "he" names nobody a reader could check ("the ministry" still says who).
     speaking = [f for f in members
-                if f.speaker and not _DATELINE_SPEAKER.match(f.speaker_name or "")]
+                if f.speaker and not _DATELINE_SPEAKER.match(f.speaker_name or "")
+                and not (f.speaker_label is None and is_pronoun(f.speaker_name or f.speaker))]
     # A speaker resolved to an entity outranks raw phrases (which can be a dateline the
     # claim parser took for a subject).
     pool = [f for f in speaking if f.speaker_label] or speaking

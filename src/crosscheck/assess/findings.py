@@ -34,6 +34,7 @@ from .article_findings import (count_inconsistencies, counted, date_range_incons
                                disjoint, figure_text, finding, outlet_of, published_of,
                                unattributed_figures)
 from .hedges import dropped_hedges
+from ..enrich.speakers import shown_speaker, speaker_names
 from .voices import PLACE_LABELS, Voice, place_words, same_voice, voice_words
 
 __all__ = ["find_findings", "date_range_inconsistencies", "count_inconsistencies",
@@ -75,12 +76,13 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     ``mentions`` give the place names that only qualify a speaker ("Korvask security agency"
     and "Velmora security agency" are one voice) and ``entity_keys`` the entity each speaker
     key belongs to; without them, speakers are compared by their names alone."""
+    voices = _Voices(articles, mentions, entity_keys)
+    # A pronoun speaker counts once resolved to the person it stands for ("he" -> X).
     carried = [(q, _quoted_words(articles, q)) for q in quotes
-               if q.speaker and q.speaker.lower() not in _PRONOUNS]
+               if q.speaker and voices.shown(q).lower() not in _PRONOUNS]
     carried = [(q, words) for q, words in carried if len(words.split()) >= _MIN_QUOTE_WORDS]
     carried.sort(key=lambda item: (item[0].article, item[0].start, item[0].id))
     edges = _directed_edges(articles, derivations)
-    voices = _Voices(articles, mentions, entity_keys)
     found = []
     for group in _same_quote_groups(carried):
         majority = Counter(voices.name(q) for q in _one_per_article(group)).most_common()
@@ -89,8 +91,8 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
             if source is None:
                 continue
             detail = (f"{outlet_of(articles, quote.article)} gives the quote \""
-                      f"{_quoted_words(articles, quote)[:90]}\" to {quote.speaker}; "
-                      f"{outlet_of(articles, source.article)} gives it to {source.speaker}.")
+                      f"{_quoted_words(articles, quote)[:90]}\" to {voices.shown(quote)}; "
+                      f"{outlet_of(articles, source.article)} gives it to {voices.shown(source)}.")
             found.append(finding("quote_moved", quote.article, detail, quote.content_start,
                                  quote.content_end, source.article))
     return found
@@ -115,10 +117,15 @@ class _Voices:
         self.articles = articles
         self.entity_of = {k.key: k.entity for k in entity_keys}
         self.places = place_words(m.text for m in mentions if m.label in PLACE_LABELS)
+        self.names = speaker_names(mentions)
+
+    def shown(self, quote: Quote) -> str:
+        """The speaker's name: the article's name for a resolved pronoun or role phrase."""
+        return shown_speaker(quote.speaker or "", self.names.get((quote.article, quote.speaker_key)))
 
     def voice(self, quote: Quote) -> Voice:
         key = quote.speaker_key
-        return Voice(quote.speaker or "", self.entity_of.get(key, key) if key else None)
+        return Voice(self.shown(quote), self.entity_of.get(key, key) if key else None)
 
     def name(self, quote: Quote) -> str:
         """A comparable form of the speaker: its entity, else its name words."""

@@ -178,6 +178,7 @@ def _claim_dict(claim, by_type: dict) -> dict:
     quantity_by_id = {q.id: q for q in by_type.get(Quantity, [])}
     time_by_id = {t.id: t for t in by_type.get(TimeExpr, [])}
     return {"span": [claim.start, claim.end], "text": claim.text, "speaker": claim.speaker,
+            "speaker_text": claim.speaker_text or claim.speaker, "speaker_key": claim.speaker_key,
             "cue": claim.cue, "hedged": claim.hedged, "hedge": claim.hedge,
             "actor": claim.actor, "action": claim.action, "score": claim.score,
             "quantities": [{k: v for k, v in asdict(quantity_by_id[q]).items()

@@ -32,6 +32,7 @@ from ..records import Article, Claim, Mention, Quantity, Quote, TimeExpr, conten
 from .claim_scope import (SUBJECTS, Scope, clause_scope, noun_phrase, reporter, speaker_phrase,
                           subject_of)
 from .claim_slots import according_to, action_of, actor_of, hedge_words
+from .speakers import shown_speaker
 
 __all__ = ["extract_claims", "checkworthiness", "claim_threshold", "claim_features",
            "MODEL_PATH"]
@@ -170,6 +171,8 @@ class _Context:
         self.tokens_at = {token.idx: token for token in doc}
         self.quotes = sorted((q for q in quotes if self._speech(q)),
                              key=lambda q: (q.start, q.end, q.id))
+        self.speaker_spans = sorted((q.speaker_start, q.speaker_end, q.speaker_key)
+                                    for q in quotes if q.speaker_key and q.speaker_start is not None)
 
     def _speech(self, quote: Quote) -> bool:
         """Indirect speech needs a verb of saying that governs a clause ("the outbreak has
@@ -182,6 +185,19 @@ class _Context:
 
     def mentions_in(self, start: int, end: int) -> list:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    def key_at(self, offset: int) -> str | None:
+        """The resolved speaker key of a quote whose speaker phrase holds ``offset``."""
+        return next((key for start, end, key in self.speaker_spans if start <= offset < end),
+                    None)
+
+    def shown(self, speaker: str | None, key: str | None) -> str | None:
+        """The speaker as a reader should see it: the article's name for a resolved speaker
+        whose phrase does not name it ("he", "the company"), else the phrase."""
+        if speaker is None or key is None:
+            return speaker
+        names = [m.name for m in self.mentions if getattr(m, "key", None) == key]
+        return shown_speaker(speaker, max(names, key=len) if names else None)
 
 
 class _EntityMention:
@@ -281,7 +297,7 @@ def _claim(tokens: list, index: int, context: _Context) -> Claim | None:
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     text = context.article.text[start:end]
     scope = clause_scope(tokens)
-    speaker, cue, hedge, action_verb = _attribution(tokens, head, context, scope)
+    (speaker, key), cue, hedge, action_verb = _attribution(tokens, head, context, scope)
     if speaker is None and _is_call_or_opinion(head):
         return None
     hedge = hedge or hedge_words(tokens, action_verb)
@@ -297,9 +313,10 @@ def _claim(tokens: list, index: int, context: _Context) -> Claim | None:
         return None
     return Claim(id=content_id(context.article.id, "claim", start, end),
                  article=context.article.id, start=start, end=end, text=text, actor=actor,
-                 action=action_of(action_verb), speaker=speaker, cue=cue,
+                 action=action_of(action_verb), speaker=context.shown(speaker, key), cue=cue,
                  hedged=hedge is not None, hedge=hedge, quantities=quantities, places=places,
-                 times=times, score=round(score, 4), sentence=index)
+                 times=times, score=round(score, 4), sentence=index, speaker_text=speaker,
+                 speaker_key=key)
 
 
 def _past_event(verb) -> bool:
@@ -354,8 +371,9 @@ def _is_call_or_opinion(head) -> bool:
 
 
 def _attribution(tokens, head, context, scope: Scope):
-    """Who the article gives the claim to, the cue, a distancing hedge, and the verb of the
-    reported content (the action), from an overlapping quote or else from the parse. Only
+    """Who the article gives the claim to (the phrase and its resolved mention key), the cue, a
+    distancing hedge, and the verb of the reported content (the action), from an overlapping
+    quote or else from the parse. Only
     words of the clause itself count (not a headline or dateline the parser joined to it)."""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     reported = _content_verb(head) if _is_reporting(head) else None
@@ -374,13 +392,13 @@ def _attribution(tokens, head, context, scope: Scope):
         according = quote.kind == "according_to"
         cue = "according to" if according else quote.cue
         hedge = own_hedge or (cue if according or quote.stance == "distancing" else None)
-        return _fuller(speaker, own), cue, hedge, action_verb
+        return (_fuller(speaker, own), quote.speaker_key), cue, hedge, action_verb
     if own is not None:
-        return noun_phrase(own), head.text, own_hedge, action_verb
+        return (noun_phrase(own), context.key_at(own.idx)), head.text, own_hedge, action_verb
     source = according_to(tokens)
     if source is not None:
-        return source, "according to", "according to", action_verb
-    return None, None, None, action_verb
+        return (source, None), "according to", "according to", action_verb
+    return (None, None), None, None, action_verb
 
 
 def _quote_speaker(quote: Quote | None, doc, start: int, end: int, scope: Scope) -> str | None:

@@ -194,14 +194,18 @@ def _mark_leads(facts: list[ClaimFacts]) -> list[ClaimFacts]:
 
 
 def _speaker(claim: Claim, quotes: list[Quote], inside: list[Mention], resolver: _Resolver):
-    """Speaker entity, its label and span: the overlapping quote's speaker key first, then a
-    named mention inside the claim that the speaker phrase contains."""
+    """Speaker entity, its label and span: the claim's own resolved speaker key first ("he" is
+    the person the article named before), then the overlapping quote's, then a named mention
+    inside the claim that the speaker phrase contains."""
     if claim.speaker is None:
         return None, None, None
     quote = _overlapping_quote(quotes, claim)
-    if quote is not None and quote.speaker_key:
-        span = (quote.speaker_start, quote.speaker_end) if quote.speaker_start is not None else None
-        return resolver.entity(quote.speaker_key), resolver.label_of(quote.speaker_key), span
+    key = claim.speaker_key or (quote.speaker_key if quote is not None else None)
+    if key:
+        span = None
+        if quote is not None and quote.speaker_key == key and quote.speaker_start is not None:
+            span = (quote.speaker_start, quote.speaker_end)
+        return resolver.entity(key), resolver.label_of(key), span
     named = [m for m in inside if m.label in _SPEAKER_LABELS and m.text in claim.speaker]
     if named:
         # "NLF spokeswoman Irena Solvik": the person, and the last name in the phrase, is the

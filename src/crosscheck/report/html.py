@@ -78,7 +78,7 @@ def article_spans(article_id: str, data: dict[str, Any], *, link: bool = True) -
                       "title": f'{m["label"]}: {m["name"]}'})
     for q in _by_article(data, "quotes").get(article_id, []):
         spans.append({"start": q["content_span"][0], "end": q["content_span"][1], "cls": "quote",
-                      "title": f'{q["kind"]} quote, {q["speaker"] or "no speaker"} ({q["cue"] or "no cue"})'})
+                      "title": f'{q["kind"]} quote, {q.get("speaker_name") or q["speaker"] or "no speaker"} ({q["cue"] or "no cue"})'})
         if q.get("speaker_span"):
             spans.append({"start": q["speaker_span"][0], "end": q["speaker_span"][1], "cls": "speaker",
                           "title": "speaker"})

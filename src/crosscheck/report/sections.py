@@ -12,6 +12,7 @@ from typing import Any
 from ..records import (Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue, Derivation,
                        Entity, EntityKey, Finding, FramingName, FramingSpan, Mention, Passage,
                        Quantity, Quote, Story, StoryMember, TimeExpr, outlet_label)
+from ..enrich.speakers import shown_speaker, speaker_names
 from ..store import Store
 from .event_sections import events_json
 
@@ -30,10 +31,13 @@ def _entity_of_key(store: Store) -> dict[str, str]:
 
 def quotes_json(store: Store) -> list[dict[str, Any]]:
     entity_of = _entity_of_key(store)
+    names = speaker_names(store.iter_records(Mention))
     return [
         {"id": q.id, "article": q.article, "span": [q.start, q.end], "kind": q.kind,
          "speaker": q.speaker, "speaker_span": _span(q.speaker_start, q.speaker_end),
          "speaker_entity": entity_of.get(q.speaker_key) if q.speaker_key else None,
+         "speaker_name": shown_speaker(q.speaker, names.get((q.article, q.speaker_key)))
+         if q.speaker else None,
          "cue": q.cue, "cue_span": _span(q.cue_start, q.cue_end), "stance": q.stance,
          "content_span": [q.content_start, q.content_end], "via": list(q.via)}
         for q in store.iter_records(Quote, order_by="article, start, id")
@@ -57,9 +61,12 @@ def time_text(t: TimeExpr) -> str:
 def claims_json(store: Store) -> list[dict[str, Any]]:
     quantities = {q.id: q for q in store.iter_records(Quantity)}
     times = {t.id: t for t in store.iter_records(TimeExpr)}
+    entity_of = _entity_of_key(store)
     return [
         {"id": c.id, "article": c.article, "span": [c.start, c.end], "text": c.text,
-         "speaker": c.speaker, "cue": c.cue, "hedged": c.hedged, "hedge": c.hedge,
+         "speaker": c.speaker, "speaker_text": c.speaker_text or c.speaker,
+         "speaker_entity": entity_of.get(c.speaker_key, c.speaker_key) if c.speaker_key else None,
+         "cue": c.cue, "hedged": c.hedged, "hedge": c.hedge,
          "actor": c.actor, "action": c.action, "score": round(c.score, 4),
          "quantities": [quantity_json(quantities[i]) for i in c.quantities if i in quantities],
          "places": list(c.places),

@@ -13,7 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ..records import Claim, Mention, Quantity, Quote, Removal, TimeExpr
+from ..enrich.speakers import shown_speaker, speaker_names
+from ..records import Claim, EntityKey, Mention, Quantity, Quote, Removal, TimeExpr
 from ..report.json import article_json
 from ..report.sections import SECTIONS, quantity_json, time_text
 from ..report.views import safe_url
@@ -112,9 +113,12 @@ class Corpus:
         time_ids = sorted({i for c in claims for i in c.times})
         quantities = {q.id: q for q in self._records(Quantity, where="id IN (SELECT unnest(?))", params=[quantity_ids])}
         times = {t.id: t for t in self._records(TimeExpr, where="id IN (SELECT unnest(?))", params=[time_ids])}
+        entity_of = self._entities_of(sorted({c.speaker_key for c in claims if c.speaker_key}))
         return [
             {"id": c.id, "article": c.article, "span": [c.start, c.end], "text": c.text,
-             "speaker": c.speaker, "cue": c.cue, "hedged": c.hedged, "hedge": c.hedge,
+             "speaker": c.speaker, "speaker_text": c.speaker_text or c.speaker,
+             "speaker_entity": entity_of.get(c.speaker_key, c.speaker_key) if c.speaker_key else None,
+             "cue": c.cue, "hedged": c.hedged, "hedge": c.hedge,
              "actor": c.actor, "action": c.action, "score": round(c.score, 4),
              "quantities": [quantity_json(quantities[i]) for i in c.quantities if i in quantities],
              "places": list(c.places), "times": [time_text(times[i]) for i in c.times if i in times]}
@@ -124,13 +128,32 @@ class Corpus:
         where, params = ("article = ?", [article]) if article else ("true", [])
         quotes = self._records(Quote, where=where, params=params,
                                order_by=f"article, start, id LIMIT {int(limit)} OFFSET {int(offset)}")
+        names = self._speaker_names(quotes)
+        entity_of = self._entities_of(sorted({q.speaker_key for q in quotes if q.speaker_key}))
         return [
             {"id": q.id, "article": q.article, "span": [q.start, q.end], "kind": q.kind,
              "speaker": q.speaker,
+             "speaker_name": shown_speaker(q.speaker, names.get((q.article, q.speaker_key)))
+             if q.speaker else None,
+             "speaker_entity": entity_of.get(q.speaker_key) if q.speaker_key else None,
              "speaker_span": None if q.speaker_start is None else [q.speaker_start, q.speaker_end],
              "cue": q.cue, "cue_span": None if q.cue_start is None else [q.cue_start, q.cue_end],
              "stance": q.stance, "content_span": [q.content_start, q.content_end], "via": list(q.via)}
             for q in quotes]
+
+    def _entities_of(self, keys: list[str]) -> dict[str, str]:
+        """Mention keys to corpus entity ids (a key not merged yet stands for itself)."""
+        found = self._records(EntityKey, where="key IN (SELECT unnest(?))", params=[keys]) if keys else []
+        return {k.key: k.entity for k in found}
+
+    def _speaker_names(self, quotes: list[Quote]) -> dict[tuple[str, str], str]:
+        keys = sorted({q.speaker_key for q in quotes if q.speaker_key})
+        articles = sorted({q.article for q in quotes if q.speaker_key})
+        if not keys:
+            return {}
+        return speaker_names(self._records(
+            Mention, where="article IN (SELECT unnest(?)) AND key IN (SELECT unnest(?))",
+            params=[articles, keys]))
 
     def mentions(self, article_id: str) -> list[dict[str, Any]]:
         return [{"start": m.start, "end": m.end, "label": m.label, "name": m.name}
