@@ -4,6 +4,9 @@ On ``ecbplus`` (``markables.jsonl`` holds ECB+'s annotated actions, times and pl
 character offsets into ``articles.jsonl``'s texts) it runs the enrich stage on the texts as given
 (no cleaning, so the offsets hold) and scores each event mention crosscheck finds:
 
+ECB+ annotates some sentences of each document (not all), so only mentions in sentences that
+hold a markable are scored:
+
 - trigger precision: the share of triggers that lie inside an annotated action
   (``ACTION_OCCURRENCE``, ``NEG_ACTION_OCCURRENCE`` or another ``ACTION_*``), and the share of
   annotated occurrence actions of the taxonomy's verbs that crosscheck finds (recall, limited to
@@ -20,6 +23,7 @@ Then it runs the whole pipeline on the seeds and prints the event rows a researc
 
 Example:
     python bench/events.py --limit 300
+    python bench/events.py --limit 772 --cache /tmp/ecb_events.pkl
     python bench/events.py --seeds-only
 """
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from collections import defaultdict
@@ -40,7 +45,7 @@ from crosscheck.engine import make_engine  # noqa: E402
 from crosscheck.enrich import enrich_batch  # noqa: E402
 from crosscheck.enrich.events import event_actions  # noqa: E402
 from crosscheck.pipeline import run  # noqa: E402
-from crosscheck.records import Article, EventMention, Place, TimeExpr  # noqa: E402
+from crosscheck.records import Article, EventMention, Place, Sentence, TimeExpr  # noqa: E402
 from crosscheck.report.json import build_analysis  # noqa: E402
 from crosscheck.settings import Settings  # noqa: E402
 from crosscheck.store import Store  # noqa: E402
@@ -69,7 +74,7 @@ def _overlaps(start: int, end: int, marks: list[dict], prefixes: tuple[str, ...]
                for m in marks)
 
 
-def ecb(limit: int, workers: int) -> None:
+def ecb(limit: int, workers: int, cache: str | None = None) -> None:
     if not (ECB / "articles.jsonl").exists():
         print(f"skipping ECB+: data set not found at {ECB}")
         return
@@ -80,17 +85,28 @@ def ecb(limit: int, workers: int) -> None:
                         title=None, published=None, published_from=None, language="en",
                         text=r["text"]) for r in rows]
     started = time.perf_counter()
-    records = []
-    for i in range(0, len(articles), 32):
-        records += enrich_batch(articles[i:i + 32], settings=Settings())
+    if cache and Path(cache).exists():
+        records = pickle.loads(Path(cache).read_bytes())
+    else:
+        records = []
+        for i in range(0, len(articles), 32):
+            records += enrich_batch(articles[i:i + 32], settings=Settings())
+        if cache:
+            Path(cache).write_bytes(pickle.dumps(records))
     elapsed = time.perf_counter() - started
     doc_of = {a.id: a.id for a in articles}
-    mentions = [r for r in records if isinstance(r, EventMention)]
+    sentences = [r for r in records if isinstance(r, Sentence)]
     places = {r.id: r for r in records if isinstance(r, Place)}
     times = {r.id: r for r in records if isinstance(r, TimeExpr)}
-    same = set(doc_of)
     marks = _markables(set(doc_of.values()))
-    scored = [m for m in mentions if m.article in same]
+    # ECB+ annotates some sentences of each document, not all: a mention is scored only in a
+    # sentence holding at least one of its markables.
+    annotated = {(s.article, s.index) for s in sentences
+                 if any(s.start <= m["start"] < s.end for m in marks.get(s.article, ()))}
+    all_mentions = [r for r in records if isinstance(r, EventMention)]
+    scored = [m for m in all_mentions if (m.article, m.sentence) in annotated]
+    print(f"ECB+: {len(all_mentions)} event mentions in all sentences; "
+          f"{len(scored)} in the {len(annotated)} sentences ECB+ annotates are scored")
     print(f"ECB+: {len(rows)} documents, {len(scored)} event mentions, enrichment {elapsed:.0f} s "
           f"({len(rows) / elapsed:.1f} documents/s, one process)")
     inside = [m for m in scored if _inside(m.start, m.end, marks[doc_of[m.article]], "ACTION")
@@ -162,9 +178,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300, help="ECB+ documents (default 300)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seeds-only", action="store_true")
+    parser.add_argument("--cache", help="keep ECB+'s enrichment in this file and reuse it")
     args = parser.parse_args()
     if not args.seeds_only:
-        ecb(args.limit, args.workers)
+        ecb(args.limit, args.workers, args.cache)
     seeds(args.workers)
 
 

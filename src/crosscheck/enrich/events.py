@@ -21,6 +21,7 @@ A noun trigger with no slot at all ("the number of arrests") is no event mention
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,23 +79,28 @@ def extract_places(doc, *, article: Article, mentions: Sequence[Mention]) -> lis
     proper nouns listed with one ("the cities of Tehran, Mashhad and Shiraz", which a small
     model may tag as people) are kept only when the gazetteer knows them."""
     spans = {(m.start, m.end): (m.text, True) for m in mentions if m.label in _PLACE_LABELS}
-    for start, end, text in _listed_with_places(doc, spans):
+    for start, end, text in _listed_with_places(doc, spans, article.text):
         spans.setdefault((start, end), (text, False))
     if not spans:
         return []
     resolved = _geocode(sorted({text for text, _ in spans.values()}))
+    starts = [sent.start_char for sent in doc.sents]
     places = []
     for (start, end), (text, named) in sorted(spans.items()):
         found = resolved.get(text)
         if found is None and not named:
             continue
-        places.append(_place(article, doc, start, end, text, found))
+        places.append(_place(article, bisect.bisect_right(starts, start) - 1, start, end, text, found))
     return places
 
 
-def _listed_with_places(doc, spans: dict) -> list[tuple[int, int, str]]:
-    """Proper nouns joined by ``conj`` to a named place (a list of cities)."""
-    inside = {t.i for t in doc for (s, e) in spans if s <= t.idx < e}
+def _listed_with_places(doc, spans: dict, text: str) -> list[tuple[int, int, str]]:
+    """Proper nouns joined by ``conj`` to a named place (a list of cities). ``text`` is the
+    Doc's text (spaCy rebuilds ``doc.text`` on every read)."""
+    inside = set()
+    for start, end in spans:  # tokens inside named places, found span by span
+        found = doc.char_span(start, end, alignment_mode="expand")
+        inside.update(t.i for t in found or ())
     found = []
     for token in doc:
         if token.pos_ != "PROPN" or token.i in inside or token.dep_ == "compound":
@@ -107,7 +113,7 @@ def _listed_with_places(doc, spans: dict) -> list[tuple[int, int, str]]:
                 if words:
                     first, last = words[0], words[-1]
                     found.append((first.idx, last.idx + len(last.text),
-                                  doc.text[first.idx:last.idx + len(last.text)]))
+                                  text[first.idx:last.idx + len(last.text)]))
                 break
             chain, head = head, head.head
     return found
@@ -121,21 +127,13 @@ def _geocode(names: list[str]) -> dict[str, object]:
     return geocode(names, context=names)
 
 
-def _place(article: Article, doc, start: int, end: int, text: str, found) -> Place:
-    sentence = _sentence_index(doc, start)
+def _place(article: Article, sentence: int, start: int, end: int, text: str, found) -> Place:
     if found is None:
         return Place(content_id(article.id, "place", start, end), article.id, start, end, text,
                      None, None, None, None, None, None, None, None, 0, sentence)
     return Place(content_id(article.id, "place", start, end), article.id, start, end, text,
                  found.name, found.lat, found.lon, found.country, found.country_code,
                  found.admin1, found.precision, found.geonameid, found.candidates, sentence)
-
-
-def _sentence_index(doc, offset: int) -> int:
-    for index, sent in enumerate(doc.sents):
-        if sent.start_char <= offset < sent.end_char:
-            return index
-    return -1
 
 
 # --- event mentions -------------------------------------------------------------------------
