@@ -59,7 +59,10 @@ class RawDocument:
     ``source`` names where it came from: the path as given; ``PATH#ID`` for a JSONL row (its own
     ``id`` or its line number); ``PATH#RECORD-ID`` for a WARC record; a URL for fetched pages;
     ``PATH#ITEM`` for a feed entry. ``format`` is ``"html"`` or ``"text"``. ``url``, ``outlet``,
-    ``title`` and ``published`` hold what the input declared, if anything.
+    ``title`` and ``published`` hold what the input declared, if anything. ``not_after`` is the
+    latest date the document can have been published by another source of truth (when a crawler
+    saved it: a WARC record's date, a JSONL row's ``retrieved``), or ``None``; a date read from
+    the text that is later than it is no publication date.
     """
 
     id: str
@@ -70,6 +73,7 @@ class RawDocument:
     outlet: str | None = None
     title: str | None = None
     published: str | None = None
+    not_after: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
