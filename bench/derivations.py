@@ -147,12 +147,13 @@ def _save_alignments(cache: Path | None, aligned) -> None:
             pickle.dump(aligned, handle)
 
 
-def pruned(articles: list[Article], found):
-    """``found`` after the corpus-level pruning step."""
+def pruned(articles: list[Article], found, **options):
+    """``found`` after the corpus-level pruning step (``options`` go to prune_derivations)."""
     passages = {d.id: p for d, p in found}
     kept = {d.id for d in prune_derivations([d for d, _ in found], passages,
                                             {a.id: a.published for a in articles},
-                                            outlets={a.id: a.outlet for a in articles})}
+                                            outlets={a.id: a.outlet for a in articles},
+                                            texts={a.id: a.text for a in articles}, **options)}
     return [(d, p) for d, p in found if d.id in kept]
 
 

@@ -64,3 +64,47 @@ def test_an_outlets_follow_up_days_later_is_no_derivation_unless_a_copy():
     assert prune(update, published=same_day, outlets=outlets) == ["monday_wire>thursday_wire"]
     reissue = edge("monday_wire", "thursday_wire", [(0, 600, 0, 600)], score=0.9, kind="copy")
     assert prune(reissue, outlets=outlets) == ["monday_wire>thursday_wire"]
+
+
+# --- common source first: undated copies of one text (texts written here) -------------------
+
+SOURCE_TEXT = ("The harbour council of Velmora voted on Monday to close the old ferry quay for repairs "
+               "that will last until the spring. Councillors said the timber piles had rotted after "
+               "years of storms and that the ferries would use the cargo berth instead. The ferry "
+               "company said timetables would not change and that passengers should allow ten extra "
+               "minutes to walk to the new berth. Fishermen asked the council to keep a small landing "
+               "stage open for their boats during the works.")
+# a cut copy (the third and fourth sentences dropped) and a light revision (a few words swapped)
+CUT_TEXT = ("The harbour council of Velmora voted on Monday to close the old ferry quay for repairs "
+            "that will last until the spring. Councillors said the timber piles had rotted after "
+            "years of storms and that the ferries would use the cargo berth instead.")
+LIGHT_TEXT = SOURCE_TEXT.replace("voted", "decided").replace("rotted", "decayed").replace(
+    "asked", "urged").replace("walk", "stroll")
+
+
+def test_source_of_triangle_is_the_text_holding_the_copies():
+    from crosscheck.link.prune import source_of_triangle, word_trigrams
+
+    grams = {name: word_trigrams(text) for name, text in
+             (("source", SOURCE_TEXT), ("cut", CUT_TEXT), ("light", LIGHT_TEXT))}
+    assert source_of_triangle(grams) == "source"
+    assert source_of_triangle(grams, margin=5.0) is None  # too close to call: nothing decided
+
+
+def test_a_misdirected_sibling_does_not_prune_the_edge_to_the_source():
+    texts = {"source": SOURCE_TEXT, "cut": CUT_TEXT, "light": LIGHT_TEXT}
+    cut_len = len(CUT_TEXT)
+    # content cues got both light edges backwards: light looks like the source of both
+    edges = [
+        edge("source", "cut", [(0, cut_len, 0, cut_len)], score=0.95, kind="copy", direction="content"),
+        edge("light", "source", [(0, len(LIGHT_TEXT), 0, len(SOURCE_TEXT))], score=0.97, kind="copy",
+             direction="content"),
+        edge("light", "cut", [(0, cut_len, 0, cut_len)], score=0.96, kind="copy", direction="content"),
+    ]
+    derivations, passages = [d for d, _ in edges], {d.id: p for d, p in edges}
+    before = prune_derivations(derivations, passages, {}, common_source_by="direction", texts=texts)
+    assert "source>cut" not in [d.id for d in before]
+    kept = [d.id for d in prune_derivations(derivations, passages, {}, texts=texts)]
+    # the source holds the cut copy's words better than light does: light explains nothing away;
+    # the light-cut edge stays too, as the (wrong) content directions give the source no claim
+    assert kept == ["source>cut", "light>source", "light>cut"]

@@ -61,7 +61,8 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     # Two rewrites of one wire story share its sentences; that is not a copy of each other.
     derivations = prune_derivations(derivations, passages,
                                     {i: a.published for i, a in articles.items()},
-                                    outlets={i: a.outlet for i, a in articles.items()})
+                                    outlets={i: a.outlet for i, a in articles.items()},
+                                    texts={i: a.text for i, a in articles.items()})
     kept = [p for d in derivations for p in passages[d.id]]
     with store.transaction():
         for table in LINK_TABLES:

@@ -18,12 +18,14 @@ depends on the rest of the corpus. Three rules, in this order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 from ..records import Derivation, Passage
 
-__all__ = ["prune_derivations"]
+__all__ = ["prune_derivations", "source_of_triangle", "word_trigrams"]
 
 
 def prune_derivations(
@@ -35,6 +37,8 @@ def prune_derivations(
     weak_ratio: float = 0.25,
     stale_days: int = 2,
     outlets: Mapping[str, str | None] | None = None,
+    texts: Mapping[str, str] | None = None,
+    common_source_by: str = "containment",
 ) -> list[Derivation]:
     """The derivations worth keeping once the whole corpus's edges are known.
 
@@ -42,7 +46,16 @@ def prune_derivations(
        least ``explained`` of what B and C share, on both sides, lies inside what each shares
        with A (two papers rewriting one wire story are not copies of each other). Weakest edges
        are judged first and a dropped edge explains nothing, so of three mutual copies the two
-       strongest edges stay. A published after B or C is no common source of them.
+       strongest edges stay. A published after B or C is no common source of them. Whether A
+       may be the source of B and C: where an edge was decided by dates, the dates say;
+       otherwise its direction, unless (``common_source_by="containment"``, with ``texts``)
+       word containment names B or C as the source of the three (:func:`source_of_triangle`):
+       each copy departs from the source in its own way, so the source holds more of every
+       copy than a copy holds of its sibling, and a sibling whose edges the content cues
+       misdirected no longer explains away the edge to the source. Containment only vetoes:
+       on METER it names a newspaper that quotes a whole wire story as their source, which the
+       day-shift and citation cues rightly deny. ``common_source_by="direction"`` or no
+       ``texts``: the rule before, directions alone.
     2. Weak partial: a ``partial`` edge goes when its derived text has a source whose score is
        at least 1 / ``weak_ratio`` times higher, or whose passages already hold ``explained``
        of the partial edge's material in the derived text.
@@ -62,8 +75,11 @@ def prune_derivations(
     for d in derivations:
         neighbours.setdefault(d.source, set()).add(d.derived)
         neighbours.setdefault(d.derived, set()).add(d.source)
+    if common_source_by not in ("containment", "direction"):
+        raise ValueError(f"common_source_by must be 'containment' or 'direction', got {common_source_by!r}")
+    rank = _Containment(texts) if common_source_by == "containment" and texts is not None else None
     for d in sorted(derivations, key=lambda d: (d.score, d.id)):
-        if _explained(d, edges, neighbours, spans, published, explained):
+        if _explained(d, edges, neighbours, spans, published, explained, rank):
             del edges[frozenset((d.source, d.derived))]
             neighbours[d.source].discard(d.derived)
             neighbours[d.derived].discard(d.source)
@@ -106,21 +122,72 @@ def _inside(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> float
     return common / total if total else 0.0
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def word_trigrams(text: str) -> frozenset[int]:
+    """Hashes of the lower-cased word 3-grams of ``text`` (compared within one process only)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return frozenset(hash(tuple(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
+
+
+#: How much more of the other two texts' word 3-grams (summed shares) the common source of a
+#: triangle must hold than the runner-up; closer than this, none of the three is taken for it.
+SOURCE_MARGIN = 0.03
+
+
+def source_of_triangle(grams: Mapping[str, frozenset[int]], *, margin: float = SOURCE_MARGIN) -> str | None:
+    """Of three texts (id -> :func:`word_trigrams`), the one holding most of the other two's
+    word 3-grams (summed shares), or ``None`` when the runner-up comes within ``margin``: a
+    copy keeps the source's words except where it edits, so the source contains each copy
+    better than one copy contains another (whose edits fall elsewhere). Two revisers who
+    change the same words (a light and a heavy revision both turning "said" into "stated")
+    bring a copy level with the source; then nothing is decided here."""
+    def held(x: str) -> float:
+        return sum(len(grams[y] & grams[x]) / max(1, len(grams[y])) for y in grams if y != x)
+    scores = sorted(((round(held(x), 6), x) for x in grams), reverse=True)
+    return scores[0][1] if scores[0][0] - scores[1][0] > margin else None
+
+
+class _Containment:
+    """:func:`source_of_triangle` over a corpus's texts, each text's 3-grams hashed once."""
+
+    def __init__(self, texts: Mapping[str, str]):
+        self._grams = lru_cache(maxsize=8192)(lambda article: word_trigrams(texts.get(article, "")))
+        self._source = lru_cache(maxsize=65536)(self._of)
+
+    def _of(self, trio: tuple[str, str, str]) -> str | None:
+        return source_of_triangle({x: self._grams(x) for x in trio})
+
+    def source(self, a: str, pair: tuple[str, str]) -> str | None:
+        return self._source(tuple(sorted((a, *pair))))
+
+
 def _may_source(d: Derivation, article: str) -> bool:
     return d.source == article or d.direction == "undetermined"
 
 
-def _explained(d, edges, neighbours, spans, published, explained) -> bool:
+def _may_common(edge: Derivation, a: str, pair: tuple[str, str], rank) -> bool:
+    """Whether ``a`` may be the source along ``edge`` as a common source of ``pair``: dates say
+    where they decided; otherwise the direction, unless word containment (``rank``) names one
+    of ``pair`` as the source of the three."""
+    if rank is None or edge.direction == "dated":
+        return _may_source(edge, a)
+    return _may_source(edge, a) and rank.source(a, pair) in (a, None)
+
+
+def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> bool:
     """Whether third articles hold, on both sides, most of what ``d``'s two texts share. A
-    third A counts when it is (or may be) the source of both, or when, published strictly
-    between them, it passed the source's material on (source -> A -> derived: dates make that
-    chain trustworthy). What several thirds share with each side is pooled."""
+    third A counts when it is (or may be) the source of both (:func:`_may_common`), or when,
+    published strictly between them, it passed the source's material on (source -> A ->
+    derived: dates make that chain trustworthy). What several thirds share with each side is
+    pooled."""
     s, t = d.source, d.derived
     cover_s, cover_t = [], []
     for a in sorted(neighbours[s] & neighbours[t]):
         sa, at = edges[frozenset((a, s))], edges[frozenset((a, t))]
-        common = _may_source(sa, a) and not _later(a, (s, t), published)
-        if _may_source(at, a) and (common or _between(s, a, t, published)):
+        common = _may_common(sa, a, (s, t), rank) and not _later(a, (s, t), published)
+        if (_may_common(at, a, (s, t), rank) and common) or (_may_source(at, a) and _between(s, a, t, published)):
             cover_s += spans[sa.id][s]
             cover_t += spans[at.id][t]
     return bool(cover_s) and (_inside(spans[d.id][s], merged_spans(cover_s)) >= explained
