@@ -3,6 +3,8 @@ trial reported on several days, whose reports repeat the case's background)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crosscheck.link.prune import prune_derivations
 from crosscheck.records import Derivation, Passage
 
@@ -108,3 +110,20 @@ def test_a_misdirected_sibling_does_not_prune_the_edge_to_the_source():
     # the source holds the cut copy's words better than light does: light explains nothing away;
     # the light-cut edge stays too, as the (wrong) content directions give the source no claim
     assert kept == ["source>cut", "light>source", "light>cut"]
+
+
+def test_siblings_sharing_what_their_source_lacks_share_an_unseen_source():
+    published = {"wire": "2024-05-06", "paper_a": "2024-05-07", "paper_b": "2024-05-07"}
+    edges = [
+        edge("wire", "paper_a", [(0, 200, 0, 200)], score=0.6, kind="rewrite"),
+        edge("wire", "paper_b", [(0, 200, 0, 200)], score=0.6, kind="rewrite"),
+        # the two papers also share a quote from the hearing that the wire does not carry
+        edge("paper_a", "paper_b", [(300, 400, 500, 600)], score=0.2, direction="content"),
+    ]
+    derivations, passages = [d for d, _ in edges], {d.id: p for d, p in edges}
+    kept = prune_derivations(derivations, passages, published)
+    assert [(d.id, d.relation) for d in kept] == [("wire>paper_a", "derived"), ("wire>paper_b", "derived"),
+                                                  ("paper_a>paper_b", "shared_source")]
+    credited = replace(derivations[2], evidence="partial: ...; paper_b credits 'the Courier reported'")
+    kept = prune_derivations([*derivations[:2], credited], passages, published)
+    assert kept[2].relation == "derived"

@@ -21,11 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from dataclasses import replace
 from functools import lru_cache
 
 from ..records import Derivation, Passage
 
-__all__ = ["prune_derivations", "source_of_triangle", "word_trigrams"]
+__all__ = ["SOURCE_MARGIN", "prune_derivations", "source_of_triangle", "word_trigrams"]
+
+#: How much more of the other two texts' word 3-grams (summed shares) the common source of a
+#: triangle must hold than the runner-up; closer than this, none of the three is taken for it.
+SOURCE_MARGIN = 0.03
 
 
 def prune_derivations(
@@ -39,6 +44,7 @@ def prune_derivations(
     outlets: Mapping[str, str | None] | None = None,
     texts: Mapping[str, str] | None = None,
     common_source_by: str = "containment",
+    source_margin: float = SOURCE_MARGIN,
 ) -> list[Derivation]:
     """The derivations worth keeping once the whole corpus's edges are known.
 
@@ -52,10 +58,12 @@ def prune_derivations(
        word containment names B or C as the source of the three (:func:`source_of_triangle`):
        each copy departs from the source in its own way, so the source holds more of every
        copy than a copy holds of its sibling, and a sibling whose edges the content cues
-       misdirected no longer explains away the edge to the source. Containment only vetoes:
-       on METER it names a newspaper that quotes a whole wire story as their source, which the
-       day-shift and citation cues rightly deny. ``common_source_by="direction"`` or no
-       ``texts``: the rule before, directions alone.
+       misdirected no longer explains away the edge to the source. Containment only vetoes,
+       and only where one of the three texts has no publication date: on METER (all dated,
+       same day) it names a newspaper that quotes a whole wire story as their source, which
+       the day-shift and citation cues rightly deny, and it scored worse across story folds
+       (docs/benchmarks.md). ``common_source_by="direction"`` or no ``texts``: the rule
+       before, directions alone.
     2. Weak partial: a ``partial`` edge goes when its derived text has a source whose score is
        at least 1 / ``weak_ratio`` times higher, or whose passages already hold ``explained``
        of the partial edge's material in the derived text.
@@ -65,7 +73,14 @@ def prune_derivations(
        ``partial`` one also when the derived text has another source that is not partial or
        was published later than this one. The freshest or fullest source always stays.
 
+    ``source_margin``: how much more of the others' words the source of three texts must hold
+    than the runner-up (:data:`SOURCE_MARGIN`, chosen across METER story folds).
     ``passages`` maps derivation ids to their passages; ``published`` article ids to ISO dates.
+    4. Shared unseen source: a kept edge between two texts that each have another kept source
+       (siblings), not a whole copy and not ordered by dates, a citation or a day shift, gets
+       ``relation="shared_source"``: what they share outside their sources came from a source
+       the corpus does not hold as readily as from one another (:func:`_mark_shared_sources`).
+
     Each edge costs O(common neighbours * passages): near linear on sparse derivation graphs.
     Returns the kept derivations in the input order.
     """
@@ -77,7 +92,8 @@ def prune_derivations(
         neighbours.setdefault(d.derived, set()).add(d.source)
     if common_source_by not in ("containment", "direction"):
         raise ValueError(f"common_source_by must be 'containment' or 'direction', got {common_source_by!r}")
-    rank = _Containment(texts) if common_source_by == "containment" and texts is not None else None
+    rank = (_Containment(texts, margin=source_margin)
+            if common_source_by == "containment" and texts is not None else None)
     for d in sorted(derivations, key=lambda d: (d.score, d.id)):
         if _explained(d, edges, neighbours, spans, published, explained, rank):
             del edges[frozenset((d.source, d.derived))]
@@ -88,7 +104,7 @@ def prune_derivations(
                            explained=explained, weak_ratio=weak_ratio)
     kept -= _stale([d for d in derivations if d.id in kept], published, outlets or {},
                    stale_days=stale_days)
-    return [d for d in derivations if d.id in kept]
+    return _mark_shared_sources([d for d in derivations if d.id in kept])
 
 
 def _sides(d: Derivation, passages: list[Passage]) -> dict[str, list[tuple[int, int]]]:
@@ -131,9 +147,6 @@ def word_trigrams(text: str) -> frozenset[int]:
     return frozenset(hash(tuple(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
 
 
-#: How much more of the other two texts' word 3-grams (summed shares) the common source of a
-#: triangle must hold than the runner-up; closer than this, none of the three is taken for it.
-SOURCE_MARGIN = 0.03
 
 
 def source_of_triangle(grams: Mapping[str, frozenset[int]], *, margin: float = SOURCE_MARGIN) -> str | None:
@@ -152,12 +165,13 @@ def source_of_triangle(grams: Mapping[str, frozenset[int]], *, margin: float = S
 class _Containment:
     """:func:`source_of_triangle` over a corpus's texts, each text's 3-grams hashed once."""
 
-    def __init__(self, texts: Mapping[str, str]):
+    def __init__(self, texts: Mapping[str, str], *, margin: float = SOURCE_MARGIN):
         self._grams = lru_cache(maxsize=8192)(lambda article: word_trigrams(texts.get(article, "")))
         self._source = lru_cache(maxsize=65536)(self._of)
+        self._margin = margin
 
     def _of(self, trio: tuple[str, str, str]) -> str | None:
-        return source_of_triangle({x: self._grams(x) for x in trio})
+        return source_of_triangle({x: self._grams(x) for x in trio}, margin=self._margin)
 
     def source(self, a: str, pair: tuple[str, str]) -> str | None:
         return self._source(tuple(sorted((a, *pair))))
@@ -176,6 +190,10 @@ def _may_common(edge: Derivation, a: str, pair: tuple[str, str], rank) -> bool:
     return _may_source(edge, a) and rank.source(a, pair) in (a, None)
 
 
+def _undated(trio: tuple[str, ...], published: Mapping[str, str | None]) -> bool:
+    return not all(published.get(x) for x in trio)
+
+
 def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> bool:
     """Whether third articles hold, on both sides, most of what ``d``'s two texts share. A
     third A counts when it is (or may be) the source of both (:func:`_may_common`), or when,
@@ -186,8 +204,10 @@ def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> 
     cover_s, cover_t = [], []
     for a in sorted(neighbours[s] & neighbours[t]):
         sa, at = edges[frozenset((a, s))], edges[frozenset((a, t))]
-        common = _may_common(sa, a, (s, t), rank) and not _later(a, (s, t), published)
-        if (_may_common(at, a, (s, t), rank) and common) or (_may_source(at, a) and _between(s, a, t, published)):
+        # same-day texts have the day shift and credits to go by; undated ones only content
+        veto = rank if _undated((a, s, t), published) else None
+        common = _may_common(sa, a, (s, t), veto) and not _later(a, (s, t), published)
+        if (_may_common(at, a, (s, t), veto) and common) or (_may_source(at, a) and _between(s, a, t, published)):
             cover_s += spans[sa.id][s]
             cover_t += spans[at.id][t]
     return bool(cover_s) and (_inside(spans[d.id][s], merged_spans(cover_s)) >= explained
@@ -270,3 +290,28 @@ def _days_between(first: str, second: str, published: Mapping[str, str | None]) 
 def _same_outlet(d: Derivation, outlets: Mapping[str, str | None]) -> bool:
     source, derived = outlets.get(d.source), outlets.get(d.derived)
     return bool(source) and bool(derived) and source.casefold() == derived.casefold()
+
+
+# Reasons the strong content cues write into the evidence (crosscheck.link.direction_cues).
+# Leaving the day shift out marked 108 more METER edges, but 108 wire -> paper ones among them
+# (a later wire version and a paper are siblings of the first version too).
+_STRONG_CUE_REASONS = (" credits ", " says 'yesterday' where ")
+
+
+def _mark_shared_sources(derivations: list[Derivation]) -> list[Derivation]:
+    """``derivations`` with ``relation="shared_source"`` on sibling edges that nothing orders:
+    both texts have another kept source, and neither dates nor a citation or day shift say
+    which took from which (two papers rewriting one wire share a hearing's quotes too). A whole
+    copy stays ``derived``."""
+    sources: dict[str, set[str]] = {}
+    for d in derivations:
+        if d.direction != "undetermined":
+            sources.setdefault(d.derived, set()).add(d.source)
+    marked = []
+    for d in derivations:
+        siblings = (sources.get(d.derived, set()) - {d.source}
+                    and sources.get(d.source, set()) - {d.derived})
+        strong = (d.direction == "dated" or d.kind == "copy"
+                  or any(cue in d.evidence for cue in _STRONG_CUE_REASONS))
+        marked.append(replace(d, relation="shared_source") if siblings and not strong else d)
+    return marked
