@@ -17,10 +17,10 @@ undetermined, with each content cue's signed weight (positive: the wire is the s
 pruning and how often it alone points at the wire (how the weights in
 ``crosscheck.link.direction`` were read).
 ``--folds N`` scores the pruning variants (``VARIANTS``: the common-source rule before, by
-content directions; word containment, which vetoes only where a text is undated and so never
-on METER; and containment at three margins with METER's dates hidden from pruning) per
-gold-story fold, and picks one per fold on the other folds: the cross-validated figures with
-their spread.
+content directions, against word containment, on METER as it is, where every text is dated
+and containment never acts, and with METER's dates hidden from pruning, where it does, at
+three margins) per gold-story fold, and picks one per fold and group on the other folds: the
+cross-validated figures with their spread.
 ``--cache DIR`` keeps the alignments of the candidate pairs there, so a change to the direction
 or derivation rules re-runs in seconds.
 
@@ -54,6 +54,7 @@ from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.clean import clean_document  # noqa: E402
 from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate  # noqa: E402
 from crosscheck.ingest import iter_documents  # noqa: E402
+from crosscheck.link.common_source import SOURCE_MARGIN, direct_undated_copies  # noqa: E402
 from crosscheck.link.derivations import derive, prune_derivations  # noqa: E402
 from crosscheck.link.minhash import near_duplicate_pairs  # noqa: E402
 from crosscheck.link.paraphrase import (  # noqa: E402
@@ -159,9 +160,14 @@ def pruned(articles: list[Article], found, *, published: str = "used", **options
     this is how the containment rule for undated texts would do there)."""
     passages = {d.id: p for d, p in found}
     dates = {a.id: a.published for a in articles} if published == "used" else {}
-    kept = prune_derivations([d for d, _ in found], passages, dates,
+    texts = {a.id: a.text for a in articles}
+    derivations = [d for d, _ in found]
+    if options.pop("direct_undated", True):
+        derivations, passages = direct_undated_copies(derivations, passages, dates, texts,
+                                                      margin=options.get("source_margin", SOURCE_MARGIN))
+    kept = prune_derivations(derivations, passages, dates,
                              outlets={a.id: a.outlet for a in articles},
-                             texts={a.id: a.text for a in articles}, **options)
+                             texts=texts, **options)
     return [(d, passages[d.id]) for d in kept]
 
 
@@ -253,13 +259,20 @@ def run_meter(args) -> None:
         show_misdirected(articles, kept, gold, count=args.show_direction)
 
 
-#: Pruning settings compared by story-fold cross-validation; "direction" is the rule before.
+#: Pruning settings compared by story-fold cross-validation, in two groups: METER as it is (all
+#: dated, so the containment rules for undated texts never act) and METER with its dates hidden
+#: from pruning (where they do). "direction" is the rule before: content directions alone.
 VARIANTS = {
-    "direction (before)": {"common_source_by": "direction"},
-    "containment m=0.03": {"source_margin": 0.03},
-    "containment, dated": {"source_margin": 0.03, "published": "ignored"},
-    "cont. dated m=0.00": {"source_margin": 0.0, "published": "ignored"},
-    "cont. dated m=0.10": {"source_margin": 0.10, "published": "ignored"},
+    "dated": {
+        "direction (before)": {"common_source_by": "direction", "direct_undated": False},
+        "containment m=0.10": {"source_margin": 0.10},
+    },
+    "dates hidden": {
+        "direction (before)": {"common_source_by": "direction", "direct_undated": False, "published": "ignored"},
+        "containment m=0.00": {"source_margin": 0.0, "published": "ignored"},
+        "containment m=0.03": {"source_margin": 0.03, "published": "ignored"},
+        "containment m=0.10": {"source_margin": 0.10, "published": "ignored"},
+    },
 }
 FOLD_KEYS = ("same_story", "wire_to_paper", "papers_sourced", "from_paper", "derived_from_paper")
 
@@ -273,27 +286,29 @@ def _objective(scores: dict) -> float:
 
 def fold_table(articles, found, gold, *, folds: int) -> None:
     """Each pruning variant scored per story fold (stories assigned to folds in sorted order,
-    round robin); then, per fold, the variant that scores best on the other folds, scored on
-    this one: the cross-validated figure and its spread."""
+    round robin); then, per fold and group, the variant that scores best on the other folds,
+    scored on this one: the cross-validated figure and its spread."""
     stories = sorted({gold[a.id][0] for a in articles})
     fold_of = {story: i % folds for i, story in enumerate(stories)}
-    by_variant = {}
-    for name, options in VARIANTS.items():
-        kept = pruned(articles, found, **options)
-        by_variant[name] = [_fold_scores(articles, kept, gold, fold_of, f) for f in range(folds)]
     print(f"\n  story-fold cross-validation ({folds} folds of {len(stories)} stories): mean (min-max)")
-    print(f"  {'variant':20} " + " ".join(f"{k:>22}" for k in FOLD_KEYS))
-    for name, rows in by_variant.items():
-        print(f"  {name:20} " + " ".join(f"{_spread([r[k] for r in rows]):>22}" for k in FOLD_KEYS))
-    chosen, held = [], []
-    for f in range(folds):
-        train = {name: sum(_objective(rows[g]) for g in range(folds) if g != f)
-                 for name, rows in by_variant.items()}
-        best = max(train, key=lambda name: (train[name], name))
-        chosen.append(best)
-        held.append(by_variant[best][f])
-    print(f"  {'chosen on other folds':20} " + " ".join(f"{_spread([r[k] for r in held]):>22}" for k in FOLD_KEYS))
-    print(f"  chosen per fold: {chosen}")
+    for group, variants in VARIANTS.items():
+        by_variant = {}
+        for name, options in variants.items():
+            kept = pruned(articles, found, **options)
+            by_variant[name] = [_fold_scores(articles, kept, gold, fold_of, f) for f in range(folds)]
+        print(f"  [{group}] {'variant':20} " + " ".join(f"{k:>22}" for k in FOLD_KEYS))
+        for name, rows in by_variant.items():
+            print(f"  {'':{len(group) + 3}}{name:20} " + " ".join(f"{_spread([r[k] for r in rows]):>22}" for k in FOLD_KEYS))
+        chosen, held = [], []
+        for f in range(folds):
+            # the margin is chosen among the containment variants; the rule before is shown beside
+            train = {name: sum(_objective(rows[g]) for g in range(folds) if g != f)
+                     for name, rows in by_variant.items() if "before" not in name}
+            best = max(train, key=lambda name: (train[name], name))
+            chosen.append(best)
+            held.append(by_variant[best][f])
+        print(f"  {'':{len(group) + 3}}{'chosen on the others':20} " + " ".join(f"{_spread([r[k] for r in held]):>22}" for k in FOLD_KEYS))
+        print(f"  {'':{len(group) + 3}}chosen per fold: {chosen}")
 
 
 def _fold_scores(articles, kept, gold, fold_of, fold: int) -> dict:

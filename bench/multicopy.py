@@ -12,8 +12,13 @@ default), and independent texts on the same topics; nothing is dated. Aligned an
 * independent texts flagged: joined by any edge (goal <= 0.05); the same agency's follow-up
   report is shown apart.
 
+``--cv-seeds`` builds one corpus per seed and compares the pruning variants (the rule before,
+content directions alone, and word containment at three margins), choosing the margin per
+seed on the other seeds.
+
 Example:
     python bench/multicopy.py                       # wordllama, 2 copies per kind
+    python bench/multicopy.py --copies 4 --cv-seeds 11,13,17,19,23
     python bench/multicopy.py --embedder hashing --copies 4 --seed 11
 """
 
@@ -43,15 +48,21 @@ def articles_of(texts) -> list[Article]:
             for t in texts]
 
 
-def graph(articles: list[Article], embedder) -> tuple[list, list]:
-    """(derived before pruning, kept after pruning), each as (derivation, passages) pairs."""
+def graph(articles: list[Article], embedder, **options) -> tuple[list, list]:
+    """(derived before pruning, kept after pruning), each as (derivation, passages) pairs;
+    ``options`` go to the pruning step (bench/derivations.py's ``pruned``)."""
+    found = derived(articles, embedder)
+    return found, pruned(articles, found, **options)
+
+
+def derived(articles: list[Article], embedder) -> list:
     by_id = {a.id: a for a in articles}
     found = []
     for x, y, verbatim, paraphrase in align_pairs(articles, embedder, k=10, cosine=0.5):
         result = derive(by_id[x], by_id[y], verbatim=verbatim, paraphrase=paraphrase)
         if result:
             found.append(result)
-    return found, pruned(articles, found)
+    return found
 
 
 def scores(texts, derivations) -> dict:
@@ -102,12 +113,66 @@ def show(name: str, result: dict) -> None:
           f"(shared unseen source {result['siblings']['shared_source']}); edges across sources {result['cross']}")
 
 
+MARGINS = (0.0, 0.03, 0.10)
+VARIANTS = {"direction (before)": {"common_source_by": "direction", "direct_undated": False},
+            **{f"containment m={m:.2f}": {"source_margin": m} for m in MARGINS}}
+
+
+def _summary(texts, kept) -> dict[str, float]:
+    r = scores(texts, kept)
+    copies = sum(r[k]["copies"] for k in KINDS)
+    return {"linked": sum(r[k]["linked"] for k in KINDS) / copies,
+            "from_source": sum(r[k]["from_source"] for k in KINDS) / copies,
+            "independent": r["independent"]["flagged"] / r["independent"]["texts"],
+            "siblings": r["siblings"]["edges"] - r["siblings"]["shared_source"],
+            "shared": r["siblings"]["shared_source"]}
+
+
+def seed_folds(seeds: list[int], *, copies: int, embedder) -> None:
+    """Each variant on each seed's corpus; per seed, the margin that does best on the other
+    seeds (copies linked and directed from their source, less independent texts flagged and
+    sibling edges per copy), scored on this one."""
+    rows = {name: [] for name in VARIANTS}
+    for seed in seeds:
+        texts = build_corpus(copies=copies, seed=seed)
+        articles = articles_of(texts)
+        found = derived(articles, embedder)
+        for name, options in VARIANTS.items():
+            rows[name].append(_summary(texts, pruned(articles, found, **options)))
+    keys = ("linked", "from_source", "independent", "siblings", "shared")
+    print(f"multi-copy corpus, seeds {seeds}, {copies} copies per kind: mean (min-max) over seeds")
+    print(f"  {'variant':22} " + " ".join(f"{k:>20}" for k in keys))
+    for name, values in rows.items():
+        print(f"  {name:22} " + " ".join(f"{_spread([v[k] for v in values]):>20}" for k in keys))
+    copies_total = 3 * len(KINDS) * copies
+    def objective(v):
+        return v["linked"] + v["from_source"] - v["independent"] - v["siblings"] / copies_total
+    chosen, held = [], []
+    for i in range(len(seeds)):
+        train = {name: sum(objective(v) for j, v in enumerate(values) if j != i)
+                 for name, values in rows.items() if "before" not in name}
+        best = max(train, key=lambda name: (train[name], name))
+        chosen.append(best)
+        held.append(rows[best][i])
+    print(f"  {'chosen on the others':22} " + " ".join(f"{_spread([v[k] for v in held]):>20}" for k in keys))
+    print(f"  chosen per seed: {chosen}")
+
+
+def _spread(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.3f} ({min(values):.3f}-{max(values):.3f})"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--embedder", default="wordllama")
     parser.add_argument("--copies", type=int, default=2, help="copies per source and kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cv-seeds", default="", metavar="S1,S2,...",
+                        help="choose the containment margin by cross-validation across these seeds")
     args = parser.parse_args(argv)
+    if args.cv_seeds:
+        return seed_folds([int(x) for x in args.cv_seeds.split(",")], copies=args.copies,
+                          embedder=CachedEmbedder(get_embedder(args.embedder)))
     texts = build_corpus(copies=args.copies, seed=args.seed)
     started = time.perf_counter()
     found, kept = graph(articles_of(texts), CachedEmbedder(get_embedder(args.embedder)))

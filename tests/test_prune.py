@@ -85,7 +85,7 @@ LIGHT_TEXT = SOURCE_TEXT.replace("voted", "decided").replace("rotted", "decayed"
 
 
 def test_source_of_triangle_is_the_text_holding_the_copies():
-    from crosscheck.link.prune import source_of_triangle, word_trigrams
+    from crosscheck.link.common_source import source_of_triangle, word_trigrams
 
     grams = {name: word_trigrams(text) for name, text in
              (("source", SOURCE_TEXT), ("cut", CUT_TEXT), ("light", LIGHT_TEXT))}
@@ -127,3 +127,33 @@ def test_siblings_sharing_what_their_source_lacks_share_an_unseen_source():
     credited = replace(derivations[2], evidence="partial: ...; paper_b credits 'the Courier reported'")
     kept = prune_derivations([*derivations[:2], credited], passages, published)
     assert kept[2].relation == "derived"
+
+
+def test_undated_copies_are_directed_from_the_text_holding_their_words():
+    from crosscheck.link.common_source import direct_undated_copies
+
+    # another cut copy, keeping the first and the last sentence
+    other_cut = SOURCE_TEXT[:SOURCE_TEXT.index(" Councillors")] + SOURCE_TEXT[SOURCE_TEXT.index(" Fishermen"):]
+    texts = {"source": SOURCE_TEXT, "cut": CUT_TEXT, "light": LIGHT_TEXT, "other_cut": other_cut}
+    cut_len, light_len = len(CUT_TEXT), len(LIGHT_TEXT)
+    edges = [
+        edge("light", "source", [(0, light_len, 0, len(SOURCE_TEXT))], score=0.97, kind="copy",
+             direction="content"),
+        edge("source", "cut", [(0, cut_len, 0, cut_len)], score=0.95, kind="copy", direction="content"),
+        edge("light", "cut", [(0, cut_len, 0, cut_len)], score=0.96, kind="copy", direction="content"),
+        edge("source", "other_cut", [(0, 90, 0, 90)], score=0.9, kind="rewrite", direction="content"),
+        edge("light", "other_cut", [(0, 90, 0, 90)], score=0.9, kind="rewrite", direction="content"),
+    ]
+    derivations, passages = [d for d, _ in edges], {d.id: p for d, p in edges}
+    directed, moved = direct_undated_copies(derivations, passages, {}, texts)
+    turned = directed[0]
+    assert (turned.source, turned.derived, turned.direction) == ("source", "light", "content")
+    assert "turned round, common source: source holds more of the words of light" in turned.evidence
+    assert [(p.source_start, p.source_end, p.derived_start, p.derived_end) for p in moved[turned.id]] == \
+        [(0, len(SOURCE_TEXT), 0, light_len)]
+    assert directed[1:] == derivations[1:]  # already from the text holding the other's words
+    # dated texts, and edges a citation orders, are left as the pairwise step had them
+    dated = {"source": "2024-05-07", "light": "2024-05-06"}
+    assert direct_undated_copies(derivations, passages, dated, texts)[0][0] == derivations[0]
+    credited = replace(derivations[0], evidence="copy: ...; source credits 'the Courier reported'")
+    assert direct_undated_copies([credited, *derivations[1:]], passages, {}, texts)[0][0] == credited

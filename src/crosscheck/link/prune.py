@@ -18,19 +18,15 @@ depends on the rest of the corpus. Three rules, in this order:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from dataclasses import replace
-from functools import lru_cache
 
 from ..records import Derivation, Passage
+from .common_source import SOURCE_MARGIN, Containment, ordered_by_strong_cue
 
-__all__ = ["SOURCE_MARGIN", "prune_derivations", "source_of_triangle", "word_trigrams"]
+__all__ = ["prune_derivations"]
 
-#: How much more of the other two texts' word 3-grams (summed shares) the common source of a
-#: triangle must hold than the runner-up; closer than this, none of the three is taken for it.
-SOURCE_MARGIN = 0.03
 
 
 def prune_derivations(
@@ -55,7 +51,7 @@ def prune_derivations(
        strongest edges stay. A published after B or C is no common source of them. Whether A
        may be the source of B and C: where an edge was decided by dates, the dates say;
        otherwise its direction, unless (``common_source_by="containment"``, with ``texts``)
-       word containment names B or C as the source of the three (:func:`source_of_triangle`):
+       word containment names B or C as the source of the three (:func:`crosscheck.link.common_source.source_of_triangle`):
        each copy departs from the source in its own way, so the source holds more of every
        copy than a copy holds of its sibling, and a sibling whose edges the content cues
        misdirected no longer explains away the edge to the source. Containment only vetoes,
@@ -92,7 +88,7 @@ def prune_derivations(
         neighbours.setdefault(d.derived, set()).add(d.source)
     if common_source_by not in ("containment", "direction"):
         raise ValueError(f"common_source_by must be 'containment' or 'direction', got {common_source_by!r}")
-    rank = (_Containment(texts, margin=source_margin)
+    rank = (Containment(texts, margin=source_margin)
             if common_source_by == "containment" and texts is not None else None)
     for d in sorted(derivations, key=lambda d: (d.score, d.id)):
         if _explained(d, edges, neighbours, spans, published, explained, rank):
@@ -136,45 +132,6 @@ def _inside(spans: list[tuple[int, int]], cover: list[tuple[int, int]]) -> float
             common += min(end, cover[k][1]) - max(start, cover[k][0])
             k += 1
     return common / total if total else 0.0
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def word_trigrams(text: str) -> frozenset[int]:
-    """Hashes of the lower-cased word 3-grams of ``text`` (compared within one process only)."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    return frozenset(hash(tuple(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
-
-
-
-
-def source_of_triangle(grams: Mapping[str, frozenset[int]], *, margin: float = SOURCE_MARGIN) -> str | None:
-    """Of three texts (id -> :func:`word_trigrams`), the one holding most of the other two's
-    word 3-grams (summed shares), or ``None`` when the runner-up comes within ``margin``: a
-    copy keeps the source's words except where it edits, so the source contains each copy
-    better than one copy contains another (whose edits fall elsewhere). Two revisers who
-    change the same words (a light and a heavy revision both turning "said" into "stated")
-    bring a copy level with the source; then nothing is decided here."""
-    def held(x: str) -> float:
-        return sum(len(grams[y] & grams[x]) / max(1, len(grams[y])) for y in grams if y != x)
-    scores = sorted(((round(held(x), 6), x) for x in grams), reverse=True)
-    return scores[0][1] if scores[0][0] - scores[1][0] > margin else None
-
-
-class _Containment:
-    """:func:`source_of_triangle` over a corpus's texts, each text's 3-grams hashed once."""
-
-    def __init__(self, texts: Mapping[str, str], *, margin: float = SOURCE_MARGIN):
-        self._grams = lru_cache(maxsize=8192)(lambda article: word_trigrams(texts.get(article, "")))
-        self._source = lru_cache(maxsize=65536)(self._of)
-        self._margin = margin
-
-    def _of(self, trio: tuple[str, str, str]) -> str | None:
-        return source_of_triangle({x: self._grams(x) for x in trio}, margin=self._margin)
-
-    def source(self, a: str, pair: tuple[str, str]) -> str | None:
-        return self._source(tuple(sorted((a, *pair))))
 
 
 def _may_source(d: Derivation, article: str) -> bool:
@@ -292,10 +249,6 @@ def _same_outlet(d: Derivation, outlets: Mapping[str, str | None]) -> bool:
     return bool(source) and bool(derived) and source.casefold() == derived.casefold()
 
 
-# Reasons the strong content cues write into the evidence (crosscheck.link.direction_cues).
-# Leaving the day shift out marked 108 more METER edges, but 108 wire -> paper ones among them
-# (a later wire version and a paper are siblings of the first version too).
-_STRONG_CUE_REASONS = (" credits ", " says 'yesterday' where ")
 
 
 def _mark_shared_sources(derivations: list[Derivation]) -> list[Derivation]:
@@ -312,6 +265,6 @@ def _mark_shared_sources(derivations: list[Derivation]) -> list[Derivation]:
         siblings = (sources.get(d.derived, set()) - {d.source}
                     and sources.get(d.source, set()) - {d.derived})
         strong = (d.direction == "dated" or d.kind == "copy"
-                  or any(cue in d.evidence for cue in _STRONG_CUE_REASONS))
+                  or ordered_by_strong_cue(d.evidence))
         marked.append(replace(d, relation="shared_source") if siblings and not strong else d)
     return marked
