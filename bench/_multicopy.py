@@ -12,7 +12,9 @@ one word of it swapped; the body becomes one paragraph):
   neighbouring sentences swapped, and a sentence of the copier's own added at the end.
 
 The independent texts (``INDEPENDENT``) were written for this benchmark: reports on the same
-topics (arrests in Velmora's provinces, port and ferry strikes) that copy nothing. The example
+topics (arrests in Velmora's provinces, port and ferry strikes) that copy nothing; with them the
+example corpus's local paper on the Korvask arrests, its own reporting of the same press
+conference as the first source (an independent origin in examples/ANSWERS.md). The example
 corpus's follow-up wire (the strike extended, same agency, its own report) is kept apart as
 ``follow-up``. Nothing carries a date, an URL or an outlet that names another: direction must
 come from the texts.
@@ -190,5 +192,16 @@ def build_corpus(*, copies: int = 2, seed: int = 7) -> list[Text]:
             for copy in range(1, copies + 1):
                 texts.append(Text(f"{source_id}-{kind}{copy}", revise(body, rng), kind, source_id))
     texts += [Text(f"ind-{key}", text, "independent", None) for key, text in INDEPENDENT]
+    texts.append(Text("ind-korvask-today", _own_reporting(), "independent", None))
     texts.append(Text("follow-up", rows[FOLLOW_UP], "follow-up", None))
     return texts
+
+
+def _own_reporting() -> str:
+    """The example corpus's local paper on the Korvask arrests (its own reporting from the same
+    press conference: an independent origin, see examples/ANSWERS.md), without its page chrome."""
+    lines = (REPO_ROOT / "examples" / "corpus" / "scraped" / "korvask-today-arrests.txt").read_text(
+        encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("By "))
+    end = lines.index("Most read")
+    return "\n".join([lines[start - 1], *(line for line in lines[start + 1:end] if line.strip())])
