@@ -267,6 +267,13 @@ VARIANTS = {
         "direction (before)": {"common_source_by": "direction", "direct_undated": False},
         "containment m=0.10": {"source_margin": 0.10},
     },
+    "shared source": {
+        "day shift orders, 2 sides": {"originating_share": None, "shared_source_sides": 2},
+        "agency 0.5, 2 sides": {"originating_share": 0.5, "shared_source_sides": 2},
+        "agency 0.3, 1 side": {"originating_share": 0.3, "shared_source_sides": 1},
+        "agency 0.5, 1 side": {"originating_share": 0.5, "shared_source_sides": 1},
+        "agency 0.7, 1 side": {"originating_share": 0.7, "shared_source_sides": 1},
+    },
     "dates hidden": {
         "direction (before)": {"common_source_by": "direction", "direct_undated": False, "published": "ignored"},
         "containment m=0.00": {"source_margin": 0.0, "published": "ignored"},

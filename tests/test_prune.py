@@ -157,3 +157,23 @@ def test_undated_copies_are_directed_from_the_text_holding_their_words():
     assert direct_undated_copies(derivations, passages, dated, texts)[0][0] == derivations[0]
     credited = replace(derivations[0], evidence="copy: ...; source credits 'the Courier reported'")
     assert direct_undated_copies([credited, *derivations[1:]], passages, {}, texts)[0][0] == credited
+
+
+def test_an_agency_that_others_take_from_orders_its_edges_with_a_sibling():
+    from crosscheck.link.common_source import mark_shared_sources, originating_outlets
+
+    def directed(source, derived, evidence=""):
+        return Derivation(id=f"{source}>{derived}", source=source, derived=derived, kind="partial",
+                          score=0.5, similarity=0.5, direction="content", evidence=evidence)
+
+    # the agency's first report is rewritten by five papers; its update shares more with one
+    edges = [directed("wire1", f"paper{i}") for i in range(5)] + [
+        directed("wire1", "wire2"), directed("wire2", "paper0"),
+        directed("paper1", "paper2", "partial: ...; paper2 says 'yesterday' where paper1 says 'today'")]
+    outlets = {"wire1": "Agency", "wire2": "Agency", **{f"paper{i}": f"Paper {i}" for i in range(5)}}
+    assert originating_outlets(edges, outlets) == {"agency"}
+    relations = {d.id: d.relation for d in mark_shared_sources(edges, outlets=outlets)}
+    assert relations["wire2>paper0"] == "derived"  # the agency's later version
+    assert relations["paper1>paper2"] == "shared_source"  # a day shift between two papers orders nothing
+    first_rule = {d.id: d.relation for d in mark_shared_sources(edges, outlets=outlets, originating_share=None)}
+    assert first_rule["paper1>paper2"] == "derived"

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from ..records import Derivation, Passage, content_id
 
-__all__ = ["SOURCE_MARGIN", "Containment", "direct_undated_copies", "ordered_by_strong_cue",
+__all__ = ["ORIGINATING_SHARE", "SOURCE_MARGIN", "mark_shared_sources", "Containment", "direct_undated_copies", "ordered_by_strong_cue",
            "source_of_triangle", "word_trigrams"]
 
 # Reasons the strong content cues write into the evidence (crosscheck.link.direction_cues).
@@ -35,6 +35,11 @@ def ordered_by_strong_cue(evidence: str) -> bool:
     "yesterday"): the cues that order two texts on their own (weights 5.8 against 2 at most)."""
     return any(reason in evidence for reason in _STRONG_CUE_REASONS)
 
+
+#: The share of an outlet's ordered edges on which it is the source from which it counts as an
+#: originating outlet (an agency others take from): a day shift then orders its edge with a
+#: sibling. Between two outlets that mostly take from others it orders nothing.
+ORIGINATING_SHARE = 0.5
 
 #: How much more of the other two texts' word 3-grams (summed shares) the common source of a
 #: triangle must hold than the runner-up; closer than this, none of the three is taken for it.
@@ -176,3 +181,51 @@ def _union(spans: list[tuple[int, int]]) -> int:
         if end > start:
             total, reach = total + end - start, end
     return total
+
+
+def mark_shared_sources(derivations: list[Derivation], *, outlets: Mapping[str, str | None] | None = None,
+                        originating_share: float | None = ORIGINATING_SHARE,
+                        sides: int = 1) -> list[Derivation]:
+    """``derivations`` with ``relation="shared_source"`` on edges that nothing orders between
+    texts that take from others: at least ``sides`` (1 or 2) of the two texts have another
+    source among ``derivations``, and neither dates, a citation, a whole copy nor an
+    originating source outlet (:func:`originating_outlets`) says which took from which. Two
+    papers rewriting one wire share a hearing's quotes too, and which of them kept the wire's
+    "today" orders nothing; an agency's text, by contrast, is what others take from.
+    ``originating_share=None`` (the first rule): no outlet prior, a day shift orders any edge."""
+    sources: dict[str, set[str]] = {}
+    for d in derivations:
+        if d.direction != "undetermined":
+            sources.setdefault(d.derived, set()).add(d.source)
+    originating = (originating_outlets(derivations, outlets, share=originating_share)
+                   if originating_share is not None else set())
+    marked = []
+    for d in derivations:
+        others = [bool(sources.get(d.derived, set()) - {d.source}),
+                  bool(sources.get(d.source, set()) - {d.derived})]
+        ordered = (d.direction == "dated" or d.kind == "copy" or " credits " in d.evidence
+                   or (d.direction != "undetermined" and _outlet(d.source, outlets or {}) in originating)
+                   or (originating_share is None and ordered_by_strong_cue(d.evidence)))
+        marked.append(replace(d, relation="shared_source") if sum(others) >= sides and not ordered else d)
+    return marked
+
+
+def originating_outlets(derivations: list[Derivation], outlets: Mapping[str, str | None] | None, *,
+                        share: float = ORIGINATING_SHARE, minimum: int = 5) -> set[str]:
+    """Outlets that are the source on at least ``share`` of their (at least ``minimum``)
+    directed edges: the agencies a corpus's other outlets take from."""
+    if not outlets:
+        return set()
+    as_source: Counter[str] = Counter()
+    on_edges: Counter[str] = Counter()
+    for d in derivations:
+        if d.direction == "undetermined":
+            continue
+        for article in (d.source, d.derived):
+            on_edges[_outlet(article, outlets)] += 1
+        as_source[_outlet(d.source, outlets)] += 1
+    return {o for o, n in on_edges.items() if o and n >= minimum and as_source[o] >= share * n}
+
+
+def _outlet(article: str, outlets: Mapping[str, str | None]) -> str:
+    return (outlets.get(article) or "").casefold()

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from dataclasses import replace
 
 from ..records import Derivation, Passage
-from .common_source import SOURCE_MARGIN, Containment, ordered_by_strong_cue
+from .common_source import ORIGINATING_SHARE, SOURCE_MARGIN, Containment, mark_shared_sources
 
 __all__ = ["prune_derivations"]
 
@@ -41,6 +40,8 @@ def prune_derivations(
     texts: Mapping[str, str] | None = None,
     common_source_by: str = "containment",
     source_margin: float = SOURCE_MARGIN,
+    originating_share: float | None = ORIGINATING_SHARE,
+    shared_source_sides: int = 1,
 ) -> list[Derivation]:
     """The derivations worth keeping once the whole corpus's edges are known.
 
@@ -72,10 +73,14 @@ def prune_derivations(
     ``source_margin``: how much more of the others' words the source of three texts must hold
     than the runner-up (:data:`SOURCE_MARGIN`, chosen across METER story folds).
     ``passages`` maps derivation ids to their passages; ``published`` article ids to ISO dates.
-    4. Shared unseen source: a kept edge between two texts that each have another kept source
-       (siblings), not a whole copy and not ordered by dates, a citation or a day shift, gets
-       ``relation="shared_source"``: what they share outside their sources came from a source
-       the corpus does not hold as readily as from one another (:func:`_mark_shared_sources`).
+    4. Shared unseen source: a kept edge between two texts of which at least
+       ``shared_source_sides`` (1 or 2) have another kept source, and that neither dates, a
+       citation, a whole copy nor an originating source outlet orders, gets
+       ``relation="shared_source"`` (:func:`crosscheck.link.common_source.mark_shared_sources`):
+       what two retellings share outside their sources came from a source the corpus does
+       not hold as readily as from one another. An outlet originates when it is the source on
+       at least ``originating_share`` of its directed edges (an agency); ``None``: no such
+       prior, and a day shift orders any edge (the first version of this rule).
 
     Each edge costs O(common neighbours * passages): near linear on sparse derivation graphs.
     Returns the kept derivations in the input order.
@@ -100,7 +105,8 @@ def prune_derivations(
                            explained=explained, weak_ratio=weak_ratio)
     kept -= _stale([d for d in derivations if d.id in kept], published, outlets or {},
                    stale_days=stale_days)
-    return _mark_shared_sources([d for d in derivations if d.id in kept])
+    return mark_shared_sources([d for d in derivations if d.id in kept], outlets=outlets,
+                               originating_share=originating_share, sides=shared_source_sides)
 
 
 def _sides(d: Derivation, passages: list[Passage]) -> dict[str, list[tuple[int, int]]]:
@@ -247,24 +253,3 @@ def _days_between(first: str, second: str, published: Mapping[str, str | None]) 
 def _same_outlet(d: Derivation, outlets: Mapping[str, str | None]) -> bool:
     source, derived = outlets.get(d.source), outlets.get(d.derived)
     return bool(source) and bool(derived) and source.casefold() == derived.casefold()
-
-
-
-
-def _mark_shared_sources(derivations: list[Derivation]) -> list[Derivation]:
-    """``derivations`` with ``relation="shared_source"`` on sibling edges that nothing orders:
-    both texts have another kept source, and neither dates nor a citation or day shift say
-    which took from which (two papers rewriting one wire share a hearing's quotes too). A whole
-    copy stays ``derived``."""
-    sources: dict[str, set[str]] = {}
-    for d in derivations:
-        if d.direction != "undetermined":
-            sources.setdefault(d.derived, set()).add(d.source)
-    marked = []
-    for d in derivations:
-        siblings = (sources.get(d.derived, set()) - {d.source}
-                    and sources.get(d.source, set()) - {d.derived})
-        strong = (d.direction == "dated" or d.kind == "copy"
-                  or ordered_by_strong_cue(d.evidence))
-        marked.append(replace(d, relation="shared_source") if siblings and not strong else d)
-    return marked
