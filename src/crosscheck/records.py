@@ -295,11 +295,11 @@ class Derivation:
     ``kind``: copy | rewrite | paraphrase | partial. ``direction``: ``dated`` (publication dates
     decided), ``content`` (content cues decided), ``undetermined`` (then ``source``/``derived``
     are in id order and carry no claim). ``evidence`` says why, in words. ``relation``:
-    ``derived`` (one text took from the other) or ``shared_source`` (two texts that each have a
-    source of their own in the corpus share material that is not in it, and neither dates nor a
-    citation or day shift say that one took from the other: they share a source the corpus does
-    not hold, such as the same hearing or a wire version not collected; ``source`` and
-    ``derived`` then carry no claim)."""
+    ``derived`` (one text took from the other) or ``shared_source`` (two texts, at least one of
+    which takes from a third text of the corpus, share material, and neither dates, a citation,
+    a whole copy nor an outlet that originates most of its edges (an agency) says that one took
+    from the other: they share a source the corpus does not hold, such as the same hearing or a
+    wire version not collected; ``source`` and ``derived`` then carry no claim)."""
 
     id: str
     source: str
