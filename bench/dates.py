@@ -11,6 +11,8 @@ first sentence, :func:`crosscheck.clean.metadata.dateline_date`) beside the rule
   recognised JSONL date fields date (``published_from`` ``input``).
 * The extraction set's HTML pages (``article-extraction/html``) whose metadata gives a date
   (``published_from`` ``meta``): a text date is right when it is that date.
+* ECB+ pages whose URL path holds a date (``/2008/12/15/``): a text date is right when it is
+  that date (and counted apart when within two days: a page updated the day after).
 
 Example:
     python bench/dates.py                  # first 2,000 Reuters rows and the 181 pages
@@ -136,6 +138,33 @@ def pages(folder: Path) -> None:
         print(f"  {name:28} dated {dated:3d}, right {right:3d}, precision {precision}")
 
 
+def ecbplus(path: Path) -> None:
+    """ECB+ pages whose URL path carries a date: the text's date (read without the URL) against
+    it. A URL date is the day the page was filed, so a text date a day or two later (an update)
+    counts apart."""
+    from crosscheck.clean.metadata import _date_in_url
+
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    dated = [(row, _date_in_url(row.get("url") or "")) for row in rows]
+    dated = [(row, day) for row, day in dated if day]
+    print(f"\necbplus: {len(dated)} of {len(rows)} pages with a date in the URL path; text dates against it")
+    for name, rule in (("first date near the top", lambda row: first_date_near_top(row["text"])),
+                       ("dateline (crosscheck)", lambda row: dateline_date(row["text"], title=row.get("title")))):
+        got = [(rule(row), day) for row, day in dated]
+        found = [(g, day) for g, day in got if g]
+        same = sum(g == day for g, day in found)
+        near = sum(g != day and abs(_days(g, day)) <= 2 for g, day in found)
+        print(f"  {name:28} dated {len(found):3d}, same day {same:3d}, within two days {near:2d}, "
+              f"precision {same / len(found):.3f} ({(same + near) / len(found):.3f} within two days)"
+              if found else f"  {name:28} dated 0")
+
+
+def _days(a: str, b: str) -> int:
+    from datetime import date
+
+    return (date.fromisoformat(a) - date.fromisoformat(b)).days
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH)
@@ -144,6 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     reuters(require_dataset(args.data / "reuters-21578" / "articles.jsonl", name="reuters-21578"),
             limit=args.limit)
     pages(require_dataset(args.data / "article-extraction" / "html", name="article-extraction"))
+    ecbplus(require_dataset(args.data / "ecbplus" / "articles.jsonl", name="ecbplus"))
 
 
 if __name__ == "__main__":

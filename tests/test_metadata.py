@@ -69,7 +69,11 @@ def test_detect_language():
     ("Harbour Bond Due April 2, 1992\nThe bank said.", None),
     ("The harbour board said profits rose in the year ending\nMarch 31, 1991\n", None),
     ("The strike ended on March 4, 2021", None),
-    ("Ferry strike\nThe union said on Monday it would strike.\nMarch 4, 2021", None),
+    ("Ferry strike\nThe harbour union said on Monday that it would strike from\nMarch 4, 2021\n", None),
+    # a line holding only a date below a standfirst is the publication line
+    ("Ferry strike\nThe union will strike.\nSaturday, Mar 6, 2021 at 8: 44 AM\nThe union said.", "2021-03-06"),
+    ("on April 30, 2021 at 4:31 AM, updated April 30, 2021 at 8:33 AM\nA jury said.", "2021-04-30"),
+    ("Story Created: Aug 7, 2021 at 9:56 AM AKDT\nThe fire began.", "2021-08-07"),
 ])
 def test_dateline_date_only_before_the_first_sentence(head, expected):
     assert dateline_date(head) == expected
@@ -90,3 +94,9 @@ def test_dateline_below_a_standfirst():
                   "island routes and the summer timetable")
     text = f"Ferry strike\n{standfirst}\nVelmora, May 25, 2020\u2014In the past weeks the union met."
     assert dateline_date(text) == "2020-05-25"
+
+
+def test_a_headline_run_into_the_date_line_is_set_aside():
+    text = "FERRY STRIKE CALLED on Tuesday, 16 March 2021 13: 45.\nThe union said."
+    assert dateline_date(text) is None
+    assert dateline_date(text, title="FERRY STRIKE CALLED") == "2021-03-16"

@@ -122,6 +122,7 @@ class _Meta:
         if self.outlet is None and (host := outlet_from_url(self.url)):
             self.outlet, self.outlet_from = host, "url"
         if self.published is None:
-            published, where = find_published(text, url=self.url, not_after=self.not_after)
+            published, where = find_published(text, url=self.url, not_after=self.not_after,
+                                              title=self.title)
             if published:
                 self.published, self.published_from = published, where

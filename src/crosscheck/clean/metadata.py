@@ -125,30 +125,42 @@ def _date_in_url(url: str) -> str | None:
 
 # A publication line: "Published: 4 March 2021", "Updated on Mar 4, 2021 10:05 GMT", "Posted ...".
 _PUBLICATION_LINE = re.compile(
-    r"^\W*(?:(?:first|last|originally)\s+)?(?:published|updated|posted|released|dated?|modified)"
+    r"^\W*(?:(?:first|last|originally|story)\s+)?(?:published|updated|posted|released|created|dated?|modified)"
     r"\b(?:\s+(?:on|at))?\s*[:\-\u2013\u2014]?\s*", re.I)
 # What may stand before a dateline's date: a place ("VELMORA, ", "Port Amra (Lorn), "), a time
-# of day ("16:54 ", a wire header), a byline ("By Ana Ruiz | "), nothing else. Words that make
+# of day ("16:54 ", a wire header), a byline ("By Ana Ruiz | "), "on", nothing else. Words that make
 # the date a date the story talks about ("Due", "Until", "Ending") are no place.
-_TIME = r"\d{1,2}[:.]\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?"
+# (a scrape's tokeniser may space it out: "1: 35 p. m.")
+_TIME = r"\d{1,2}\s?[:.]\s?\d\d(?::\d\d)?(?:\s*(?:[AaPp](?:\.?\s?[Mm]\.?)?|hrs?)\b)?(?:\s+[A-Z]{2,4}\b)?"
 _PLACE_WORD = r"(?!(?:Due|Until|Till|Before|After|Ending|Ended|Ends|From|To|Through|On|In|At|Since|For|Of|And|The|Or)\b)[A-Z][\w.'\u2019-]*"
 _DATELINE_PREFIX = re.compile(
-    rf"^\W*(?:By\s+[^|\n]{{2,60}}?\s*[|\u2022\u00b7]\s*)?(?:{_PLACE_WORD}(?:[\s,/()-]+{_PLACE_WORD}){{0,4}})?"
+    rf"^\W*(?:By\s+[^|\n]{{2,60}}?\s*[|\u2022\u00b7]\s*)?(?:on\s+)?(?:{_PLACE_WORD}(?:[\s,/()-]+{_PLACE_WORD}){{0,4}})?"
     rf"[\s,()|\u2022\u00b7\u2013\u2014-]*(?:{_TIME}\s*[,|]?\s*)?$")
-# What may follow it: a time, a time zone, then a dash, bar, colon, parenthesis or the line's end.
+# What may follow it: a time, a time zone, then a dash, bar, colon, parenthesis or the line's
+# end (a full stop may close a line that holds only the date and time).
 _DATELINE_SUFFIX = re.compile(
-    rf"^\s*,?\s*(?:(?:at\s+)?{_TIME}\s*(?:[A-Z]{{2,4}}|[+-]\d\d:?\d\d)?\s*)?(?:[-\u2013\u2014|:(/]|$)")
+    rf"^\s*,?\s*(?:(?:at\s+|@\s*)?{_TIME}\s*(?:[A-Z]{{2,4}}|[+-]\d\d:?\d\d)?\s*)?(?:[-\u2013\u2014|:(/]|\.?\s*$)")
+# A line holding only a date: "on" or a time before it, a time, a zone, ", updated ..." or a
+# full stop after it.
+_DATE_ONLY_PREFIX = re.compile(rf"^\W*(?:on\s+)?(?:{_TIME}\s*[,|]?\s*)?$", re.I)
+_DATE_ONLY_SUFFIX = re.compile(
+    rf"^\s*,?\s*(?:(?:at\s+|@\s*)?{_TIME}\s*(?:[A-Z]{{2,4}}|[+-]\d\d:?\d\d)?\s*)?"
+    rf"(?:\.?\s*$|,\s*(?:updated|posted|published)\b)", re.I)
 # A hard-wrapped line ending mid-sentence belongs to a sentence: no dateline below it.
 _WRAPS = re.compile(r"[a-z,;]\s*$")
 
 
-def _head_lines(text: str, *, max_lines: int = 3, max_chars: int = 400) -> list[str]:
-    lines = [line for line in text[: max_chars * 2].splitlines() if line.strip()]
+def _head_lines(text: str, *, max_lines: int = 3, max_chars: int = 400) -> list[tuple[str, bool]]:
+    """The first non-blank lines, each with whether a blank line follows it."""
+    raw = text[: max_chars * 2].splitlines()
     kept, total = [], 0
-    for line in lines[:max_lines]:
-        kept.append(line[: max_chars - total])
+    for i, line in enumerate(raw):
+        if not line.strip():
+            continue
+        blank_after = i + 1 < len(raw) and not raw[i + 1].strip()
+        kept.append((line[: max_chars - total], blank_after))
         total += len(line) + 1
-        if total >= max_chars:
+        if len(kept) == max_lines or total >= max_chars:
             break
     return kept
 
@@ -158,35 +170,57 @@ def _dates_in(line: str) -> list[tuple[int, int, str]]:
     return sorted((start, end, iso) for start, end, iso in found if iso)
 
 
-def dateline_date(text: str) -> str | None:
+def dateline_date(text: str, *, title: str | None = None) -> str | None:
     """The date of a dateline or publication line before the first sentence of ``text``, or
     ``None``.
 
-    Looked for in the first three non-blank lines (at most 400 characters): a publication line
-    ("Published", "Updated", "Posted" and a date), or a date with at most a place, a time of day
-    or a byline before it and a dash, bar, colon, parenthesis or the line's end after it
-    ("VELMORA, March 4, 2021 - The union ...", "Thursday 4 March 2021"). The search stops at the
-    first line that reads as a sentence (it ends in ``.``, ``!`` or ``?``, or is hard-wrapped mid
-    sentence into the next line), so a date the story talks about never counts.
+    Looked for in the first three non-blank lines (at most 400 characters), a headline equal to
+    ``title`` at the start of a line set aside: a publication line ("Published", "Updated",
+    "Posted", "Created" and a date), a line holding only a date (with a weekday, "on", a time
+    and a time zone: "Saturday, Sep 14, 2013", "on April 30, 2008 at 4:31 AM"), or a dateline: a
+    date with at most a place, a time of day or a byline before it and a dash, bar, colon,
+    parenthesis or the line's end after it ("VELMORA, March 4, 2021 - The union ..."). A
+    dateline counts only before the first line that reads as a sentence (it ends in ``.``,
+    ``!`` or ``?``); nothing counts on a line that a hard-wrapped sentence runs into. So a date
+    the story talks about never counts.
     """
-    for line in _head_lines(text or ""):
-        publication = _PUBLICATION_LINE.match(line)
-        dates = _dates_in(line)
-        if publication and dates and dates[0][0] <= publication.end() + 12:
-            return dates[0][2]
-        for start, end, iso in dates:
-            if _DATELINE_PREFIX.match(line[:start]) and _DATELINE_SUFFIX.match(line[end:]):
-                return iso
+    in_body = wraps = False
+    for line, blank_after in _head_lines(text or ""):
+        headline = bool(title) and line.strip() == title.strip()
+        if title and line.startswith(title) and len(line) > len(title):
+            line = line[len(title):]
+        iso = _line_date(line, in_body=in_body, wrapped=wraps)
+        if iso:
+            return iso
         stripped = line.rstrip()
         # a headline or standfirst has no full stop; a hard-wrapped line (50 to 80 characters,
-        # ending mid-sentence) continues a sentence into the next line
-        if stripped.endswith((".", "!", "?")) or (50 <= len(stripped) <= 80 and _WRAPS.search(stripped)):
-            return None
+        # ending mid-sentence, no blank line after, not the ``title``) runs on into the next
+        in_body = in_body or stripped.endswith((".", "!", "?"))
+        wraps = (not headline and not blank_after and 50 <= len(stripped) <= 80
+                 and bool(_WRAPS.search(stripped)))
+        in_body = in_body or wraps
     return None
 
 
-def find_published(text: str, *, url: str | None = None,
-                   not_after: str | None = None) -> tuple[str | None, str | None]:
+def _line_date(line: str, *, in_body: bool, wrapped: bool) -> str | None:
+    publication = _PUBLICATION_LINE.match(line)
+    dates = _dates_in(line)
+    # "Updated 3:09 AM EST Dec 19, 2008": a time may come first
+    if publication and dates and dates[0][0] <= publication.end() + 30:
+        return dates[0][2]
+    if wrapped:
+        return None
+    for start, end, iso in dates:
+        prefix, suffix = line[:start], line[end:]
+        if _DATE_ONLY_PREFIX.match(prefix) and _DATE_ONLY_SUFFIX.match(suffix):
+            return iso
+        if not in_body and _DATELINE_PREFIX.match(prefix) and _DATELINE_SUFFIX.match(suffix):
+            return iso
+    return None
+
+
+def find_published(text: str, *, url: str | None = None, not_after: str | None = None,
+                   title: str | None = None) -> tuple[str | None, str | None]:
     """``(ISO date, "url" | "text")`` or ``(None, None)``.
 
     The URL path wins (it was set when the page was published); otherwise a dateline or
@@ -198,7 +232,7 @@ def find_published(text: str, *, url: str | None = None,
         iso = _date_in_url(url)
         if iso:
             return iso, "url"
-    iso = dateline_date(text or "")
+    iso = dateline_date(text or "", title=title)
     if iso and not_after and iso > not_after[:10]:
         return None, None
     return (iso, "text") if iso else (None, None)
