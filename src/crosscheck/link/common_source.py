@@ -1,14 +1,17 @@
-"""Which of several undated texts is the common source of the others, by word containment.
+"""Who is the common source of several texts, and when two texts only share one.
 
 A copy keeps its source's words except where it edits them, and two copies edit in different
 places. So of three texts that share material, the source holds more of the other two's word
-3-grams than either holds of the others' (:func:`source_of_triangle`). Pruning uses that to keep
-a sibling from being taken for the source (:mod:`.prune`); :func:`direct_undated_copies` uses it
-to direct edges between undated texts when the triangles they sit in agree.
+3-grams than either holds of the others' (:func:`source_of_triangle`, summed shares). Pruning
+uses that to keep a sibling from being taken for the source (:mod:`.prune`), and
+:func:`direct_undated_copies` to direct edges between undated texts: summed over the third
+texts aligned with both, the text whose 3-grams overlap the others' more (Dice) is the source.
+Only texts without a publication date, and edges no citation or day shift orders, are directed
+this way: on METER with its dates hidden, containment names a newspaper that quotes a whole
+wire story and adds its own as the source of both, where the day shift says otherwise.
 
-Only texts without a publication date are directed this way: on METER (all dated, wire and
-newspaper texts of one day) containment names a newspaper that quotes a whole wire story as the
-source of both, where the day shift and citations say otherwise.
+:func:`mark_shared_sources` marks the edges that nothing orders between texts that take from
+others as ``relation="shared_source"``: a source the corpus does not hold.
 """
 
 from __future__ import annotations
@@ -21,12 +24,11 @@ from functools import lru_cache
 
 from ..records import Derivation, Passage, content_id
 
-__all__ = ["ORIGINATING_SHARE", "SOURCE_MARGIN", "mark_shared_sources", "Containment", "direct_undated_copies", "ordered_by_strong_cue",
-           "source_of_triangle", "word_trigrams"]
+__all__ = ["ORIGINATING_SHARE", "SOURCE_MARGIN", "Containment", "direct_undated_copies",
+           "mark_shared_sources", "ordered_by_strong_cue", "originating_outlets", "source_of_triangle",
+           "word_trigrams"]
 
 # Reasons the strong content cues write into the evidence (crosscheck.link.direction_cues).
-# On METER leaving the day shift out of the shared-source test marked 108 more edges, all of
-# them wire -> paper (a later wire version and a paper are siblings of the first version too).
 _STRONG_CUE_REASONS = (" credits ", " says 'yesterday' where ")
 
 
@@ -36,9 +38,12 @@ def ordered_by_strong_cue(evidence: str) -> bool:
     return any(reason in evidence for reason in _STRONG_CUE_REASONS)
 
 
-#: The share of an outlet's ordered edges on which it is the source from which it counts as an
-#: originating outlet (an agency others take from): a day shift then orders its edge with a
-#: sibling. Between two outlets that mostly take from others it orders nothing.
+#: The share of an outlet's directed edges on which it is the source from which it counts as
+#: an originating outlet (an agency others take from): its edges stay ``derived``. Between two
+#: outlets that mostly take from others a day shift orders nothing: which of two next-day
+#: rewrites kept the wire's "today" says nothing about them (leaving the day shift out for
+#: every outlet marked 108 METER wire -> paper edges too: a later wire version and a paper are
+#: siblings of the first version).
 ORIGINATING_SHARE = 0.5
 
 #: How much more of the other two texts' word 3-grams (summed shares) the common source of a
@@ -52,8 +57,6 @@ def word_trigrams(text: str) -> frozenset[int]:
     """Hashes of the lower-cased word 3-grams of ``text`` (compared within one process only)."""
     words = [w.lower() for w in _WORD.findall(text)]
     return frozenset(hash(tuple(words[i:i + 3])) for i in range(max(0, len(words) - 2)))
-
-
 
 
 def source_of_triangle(grams: Mapping[str, frozenset[int]], *, margin: float = SOURCE_MARGIN) -> str | None:
@@ -94,7 +97,6 @@ class Containment:
         return self._source(tuple(sorted((a, *pair))))
 
 
-
 def direct_undated_copies(
     derivations: list[Derivation],
     passages: Mapping[str, list[Passage]],
@@ -105,9 +107,10 @@ def direct_undated_copies(
 ) -> tuple[list[Derivation], dict[str, list[Passage]]]:
     """Derivations between two undated texts directed by the triangles they sit in.
 
-    For an edge between two texts without a publication date (and not ``dated``), with third
-    texts aligned with both: the text that holds more of the others' word 3-grams, summed over
-    those triangles, by more than ``margin``, is the source. The edge is turned if it pointed
+    For an edge between two texts without a publication date (not ``dated``, no citation or
+    day shift in its evidence), with third texts aligned with both: the text whose word 3-grams
+    overlap the others' more (Dice, summed over those triangles) by more than ``margin`` is
+    the source. The edge is turned if it pointed
     the other way or was ``undetermined``, with ``direction="content"`` and the reason added
     to its evidence. Without thirds, or within the margin, the edge is left as the pairwise
     cues had it.
@@ -122,12 +125,12 @@ def direct_undated_copies(
         neighbours.setdefault(d.derived, set()).add(d.source)
     directed, moved = [], {}
     for d in derivations:
-        winner, votes = _named_source(d, neighbours, published, containment)
+        winner, why = _named_source(d, neighbours, published, containment)
         if winner is None or (winner == d.source and d.direction != "undetermined"):
             directed.append(d)
             moved[d.id] = list(passages.get(d.id, []))
             continue
-        turned, turned_passages = _turned(d, passages.get(d.id, []), winner=winner, votes=votes,
+        turned, turned_passages = _turned(d, passages.get(d.id, []), winner=winner, why=why,
                                           texts=texts)
         directed.append(turned)
         moved[turned.id] = turned_passages
@@ -154,12 +157,12 @@ def _named_source(d: Derivation, neighbours, published, containment) -> tuple[st
 _SHARES = re.compile(r"(\d+)% of the derived text and (\d+)% of the source")
 
 
-def _turned(d: Derivation, passages: list[Passage], *, winner: str, votes: str, texts):
+def _turned(d: Derivation, passages: list[Passage], *, winner: str, why: str, texts):
     """``d`` with ``winner`` as its source (turned round when needed: spans swapped, score
     the share of the new derived text aligned), and its passages."""
     loser = d.derived if winner == d.source else d.source
     reason = (f"common source: {winner} holds more of the words of {loser} and of the texts "
-              f"aligned with both than {loser} holds of theirs ({votes})")
+              f"aligned with both than {loser} holds of theirs ({why})")
     if winner == d.source:
         return replace(d, direction="content", evidence=f"{d.evidence}; {reason}"), list(passages)
     new_id = content_id("derivation", winner, loser)
