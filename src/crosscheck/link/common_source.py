@@ -76,7 +76,7 @@ class Containment:
     """:func:`source_of_triangle` over a corpus's texts, each text's 3-grams hashed once."""
 
     def __init__(self, texts: Mapping[str, str], *, margin: float = SOURCE_MARGIN):
-        self._grams = lru_cache(maxsize=8192)(lambda article: word_trigrams(texts.get(article, "")))
+        self._grams = lru_cache(maxsize=4096)(lambda article: word_trigrams(texts.get(article, "")))
         self._source = lru_cache(maxsize=65536)(self._of)
         self._margin = margin
 
