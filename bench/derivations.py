@@ -16,6 +16,11 @@ undetermined, with each content cue's signed weight (positive: the wire is the s
 ``--cue-stats`` prints, per content cue, how often it fires on the wire-newspaper edges before
 pruning and how often it alone points at the wire (how the weights in
 ``crosscheck.link.direction`` were read).
+``--folds N`` scores the pruning variants (``VARIANTS``: the common-source rule before, by
+content directions, against word containment, on METER as it is, where every text is dated
+and containment never acts, and with METER's dates hidden from pruning, where it does, at
+three margins) per gold-story fold, and picks one per fold and group on the other folds: the
+cross-validated figures with their spread.
 ``--cache DIR`` keeps the alignments of the candidate pairs there, so a change to the direction
 or derivation rules re-runs in seconds.
 
@@ -28,6 +33,7 @@ Example:
     python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --show-wrong 20
     python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --cache /tmp/align --show-direction 20
     python bench/derivations.py --examples --embedders wordllama
+    python bench/derivations.py --embedders wordllama --k 10 --cosine 0.5 --folds 5
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.clean import clean_document  # noqa: E402
 from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate  # noqa: E402
 from crosscheck.ingest import iter_documents  # noqa: E402
+from crosscheck.link.common_source import SOURCE_MARGIN, direct_undated_copies  # noqa: E402
 from crosscheck.link.derivations import derive, prune_derivations  # noqa: E402
 from crosscheck.link.minhash import near_duplicate_pairs  # noqa: E402
 from crosscheck.link.paraphrase import (  # noqa: E402
@@ -147,18 +154,26 @@ def _save_alignments(cache: Path | None, aligned) -> None:
             pickle.dump(aligned, handle)
 
 
-def pruned(articles: list[Article], found):
-    """``found`` after the corpus-level pruning step."""
+def pruned(articles: list[Article], found, *, published: str = "used", **options):
+    """``found`` after the corpus-level pruning step (``options`` go to prune_derivations).
+    ``published="ignored"`` prunes as if no text had a date (METER's are all one day per story:
+    this is how the containment rule for undated texts would do there)."""
     passages = {d.id: p for d, p in found}
-    kept = {d.id for d in prune_derivations([d for d, _ in found], passages,
-                                            {a.id: a.published for a in articles},
-                                            outlets={a.id: a.outlet for a in articles})}
-    return [(d, p) for d, p in found if d.id in kept]
+    dates = {a.id: a.published for a in articles} if published == "used" else {}
+    texts = {a.id: a.text for a in articles}
+    derivations = [d for d, _ in found]
+    if options.pop("direct_undated", True):
+        derivations, passages = direct_undated_copies(derivations, passages, dates, texts,
+                                                      margin=options.get("source_margin", SOURCE_MARGIN))
+    kept = prune_derivations(derivations, passages, dates,
+                             outlets={a.id: a.outlet for a in articles},
+                             texts=texts, **options)
+    return [(d, passages[d.id]) for d in kept]
 
 
 def meter_scores(articles, derivations, gold) -> dict[str, float]:
-    story = {a.id: gold[a.id][0] for a in articles}
-    role = {a.id: gold[a.id][1] for a in articles}
+    story = {i: value[0] for i, value in gold.items()}
+    role = {i: value[1] for i, value in gold.items()}
     edges = [d for d, _ in derivations]
     same = [story[d.source] == story[d.derived] for d in edges]
     # METER folders are courts/DATE/CASE: one case's hearings on other days reuse its background
@@ -167,8 +182,16 @@ def meter_scores(articles, derivations, gold) -> dict[str, float]:
     right = [role[d.source] == "wire" for d in mixed if d.direction != "undetermined"]
     sourced = {d.derived for d in edges if role[d.derived] == "newspaper" and role[d.source] == "wire"}
     papers = [a.id for a in articles if role[a.id] == "newspaper"]
+    derived = [d for d in edges if d.relation == "derived"]
+    roles = Counter(f"{role[d.source]}>{role[d.derived]}" for d in derived)
     return {
         "edges": len(edges), "same_story": _share(same), "same_case_any_day": _share(case),
+        # the papers rewrote the wire, not each other: an edge from a newspaper is wrong
+        "from_paper": _share([role[d.source] == "newspaper" for d in edges]),
+        "derived_from_paper": _share([role[d.source] == "newspaper" for d in derived]),
+        "shared_source": sum(d.relation == "shared_source" for d in edges),
+        "wire>paper": roles["wire>newspaper"], "wire>wire": roles["wire>wire"],
+        "paper>paper": roles["newspaper>newspaper"], "paper>wire": roles["newspaper>wire"],
         "wire_edges": len(mixed),
         "wire_to_paper": sum(right) / len(mixed) if mixed else 0.0,
         "decided": len(right) / len(mixed) if mixed else 0.0, "right_when_decided": _share(right),
@@ -228,10 +251,81 @@ def run_meter(args) -> None:
             else:
                 print(f"  {key:20} {before[key]!s:>10} {after[key]!s:>10}" if isinstance(before[key], int)
                       else f"  {key:20} {after[key]}")
+        if args.folds:
+            fold_table(articles, derivations, gold, folds=args.folds)
         if args.cue_stats:
             show_cue_stats(articles, derivations, gold)
         show_wrong(articles, kept, gold, count=args.show_wrong)
         show_misdirected(articles, kept, gold, count=args.show_direction)
+
+
+#: Pruning settings compared by story-fold cross-validation, in two groups: METER as it is (all
+#: dated, so the containment rules for undated texts never act) and METER with its dates hidden
+#: from pruning (where they do). "direction" is the rule before: content directions alone.
+VARIANTS = {
+    "dated": {
+        "direction (before)": {"common_source_by": "direction", "direct_undated": False},
+        "containment m=0.10": {"source_margin": 0.10},
+    },
+    "shared source": {
+        "day shift orders, 2 sides": {"originating_share": None, "shared_source_sides": 2},
+        "agency 0.5, 2 sides": {"originating_share": 0.5, "shared_source_sides": 2},
+        "agency 0.3, 1 side": {"originating_share": 0.3, "shared_source_sides": 1},
+        "agency 0.5, 1 side": {"originating_share": 0.5, "shared_source_sides": 1},
+        "agency 0.7, 1 side": {"originating_share": 0.7, "shared_source_sides": 1},
+    },
+    "dates hidden": {
+        "direction (before)": {"common_source_by": "direction", "direct_undated": False, "published": "ignored"},
+        "containment m=0.00": {"source_margin": 0.0, "published": "ignored"},
+        "containment m=0.03": {"source_margin": 0.03, "published": "ignored"},
+        "containment m=0.10": {"source_margin": 0.10, "published": "ignored"},
+    },
+}
+FOLD_KEYS = ("same_story", "wire_to_paper", "papers_sourced", "from_paper", "derived_from_paper")
+
+
+def _objective(scores: dict) -> float:
+    """What the settings are chosen for: edges within the story, wire -> paper, papers given
+    a wire source, and few edges claiming that one paper took from another."""
+    return (scores["same_story"] + scores["wire_to_paper"] + scores["papers_sourced"]
+            - scores["derived_from_paper"])
+
+
+def fold_table(articles, found, gold, *, folds: int) -> None:
+    """Each pruning variant scored per story fold (stories assigned to folds in sorted order,
+    round robin); then, per fold and group, the variant that scores best on the other folds,
+    scored on this one: the cross-validated figure and its spread."""
+    stories = sorted({gold[a.id][0] for a in articles})
+    fold_of = {story: i % folds for i, story in enumerate(stories)}
+    print(f"\n  story-fold cross-validation ({folds} folds of {len(stories)} stories): mean (min-max)")
+    for group, variants in VARIANTS.items():
+        by_variant = {}
+        for name, options in variants.items():
+            kept = pruned(articles, found, **options)
+            by_variant[name] = [_fold_scores(articles, kept, gold, fold_of, f) for f in range(folds)]
+        print(f"  [{group}] {'variant':20} " + " ".join(f"{k:>22}" for k in FOLD_KEYS))
+        for name, rows in by_variant.items():
+            print(f"  {'':{len(group) + 3}}{name:20} " + " ".join(f"{_spread([r[k] for r in rows]):>22}" for k in FOLD_KEYS))
+        chosen, held = [], []
+        for f in range(folds):
+            # the margin is chosen among the containment variants; the rule before is shown beside
+            train = {name: sum(_objective(rows[g]) for g in range(folds) if g != f)
+                     for name, rows in by_variant.items() if "before" not in name}
+            best = max(train, key=lambda name: (train[name], name))
+            chosen.append(best)
+            held.append(by_variant[best][f])
+        print(f"  {'':{len(group) + 3}}{'chosen on the others':20} " + " ".join(f"{_spread([r[k] for r in held]):>22}" for k in FOLD_KEYS))
+        print(f"  {'':{len(group) + 3}}chosen per fold: {chosen}")
+
+
+def _fold_scores(articles, kept, gold, fold_of, fold: int) -> dict:
+    members = [a for a in articles if fold_of[gold[a.id][0]] == fold]
+    ids = {a.id for a in members}
+    return meter_scores(members, [(d, p) for d, p in kept if d.derived in ids], gold)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
 def show_wrong(articles, derivations, gold, *, count: int) -> None:
@@ -359,6 +453,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cue-stats", action="store_true",
                         help="print how often each content cue fires on wire-newspaper edges and "
                              "how often it points at the wire (METER)")
+    parser.add_argument("--folds", type=int, default=0, metavar="N",
+                        help="score the pruning variants by N-fold story cross-validation (METER)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="keep the alignments in DIR and reuse them on the next run")
     args = parser.parse_args(argv)

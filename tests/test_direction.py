@@ -318,3 +318,15 @@ def test_a_paraphrasing_rewrite_of_a_partisan_report_is_told_by_what_it_drops_an
     assert forward[:2] == (True, "content") and backward[:2] == (False, "content")
     assert "retelling drops details of report in shared passages (2 against 0" in forward[2]
     assert "retelling puts loaded words into passages it shares word for word" in forward[2]
+
+
+def test_a_passage_running_on_from_the_headline_starts_the_body():
+    from crosscheck.link.direction_cues import _lead
+
+    text = ("Quay to close for repairs\nThe harbour council voted to close the quay. "
+            "Councillors said the piles had rotted away. Ferries will use the cargo berth now. "
+            "Fishermen asked for a landing stage.")
+    start_of_fourth = text.index("Fishermen")
+    # one passage from the headline into the first sentence, the next at the fourth sentence
+    assert _lead(text, [(0, text.index(" Councillors")), (start_of_fourth, len(text))]) == 0
+    assert _lead(text, [(start_of_fourth, len(text))]) == 3

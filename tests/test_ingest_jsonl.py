@@ -135,3 +135,32 @@ def test_rows_round_trip_and_ids_are_stable(tmp_path, rows, compress):
         (row["text"], row.get("title"), row.get("outlet")) for row in rows
     ]
     assert [d.source for d in first] == [f"{path}#{n}" for n in range(1, len(rows) + 1)]
+
+
+def test_recognised_date_fields_and_named_ones(tmp_path):
+    path = write_lines(tmp_path / "dates.jsonl", [
+        json.dumps({"id": "a", "published_raw": "04-MAR-2021 10:05:00.00", "text": "The dam opened."}),
+        json.dumps({"id": "b", "date": "2021-03-05", "published": "2021-03-06", "text": "The dam opened."}),
+        json.dumps({"id": "c", "when": "2021-03-07", "date": "2021-03-08", "text": "The dam opened."}),
+        json.dumps({"id": "d", "retrieved": "2021-03-09T08:00:00Z", "text": "The dam opened."}),
+    ])
+    rows = {r.source.rsplit("#", 1)[1]: r for r in ingest(path)}
+    assert rows["a"].published == "04-MAR-2021 10:05:00.00"
+    assert rows["b"].published == "2021-03-06"  # published comes first
+    assert rows["c"].published == "2021-03-08"
+    assert (rows["d"].published, rows["d"].not_after) == (None, "2021-03-09T08:00:00Z")
+    named = {r.source.rsplit("#", 1)[1]: r for r in ingest(path, SETTINGS.with_(jsonl_date_fields="when"))}
+    assert named["c"].published == "2021-03-07"
+
+
+def test_text_date_later_than_the_row_was_retrieved_is_dropped(tmp_path):
+    from crosscheck.clean import clean_document
+
+    text = "VELMORA, March 12, 2021 - The harbour dam opened after ten years of building work."
+    path = write_lines(tmp_path / "late.jsonl", [
+        json.dumps({"id": "late", "retrieved": "2021-03-09", "text": text}),
+        json.dumps({"id": "fine", "retrieved": "2021-03-19", "text": text}),
+    ])
+    drafts = {raw.source.rsplit("#", 1)[1]: clean_document(raw, settings=SETTINGS)[0] for raw in ingest(path)}
+    assert (drafts["late"].published, drafts["late"].published_from) == (None, None)
+    assert (drafts["fine"].published, drafts["fine"].published_from) == ("2021-03-12", "text")

@@ -13,6 +13,7 @@ from crosscheck.records import RawDocument, Rejected, content_id
 from crosscheck.settings import Settings
 
 SETTINGS = Settings(workers=1)
+CRAWLED = "2021-03-05T08:00:00Z"
 PAGE = "<html><body><p>Ferry service resumes after the strike ended.</p></body></html>"
 
 
@@ -26,7 +27,8 @@ def _record(writer: WARCWriter, kind: str, uri: str, number: int, *, body: bytes
     return writer.create_warc_record(
         uri, kind, payload=io.BytesIO(body), http_headers=http_headers,
         warc_content_type="" if http_headers else content_type,
-        warc_headers_dict={"WARC-Record-ID": f"<urn:uuid:00000000-0000-0000-0000-{number:012d}>"},
+        warc_headers_dict={"WARC-Record-ID": f"<urn:uuid:00000000-0000-0000-0000-{number:012d}>",
+                           "WARC-Date": CRAWLED},
     )
 
 
@@ -57,13 +59,13 @@ def test_html_responses_become_documents_and_others_are_rejected(tmp_path):
         cafe = "<html><body>Caf\u00e9 reopens</body></html>"
         assert records == [
             RawDocument(content_id(f"{key}000000000002", PAGE), f"{source}000000000002", "html", PAGE,
-                        url="https://port.example/ferry"),
+                        url="https://port.example/ferry", not_after=CRAWLED),
             Rejected(content_id("ingest", f"{key}000000000003", "response is not HTML (content type 'image/png')"),
                      f"{source}000000000003", "ingest", "response is not HTML (content type 'image/png')"),
             Rejected(content_id("ingest", f"{key}000000000004", "response has HTTP status 301, not a page"),
                      f"{source}000000000004", "ingest", "response has HTTP status 301, not a page"),
             RawDocument(content_id(f"{key}000000000006", cafe), f"{source}000000000006", "html", cafe,
-                        url="https://port.example/cafe"),
+                        url="https://port.example/cafe", not_after=CRAWLED),
         ]
 
 

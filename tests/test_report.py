@@ -111,6 +111,9 @@ def test_provenance_graph_points_from_source_to_derived():
     x = {n["id"]: n["x"] for n in graph["nodes"]}
     assert x["a"] < x["b"] < x["c"]  # dates left to right, undated last
     assert [e["directed"] for e in graph["edges"]] == [True, False]
+    shared = [{**derivations[0], "relation": "shared_source"}]
+    edge = provenance_graph(articles, shared)["edges"][0]
+    assert (edge["directed"], edge["label"]) == (False, "copy 0.90 shared source")
 
 
 def test_timeline_and_matrix():

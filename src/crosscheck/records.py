@@ -72,7 +72,10 @@ class RawDocument:
     ``source`` names where it came from: the path as given; ``PATH#ID`` for a JSONL row (its own
     ``id`` or its line number); ``PATH#RECORD-ID`` for a WARC record; a URL for fetched pages;
     ``PATH#ITEM`` for a feed entry. ``format`` is ``"html"`` or ``"text"``. ``url``, ``outlet``,
-    ``title`` and ``published`` hold what the input declared, if anything.
+    ``title`` and ``published`` hold what the input declared, if anything. ``not_after`` is the
+    latest date the document can have been published by another source of truth (when a crawler
+    saved it: a WARC record's date, a JSONL row's ``retrieved``), or ``None``; a date read from
+    the text that is later than it is no publication date.
     """
 
     id: str
@@ -83,6 +86,7 @@ class RawDocument:
     outlet: str | None = None
     title: str | None = None
     published: str | None = None
+    not_after: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +367,12 @@ class Derivation:
 
     ``kind``: copy | rewrite | paraphrase | partial. ``direction``: ``dated`` (publication dates
     decided), ``content`` (content cues decided), ``undetermined`` (then ``source``/``derived``
-    are in id order and carry no claim). ``evidence`` says why, in words."""
+    are in id order and carry no claim). ``evidence`` says why, in words. ``relation``:
+    ``derived`` (one text took from the other) or ``shared_source`` (two texts, at least one of
+    which takes from a third text of the corpus, share material, and neither dates, a citation,
+    a whole copy nor an outlet that originates most of its edges (an agency) says that one took
+    from the other: they share a source the corpus does not hold, such as the same hearing or a
+    wire version not collected; ``source`` and ``derived`` then carry no claim)."""
 
     id: str
     source: str
@@ -373,6 +382,7 @@ class Derivation:
     similarity: float
     direction: str
     evidence: str
+    relation: str = "derived"
 
 
 @dataclass(frozen=True, slots=True)

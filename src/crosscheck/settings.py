@@ -34,6 +34,7 @@ class Settings:
     fetch_backoff: float = _setting(0.5, "seconds before the first retry; doubles on each retry", minimum=0)
     max_bytes: int = _setting(20_000_000, "largest input file or response body accepted, in bytes", minimum=1)
     user_agent: str = _setting("crosscheck/0.1 (+news cross-checking; local research tool)", "User-Agent sent with every fetch")
+    jsonl_date_fields: str = _setting("", "comma-separated JSONL row fields to read as the publication date before the recognised ones (published, published_at, published_raw, publication_date, date_published, datePublished, pubdate, date)")
     min_text_chars: int = _setting(80, "articles with less cleaned text than this are rejected", minimum=0)
     boilerplate_min_articles: int = _setting(2, "a line recurring in at least this many articles of one outlet is boilerplate", minimum=2)
     boilerplate_corpus_share: float = _setting(0.2, "share of the whole corpus a line must recur in to be boilerplate corpus-wide", minimum=0)

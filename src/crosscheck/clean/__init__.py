@@ -106,6 +106,8 @@ class _Meta:
         self.published, self.published_from = (published, "input") if published else (None, None)
         # the time of day only with the date it came with ("2024-03-05T11:52:00Z")
         self.published_at = normalize_time(raw.published) if published else None
+        # the latest day another source of truth allows (when a crawler saved the page)
+        self.not_after = normalize_date(raw.not_after) if raw.not_after else None
 
     def take_page(self, page) -> None:
         self.url = self.url or page.url
@@ -120,6 +122,7 @@ class _Meta:
         if self.outlet is None and (host := outlet_from_url(self.url)):
             self.outlet, self.outlet_from = host, "url"
         if self.published is None:
-            published, where = find_published(text, url=self.url)
+            published, where = find_published(text, url=self.url, not_after=self.not_after,
+                                              title=self.title)
             if published:
                 self.published, self.published_from = published, where

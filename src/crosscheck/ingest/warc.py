@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -64,7 +65,10 @@ def _record_document(record: ArcWarcRecord, *, path: str, number: int, settings:
         content = decode_bytes(payload, source=source, declared=charset_from_content_type(content_type), html=True)
     except InputError as err:
         return make_rejected(source, err.reason)
-    return make_document(source, "html", content, url=url)
+    document = make_document(source, "html", content, url=url)
+    # a page cannot have been published after it was crawled (clean reads the date)
+    crawled = (record.rec_headers.get_header("WARC-Date") or "").strip()
+    return replace(document, not_after=crawled) if crawled else document
 
 
 def _ended_early(record: ArcWarcRecord) -> bool:

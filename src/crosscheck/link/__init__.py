@@ -22,6 +22,7 @@ from ..settings import Settings
 from ..store import ArticleRecords, Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
+from .common_source import direct_undated_copies
 from .minhash import near_duplicate_pairs
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
@@ -58,10 +59,15 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
             derivations.append(derivation)
             passages[derivation.id].extend(found)
         note("link", _PAIR_BATCH)
+    texts = {i: a.text for i, a in articles.items()}
+    # Undated copies of one text: the text holding most of each copy's words is their source.
+    derivations, passages = direct_undated_copies(
+        derivations, passages, {i: a.published for i, a in articles.items()}, texts)
     # Two rewrites of one wire story share its sentences; that is not a copy of each other.
     derivations = prune_derivations(derivations, passages,
                                     {i: a.published for i, a in articles.items()},
-                                    outlets={i: a.outlet for i, a in articles.items()})
+                                    outlets={i: a.outlet for i, a in articles.items()},
+                                    texts=texts)
     kept = [p for d in derivations for p in passages[d.id]]
     with store.transaction():
         for table in LINK_TABLES:

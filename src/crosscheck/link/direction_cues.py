@@ -319,8 +319,12 @@ def _lead_cue(a, b, *, verbatim, paraphrase, **_):
 def _lead(text: str, spans: list[tuple[int, int]]) -> int:
     """Whole sentences before the first aligned passage below the headline line."""
     headline_end = text.find("\n")
-    body = [s for s, _ in spans if s > headline_end] if headline_end >= 0 else [s for s, _ in spans]
-    return _sentences(text[:min(body)]) if body else 0
+    if headline_end < 0:
+        body = [s for s, _ in spans]
+        return _sentences(text[:min(body)]) if body else 0
+    # a passage running on from the headline into the body starts the body where the line ends
+    body = [max(s, headline_end + 1) for s, e in spans if e > headline_end + 1]
+    return _sentences(text[headline_end + 1:min(body)]) if body else 0
 
 
 def _sign(difference: int, margin: int) -> int:

@@ -22,8 +22,10 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..records import Derivation, Passage
+from .common_source import ORIGINATING_SHARE, SOURCE_MARGIN, Containment, mark_shared_sources
 
 __all__ = ["prune_derivations"]
+
 
 
 def prune_derivations(
@@ -35,6 +37,11 @@ def prune_derivations(
     weak_ratio: float = 0.25,
     stale_days: int = 2,
     outlets: Mapping[str, str | None] | None = None,
+    texts: Mapping[str, str] | None = None,
+    common_source_by: str = "containment",
+    source_margin: float = SOURCE_MARGIN,
+    originating_share: float | None = ORIGINATING_SHARE,
+    shared_source_sides: int = 1,
 ) -> list[Derivation]:
     """The derivations worth keeping once the whole corpus's edges are known.
 
@@ -42,7 +49,18 @@ def prune_derivations(
        least ``explained`` of what B and C share, on both sides, lies inside what each shares
        with A (two papers rewriting one wire story are not copies of each other). Weakest edges
        are judged first and a dropped edge explains nothing, so of three mutual copies the two
-       strongest edges stay. A published after B or C is no common source of them.
+       strongest edges stay. A published after B or C is no common source of them. Whether A
+       may be the source of B and C: where an edge was decided by dates, the dates say;
+       otherwise its direction, unless (``common_source_by="containment"``, with ``texts``)
+       word containment names B or C as the source of the three (:func:`crosscheck.link.common_source.source_of_triangle`):
+       each copy departs from the source in its own way, so the source holds more of every
+       copy than a copy holds of its sibling, and a sibling whose edges the content cues
+       misdirected no longer explains away the edge to the source. Containment only vetoes,
+       and only where one of the three texts has no publication date: on METER (all dated,
+       same day) it names a newspaper that quotes a whole wire story as their source, which
+       the day-shift and citation cues rightly deny, and it scored worse across story folds
+       (docs/benchmarks.md). ``common_source_by="direction"`` or no ``texts``: the rule
+       before, directions alone.
     2. Weak partial: a ``partial`` edge goes when its derived text has a source whose score is
        at least 1 / ``weak_ratio`` times higher, or whose passages already hold ``explained``
        of the partial edge's material in the derived text.
@@ -52,7 +70,18 @@ def prune_derivations(
        ``partial`` one also when the derived text has another source that is not partial or
        was published later than this one. The freshest or fullest source always stays.
 
+    ``source_margin``: how much more of the others' words the source of three texts must hold
+    than the runner-up (:data:`SOURCE_MARGIN`, chosen across METER story folds).
     ``passages`` maps derivation ids to their passages; ``published`` article ids to ISO dates.
+    4. Shared unseen source: a kept edge between two texts of which at least
+       ``shared_source_sides`` (1 or 2) have another kept source, and that neither dates, a
+       citation, a whole copy nor an originating source outlet orders, gets
+       ``relation="shared_source"`` (:func:`crosscheck.link.common_source.mark_shared_sources`):
+       what two retellings share outside their sources came from a source the corpus does
+       not hold as readily as from one another. An outlet originates when it is the source on
+       at least ``originating_share`` of its directed edges (an agency); ``None``: no such
+       prior, and a day shift orders any edge (the first version of this rule).
+
     Each edge costs O(common neighbours * passages): near linear on sparse derivation graphs.
     Returns the kept derivations in the input order.
     """
@@ -62,8 +91,12 @@ def prune_derivations(
     for d in derivations:
         neighbours.setdefault(d.source, set()).add(d.derived)
         neighbours.setdefault(d.derived, set()).add(d.source)
+    if common_source_by not in ("containment", "direction"):
+        raise ValueError(f"common_source_by must be 'containment' or 'direction', got {common_source_by!r}")
+    rank = (Containment(texts, margin=source_margin)
+            if common_source_by == "containment" and texts is not None else None)
     for d in sorted(derivations, key=lambda d: (d.score, d.id)):
-        if _explained(d, edges, neighbours, spans, published, explained):
+        if _explained(d, edges, neighbours, spans, published, explained, rank):
             del edges[frozenset((d.source, d.derived))]
             neighbours[d.source].discard(d.derived)
             neighbours[d.derived].discard(d.source)
@@ -72,7 +105,8 @@ def prune_derivations(
                            explained=explained, weak_ratio=weak_ratio)
     kept -= _stale([d for d in derivations if d.id in kept], published, outlets or {},
                    stale_days=stale_days)
-    return [d for d in derivations if d.id in kept]
+    return mark_shared_sources([d for d in derivations if d.id in kept], outlets=outlets,
+                               originating_share=originating_share, sides=shared_source_sides)
 
 
 def _sides(d: Derivation, passages: list[Passage]) -> dict[str, list[tuple[int, int]]]:
@@ -110,17 +144,33 @@ def _may_source(d: Derivation, article: str) -> bool:
     return d.source == article or d.direction == "undetermined"
 
 
-def _explained(d, edges, neighbours, spans, published, explained) -> bool:
+def _may_common(edge: Derivation, a: str, pair: tuple[str, str], rank) -> bool:
+    """Whether ``a`` may be the source along ``edge`` as a common source of ``pair``: dates say
+    where they decided; otherwise the direction, unless word containment (``rank``) names one
+    of ``pair`` as the source of the three."""
+    if rank is None or edge.direction == "dated":
+        return _may_source(edge, a)
+    return _may_source(edge, a) and rank.source(a, pair) in (a, None)
+
+
+def _undated(trio: tuple[str, ...], published: Mapping[str, str | None]) -> bool:
+    return not all(published.get(x) for x in trio)
+
+
+def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> bool:
     """Whether third articles hold, on both sides, most of what ``d``'s two texts share. A
-    third A counts when it is (or may be) the source of both, or when, published strictly
-    between them, it passed the source's material on (source -> A -> derived: dates make that
-    chain trustworthy). What several thirds share with each side is pooled."""
+    third A counts when it is (or may be) the source of both (:func:`_may_common`), or when,
+    published strictly between them, it passed the source's material on (source -> A ->
+    derived: dates make that chain trustworthy). What several thirds share with each side is
+    pooled."""
     s, t = d.source, d.derived
     cover_s, cover_t = [], []
     for a in sorted(neighbours[s] & neighbours[t]):
         sa, at = edges[frozenset((a, s))], edges[frozenset((a, t))]
-        common = _may_source(sa, a) and not _later(a, (s, t), published)
-        if _may_source(at, a) and (common or _between(s, a, t, published)):
+        # same-day texts have the day shift and credits to go by; undated ones only content
+        veto = rank if _undated((a, s, t), published) else None
+        common = _may_common(sa, a, (s, t), veto) and not _later(a, (s, t), published)
+        if (_may_common(at, a, (s, t), veto) and common) or (_may_source(at, a) and _between(s, a, t, published)):
             cover_s += spans[sa.id][s]
             cover_t += spans[at.id][t]
     return bool(cover_s) and (_inside(spans[d.id][s], merged_spans(cover_s)) >= explained

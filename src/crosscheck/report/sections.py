@@ -122,7 +122,8 @@ def derivations_json(store: Store) -> list[dict[str, Any]]:
     return [
         {"id": d.id, "source": d.source, "derived": d.derived, "kind": d.kind,
          "score": round(d.score, 4), "similarity": round(d.similarity, 4),
-         "direction": d.direction, "evidence": d.evidence, "passages": passages[d.id]}
+         "direction": d.direction, "evidence": d.evidence, "relation": d.relation or "derived",
+         "passages": passages[d.id]}
         for d in store.iter_records(Derivation, order_by="source, derived, id")
     ]
 

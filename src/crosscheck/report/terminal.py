@@ -110,7 +110,8 @@ def _derivations(derivations: list[dict], label: dict[str, str]) -> Table:
     derivations = sorted(derivations, key=lambda d: (-d["score"], d["id"]))
     for d in derivations[:_MAX_ROWS]:
         table.add_row(label.get(d["source"], d["source"]), label.get(d["derived"], d["derived"]),
-                      f"{d['kind']} {d['score']:.2f}", d["direction"])
+                      f"{d['kind']} {d['score']:.2f}",
+                      "shared source" if d.get("relation") == "shared_source" else d["direction"])
     _more(table, len(derivations))
     return table
 

@@ -181,8 +181,11 @@ def _edge(derivation: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> dict[
         lx = mid
     return {"id": derivation.get("id", ""), "path": path, "kind": derivation["kind"],
             "colour": KIND_COLOURS.get(derivation["kind"], "#555"),
-            "directed": derivation.get("direction") != "undetermined",
-            "label": f'{derivation["kind"]} {derivation.get("score", 0):.2f}',
+            # a shared unseen source orders neither text: no arrowhead
+            "directed": (derivation.get("direction") != "undetermined"
+                         and derivation.get("relation") != "shared_source"),
+            "label": f'{derivation["kind"]} {derivation.get("score", 0):.2f}'
+                     + (" shared source" if derivation.get("relation") == "shared_source" else ""),
             "lx": round(lx, 1), "ly": round((y1 + y2) / 2 - 4, 1)}
 
 
