@@ -35,7 +35,7 @@ class Settings:
     max_bytes: int = _setting(20_000_000, "largest input file or response body accepted, in bytes", minimum=1)
     user_agent: str = _setting("crosscheck/0.1 (+news cross-checking; local research tool)", "User-Agent sent with every fetch")
     max_page_chars: int = _setting(5_000_000, "an HTML page longer than this, in characters, is rejected before extraction", minimum=1)
-    max_markup_depth: int = _setting(1000, "an HTML page whose elements nest deeper than this is rejected", minimum=1)
+    max_markup_depth: int = _setting(255, "an HTML page whose elements nest deeper than this is rejected (the HTML parser drops anything 256 deep, so such a page is always rejected)", minimum=1)
     max_article_chars: int = _setting(200_000, "an article's text is cut after this many characters (the cut is recorded as a removal)", minimum=1)
     max_token_chars: int = _setting(1000, "a run of characters with no space longer than this is cut from the text (recorded as a removal)", minimum=1)
     max_sentence_tokens: int = _setting(250, "a sentence is ended after this many tokens when the parser finds no end sooner", minimum=10)

@@ -53,11 +53,11 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
     # Scrapes and feeds carry HTML entities in plain text ("Plc &lt;BP&gt;"); readers see "<BP>".
     text = html.unescape(raw.content) if raw.format == "text" else raw.content
     if raw.format == "html":
-        too_big = page_reason(raw.content, max_page_chars=settings.max_page_chars,
-                              max_markup_depth=settings.max_markup_depth)
+        too_big = page_reason(raw.content, max_page_chars=settings.max_page_chars)
         if too_big:
             return [Rejected(raw.id, raw.source, "clean", too_big)]
-        page = extract_html(raw.content, source=raw.source, url=raw.url)
+        page = extract_html(raw.content, source=raw.source, url=raw.url,
+                            max_depth=settings.max_markup_depth)
         text = page.text
         meta.take_page(page)
         removed.extend(("extract", pos, chunk, why) for pos, chunk, why in page.removed)

@@ -4,8 +4,9 @@ Each bound is a setting (``docs/cli.md``). Over a bound a document is rejected w
 or cut with a :class:`~crosscheck.records.Removal` that says what went and why; never silently.
 
 - ``max_page_chars``: an HTML page longer than this is rejected before extraction.
-- ``max_markup_depth``: an HTML page nested deeper than this is rejected (the HTML parser drops
-  what lies deeper without a word, and deep trees cost extraction time).
+- ``max_markup_depth``: an HTML page whose parsed elements nest deeper than this is rejected
+  (checked in ``extract``; the HTML parser itself drops what lies 256 levels deep without a
+  word, so a page reaching that is rejected whatever the setting says).
 - ``max_token_chars``: a run of characters with no space longer than this (an inlined image, a
   base64 blob, a minified script) is cut out of the text.
 - ``max_article_chars``: the text is cut after this many characters, at a paragraph, line or
@@ -19,49 +20,22 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["EXCERPT_CHARS", "Cut", "page_reason", "markup_depth", "cut_long_tokens",
-           "cut_to_length"]
+__all__ = ["EXCERPT_CHARS", "Cut", "page_reason", "cut_long_tokens", "cut_to_length"]
 
 EXCERPT_CHARS = 200
 STAGE = "limits"
 
 Cut = tuple[int, str, str]  # (position, text removed (an excerpt when long), reason)
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})(?:\s[^<>]{0,4000})?(/?)>")
-# elements that take no end tag, or whose end tag pages routinely omit: they do not nest
-_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr p li td "
-                  "th tr option optgroup dd dt thead tbody tfoot colgroup rp rt".split())
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"\s"))
 
 
-def page_reason(html: str, *, max_page_chars: int, max_markup_depth: int) -> str | None:
-    """Why the page ``html`` is over a bound, or ``None`` when it is within both."""
+def page_reason(html: str, *, max_page_chars: int) -> str | None:
+    """Why the page ``html`` is too long to extract, or ``None``."""
     if len(html) > max_page_chars:
         return (f"page is {len(html)} characters, over max_page_chars={max_page_chars}; "
                 "raise max_page_chars to read it")
-    depth = markup_depth(html, stop=max_markup_depth + 1)
-    if depth > max_markup_depth:
-        return (f"markup is nested more than max_markup_depth={max_markup_depth} elements deep; "
-                "raise max_markup_depth to read it")
     return None
-
-
-def markup_depth(html: str, *, stop: int | None = None) -> int:
-    """The deepest nesting of elements in ``html``, counted from its tags in one linear scan
-    (elements in ``_FLAT`` do not nest); counting ends once ``stop`` is reached."""
-    depth = deepest = 0
-    for tag in _TAG.finditer(html):
-        if tag.group(3) or tag.group(2).lower() in _FLAT:
-            continue
-        if tag.group(1):
-            depth = max(0, depth - 1)
-            continue
-        depth += 1
-        if depth > deepest:
-            deepest = depth
-            if stop is not None and deepest >= stop:
-                break
-    return deepest
 
 
 def cut_long_tokens(text: str, *, max_token_chars: int) -> tuple[str, list[Cut]]:
