@@ -42,6 +42,8 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> list[Cleaned]:
         return _clean(raw, settings)
     except InputError as exc:
         return [Rejected(raw.id, raw.source, "clean", exc.reason)]
+    except (OSError, MemoryError):
+        raise  # the machine's trouble (a full disk), not the document's: stop, do not reject it
     except Exception as exc:  # hostile input must not stop the run; say what broke
         reason = f"could not clean this document ({type(exc).__name__}: {exc})"
         return [Rejected(raw.id, raw.source, "clean", reason)]

@@ -70,6 +70,8 @@ def enrich_article(doc: Doc, *, article: Article, aliases=None) -> list[object]:
     def attempt(name: str, extract: Callable[[], list]) -> list:
         try:
             return extract()
+        except (OSError, MemoryError):
+            raise  # the machine's trouble, not the article's: the run stops and can resume
         except Exception as exc:  # one bad article must not stop the batch; say what broke
             failures.append(f"{name} ({type(exc).__name__}: {exc})")
             return []
