@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 __all__ = ["load_nlp", "parse", "split_long_text", "sentence_lookup", "MAX_PIECE_CHARS",
-           "BATCH_CHARS", "SENTENCE_CAP_COMPONENT"]
+           "BATCH_CHARS", "SENTENCE_CAP_COMPONENT", "doc_text"]
 
 MAX_PIECE_CHARS = 100_000
 BATCH_CHARS = 200_000
@@ -155,6 +155,15 @@ def _cut_point(text: str, start: int, stop: int) -> int:
         if last is not None:
             return low + last.end()
     return stop
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy joins every token's text anew on each read, so
+    reading it once per match or per claim makes an extractor quadratic in the text's length."""
+    text = doc.user_data.get("crosscheck_text")
+    if text is None:  # parsed Docs are not changed afterwards, so the join holds
+        text = doc.user_data["crosscheck_text"] = doc.text
+    return text
 
 
 def sentence_lookup(doc: Doc) -> list[int]:

@@ -37,6 +37,10 @@ def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Reject
                 if record.rec_type is None or record.length is None:
                     yield make_rejected(path, f"truncated or malformed WARC record header after {_records(read)}")
                     return
+                if not (record.format or "").startswith("warc"):
+                    yield make_rejected(path, f"not a WARC file: after {_records(read)}, the data reads as "
+                                        "an ARC record (or none); ARC crawls are not read")
+                    return
                 read += 1
                 if record.rec_type in _PAGE_RECORDS:
                     yield _record_document(record, path=path, number=read, settings=settings)
