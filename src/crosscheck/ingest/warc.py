@@ -30,7 +30,7 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Rejected]:
     """Documents for the HTML responses in the WARC file at ``path`` (also names sources)."""
-    read = 0
+    read = pages = 0
     try:
         with open(path, "rb") as stream:
             for record in _archive(stream):
@@ -43,12 +43,18 @@ def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Reject
                     return
                 read += 1
                 if record.rec_type in _PAGE_RECORDS:
+                    pages += 1
                     yield _record_document(record, path=path, number=read, settings=settings)
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as err:
         yield make_rejected(path, f"unreadable or truncated WARC data after {_records(read)}: {_one_line(err)}")
+        return
     except Exception as err:  # warcio's own bugs on malformed records must not end the run
         yield make_rejected(f"{path}#record-{read + 1}", f"WARC record {read + 1} cannot be parsed "
                             f"({type(err).__name__}: {_one_line(err)}); the records after it are skipped")
+        return
+    if pages == 0:  # every input is kept or rejected: a crawl with no pages is said so
+        yield make_rejected(path, "empty WARC file: no records" if read == 0 else
+                            f"no response or resource records among its {_records(read)}")
 
 
 class _Loader(ArcWarcRecordLoader):
