@@ -12,6 +12,7 @@ holds; ``tests/test_hostile.py`` runs them end to end with low limits).
 
     python bench/hostile.py                     # every kind, full size (about 5 minutes)
     python bench/hostile.py --only jsonl-10mb-row,warc-no-target-uri
+    python bench/hostile.py --only jsonl-according-chain --scale 2 --src OLD/src   # a before figure
     python bench/hostile.py --write-fixtures tests/fixtures/hostile
 """
 
@@ -105,6 +106,9 @@ KINDS = {
     "jsonl-refrain": ("refrain.jsonl", lambda s: _jsonl(
         {"id": "refrain-1", "outlet": "a", "text": (_SENTENCE + " ") * 300 * s},
         {"id": "refrain-2", "outlet": "b", "text": (_SENTENCE + " ") * 300 * s})),
+    "jsonl-according-chain": ("according-chain.jsonl", lambda s: _jsonl(
+        {"id": "chain", "text": " ".join("according to officials cited by police who quoted the "
+                                         "minister," for _ in range(100 * s))})),
     "jsonl-numbers-everywhere": ("numbers.jsonl", lambda s: _jsonl(
         {"id": "numbers", "text": " ".join(f"{i}, sixty, 1,200 and 3 May 2019" for i in range(800 * s))})),
     "text-latin1": ("latin1.txt", lambda s: (_SENTENCE.replace("Harbour", "Caf\u00e9 harbour") + " ").encode("latin-1") * 5),
@@ -151,24 +155,24 @@ KINDS = {
 FULL_SCALE = {"jsonl-10mb-row": 1000, "gzip-bomb": 2, "jsonl-refrain": 4}
 
 
-def write_kinds(folder: Path, *, names: list[str], full: bool) -> dict[str, Path]:
+def write_kinds(folder: Path, *, names: list[str], full: bool, scale: int | None = None) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name in names:
         filename, build = KINDS[name]
-        scale = FULL_SCALE.get(name, 20) if full else 1
+        scale_of = scale or (FULL_SCALE.get(name, 20) if full else 1)
         path = folder / filename
-        path.write_bytes(build(scale))
+        path.write_bytes(build(scale_of))
         paths[name] = path
     return paths
 
 
-def run_one(path: Path, out: Path) -> dict:
+def run_one(path: Path, out: Path, *, src: Path = REPO_ROOT / "src") -> dict:
     """``crosscheck analyze`` on one file under ``/usr/bin/time -v``: outcome, seconds, peak MB."""
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "crosscheck", "analyze", str(path),
            "--out", str(out), "--workers", "1", "-q"]
     done = subprocess.run(cmd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                          env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"})
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", done.stderr)
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     seconds = sum(float(part) * 60 ** i for i, part in enumerate(reversed(wall.group(1).split(":"))))
@@ -192,6 +196,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated kinds (default: all)")
     parser.add_argument("--write-fixtures", type=Path, help="write the small versions here and stop")
+    parser.add_argument("--scale", type=int, help="size multiplier for every kind (default: each kind's full size)")
+    parser.add_argument("--src", type=Path, default=REPO_ROOT / "src",
+                        help="crosscheck sources to run (e.g. an older checkout's src/, for a before figure)")
     args = parser.parse_args()
     names = args.only.split(",") if args.only else list(KINDS)
     if args.write_fixtures:
@@ -199,10 +206,10 @@ def main() -> None:
             print(f"{name}: {path}")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_kinds(Path(tmp) / "in", names=names, full=True)
+        paths = write_kinds(Path(tmp) / "in", names=names, full=True, scale=args.scale)
         print(f"| kind | input | outcome | time (s) | peak memory (MB) |\n|---|---|---|---|---|")
         for name, path in paths.items():
-            result = run_one(path, Path(tmp) / "out" / name)
+            result = run_one(path, Path(tmp) / "out" / name, src=args.src)
             size = path.stat().st_size
             print(f"| {name} | {path.name}, {size:,} bytes | {result['outcome']} | "
                   f"{result['seconds']} | {result['peak_mb']} |", flush=True)

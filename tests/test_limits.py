@@ -81,3 +81,16 @@ def test_sentences_end_after_max_sentence_tokens():
     assert max(len(s) for s in doc.sents) <= 100
     [doc] = parse([text + ", more, words"], max_sentence_tokens=300)
     assert max(len(s) for s in doc.sents) <= 300
+
+
+def test_nested_attributions_do_not_double_the_chain_per_level():
+    # "according to X cited by Y who quoted Z," a hundred times: each quote sits inside the
+    # previous one's content; the chain of intermediaries once doubled per level (gigabytes)
+    from crosscheck.enrich.quotes import extract_quotes
+    from crosscheck.records import Article
+
+    text = " ".join("according to officials cited by police who quoted the minister," for _ in range(100))
+    article = Article("a", "a.txt", None, None, None, None, None, None, "en", text)
+    [doc] = parse([text])
+    quotes = extract_quotes(doc, article=article, mentions=[])
+    assert quotes and max(len(q.via) for q in quotes) <= 3
