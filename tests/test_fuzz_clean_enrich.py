@@ -19,14 +19,18 @@ FUZZ = settings(max_examples=20, deadline=None,
 _WORDS = ["police", "said", "sixty", "members", "were", "arrested", "in", "Tehran", "on", "Monday",
           "according", "to", "the", "ministry", "\u201cwe", "acted,\u201d", "2019", "1,200", "MKO",
           "(PMOI)", "قال", "مسؤولون", "השירות", "חודש", "渡轮", "Служба", "e\u0301", "🚢", "\u202e",
-          "\u200b", "\x00", "\x07", "\x1b[31m", "\ufeff", "\r", "\t", "\n\n", ".", ",", '"', "'"]
+          "\u200b", "\x00", "\x07", "\x1b[31m", "\ufeff", "\r", "\t", "\n\n", ".", ",", '"', "'",
+          "according to", "cited by", "who quoted", "told", "reportedly", "(", ")", ":", "\u201c", "\u201d"]
 
 word_soup = st.lists(st.sampled_from(_WORDS), min_size=20, max_size=400).map(" ".join)
 one_sentence = st.integers(200, 1500).map(lambda n: " ".join(_WORDS[i % 10] for i in range(n)))
 long_token = st.tuples(word_soup, st.integers(201, 3000), st.sampled_from("xQ9/+=")).map(
     lambda t: f"{t[0]} {t[2] * t[1]} {t[0]}")
 any_text = st.text(min_size=1, max_size=1500)
-texts = st.one_of(word_soup, one_sentence, long_token, any_text,
+# nested attributions once doubled a quote's chain of intermediaries per level (gigabytes)
+nested = st.integers(5, 60).map(lambda n: " ".join(
+    "according to officials cited by police who quoted the minister," for _ in range(n)))
+texts = st.one_of(word_soup, one_sentence, long_token, any_text, nested,
                   st.tuples(word_soup, any_text).map(" ".join))
 
 
