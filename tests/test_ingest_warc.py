@@ -108,3 +108,40 @@ def test_not_a_warc(tmp_path):
     [rejected] = iter_documents([str(path)], settings=SETTINGS)
     assert rejected.source == str(path)
     assert rejected.reason.startswith("unreadable or truncated WARC data after 0 records: ")
+
+
+def test_record_without_target_uri_is_rejected_by_name(tmp_path):
+    # the record a new user met: warcio itself failed on it (AttributeError) and ended the run
+    path = tmp_path / "bad.warc"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ngarbage")
+    assert list(iter_documents([str(path)], settings=SETTINGS)) == [Rejected(
+        content_id("ingest", f"{path}#record-1",
+                   "response record has no WARC-Target-URI (the page has no address)"),
+        f"{path}#record-1", "ingest", "response record has no WARC-Target-URI (the page has no address)")]
+
+
+def test_record_without_target_uri_does_not_stop_the_records_after_it(tmp_path):
+    good = write_warc(tmp_path / "crawl.warc", gzip=False)
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\n"
+                     b"Content-Length: 7\r\n\r\ngarbage\r\n\r\n" + open(good, "rb").read())
+    records = list(iter_documents([str(path)], settings=SETTINGS))
+    assert records[0].reason == "resource record has no WARC-Target-URI (the page has no address)"
+    assert [type(r).__name__ for r in records[1:]] == ["RawDocument", "Rejected", "Rejected", "RawDocument"]
+
+
+def test_a_record_warcio_cannot_parse_is_a_reject_naming_it(tmp_path, monkeypatch):
+    from crosscheck.ingest import warc
+
+    path = write_warc(tmp_path / "crawl.warc", gzip=False)
+
+    def broken(self, rec_type, *args):
+        if rec_type == "request":  # the second record
+            raise AttributeError("'NoneType' object has no attribute 'startswith'")
+        return None
+
+    monkeypatch.setattr(warc._Loader, "load_http_headers", broken)
+    records = list(iter_documents([path], settings=SETTINGS))
+    assert (records[-1].source, records[-1].reason) == (
+        f"{path}#record-2", "WARC record 2 cannot be parsed (AttributeError: 'NoneType' object has "
+        "no attribute 'startswith'); the records after it are skipped")

@@ -124,6 +124,10 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
                 click.echo(f"Wrote {path} and {report}")
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a full disk while writing outputs or temporary files
+        raise click.ClickException(
+            f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}. The store "
+            "holds every batch written before this; fix the cause and run again to resume") from None
     finally:
         engine.close()
     if settings.strict and summary.rejected:

@@ -69,6 +69,8 @@ class Store:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(_locked(self.path, exc)) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         # columns an older store lacks read as NULL when it may not be altered (read-only)
         self._absent: set[tuple[str, str]] = set()
@@ -127,14 +129,23 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all (a SIGKILL leaves no half batch)."""
+        """All writes inside commit together or not at all (a SIGKILL leaves no half batch).
+
+        A write the store refuses (a full disk, a file size limit) ends in a :class:`StoreError`
+        saying so; the store keeps what the transactions before this one committed."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT already rolled back
+                self.con.execute("ROLLBACK")
+            if isinstance(exc, (duckdb.Error, OSError)) and not isinstance(exc, duckdb.InterruptException):
+                raise StoreError(f"cannot write to store {self.path}: {_one_line(exc)}. Nothing of "
+                                 "the batch being written was kept; the store holds what earlier "
+                                 "batches wrote, and a re-run resumes from there once the cause "
+                                 "(often a full disk) is fixed") from exc
             raise
-        self.con.execute("COMMIT")
 
     def write(self, records: Iterable[object]) -> int:
         """Insert records of any stored type, ignoring ids already present. Returns rows given."""
@@ -309,6 +320,17 @@ _OUTLETS_THROUGH = {
     "entities": "SELECT k.entity AS k, m.article FROM entity_keys k JOIN mentions m ON m.key = k.key",
     "events": "SELECT event AS k, article FROM event_members",
 }
+
+
+def _locked(path: str, exc: BaseException) -> str:
+    return (f"store {path} is locked by another process (DuckDB's lock on the file: "
+            f"{_one_line(exc)}). One store takes one writer at a time: wait for the other "
+            "crosscheck run (or serve) to finish, or give this run its own --db")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _export_query(store: Store, table: str) -> str:

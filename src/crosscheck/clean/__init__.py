@@ -16,6 +16,8 @@ from ..records import Draft, RawDocument, Rejected, Removal, content_id
 from ..settings import Settings
 from .document import strip_document_chrome
 from .extract import extract_html
+from .limits import STAGE as LIMITS_STAGE
+from .limits import cut_long_tokens, cut_to_length, page_reason
 from .metadata import detect_language, find_published, normalize_date, normalize_time, outlet_from_url
 
 __all__ = ["clean_document", "clean_batch"]
@@ -40,6 +42,8 @@ def clean_document(raw: RawDocument, *, settings: Settings) -> list[Cleaned]:
         return _clean(raw, settings)
     except InputError as exc:
         return [Rejected(raw.id, raw.source, "clean", exc.reason)]
+    except (OSError, MemoryError):
+        raise  # the machine's trouble (a full disk), not the document's: stop, do not reject it
     except Exception as exc:  # hostile input must not stop the run; say what broke
         reason = f"could not clean this document ({type(exc).__name__}: {exc})"
         return [Rejected(raw.id, raw.source, "clean", reason)]
@@ -51,10 +55,15 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
     # Scrapes and feeds carry HTML entities in plain text ("Plc &lt;BP&gt;"); readers see "<BP>".
     text = html.unescape(raw.content) if raw.format == "text" else raw.content
     if raw.format == "html":
-        page = extract_html(raw.content, source=raw.source, url=raw.url)
+        too_big = page_reason(raw.content, max_page_chars=settings.max_page_chars)
+        if too_big:
+            return [Rejected(raw.id, raw.source, "clean", too_big)]
+        page = extract_html(raw.content, source=raw.source, url=raw.url,
+                            max_depth=settings.max_markup_depth)
         text = page.text
         meta.take_page(page)
         removed.extend(("extract", pos, chunk, why) for pos, chunk, why in page.removed)
+    text = _within_limits(text, settings, removed)
     text, title, chrome = strip_document_chrome(text, title=meta.title)
     meta.title = title
     # The headline line moves to metadata, then comes back once as the text's first line (below);
@@ -73,6 +82,15 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
         published_at=meta.published_at,
     )
     return [draft, *_removals(raw.id, removed)]
+
+
+def _within_limits(text: str, settings: Settings, removed: list) -> str:
+    """``text`` with over-long runs and any length past ``max_article_chars`` cut out, before
+    the costlier steps read it; each cut is recorded with its reason."""
+    text, long_runs = cut_long_tokens(text, max_token_chars=settings.max_token_chars)
+    text, tail = cut_to_length(text, max_chars=settings.max_article_chars)
+    removed.extend((LIMITS_STAGE, pos, chunk, why) for pos, chunk, why in [*long_runs, *tail])
+    return text
 
 
 def _with_headline(text: str, title: str | None) -> str:

@@ -69,17 +69,27 @@ class Extraction:
     published_at: str | None = None
 
 
-def extract_html(html: str, *, source: str, url: str | None = None) -> Extraction:
+# libxml2's HTML parser keeps at most this many levels and drops what lies deeper, without error
+PARSER_MAX_DEPTH = 256
+
+
+def extract_html(html: str, *, source: str, url: str | None = None,
+                 max_depth: int = PARSER_MAX_DEPTH) -> Extraction:
     """Extract the article body and metadata from one HTML page.
 
     ``source`` names the page in error messages; ``url`` is where the page came from, if known.
-    Raises :class:`~crosscheck.errors.ExtractionError` when the page has no usable body.
+    Raises :class:`~crosscheck.errors.ExtractionError` when the page has no usable body, or
+    when its elements nest deeper than ``max_depth`` (or reach the parser's own limit,
+    ``PARSER_MAX_DEPTH``, below which it silently drops everything).
     """
     if not html or not html.strip():
         raise ExtractionError(source, "empty page: no HTML to extract from")
     tree = load_html(html)
     if tree is None:
         raise ExtractionError(source, "not an HTML page: the parser found no document tree")
+    depth = tree_depth(tree, stop=min(max_depth + 1, PARSER_MAX_DEPTH))
+    if depth > max_depth or depth >= PARSER_MAX_DEPTH:
+        raise ExtractionError(source, _too_deep(depth, max_depth))
     tags = _meta_tags(tree)
     page = _Page(title=_page_title(tree, tags), link_texts=_link_texts(tree))
     text, removed = _body(tree, url=url, page=page)
@@ -98,6 +108,27 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> Extractio
         removed=removed,
         published_at=_publication_time(tree, tags, published) if published_from == "meta" else None,
     )
+
+
+def tree_depth(tree: HtmlElement, *, stop: int | None = None) -> int:
+    """How deep the elements of ``tree`` nest (the root is 1); counting ends at ``stop``."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if stop is not None and deepest >= stop:
+                return deepest
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def _too_deep(depth: int, max_depth: int) -> str:
+    if depth >= PARSER_MAX_DEPTH:
+        return (f"markup is nested {PARSER_MAX_DEPTH} elements deep: the HTML parser drops "
+                "everything deeper, so the page cannot be read whole")
+    return (f"markup is nested more than max_markup_depth={max_depth} elements deep; "
+            "raise max_markup_depth to read it")
 
 
 def _body(tree: HtmlElement, *, url: str | None, page: _Page) -> tuple[str, Removed]:

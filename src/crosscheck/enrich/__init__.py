@@ -55,7 +55,8 @@ def enrich_batch(articles: list[Article], *, settings: Settings) -> list[object]
     table = load_alias_table(settings.alias_table)
     texts = [a for a in articles if isinstance(a, Article)]
     out: list[object] = [item for item in articles if not isinstance(item, Article)]
-    for article, doc in zip(texts, parse(a.text for a in texts)):
+    docs = parse((a.text for a in texts), max_sentence_tokens=settings.max_sentence_tokens)
+    for article, doc in zip(texts, docs):
         out.extend(enrich_article(doc, article=article, aliases=table))
     return out
 
@@ -70,6 +71,8 @@ def enrich_article(doc: Doc, *, article: Article, aliases=None) -> list[object]:
     def attempt(name: str, extract: Callable[[], list]) -> list:
         try:
             return extract()
+        except (OSError, MemoryError):
+            raise  # the machine's trouble, not the article's: the run stops and can resume
         except Exception as exc:  # one bad article must not stop the batch; say what broke
             failures.append(f"{name} ({type(exc).__name__}: {exc})")
             return []

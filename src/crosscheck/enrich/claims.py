@@ -33,6 +33,7 @@ from .claim_scope import (SUBJECTS, Scope, clause_scope, noun_phrase, reporter, 
                           subject_of)
 from .claim_slots import according_to, action_of, actor_of, hedge_words
 from .speakers import shown_speaker
+from .nlp import doc_text
 
 __all__ = ["extract_claims", "checkworthiness", "claim_threshold", "claim_features",
            "MODEL_PATH"]
@@ -224,7 +225,7 @@ def _clauses(sentence) -> list[list]:
 
 def _inside_quote_marks(doc, start: int, end: int) -> bool:
     """Whether ``end`` falls inside a quotation opened after ``start``: a quote is not split."""
-    before = doc.text[start:end]
+    before = doc_text(doc)[start:end]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
@@ -406,7 +407,7 @@ def _quote_speaker(quote: Quote | None, doc, start: int, end: int, scope: Scope)
     :func:`~.claim_scope.speaker_phrase`)."""
     if quote is None or not quote.speaker:
         return None
-    return speaker_phrase(doc.text, quote.speaker_start, quote.speaker_end, quote.speaker,
+    return speaker_phrase(doc_text(doc), quote.speaker_start, quote.speaker_end, quote.speaker,
                           clause_start=start,
                           scope_start=doc[scope.lo].idx if scope.lo < scope.hi else end)
 

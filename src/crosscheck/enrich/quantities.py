@@ -348,10 +348,11 @@ def extract_quantities(doc, *, article: Article) -> list[Quantity]:
 
 
 def _record(doc, article: Article, start: int, end: int, sentence_starts: list[int]) -> Quantity:
-    value, low, high, approximate, unit = parse_quantity(doc.text[start:end])
+    # article.text, not doc.text: spaCy joins doc.text anew on every read (quadratic per match)
+    value, low, high, approximate, unit = parse_quantity(article.text[start:end])
     return Quantity(
         id=content_id(article.id, "quantity", start, end), article=article.id, start=start,
-        end=end, text=doc.text[start:end], value=value, low=low, high=high,
+        end=end, text=article.text[start:end], value=value, low=low, high=high,
         approximate=approximate, unit=unit, counted=_counted(doc, start, end, unit),
         sentence=max(0, bisect.bisect_right(sentence_starts, start) - 1),
     )
@@ -363,15 +364,16 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _is_not_amount(doc, match: re.Match) -> bool:
     """A pronoun "one" ("no one", "the one that"), or a number inside a name ("Free Iran 2018")."""
-    if doc.text[match.start() - 1:match.start()] == ",":
+    text = match.string  # the doc's text, joined once by the caller
+    if text[match.start() - 1:match.start()] == ",":
         return True  # a later item of "1,2,3"
     if match.group(0).isdigit() and int(match.group(0)) <= 31 and (
-            _DAY_BEFORE_MONTH.match(doc.text, match.end())
-            or _MONTH_BEFORE_DAY.search(doc.text[max(0, match.start() - 11):match.start()])):
+            _DAY_BEFORE_MONTH.match(text, match.end())
+            or _MONTH_BEFORE_DAY.search(text[max(0, match.start() - 11):match.start()])):
         return True  # a day of the month that spaCy did not mark as a date
     if match.group(0).lower() == "one":
-        before = doc.text[max(0, match.start() - 12):match.start()]
-        after = doc.text[match.end():match.end() + 9].lower()
+        before = text[max(0, match.start() - 12):match.start()]
+        after = text[match.end():match.end() + 9].lower()
         if _PRONOUN_ONE.search(before) or after.startswith(" another"):
             return True
     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")

@@ -298,7 +298,9 @@ def _chain(ctx: _Context, found: list[_Found]) -> None:
             if inner is not outer and inner.speaker is not None \
                     and outer.content[0] <= inner.speaker[0] < outer.content[1]:
                 name = ctx.text[outer.speaker[0] : outer.speaker[1]]
-                inner.via = [name, *outer.via, *inner.via]
+                # deduplicated as it grows (same first-seen order as at the end): nested
+                # "according to X citing Y who quoted Z" would otherwise double it per level
+                inner.via = list(dict.fromkeys([name, *outer.via, *inner.via]))
 
 
 def _citing(ctx: _Context, found: list[_Found], cite) -> None:

@@ -459,14 +459,15 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
     spans = _find_spans(doc)
     published = _published(article.published)
     near_year = anchor = None
+    whole = article.text  # doc.text is joined anew on every read
     if published is None:
-        years = [int(y) for s, e in spans for y in re.findall(_YEAR_RE, doc.text[s:e])]
+        years = [int(y) for s, e in spans for y in re.findall(_YEAR_RE, whole[s:e])]
         near_year = max(years) if years else None
-        anchor = _weekday_anchor(doc.text, spans, near_year)
+        anchor = _weekday_anchor(whole, spans, near_year)
     starts = [sent.start_char for sent in doc.sents]
     records = []
     for start, end in spans:
-        text = doc.text[start:end]
+        text = whole[start:end]
         kind, low, high, calendar = resolve_time(text, published=published, near_year=near_year,
                                                  anchor=anchor)
         records.append(TimeExpr(
@@ -504,10 +505,12 @@ def _refuse(doc, match: re.Match, names: list[tuple[int, int]]) -> bool:
     if not re.search(r"\d", text):
         if any(start < b and a < end for a, b in names):
             return True
-        if _month_number(text) and not _BEFORE_BARE_MONTH.search(doc.text[max(0, start - 12):start]):
+        if _month_number(text) and not _BEFORE_BARE_MONTH.search(match.string[max(0, start - 12):start]):
             return True
     if re.fullmatch(r"\d{4}", text):
-        following = next((t for t in doc if t.idx >= end and not t.is_space), None)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        after = doc[span.end:] if span is not None else (t for t in doc if t.idx >= end)
+        following = next((t for t in after if t.idx >= end and not t.is_space), None)
         return following is not None and following.tag_ in ("NNS", "NNPS")
     return False
 

@@ -40,17 +40,25 @@ def iter_feed(
     """Documents for the entries of the feed ``data`` read from ``source`` (a path or URL)."""
     headers = {"content-location": base_url} if base_url else {}
     # A stream, never a str: feedparser would fetch a str that looks like a URL or path.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
-    if not parsed.version:
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+    except Exception as err:  # feedparser's own failures ("&#xD800;") must not end the run
+        yield make_rejected(source, f"feed cannot be parsed ({type(err).__name__}: {_first_line(err)})")
+        return
+    if not parsed.get("version"):
         problem = parsed.get("bozo_exception")
         detail = f" ({_first_line(problem)})" if problem else ""
         yield make_rejected(source, f"not an RSS or Atom feed{detail}")
         return
-    if not parsed.entries:
+    if not parsed.get("entries"):
         yield make_rejected(source, "feed has no entries")
         return
     for index, entry in enumerate(parsed.entries, start=1):
-        yield _entry_document(entry, index=index, source=source, settings=settings, fetcher=fetcher)
+        try:
+            yield _entry_document(entry, index=index, source=source, settings=settings, fetcher=fetcher)
+        except Exception as err:  # a malformed entry costs that entry, not the run
+            yield make_rejected(f"{source}#{index}", f"feed entry cannot be read "
+                                f"({type(err).__name__}: {_first_line(err)})")
 
 
 def _entry_document(
@@ -80,8 +88,9 @@ def _entry_document(
 
 def _entry_html(entry: feedparser.FeedParserDict) -> str:
     """The entry's longest body: full content when the feed carries it, else the summary."""
-    bodies = [part.get("value", "") for part in entry.get("content", [])]
-    bodies.append(entry.get("summary", ""))
+    # feedparser gives None for some broken markup ("<description></body><html>")
+    bodies = [part.get("value") or "" for part in entry.get("content", [])]
+    bodies.append(entry.get("summary") or "")
     return max(bodies, key=lambda body: len(_visible_text(body)))
 
 

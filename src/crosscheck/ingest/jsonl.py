@@ -6,13 +6,15 @@ from the first of ``DATE_FIELDS`` the row fills (``published``, ``published_at``
 ``published_raw``, ...), after any the ``jsonl_date_fields`` setting names; ``retrieved`` or
 ``crawled`` (when the row was saved) bound a date found in the text. A row's source is
 ``PATH#ID`` with its own id, else ``PATH#LINENO`` (1-based). A bad row is rejected and the
-rest are kept; ``max_bytes`` caps each row, not the file.
+rest are kept; ``max_bytes`` caps each row, not the file. A lone surrogate escaped in a string
+(``"\\ud800"``) is read as U+FFFD, as undecodable bytes are.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -34,6 +36,7 @@ DATE_FIELDS = ("published", "published_at", "published_raw", "publication_date",
 RETRIEVED_FIELDS = ("retrieved", "crawled")
 _BODY_FIELDS = ("html", "text")
 _SKIP_CHUNK = 1 << 20
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def iter_jsonl(path: str, *, compressed: bool, settings: Settings) -> Iterator[RawDocument | Rejected]:
@@ -94,6 +97,9 @@ def _row_document(line: bytes, *, path: str, lineno: int,
         return make_rejected(line_source, f"malformed JSON: {err.msg.removesuffix(' at')} at column {err.colno}")
     if not isinstance(row, dict):
         return make_rejected(line_source, f"row is a JSON {type(row).__name__}, not an object")
+    # JSON may escape a lone surrogate ("\ud800"), which no encoder accepts later: read it as U+FFFD
+    row = {key: _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+           for key, value in row.items()}
     row_id = row.get("id")
     source = f"{path}#{row_id}" if row_id not in (None, "") and not isinstance(row_id, (dict, list)) else line_source
     try:

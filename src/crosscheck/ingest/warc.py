@@ -1,8 +1,10 @@
 """WARC crawls (``.warc``, ``.warc.gz``): one document per HTML response, streamed.
 
 Request, metadata, warcinfo and revisit records describe the crawl, not pages, and are skipped.
-A response (or resource) that is not HTML, not a success, or over ``max_bytes`` is rejected with
-the reason. The cap applies per record, never to the whole file: crawls are large by nature.
+A response (or resource) that is not HTML, not a success, has no target URI, or is over
+``max_bytes`` is rejected with the reason. The cap applies per record, never to the whole file:
+crawls are large by nature. A record warcio cannot parse at all becomes a reject naming the file
+and the record's number; the records before it are kept, and the run goes on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
 from ..errors import InputError
 from ..records import RawDocument, Rejected
@@ -29,24 +31,53 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 def iter_warc(path: str, *, settings: Settings) -> Iterator[RawDocument | Rejected]:
     """Documents for the HTML responses in the WARC file at ``path`` (also names sources)."""
-    read = 0
+    read = pages = 0
     try:
         with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
+            for record in _archive(stream):
                 if record.rec_type is None or record.length is None:
                     yield make_rejected(path, f"truncated or malformed WARC record header after {_records(read)}")
                     return
+                if not (record.format or "").startswith("warc"):
+                    yield make_rejected(path, f"not a WARC file: after {_records(read)}, the data reads as "
+                                        "an ARC record (or none); ARC crawls are not read")
+                    return
                 read += 1
                 if record.rec_type in _PAGE_RECORDS:
+                    pages += 1
                     yield _record_document(record, path=path, number=read, settings=settings)
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as err:
         yield make_rejected(path, f"unreadable or truncated WARC data after {_records(read)}: {_one_line(err)}")
+        return
+    except Exception as err:  # warcio's own bugs on malformed records must not end the run
+        yield make_rejected(f"{path}#record-{read + 1}", f"WARC record {read + 1} cannot be parsed "
+                            f"({type(err).__name__}: {_one_line(err)}); the records after it are skipped")
+        return
+    if pages == 0:  # every input is kept or rejected: a crawl with no pages is said so
+        yield make_rejected(path, "empty WARC file: no records" if read == 0 else
+                            f"no response or resource records among its {_records(read)}")
+
+
+class _Loader(ArcWarcRecordLoader):
+    """warcio's loader, with a missing WARC-Target-URI read as empty (warcio calls
+    ``uri.startswith`` on it and fails); such a record is rejected by name below."""
+
+    def load_http_headers(self, rec_type, uri, stream, length):
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+def _archive(stream) -> ArchiveIterator:
+    archive = ArchiveIterator(stream)
+    archive.loader = _Loader(verify_http=False, arc2warc=False)  # ArchiveIterator's defaults
+    return archive
 
 
 def _record_document(record: ArcWarcRecord, *, path: str, number: int, settings: Settings) -> RawDocument | Rejected:
     record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
     source = f"{path}#{record_id or 'record-' + str(number)}"
     url = record.rec_headers.get_header("WARC-Target-URI")
+    if not url:
+        return make_rejected(source, f"{record.rec_type} record has no WARC-Target-URI (the page has no address)")
     content_type = _content_type(record)
     media_type = (content_type or "").split(";")[0].strip().lower()
     if media_type not in _HTML_TYPES:
@@ -96,5 +127,9 @@ def _records(count: int) -> str:
 
 
 def _one_line(err: BaseException) -> str:
+    """The error's first line, printable (warcio quotes the raw bytes it choked on), at most 200
+    characters."""
     text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+    line = text.splitlines()[0] if text else type(err).__name__
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+    return line if len(line) <= 200 else line[:199] + "…"

@@ -203,6 +203,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # --- alignment -------------------------------------------------------------------------------
 
+# Cost bounds, whatever the texts: sentences of each text compared (the first ones), and sentence
+# pairs over the threshold ranked (beyond it, each sentence keeps only its best matches).
+MAX_ALIGNED_SENTENCES = 2000
+_MAX_CANDIDATE_PAIRS = 200_000
+
 
 def align_paraphrases(
     source_text: str,
@@ -232,6 +237,8 @@ def align_paraphrases(
                               [(x.derived_start, x.derived_end) for x in exclude], min_words, max_covered)
     if not source or not derived:
         return []
+    # cost bound: a text of thousands of tiny sentences would need a matrix of millions of pairs
+    source, derived = source[:MAX_ALIGNED_SENTENCES], derived[:MAX_ALIGNED_SENTENCES]
     vectors = embedder.encode([source_text[s:e] for s, e in source]
                               + [derived_text[s:e] for s, e in derived])
     similarity = vectors[: len(source)] @ vectors[len(source):].T
@@ -266,6 +273,13 @@ def _overlap(start: int, end: int, spans: Sequence[tuple[int, int]]) -> int:
 
 def _greedy_one_to_one(similarity: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     rows, cols = np.nonzero(similarity >= threshold)
+    if len(rows) > _MAX_CANDIDATE_PAIRS:  # a refrain repeated everywhere: each row's best few
+        keep = max(1, _MAX_CANDIDATE_PAIRS // similarity.shape[0])
+        best = np.argsort(-similarity, axis=1, kind="stable")[:, :keep]
+        rows = np.repeat(np.arange(similarity.shape[0]), best.shape[1])
+        cols = best.ravel()
+        above = similarity[rows, cols] >= threshold
+        rows, cols = rows[above], cols[above]
     # stable order: highest cosine first, ties by position, so output never depends on numpy's sort
     order = sorted(zip(rows.tolist(), cols.tolist()), key=lambda p: (-float(similarity[p]), p))
     used_rows, used_cols, pairs = set(), set(), []

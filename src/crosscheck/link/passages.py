@@ -17,7 +17,9 @@
    sides (one or two), or three words after a gap of up to ``max_gap_words``; never into the
    next passage.
 6. Score. A passage's similarity is difflib's ratio of its two word sequences (1.0 verbatim);
-   a passage is kept when it holds at least ``min_words`` matching words.
+   a passage is kept when it holds at least ``min_words`` matching words. Past
+   ``_MAX_RATIO_WORDS`` words, the share of its words in exact runs stands in for difflib's
+   ratio, whose cost grows with the square of the length on repetitive text.
 
 Spans are character offsets: from the first word's start to the last word's end, so they sit
 inside the texts and hold no leading or trailing space.
@@ -35,6 +37,7 @@ from .minhash import WORD_PATTERN
 __all__ = ["Alignment", "align_verbatim"]
 
 _MAX_SEED_REPEATS = 20
+_MAX_RATIO_WORDS = 2000
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,9 @@ def align_verbatim(source_text: str, derived_text: str, *, seed_words: int = 5,
     chains = [c for c in _chains(runs, max_gap_words) if sum(r.length for r in c) >= min_words]
     spans = [(c[0].source, c[-1].source + c[-1].length, c[0].derived,
               c[-1].derived + c[-1].length) for c in chains]
-    return [_alignment(span, source, derived) for span in _extended(spans, source.tokens,
-                                                                      derived.tokens, max_gap_words)]
+    matched = [sum(r.length for r in c) for c in chains]
+    grown = _extended(spans, source.tokens, derived.tokens, max_gap_words)
+    return [_alignment(span, source, derived, words) for span, words in zip(grown, matched)]
 
 
 def _words(text: str) -> _Words:
@@ -198,14 +202,21 @@ def _bridges(block: difflib.Match, max_gap: int) -> bool:
     return block.size == 2 and block.a == block.b and 1 <= block.a <= 2
 
 
-def _alignment(span: tuple[int, int, int, int], source: _Words, derived: _Words) -> Alignment:
+def _alignment(span: tuple[int, int, int, int], source: _Words, derived: _Words,
+               matched: int) -> Alignment:
     s_low, s_high, d_low, d_high = span
-    matcher = difflib.SequenceMatcher(None, source.tokens[s_low:s_high],
-                                      derived.tokens[d_low:d_high], autojunk=False)
     return Alignment(
         source_start=source.starts[s_low],
         source_end=source.ends[s_high - 1],
         derived_start=derived.starts[d_low],
         derived_end=derived.ends[d_high - 1],
-        similarity=round(matcher.ratio(), 6),
+        similarity=_similarity(source.tokens[s_low:s_high], derived.tokens[d_low:d_high], matched),
     )
+
+
+def _similarity(a: list[str], b: list[str], matched: int) -> float:
+    """difflib's ratio; past ``_MAX_RATIO_WORDS`` words (where difflib's time grows with the
+    square of the length on repetitive text) the share of words in the passage's exact runs."""
+    if len(a) <= _MAX_RATIO_WORDS and len(b) <= _MAX_RATIO_WORDS:
+        return round(difflib.SequenceMatcher(None, a, b, autojunk=False).ratio(), 6)
+    return round(min(1.0, 2 * matched / (len(a) + len(b))), 6)
