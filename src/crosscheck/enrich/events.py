@@ -141,13 +141,24 @@ def _place(article: Article, sentence: int, start: int, end: int, text: str, fou
 
 @dataclass(frozen=True)
 class _Context:
+    """The article's records; quantities, times, claims and places by sentence index, so each
+    trigger looks at its own sentence's (cost linear in the article, whatever its length)."""
+
     article: Article
-    mentions: Sequence[Mention]
-    quantities: Sequence[Quantity]
-    times: Sequence[TimeExpr]
-    quotes: Sequence[Quote]
-    claims: Sequence[Claim]
-    places: Sequence[Place]
+    mentions: dict[int, list[Mention]]
+    quantities: dict[int, list[Quantity]]
+    times: dict[int, list[TimeExpr]]
+    quotes: Sequence[Quote]  # by content start
+    quote_starts: list[int]
+    claims: dict[int, list[Claim]]
+    places: dict[int, list[Place]]
+
+
+def _by_sentence(records) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for record in records:
+        grouped.setdefault(record.sentence, []).append(record)
+    return grouped
 
 
 def extract_events(doc, *, article: Article, mentions: Sequence[Mention] = (),
@@ -155,7 +166,10 @@ def extract_events(doc, *, article: Article, mentions: Sequence[Mention] = (),
                    quotes: Sequence[Quote] = (), claims: Sequence[Claim] = (),
                    places: Sequence[Place] = ()) -> list[EventMention]:
     """The event mentions of one parsed article (see the module docstring)."""
-    context = _Context(article, mentions, quantities, times, quotes, claims, places)
+    ordered = sorted(quotes, key=lambda q: (q.content_start, q.id))
+    context = _Context(article, _by_sentence(mentions), _by_sentence(quantities),
+                       _by_sentence(times), ordered, [q.content_start for q in ordered],
+                       _by_sentence(claims), _by_sentence(places))
     actions = event_actions()
     found = []
     for index, sent in enumerate(doc.sents):
@@ -189,22 +203,24 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
     agent, target = (_verb_roles(token) if verb else _noun_roles(token))
     clause = _clause(token)
     lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
-    count = _count(token, target, ctx.quantities)
-    places = _within(ctx.places, lo, hi) or _within(ctx.places, sent.start_char, sent.end_char)
-    time = _nearest(token, _within(ctx.times, lo, hi) or _within(ctx.times, sent.start_char,
-                                                                  sent.end_char))
+    count = _count(token, target, ctx.quantities.get(index, []))
+    places = ctx.places.get(index, [])
+    places = _within(places, lo, hi) or places
+    times = ctx.times.get(index, [])
+    time = _nearest(token, _within(times, lo, hi) or times)
     if not verb and not (agent or target or count or places or time):
         return None
     if not verb and token.head.lemma_.lower() in _GENERIC_HEADS:
         return None
-    speaker, hedged = _attribution(token.idx, ctx)
+    speaker, hedged = _attribution(token.idx, index, ctx)
     start, end = token.idx, token.idx + len(token.text)
     return EventMention(
         id=content_id(ctx.article.id, "event", start, end), article=ctx.article.id, start=start,
         end=end, trigger=token.text, action=action.action, cameo=action.cameo,
         agent=_phrase(agent),
-        agent_key=_key(agent, ctx.mentions), target=_phrase(target),
-        target_key=_key(target, ctx.mentions), count=count.id if count is not None else None,
+        agent_key=_key(agent, ctx.mentions.get(index, [])), target=_phrase(target),
+        target_key=_key(target, ctx.mentions.get(index, [])),
+        count=count.id if count is not None else None,
         places=tuple(p.id for p in places), time=time.id if time is not None else None,
         speaker=speaker, hedged=hedged, status=_status(token), sentence=index)
 
@@ -272,11 +288,13 @@ def _nearest(token, records):
     return min(records, key=lambda r: (abs(r.start - token.idx), r.start)) if records else None
 
 
-def _attribution(offset: int, ctx: _Context) -> tuple[str | None, bool]:
-    claim = next((c for c in ctx.claims if c.start <= offset < c.end), None)
+def _attribution(offset: int, sentence: int, ctx: _Context) -> tuple[str | None, bool]:
+    claim = next((c for c in ctx.claims.get(sentence, []) if c.start <= offset < c.end), None)
     if claim is not None:
         return claim.speaker, claim.hedged
-    quote = next((q for q in ctx.quotes if q.content_start <= offset < q.content_end), None)
+    before = bisect.bisect_right(ctx.quote_starts, offset)
+    quote = next((q for q in reversed(ctx.quotes[max(0, before - 50):before])
+                  if offset < q.content_end), None)
     if quote is not None:
         return quote.speaker, quote.stance == "distancing"
     return None, False
