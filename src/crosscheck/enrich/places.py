@@ -40,6 +40,7 @@ _FUZZY_MIN_SCORE = 90.0
 _FUZZY_MIN_CHARS = 5
 _FUZZY_CITY_POPULATION = 100_000
 _BIG_CITY = 100_000  # a city this large outranks a province of the same name (Tehran, New York)
+_FOREIGN_CITY_POPULATION = 1_000_000
 _KIND_RANK = {"country": 2.0, "province": 1.0, "city": 0.0}
 
 # English names and abbreviations that GeoNames' primary names miss.
@@ -57,6 +58,7 @@ _PROVINCE_ALIASES = {
     ("IR", "01"): ("west azerbaijan", "west azarbaijan"), ("IR", "33"): ("east azarbaijan",),
     ("US", "DC"): ("dc", "d c", "district of columbia", "washington dc"),
 }
+_CITY_ALIASES = {"l a": 5368361}  # "L.A." is Los Angeles, not Louisiana ("La.")
 # Associated Press state abbreviations, as news copy writes them ("Schenectady, N.Y.").
 _AP_STATES = {
     "AL": "ala", "AZ": "ariz", "AR": "ark", "CA": "calif", "CO": "colo", "CT": "conn", "DE": "del",
@@ -223,6 +225,8 @@ def _build(tier: int) -> _Gazetteer:
         for alt in _latin_keys(city["alternatenames"]) - {key}:
             alternate[alt].append(i)
     del cities
+    for alias, gid in _CITY_ALIASES.items():
+        alternate[alias] = [i for i, e in enumerate(entries) if e[7] == gid]
     country_names = {cc: c["name"] for cc, c in countries.items()}
     for cc in sorted(countries):
         if cc not in by_country:
@@ -247,6 +251,7 @@ def _build(tier: int) -> _Gazetteer:
         aliases = set(_PROVINCE_ALIASES.get((cc, code), ()))
         if state:
             aliases |= {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}
+            aliases -= _CITY_ALIASES.keys()
         for alias in aliases - {normalize_place(name)}:
             alternate[alias].append(i)
     fuzzy_keys = sorted({normalize_place(e[1]) for e in entries
@@ -332,12 +337,22 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
     if not ranked:
         return None
     top = _rank(gaz, ranked[0], votes)
+    if _foreign(gaz.entries[ranked[0][0]], top, votes):
+        return None
     if len(ranked) > 1:
         second = _rank(gaz, ranked[1], votes)
         undecided = top[:3] == second[:3] and top[3] < _PRIOR_RATIO * max(second[3], 1)
         if undecided and gaz.entries[ranked[0][0]][0] == gaz.entries[ranked[1][0]][0] == "city":
             return None
     return gaz.entries[ranked[0][0]]
+
+
+def _foreign(entry: _Entry, rank: tuple, votes: dict) -> bool:
+    """A town in a country the article never points to, while it clearly points elsewhere: more
+    likely a place the gazetteer lacks (Surrey the English county -> Surrey, British Columbia)."""
+    if entry[0] != "city" or rank[1] > 0 or entry[6] >= _FOREIGN_CITY_POPULATION:
+        return False
+    return max((w for k, w in votes.items() if k[0] == "country"), default=0) >= 2
 
 
 def _place(gaz: _Gazetteer, entry: _Entry, candidates: int) -> GeoPlace:
