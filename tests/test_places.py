@@ -111,3 +111,9 @@ def test_compass_words_and_near_misses_are_not_places():
 
 def test_a_town_held_twice_by_geonames_is_still_decided():
     assert one("Kashan").country_code == "IR"
+
+
+def test_state_codes_count_only_after_a_comma():
+    assert one("In") is None and one("ME") is None
+    assert one("Fountain Valley, CA").admin1 == "California"
+    assert one("L.A.").name == "Los Angeles"

