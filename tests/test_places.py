@@ -117,3 +117,8 @@ def test_state_codes_count_only_after_a_comma():
     assert one("In") is None and one("ME") is None
     assert one("Fountain Valley, CA").admin1 == "California"
     assert one("L.A.").name == "Los Angeles"
+
+
+def test_an_abbreviated_state_in_the_context_votes():
+    assert one("Golden", "Colo.").admin1 == "Colorado"
+    assert one("Colo.").name == "Colorado"

@@ -264,7 +264,8 @@ def _build(tier: int) -> _Gazetteer:
         for alias in set(_PROVINCE_ALIASES.get((cc, code), ())) - {normalize_place(name)}:
             alternate[alias].append(i)
         if state:  # "In" or "Me" opening a sentence is no state: codes count only as qualifiers
-            for alias in {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}:
+            codes = {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}
+            for alias in codes - _CITY_ALIASES.keys():
                 abbreviations[alias].append(i)
     fuzzy_keys = sorted({normalize_place(e[1]) for e in entries
                          if e[0] != "city" or e[6] >= _FUZZY_CITY_POPULATION})
@@ -411,7 +412,8 @@ def geocode(names: Sequence[str], *, context: Sequence[str] = ()) -> dict[str, G
 
 def _geocode(gaz: _Gazetteer, names: Sequence[str], context: Sequence[str]) -> dict[str, GeoPlace | None]:
     written = sorted(set(names) | set(context))
-    matched = {name: _matches(gaz, name) for name in written}
+    # A name written with a full stop is an abbreviation ("Colo.", "N.Y."): state codes may match it.
+    matched = {name: _matches(gaz, name, as_qualifier="." in name) for name in written}
     defaults = {}
     for name in written:
         key, found, _ = matched[name]
