@@ -122,3 +122,9 @@ def test_state_codes_count_only_after_a_comma():
 def test_an_abbreviated_state_in_the_context_votes():
     assert one("Golden", "Colo.").admin1 == "Colorado"
     assert one("Colo.").name == "Colorado"
+
+
+def test_a_country_is_not_a_town_named_after_it():
+    assert one("Egypt", "United States", "Texas").precision == "country"
+    assert one("Georgia", "Atlanta").precision == "province"
+    assert one("Georgia", "Tbilisi").precision == "country"

@@ -434,6 +434,11 @@ def _geocode(gaz: _Gazetteer, names: Sequence[str], context: Sequence[str]) -> d
                 _vote(votes, entry, 1.0)
         if qualifier:
             _vote(votes, _default(gaz, _matches(gaz, qualifier, as_qualifier=True)[1]), 10.0)
+        candidates = len(found)
+        if not qualifier and any(m[1] and gaz.entries[m[0]][0] == "country" for m in found):
+            # A country named outright is the country, not a town named after it ("Egypt", Maine);
+            # a province may still win by context (Georgia beside Atlanta).
+            found = [m for m in found if gaz.entries[m[0]][0] != "city"]
         entry = _choose(gaz, found, votes)
-        result[name] = _place(gaz, entry, len(found)) if entry else None
+        result[name] = _place(gaz, entry, candidates) if entry else None
     return result
