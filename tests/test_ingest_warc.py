@@ -115,7 +115,7 @@ def test_record_without_target_uri_is_rejected_by_name(tmp_path):
     path = tmp_path / "bad.warc"
     path.write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ngarbage")
     assert list(iter_documents([str(path)], settings=SETTINGS)) == [Rejected(
-        content_id("ingest", f"{path}#record-1",
+        content_id("ingest", "bad.warc#record-1",
                    "response record has no WARC-Target-URI (the page has no address)"),
         f"{path}#record-1", "ingest", "response record has no WARC-Target-URI (the page has no address)")]
 
