@@ -548,7 +548,8 @@ class EventMember:
 
 @dataclass(frozen=True, slots=True)
 class EventPlace:
-    """A distinct place of an event, as resolved (the fields of :class:`Place`)."""
+    """A distinct place of an event, as resolved (the fields of :class:`Place`); ``position``
+    orders an event's places, the most precise first."""
 
     id: str
     event: str
@@ -559,6 +560,7 @@ class EventPlace:
     admin1: str | None
     precision: str | None
     geonameid: int | None
+    position: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ agrees with best, or starts a new one. A mention agrees with an event when
 * nothing clashes: no two time intervals that do not overlap, no two places that cannot be the
   same (two different cities; a city inside a named province or country is no clash), and
 * something matches: an article of the same reporting line (a copy or its source, +1), the same
-  place (+1), overlapping counts (+1), the same target entity (+1), overlapping times (+0.5),
+  place (+1; +0.5 when only a country is shared), overlapping counts (+1), the same target entity (+1), overlapping times (+0.5),
   the same speaker (+0.5), the same article (+0.5; +1 for a definite or demonstrative noun
   trigger, "these arrests", which goes back to the article's earlier report); counts that do not overlap take 1 off, so
   "sixty" and "tens of spies" told by two officials stay two events, while "sixty individuals"
@@ -112,9 +112,10 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
         if _times_clash(reading.time, other.time) or _places_clash(reading.places, other.places):
             return None
     first = cluster.readings[0]
-    if reading.places and any(_same_place(a, b) for a in reading.places
-                              for r in cluster.readings for b in r.places):
-        score += 1
+    shared = [a for a in reading.places for r in cluster.readings for b in r.places
+              if _same_place(a, b)]
+    if shared:  # a shared country says less than a shared city or province
+        score += 0.5 if all(a.precision == "country" for a in shared) else 1.0
     counts = [r.count for r in cluster.readings if r.count is not None]
     if reading.count is not None and counts:
         score += 1 if any(_overlap(_interval(reading.count), _interval(c)) for c in counts) else -1
@@ -249,14 +250,18 @@ def _event_places(event_id: str, readings: list[_Reading]) -> list[EventPlace]:
     seen: dict[str, Place] = {}
     for reading in readings:
         for place in reading.places:
-            key = str(place.geonameid) if place.geonameid is not None else _place_name(place).casefold()
-            seen.setdefault(key, place)
+            seen.setdefault(_place_key(place), place)
     ordered = sorted(seen.values(), key=lambda p: (_PRECISION_RANK.get(p.precision, 3),
                                                    _place_name(p), p.id))
-    return [EventPlace(content_id(event_id, "place", key), event_id, _place_name(p), p.lat, p.lon,
-                       p.country, p.admin1, p.precision, p.geonameid)
-            for key, p in ((str(p.geonameid) if p.geonameid is not None
-                            else _place_name(p).casefold(), p) for p in ordered)]
+    return [EventPlace(content_id(event_id, "place", _place_key(p)), event_id, _place_name(p),
+                       p.lat, p.lon, p.country, p.admin1, p.precision, p.geonameid, position)
+            for position, p in enumerate(ordered)]
+
+
+def _place_key(place: Place) -> str:
+    if place.geonameid is not None:
+        return str(place.geonameid)
+    return "|".join(x or "" for x in (place.name or place.text, place.admin1, place.country_code)).casefold()
 
 
 def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:

@@ -108,12 +108,12 @@ def _listed_with_places(doc, spans: dict, text: str) -> list[tuple[int, int, str
         chain, head = token, token.head
         while chain.dep_ == "conj" and head.i != chain.i:
             if head.i in inside:
-                lo, hi = phrase_span(token)
-                words = [t for t in doc[lo:hi] if t.pos_ == "PROPN"]
-                if words:
-                    first, last = words[0], words[-1]
-                    found.append((first.idx, last.idx + len(last.text),
-                                  text[first.idx:last.idx + len(last.text)]))
+                first = token  # the name is the token with the compound words before it
+                while first.i > 0 and doc[first.i - 1].dep_ == "compound" \
+                        and doc[first.i - 1].head.i == token.i and doc[first.i - 1].pos_ == "PROPN":
+                    first = doc[first.i - 1]
+                found.append((first.idx, token.idx + len(token.text),
+                              text[first.idx:token.idx + len(token.text)]))
                 break
             chain, head = head, head.head
     return found

@@ -27,7 +27,7 @@ def events_json(store: Store) -> list[dict[str, Any]]:
     for m in store.iter_records(EventMember, order_by="event, article, mention"):
         members[m.event].append(m)
     places: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for p in store.iter_records(EventPlace, order_by="event, id"):
+    for p in store.iter_records(EventPlace, order_by="event, position, id"):
         places[p.event].append({"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
                                 "admin1": p.admin1, "precision": p.precision,
                                 "geonameid": p.geonameid})

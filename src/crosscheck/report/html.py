@@ -247,8 +247,9 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
 def event_map(events: list[dict[str, Any]], *, width: int = 720, height: int = 360) -> dict[str, Any]:
     """Points of the located events on an equirectangular frame fitted to them, over the
     country outlines that reach into it (inline SVG in the template: no tiles, nothing
-    fetched), each point linking to its event's row."""
-    located = [(e, p) for e in events for p in e["places"][:1] if p.get("lat") is not None]
+    fetched), each point linking to its event's row: one per city or province of an event,
+    else one at its country."""
+    located = [(e, p) for e in events for p in _mapped_places(e)]
     if not located:
         return {"points": [], "outlines": [], "width": width, "height": height}
     lats = [p["lat"] for _, p in located]
@@ -264,6 +265,14 @@ def event_map(events: list[dict[str, Any]], *, width: int = 720, height: int = 3
               for e, p in located]
     return {"points": points, "outlines": outlines, "width": round((east - west) * scale),
             "height": round((north - south) * scale)}
+
+
+def _mapped_places(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every city and province of an event (a wave of arrests in twenty cities is twenty
+    points), else its first located place (a country)."""
+    located = [p for p in event["places"] if p.get("lat") is not None]
+    precise = [p for p in located if p.get("precision") in ("city", "province")]
+    return precise or located[:1]
 
 
 def _csp_hash(text: str) -> str:
