@@ -29,7 +29,7 @@ from importlib import resources
 
 from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Quote, TimeExpr,
                        content_id)
-from .claim_scope import noun_phrase, phrase_span
+from .claim_scope import dateline_length, noun_phrase, phrase_span
 
 __all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract_places"]
 
@@ -201,6 +201,9 @@ def _action_of(token, actions: dict[str, EventAction]) -> EventAction | None:
 def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> EventMention | None:
     verb = token.pos_ != "NOUN"
     agent, target = (_verb_roles(token) if verb else _noun_roles(token))
+    opening = sent.start_char + dateline_length(ctx.article.text[sent.start_char:sent.end_char])
+    if agent is not None and agent.idx < opening:  # "Iran, May 25, 2020 - ..." is no agent
+        agent = None
     clause = _clause(token)
     lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
     count = _count(token, target, ctx.quantities.get(index, []))
