@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ..records import Derivation, Passage, content_id
 
-__all__ = ["ORIGINATING_SHARE", "SOURCE_MARGIN", "Containment", "direct_undated_copies",
+__all__ = ["ORIGINATING_SHARE", "SOURCE_MARGIN", "Containment", "direct_undated_copies", "union_length",
            "mark_shared_sources", "ordered_by_strong_cue", "originating_outlets", "source_of_triangle",
            "word_trigrams"]
 
@@ -167,7 +167,7 @@ def _turned(d: Derivation, passages: list[Passage], *, winner: str, why: str, te
         return replace(d, direction="content", evidence=f"{d.evidence}; {reason}"), list(passages)
     new_id = content_id("derivation", winner, loser)
     evidence = _SHARES.sub(lambda m: f"{m[2]}% of the derived text and {m[1]}% of the source", d.evidence, count=1)
-    covered = _union([(p.source_start, p.source_end) for p in passages])
+    covered = union_length([(p.source_start, p.source_end) for p in passages])
     score = round(covered / max(1, len(texts.get(loser, ""))), 4)
     turned = replace(d, id=new_id, source=winner, derived=loser, direction="content", score=score,
                      evidence=f"{evidence}; turned round, {reason}")
@@ -177,7 +177,8 @@ def _turned(d: Derivation, passages: list[Passage], *, winner: str, why: str, te
     return turned, sorted(swapped, key=lambda p: (p.derived_start, p.source_start, p.kind))
 
 
-def _union(spans: list[tuple[int, int]]) -> int:
+def union_length(spans) -> int:
+    """Characters covered by the union of ``[start, end)`` spans."""
     total, reach = 0, -1
     for start, end in sorted(spans):
         start = max(start, reach)

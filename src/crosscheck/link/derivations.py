@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from ..records import Article, Derivation, Passage, Quantity, content_id
 from .direction import CUE_WEIGHTS, content_score, decide_direction
+from .common_source import union_length
 from .prune import merged_spans, prune_derivations
 
 if TYPE_CHECKING:  # only its fields are read here
@@ -96,16 +97,7 @@ def derive(
 
 def coverage(spans: Sequence[tuple[int, int]], length: int) -> float:
     """Share of a text of ``length`` characters covered by the union of ``spans``."""
-    return _union(spans) / length if length else 0.0
-
-
-def _union(spans: Sequence[tuple[int, int]]) -> int:
-    total, reach = 0, -1
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total, reach = total + end - start, end
-    return total
+    return union_length(spans) / length if length else 0.0
 
 
 def _check_spans(a: Article, b: Article, alignments: Sequence[Alignment]) -> None:
@@ -139,7 +131,7 @@ class _Shared:
         both = [*verbatim, *paraphrase]
         spans_a = [(x.source_start, x.source_end) for x in both]
         spans_b = [(x.derived_start, x.derived_end) for x in both]
-        chars_a, chars_b = _union(spans_a), _union(spans_b)
+        chars_a, chars_b = union_length(spans_a), union_length(spans_b)
         weighted = sum(x.similarity * ((x.source_end - x.source_start) + (x.derived_end - x.derived_start))
                        for x in both)
         length = len(a.text) + len(b.text)
