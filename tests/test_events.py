@@ -236,3 +236,9 @@ def test_the_event_map_draws_points_over_shipped_country_outlines():
         assert 0 <= point["x"] <= drawn["width"] and 0 <= point["y"] <= drawn["height"]
     assert "Iran" in {o["name"] for o in drawn["outlines"]}
     assert event_map([]) == {"points": [], "outlines": [], "width": 720, "height": 360}
+
+
+def test_a_call_for_a_release_is_no_release():
+    mentions, _ = _events_of("The group called for urgent measures for the immediate release of "
+                             "28 prisoners held in Evin since March.")
+    assert [(m.action, m.status) for m in mentions] == [("release", "planned")]

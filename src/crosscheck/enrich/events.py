@@ -323,8 +323,8 @@ def _status(token) -> str:
         return "planned"
     if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _PLAN_VERBS:
         return "planned"
-    if token.dep_ == "pobj" and token.head.head.lemma_.lower() in _PLAN_VERBS:
-        return "planned"  # "calls for the arrest of"
+    if token.pos_ == "NOUN" and verb is not token and verb.lemma_.lower() in _PLAN_VERBS:
+        return "planned"  # "calls for the arrest of", "called for measures for their release"
     if any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX for c in words):
         return "hypothetical"
     for clause in (verb, *verb.ancestors):
