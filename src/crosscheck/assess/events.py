@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from ..records import (Article, Derivation, Event, EventConflict, EventMember, EventMention,
                        EventPlace, Finding, Place, Quantity, TimeExpr, content_id)
+from ..enrich.speakers import is_pronoun
 from .article_findings import finding, outlet_of
 from .corroboration import _order, group_origins, reporting_lines
 
@@ -146,9 +147,9 @@ def _anaphoric(mention: EventMention, articles: Mapping[str, Article]) -> bool:
     return bool(before) and before[-1].casefold() in _ANAPHORIC
 
 
-def _named(speaker: str) -> bool:
-    """A speaker given by name or title, not by a bare pronoun."""
-    return speaker.casefold() not in {"he", "she", "it", "they", "we", "i", "you"}
+def _named(speaker: str | None) -> bool:
+    """A speaker given by name or title, not by a bare pronoun left unresolved."""
+    return bool(speaker) and not is_pronoun(speaker)
 
 
 def _interval(quantity: Quantity) -> tuple[float, float]:
@@ -219,7 +220,7 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies) -> list[Assess
                               articles=articles, copies=copies)
     count = next((r.count for r in readings if r.count is not None), None)
     time = next((r.time for r in readings if r.time is not None), None)
-    speakers = sorted({r.mention.speaker for r in readings if r.mention.speaker})
+    speakers = sorted({r.mention.speaker for r in readings if _named(r.mention.speaker)})
     event = Event(
         id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,
         agent=next((r.mention.agent for r in readings if r.mention.agent), None),
@@ -278,7 +279,8 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
         found.append(("time", "the articles date the event differently",
                       [(a, f"{t.text} ({t.low}..{t.high})") for a, t in times]))
     for slot, value, detail in (("agent", lambda r: r.mention.agent, "another agent"),
-                                ("attribution", lambda r: r.mention.speaker, "another speaker")):
+                                ("attribution", lambda r: r.mention.speaker
+                                 if _named(r.mention.speaker) else None, "another speaker")):
         values = [(a, value(r)) for a, r in per_article.items() if value(r)]
         if len({v.casefold() for _, v in values}) > 1:
             found.append((slot, f"the articles name {detail}", values))
