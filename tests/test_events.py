@@ -242,3 +242,17 @@ def test_a_call_for_a_release_is_no_release():
     mentions, _ = _events_of("The group called for urgent measures for the immediate release of "
                              "28 prisoners held in Evin since March.")
     assert [(m.action, m.status) for m in mentions] == [("release", "planned")]
+
+
+def test_a_relabelled_count_is_one_event_with_a_characterisation_conflict():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"])
+    corpus.add("paper", published="2024-03-06", count=60, places=["East Azarbaijan"])
+    corpus.quantities = {k: (q if q.article == "wire" else Quantity(*[
+        "members" if f == "counted" else getattr(q, f) for f in Quantity.__slots__]))
+        for k, q in corpus.quantities.items()}
+    records = corpus.events()
+    [event] = _of(records, Event)
+    [conflict] = _of(records, EventConflict)
+    assert conflict.slot == "characterisation"
+    assert dict(zip(conflict.articles, conflict.values)) == {"wire": "60 people", "paper": "60 members"}

@@ -6,17 +6,20 @@ agrees with best, or starts a new one. A mention agrees with an event when
 
 * nothing clashes: no two time intervals that do not overlap, no two places that cannot be the
   same (two different cities; a city inside a named province or country is no clash), and
-* something matches: an article of the same reporting line (a copy or its source, +1), the same
-  place (+1; +0.5 when only a country is shared), overlapping counts (+1), the same target entity (+1), overlapping times (+0.5),
-  the same speaker (+0.5), the same article (+0.5; +1 for a definite or demonstrative noun
-  trigger, "these arrests", which goes back to the article's earlier report); counts that do not overlap take 1 off, so
-  "sixty" and "tens of spies" told by two officials stay two events, while "sixty individuals"
-  and "60 members" in one province make one event with a count conflict; two named speakers
-  that differ take 0.5 off. The score must reach 1.
+* something matches: an article of the same reporting line (a copy or its source, +1), the
+  same place (+1; +0.5 when only a country is shared), counts that can be the same (+1; 0 for
+  vague counts of differently named things, "fifty members" / "dozens of cells"), the same
+  target entity (+1), overlapping times (+0.5), the same speaker (+0.5), the same article
+  (+0.5; +1 for a definite or demonstrative noun trigger, "these arrests", which goes back to
+  the article's earlier report). Counts that cannot both be true take 1 off, so "sixty" and
+  "tens of spies" told by two officials stay two events, while "sixty individuals" and "60
+  members" in one province make one event with a characterisation conflict; two named
+  speakers that differ take 0.5 off. The score must reach 1.
 
 An event keeps the earliest origin's reading of each slot; ``origins`` counts its independent
 reporting lines exactly as claim groups do (derivations join articles, one outlet is one line).
-Conflicts: ``count`` (intervals that do not overlap), ``time`` (another interval), ``agent``,
+Conflicts: ``count`` (intervals that do not overlap), ``characterisation`` (what is counted
+named differently: "individuals who had contacts with" / "members"), ``time`` (another interval), ``agent``,
 ``attribution`` (another speaker) and ``hedge`` (one article distances itself, another does
 not). Negated, planned and hypothetical mentions are never counted; an event with no count,
 place or time says too little to log and is left out. Findings: ``event_count_grew`` (a copy
@@ -119,7 +122,7 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
         score += 0.5 if all(a.precision == "country" for a in shared) else 1.0
     counts = [r.count for r in cluster.readings if r.count is not None]
     if reading.count is not None and counts:
-        score += 1 if any(_overlap(_interval(reading.count), _interval(c)) for c in counts) else -1
+        score += max(_count_agreement(reading.count, c) for c in counts)
     target = reading.mention.target_key
     if target and any(r.mention.target_key == target for r in cluster.readings):
         score += 1
@@ -150,6 +153,21 @@ def _anaphoric(mention: EventMention, articles: Mapping[str, Article]) -> bool:
 def _named(speaker: str | None) -> bool:
     """A speaker given by name or title, not by a bare pronoun left unresolved."""
     return bool(speaker) and not is_pronoun(speaker)
+
+
+def _count_agreement(a: Quantity, b: Quantity) -> float:
+    """+1 for counts that can be the same (the same number under another noun, "sixty
+    individuals" / "60 members", is a relabelling, still +1); 0 for vague counts of different
+    things ("fifty members" / "dozens of cells"); -1 for counts that cannot both be true."""
+    if not _overlap(_interval(a), _interval(b)):
+        return -1.0
+    if _counted(a) and _counted(b) and _counted(a) != _counted(b) and _interval(a) != _interval(b):
+        return 0.0
+    return 1.0
+
+
+def _counted(quantity: Quantity) -> str:
+    return (quantity.counted or "").casefold().removesuffix("s")
 
 
 def _interval(quantity: Quantity) -> tuple[float, float]:
@@ -274,6 +292,10 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
     if any(not _overlap(_interval(x), _interval(y)) for _, x in counts for _, y in counts):
         found.append(("count", "the articles give counts that cannot all be true",
                       [(a, q.text) for a, q in counts]))
+    nouns = [(a, f"{q.text} {q.counted}") for a, q in counts if q.counted]
+    if len({_counted(q) for _, q in counts if q.counted}) > 1:
+        found.append(("characterisation", "the articles call the people or things counted "
+                      "differently", nouns))
     times = [(a, r.time) for a, r in per_article.items() if r.time is not None and r.time.low]
     if len({(t.low, t.high) for _, t in times}) > 1:
         found.append(("time", "the articles date the event differently",
