@@ -45,20 +45,24 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _order(article: Article | None, article_id: str, copies: frozenset[str] | set[str]) -> tuple:
+def _order(article: Article | None, article_id: str, copies: frozenset[str] | set[str],
+           sources: frozenset[str] | set[str] = frozenset()) -> tuple:
     """Earliest first: dated before undated, then by date, then by known time of day (UTC),
     then a text no derivation names as derived before a copy (an undated copy must not look
-    like the origin), then by id."""
+    like the origin), then (when ``sources`` is given) a text some derivation names as source
+    before one on no edge, then by id."""
     published = article.published if article is not None else None
     at = article.published_at if article is not None else None
     return (published is None, published or "", at is None, at or "", article_id in copies,
-            article_id)
+            bool(sources) and article_id not in sources, article_id)
 
 
 def earliest(article_ids: Iterable[str], articles: Mapping[str, Article], *,
-             copies: frozenset[str] | set[str] = frozenset()) -> str:
-    """The earliest of ``article_ids``; ``copies`` are the derived sides of derivations."""
-    return min(article_ids, key=lambda a: _order(articles.get(a), a, copies))
+             copies: frozenset[str] | set[str] = frozenset(),
+             sources: frozenset[str] | set[str] = frozenset()) -> str:
+    """The earliest of ``article_ids``; ``copies`` are the derived sides of derivations,
+    ``sources`` (optional) their source sides."""
+    return min(article_ids, key=lambda a: _order(articles.get(a), a, copies, sources))
 
 
 def reporting_lines(derivations: Sequence[Derivation]) -> dict[str, str]:
@@ -73,9 +77,11 @@ def reporting_lines(derivations: Sequence[Derivation]) -> dict[str, str]:
 def group_origins(article_ids: Iterable[str], *, lines: Mapping[str, str],
                   articles: Mapping[str, Article],
                   same_outlet_one_line: bool = True,
-                  copies: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
+                  copies: frozenset[str] | set[str] = frozenset(),
+                  sources: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     """Each of a group's articles -> its origin: the earliest group article of its line
-    (``copies``: articles some derivation names as derived, see :func:`earliest`)."""
+    (``copies``/``sources``: articles some derivation names as derived / as source, see
+    :func:`earliest`)."""
     members = sorted(set(article_ids))
     merged = _UnionFind()
     for article in members:
@@ -86,7 +92,8 @@ def group_origins(article_ids: Iterable[str], *, lines: Mapping[str, str],
     by_line: dict[str, list[str]] = {}
     for article in members:
         by_line.setdefault(merged.find(article), []).append(article)
-    return {article: earliest(by_line[merged.find(article)], articles, copies=copies)
+    return {article: earliest(by_line[merged.find(article)], articles, copies=copies,
+                              sources=sources)
             for article in members}
 
 
