@@ -256,3 +256,14 @@ def test_a_relabelled_count_is_one_event_with_a_characterisation_conflict():
     [conflict] = _of(records, EventConflict)
     assert conflict.slot == "characterisation"
     assert dict(zip(conflict.articles, conflict.values)) == {"wire": "60 people", "paper": "60 members"}
+
+
+def test_one_speaker_under_two_names_is_no_attribution_conflict():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["Tehran"], speaker="Anselm Drevic")
+    corpus.add("paper", published="2024-03-06", count=60, places=["Tehran"], speaker="Drevic")
+    assert _of(corpus.events(), EventConflict) == []
+    corpus.add("blog", published="2024-03-07", count=60, places=["Tehran"], speaker="Lidia Marren")
+    [conflict] = _of(corpus.events(), EventConflict)
+    assert conflict.slot == "attribution" and set(conflict.values) == {"Anselm Drevic", "Drevic",
+                                                                      "Lidia Marren"}

@@ -38,6 +38,7 @@ from ..records import (Article, Derivation, Event, EventConflict, EventMember, E
 from ..enrich.speakers import is_pronoun
 from .article_findings import finding, outlet_of
 from .corroboration import _order, group_origins, reporting_lines
+from .voices import Voice, place_words, same_voice
 
 __all__ = ["assess_events", "event_findings", "MIN_AGREEMENT"]
 
@@ -304,12 +305,15 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
     if len({(t.low, t.high) for _, t in times}) > 1:
         found.append(("time", "the articles date the event differently",
                       [(a, f"{t.text} ({t.low}..{t.high})") for a, t in times]))
-    for slot, value, detail in (("agent", lambda r: r.mention.agent, "another agent"),
-                                ("attribution", lambda r: r.mention.speaker
-                                 if _named(r.mention.speaker) else None, "another speaker")):
-        values = [(a, value(r)) for a, r in per_article.items() if value(r)]
-        if len({v.casefold() for _, v in values}) > 1:
-            found.append((slot, f"the articles name {detail}", values))
+    places = place_words(p.text for r in readings for p in r.places)
+    for slot, value, key, detail in (
+            ("agent", lambda r: r.mention.agent, lambda r: r.mention.agent_key, "another agent"),
+            ("attribution", lambda r: r.mention.speaker if _named(r.mention.speaker) else None,
+             lambda r: None, "another speaker")):
+        voices = [(a, Voice(value(r), key(r))) for a, r in per_article.items() if value(r)]
+        # one voice under two names ("Drevic" / "Anselm Drevic") is no conflict
+        if any(not same_voice(x, y, places=places) for _, x in voices for _, y in voices):
+            found.append((slot, f"the articles name {detail}", [(a, v.name) for a, v in voices]))
     hedges = {r.mention.hedged for r in per_article.values()}
     if len(hedges) > 1:
         found.append(("hedge", "one article distances itself from the report, another states it",
