@@ -21,8 +21,8 @@ from dataclasses import asdict
 
 from spacy.tokens import Doc
 
-from ..records import (Article, Claim, Mention, Quantity, Quote, Rejected, Sentence, TimeExpr,
-                       content_id)
+from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Quote, Rejected,
+                       Sentence, TimeExpr, content_id)
 from ..settings import Settings
 from .aliases import load_alias_table
 from .entities import extract_mentions
@@ -144,6 +144,8 @@ def enrich_text(text: str, *, published: str | None = None, title: str | None = 
         "times": [_span_dict(t) for t in by_type.get(TimeExpr, [])],
         "quotes": [_quote_dict(q, text) for q in by_type.get(Quote, [])],
         "claims": [_claim_dict(c, by_type) for c in by_type.get(Claim, [])],
+        "places": [_span_dict(p) for p in by_type.get(Place, [])],
+        "events": [_event_dict(e, by_type) for e in by_type.get(EventMention, [])],
         "rejected": [r.reason for r in by_type.get(Rejected, [])],
     }
 
@@ -175,6 +177,19 @@ def _quote_dict(quote, text: str) -> dict:
             "content": text[quote.content_start:quote.content_end],
             "span": [quote.start, quote.end], "kind": quote.kind, "stance": quote.stance,
             "speaker_key": quote.speaker_key, "via": list(quote.via)}
+
+
+def _event_dict(event: EventMention, by_type: dict) -> dict:
+    """An event mention with its count, places and time written out (``crosscheck extract``)."""
+    by_id = {r.id: r for kind in (Quantity, TimeExpr, Place) for r in by_type.get(kind, [])}
+    count, time = by_id.get(event.count or ""), by_id.get(event.time or "")
+    return {"span": [event.start, event.end], "trigger": event.trigger, "action": event.action,
+            "cameo": event.cameo, "status": event.status, "agent": event.agent,
+            "target": event.target,
+            "count": {"text": count.text, "low": count.low, "high": count.high} if count else None,
+            "places": [by_id[p].name or by_id[p].text for p in event.places if p in by_id],
+            "time": {"text": time.text, "start": time.low, "end": time.high} if time else None,
+            "speaker": event.speaker, "hedged": event.hedged}
 
 
 def _claim_dict(claim, by_type: dict) -> dict:
