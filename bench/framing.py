@@ -182,8 +182,9 @@ def main() -> None:
         print(f"  {name}: detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)")
     print_table(found, wanted)
     print_folds(found, wanted, docs, folds=args.folds)
-    if not args.rules_only:
-        print_confidence(found["sequence tagger"], wanted)
+    for name, spans in found.items():
+        if runs[name] is not False:
+            print_confidence(name, spans, wanted)
     print(f"\nanchor: SemEval-2020 T11 best span F1 {ANCHOR:.2f} (technique-agnostic spans)")
 
 
@@ -216,10 +217,10 @@ def print_folds(found, wanted, docs, *, folds: int) -> None:
               f"F1 {mean[2]:.3f}±{spread[2]:.3f} ({values[:, 2].min():.3f}-{values[:, 2].max():.3f})")
 
 
-def print_confidence(spans, wanted) -> None:
+def print_confidence(name, spans, wanted) -> None:
     """Overall P, R, F1 of the spans at or above each confidence (what a reader shown only
     those would get)."""
-    print("\nsequence tagger and rules, spans kept by confidence:")
+    print(f"\n{name} and rules, spans kept by confidence:")
     for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
         kept = [x[:4] for x in spans if x[4] is not None and x[4] >= floor]
         p, r, f1, n_pred, _ = score(kept, wanted, None)

@@ -1,23 +1,26 @@
 """Train the learned sequence tagger shipped in src/crosscheck/data/propaganda_sequence.npz.
 
 A two-layer network (one ReLU hidden layer, one sigmoid output per SemEval-2020 Task 11
-technique; scikit-learn's MLPClassifier, Adam, fixed seed) over the dense token features of
-``crosscheck.assess.sequence_tagger`` (word vectors, context means, lexical features), trained on
-the even-id half of PTC (``../shared/bench/ptc``) only; ``bench/framing.py`` scores the odd-id
-half as held out. A token is positive for a technique when its middle falls inside a gold span.
+technique; scikit-learn's MLPClassifier, Adam, fixed seed) over the token features of
+``crosscheck.assess.sequence_tagger`` (word vectors, context means, lexical features, the word
+table's log-odds; with ``--stacked``, the default, also the scores of the hashed-feature tagger,
+taken out of fold), trained on the even-id half of PTC (``../shared/bench/ptc``) only;
+``bench/framing.py`` scores the odd-id half as held out. A token is positive for a technique
+when its middle falls inside a gold span.
 
 Settings are chosen by k-fold cross-validation across articles (article ``i`` is in fold
 ``i % k``): for each network setting (hidden units, L2 strength) every article gets
-probabilities from a network that never saw it; then, per technique, the decoding (threshold,
-gap, extent, fewest words) with the best out-of-fold span F1 among those whose out-of-fold
-precision reaches ``--min-precision`` (none: the technique is never shown). The figures printed
+probabilities from a network that never saw it (and a word table without its counts); then,
+per technique, the decoding (threshold, gap, extent, fewest words) whose spans, with the rule
+spans, have the best out-of-fold span F-beta (``--beta``) among those whose out-of-fold
+precision reaches ``--min-precision`` (none: the technique's tagger is off). The figures printed
 per fold are honest: each fold is decoded with settings tuned on the other folds only. The
 network setting with the best mean fold F1 is then fitted on the whole training half.
 Deterministic (one BLAS thread, fixed seeds): same data, same file.
 
 Example:
     python bench/train_sequence_tagger.py
-    python bench/train_sequence_tagger.py --folds 3 --hidden 32 --alpha 1e-3 --limit 60 --dry-run
+    python bench/train_sequence_tagger.py --folds 3 --hidden 16 --alpha 1 --limit 60 --dry-run
 """
 
 from __future__ import annotations
@@ -107,6 +110,23 @@ class WordTable:
         """Each article's features with the word counts of the other articles only."""
         return np.vstack([self.features(d, rows, self.log_odds(docs, leave_out=d))
                           for d in docs])
+
+
+def hashed_out_of_fold(docs, texts, gold, *, folds: int) -> dict[str, np.ndarray]:
+    """Per article ``(n, T)`` scores of the hashed-feature tagger (``bench/train_propaganda.py``,
+    its settings) fitted on the other folds only: the sequence network learns how far to trust
+    them from scores on articles they never saw, as the shipped hashed model's scores will be."""
+    import train_propaganda as hashed
+
+    hashed_rows = {d: hashed.article_rows(texts[d], gold.get(d, [])) for d in docs}
+    scores = {}
+    for fold in range(folds):
+        train = [d for i, d in enumerate(docs) if i % folds != fold]
+        weights, bias = hashed.fit_columns(*hashed._stacked(hashed_rows, train), alpha=1e-4)
+        for doc in (d for i, d in enumerate(docs) if i % folds == fold):
+            scores[doc] = np.clip(hashed_rows[doc][1] @ weights + bias, -15, 15).astype(np.float32)
+        print(f"  hashed tagger: fold {fold + 1}/{folds} fitted", flush=True)
+    return scores
 
 
 def fit(features, labels, *, hidden: int, alpha: float, epochs: int):
@@ -247,13 +267,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
     parser.add_argument("--folds", type=int, default=4)
-    parser.add_argument("--hidden", type=int, nargs="+", default=[48])
-    parser.add_argument("--alpha", type=float, nargs="+", default=[1e-3])
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--min-precision", type=float, default=0.3,
+    parser.add_argument("--hidden", type=int, nargs="+", default=[32],
+                        help="hidden units tried (cross-validated)")
+    parser.add_argument("--alpha", type=float, nargs="+", default=[0.3, 1.0],
+                        help="L2 strengths tried (cross-validated)")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--min-precision", type=float, default=0.1,
                         help="out-of-fold precision a technique's spans must reach to be shown")
-    parser.add_argument("--beta", type=float, default=0.5,
+    parser.add_argument("--beta", type=float, default=1.0,
                         help="F-beta the decoding maximises (below 1 favours precision)")
+    parser.add_argument("--stacked", action=argparse.BooleanOptionalAction, default=True,
+                        help="also feed the hashed-feature tagger's scores to the network")
     parser.add_argument("--limit", type=int, default=None, help="train on at most N articles")
     parser.add_argument("--out", type=Path, default=sequence_tagger.SEQUENCE_MODEL_PATH)
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
@@ -262,6 +286,9 @@ def main() -> None:
     docs = [d for d in sorted(texts) if in_split(d, "train")][: args.limit]
     started = time.perf_counter()
     rows = {d: article_rows(texts[d], gold.get(d, [])) for d in docs}
+    if args.stacked:
+        scores = hashed_out_of_fold(docs, texts, gold, folds=args.folds)
+        rows = {d: (r[0], np.hstack([r[1], scores[d]]), r[2]) for d, r in rows.items()}
     print(f"{len(docs)} training articles, {sum(len(r[0].words) for r in rows.values()):,} tokens,"
           f" features in {time.perf_counter() - started:.1f} s", flush=True)
     rules = rule_spans(docs, texts)
@@ -303,7 +330,7 @@ def main() -> None:
                         output=weights[2].astype(np.float16), output_bias=weights[3],
                         thresholds=thresholds, gaps=gaps.astype(np.int64),
                         extents=extents.astype(np.int64), min_words=min_words.astype(np.int64),
-                        rule_precision=rule_precision,
+                        rule_precision=rule_precision, stacked=np.array(args.stacked),
                         vocabulary=np.array(table.vocabulary)[known],
                         rates=odds[known].astype(np.float16))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")

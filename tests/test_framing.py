@@ -328,14 +328,13 @@ def test_word_rates_come_from_the_table_and_unknown_words_get_zero():
 def test_spans_carry_a_confidence():
     text = ("The cowardly, corrupt elite has betrayed every hard-working family in this country, "
             "and its shameless lies will destroy us all! The so-called council met.")
-    for hit in tagger_hits(text):
-        assert hit.term == "tagger" and 0 <= hit.confidence <= 1
-    with_model = detect_techniques(text)
-    assert all(h.confidence is not None for h in with_model
-               if h.technique in sequence.load_sequence_model().techniques)
+    for model in (None, sequence.load_sequence_model()):
+        for hit in tagger_hits(text, model=model):
+            assert hit.term == "tagger" and 0 <= hit.confidence <= 1
+        with_model = detect_techniques(text, model=model or True)
+        assert all(h.confidence is not None for h in with_model
+                   if h.technique in sequence.load_sequence_model().techniques)
     assert all(h.confidence is None for h in detect_techniques(text, model=False))
-    # the legacy hashed-feature tagger still runs, for the benchmark's comparison
-    assert all(h.term == "tagger" for h in tagger_hits(text, model=tagger.load_model()))
 
 
 def test_merged_hits_keep_the_surer_confidence():

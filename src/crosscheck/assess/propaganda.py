@@ -10,11 +10,12 @@ Three detectors feed one list of :class:`TechniqueHit`:
   of a nation (flag-waving) or as a short stand-alone sentence (slogan), "the next bomb could be
   anywhere" (fear), repeated phrases (repetition).
 
-- a learned sequence tagger (:mod:`crosscheck.assess.sequence_tagger`, weights in
-  ``data/propaganda_sequence.npz``), whose spans are added where no lexicon or rule span of the
-  same technique lies (``term="tagger"``), each with a confidence. The earlier hashed-feature
-  token tagger (:mod:`crosscheck.assess.technique_tagger`, ``data/propaganda_model.npz``) can
-  still be passed as ``model``; the benchmark scores both.
+- a trained token tagger (:mod:`crosscheck.assess.technique_tagger`, weights in
+  ``data/propaganda_model.npz``), whose spans are added where no lexicon or rule span of the same
+  technique lies (``term="tagger"``), each with a confidence. The learned sequence tagger
+  (:mod:`crosscheck.assess.sequence_tagger`, ``data/propaganda_sequence.npz``, which also reads
+  the token tagger's scores) can be passed as ``model``; ``bench/framing.py`` scores both, and
+  the default stays the one that scores better on held-out articles.
 
 A label the text reports rather than uses ("which the government lists as a terrorist
 organisation", "started calling them terrorists") is left out: the outlet is not using it.
@@ -294,10 +295,11 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
                       ) -> list[TechniqueHit]:
     """Every technique span found in ``text``, sorted by position then technique; overlapping
     hits of one technique are merged (the stronger weight and confidence kept). ``model`` adds
-    the spans of the learned tagger (``term="tagger"``) to those of the lexicon and the phrase
-    rules: ``True`` the shipped sequence tagger, or a model object (the legacy hashed-feature
-    :class:`technique_tagger.TaggerModel` is kept for comparison in ``bench/framing.py``).
-    With the shipped tagger, lexicon and rule spans carry their measured confidence.
+    the spans of a learned tagger (``term="tagger"``) to those of the lexicon and the phrase
+    rules: ``True`` the default one (the hashed-feature :class:`technique_tagger.TaggerModel`,
+    which still scores better on held-out PTC articles than the sequence tagger), or a model
+    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger). With a
+    tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
     terms = load_lexicon() if lexicon is None else lexicon
@@ -305,10 +307,8 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     if repetition:
         hits += _repetitions(text)
     if model is not False and text.strip():
-        chosen = sequence.load_sequence_model() if model is True else model
-        if isinstance(chosen, sequence.SequenceModel):
-            hits = _with_rule_confidence(hits, chosen)
-        hits += tagger_only(tagger_hits(text, model=chosen), hits)
+        hits = _with_rule_confidence(hits, sequence.load_sequence_model())
+        hits += tagger_only(tagger_hits(text, model=None if model is True else model), hits)
     if techniques is not None:
         hits = [h for h in hits if h.technique in techniques]
     return _merge(hits)
@@ -386,15 +386,28 @@ def tagger_only(tagged: list[TechniqueHit], found: list[TechniqueHit]) -> list[T
             if not any(s < hit.end and hit.start < e for s, e in by_technique.get(hit.technique, ()))]
 
 
+def _hashed_scores(text: str) -> np.ndarray:
+    """``(n, T)`` scores (log-odds) of the shipped hashed-feature tagger, an input of a stacked
+    sequence model."""
+    hashed = tagger.load_model()
+    tokens, inputs = tagger_inputs(text)
+    probs = tagger.probabilities(hashed, *inputs, is_word=tokens.is_word).astype(np.float64)
+    probs = np.clip(probs, 1e-7, 1 - 1e-7)
+    return np.clip(np.log(probs) - np.log1p(-probs), -15, 15).astype(np.float32)
+
+
 def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel | None = None,
                 ) -> list[TechniqueHit]:
-    """Spans of a learned tagger (the shipped sequence tagger unless ``model`` names another):
-    runs of tokens above each technique's threshold, ``confidence`` their mean probability."""
-    model = sequence.load_sequence_model() if model is None else model
+    """Spans of a learned tagger (the default hashed-feature one unless ``model`` names
+    another): runs of tokens above each technique's threshold, ``confidence`` their mean
+    probability."""
+    model = tagger.load_model() if model is None else model
     if isinstance(model, sequence.SequenceModel):
         tokens, features = sequence_inputs(text)
         if not tokens.words:
             return []
+        if model.stacked:  # the order the training script builds: hashed scores, then rates
+            features = np.hstack([features, _hashed_scores(text)])
         rates = sequence.word_rates(model, [w.lower() for w in tokens.words])
         features = np.hstack([features, sequence.rate_features(tokens, rates)])
         spans = sequence.sequence_spans(model, sequence.sequence_probabilities(model, features),

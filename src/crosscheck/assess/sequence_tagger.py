@@ -11,12 +11,19 @@ the ones they did, and through how often annotators marked it in the training ar
 table of per-technique log-odds for the words used in three or more of them; at training time
 each article sees the counts of the other articles only).
 
+A stacked model (``stacked``, the shipped one) also reads the per-technique scores of the
+hashed-feature token tagger (:mod:`technique_tagger`), learned from that tagger's out-of-fold
+scores. It is not the default: on held-out PTC articles it scores below the hashed tagger alone
+(see docs/benchmarks.md); ``detect_techniques(text, model=load_sequence_model())`` runs it.
+
 Runs of tokens above a technique's threshold become spans (:func:`technique_tagger.decode`:
 gap, clause or sentence extent, fewest words), each with a confidence, the mean probability of
-its run. The thresholds are chosen by cross-validation across articles so that the spans shown
-are the precise ones (a technique the tagger cannot find precisely keeps a threshold above 1 and
-is never shown). The weights (``data/propaganda_sequence.npz``, float16, well under 1 MB) are
-trained by ``bench/train_sequence_tagger.py`` on the even-id (training) half of PTC only.
+its run. The thresholds are chosen by cross-validation across articles (a technique the tagger
+cannot find with enough precision keeps a threshold above 1 and is never shown). The weights
+(``data/propaganda_sequence.npz``, float16, about 100 kB) are trained by
+``bench/train_sequence_tagger.py`` on the even-id (training) half of PTC only. The network's
+input is :func:`sequence_features`, then the hashed tagger's scores (when stacked), then
+:func:`rate_features`.
 """
 
 from __future__ import annotations
@@ -29,8 +36,9 @@ import numpy as np
 
 from . import technique_tagger as tagger
 
-__all__ = ["SequenceModel", "SEQUENCE_MODEL_PATH", "N_LEXICAL", "N_VECTOR", "N_FEATURES", "word_vectors", "sequence_features",
-           "load_sequence_model", "rate_features", "word_rates", "sequence_probabilities", "sequence_spans"]
+__all__ = ["SequenceModel", "SEQUENCE_MODEL_PATH", "N_LEXICAL", "N_VECTOR", "N_FEATURES",
+           "word_vectors", "sequence_features", "load_sequence_model", "rate_features",
+           "word_rates", "sequence_probabilities", "sequence_spans"]
 
 SEQUENCE_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_sequence.npz"
 #: Lexical features per token (see :func:`_lexical`).
@@ -48,7 +56,7 @@ class SequenceModel:
     ``(T,)``; per technique the decoding as in :class:`technique_tagger.TaggerModel`, and the
     precision of the lexicon and rule spans of that technique in the training articles; the word
     table (word -> row of ``rates``, per-technique log-odds, words of three or more training
-    articles only)."""
+    articles only); ``stacked``: the network also reads the hashed-feature tagger's scores."""
 
     techniques: tuple[str, ...]
     hidden: np.ndarray
@@ -62,6 +70,7 @@ class SequenceModel:
     rule_precision: np.ndarray
     vocabulary: dict[str, int]
     rates: np.ndarray
+    stacked: bool = False
 
 
 def sequence_features(tokens: tagger.Tokens, lexicon_marks: np.ndarray) -> np.ndarray:
@@ -178,7 +187,8 @@ def load_sequence_model(path: str | None = None) -> SequenceModel:
                              data["extents"].astype(np.int64), data["min_words"].astype(np.int64),
                              data["rule_precision"].astype(np.float32),
                              {str(w): i for i, w in enumerate(data["vocabulary"])},
-                             data["rates"].astype(np.float32))
+                             data["rates"].astype(np.float32),
+                             bool(data["stacked"]) if "stacked" in data else False)
 
 
 def sequence_probabilities(model: SequenceModel, features: np.ndarray) -> np.ndarray:

@@ -1,9 +1,8 @@
 """A token tagger for SemEval-2020 Task 11 propaganda techniques: numpy only at run time.
 
-This hashed-feature tagger was the shipped one until the learned sequence tagger
-(:mod:`crosscheck.assess.sequence_tagger`) replaced it; its model is kept so that
-``bench/framing.py`` scores both in one run, and its tokenizer, word vectors and span decoding
-are the sequence tagger's too.
+This hashed-feature tagger is the default one; the learned sequence tagger
+(:mod:`crosscheck.assess.sequence_tagger`) reads its scores, and shares its tokenizer and span
+decoding. ``bench/framing.py`` scores both in one run.
 
 Each token of the text gets, per technique, the probability that annotators would have put it
 inside a span of that technique: a logistic regression over hashed features (the word, its
