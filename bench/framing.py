@@ -1,7 +1,8 @@
 """Propaganda-technique spans on the PTC corpus (SemEval-2020 Task 11), beside the task's best.
 
 Usage:
-    python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all]
+    python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all] [--folds 5]
+    python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
     python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
