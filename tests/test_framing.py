@@ -308,7 +308,9 @@ def test_sequence_probabilities_are_the_two_layer_network():
 def test_shipped_sequence_model_is_small_and_consistent():
     model = sequence.load_sequence_model()
     assert set(model.techniques) <= set(TECHNIQUES)
-    assert model.hidden.shape[0] == sequence.N_FEATURES + 3 * len(model.techniques) + 2
+    stacked = len(model.techniques) if model.stacked else 0  # the hashed tagger's scores
+    assert model.stacked and model.techniques == tagger.load_model().techniques
+    assert model.hidden.shape[0] == sequence.N_FEATURES + stacked + 3 * len(model.techniques) + 2
     assert model.output.shape == (model.hidden.shape[1], len(model.techniques))
     assert model.thresholds.shape == model.gaps.shape == model.rule_precision.shape
     assert ((model.rule_precision >= 0) & (model.rule_precision <= 1)).all()
