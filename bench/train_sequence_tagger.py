@@ -11,7 +11,8 @@ when its middle falls inside a gold span.
 Settings are chosen by k-fold cross-validation across articles (article ``i`` is in fold
 ``i % k``): for each network setting (hidden units, L2 strength) every article gets
 probabilities from a network that never saw it (and a word table without its counts); then,
-per technique, the decoding (threshold, gap, extent, fewest words) whose spans, with the rule
+per technique, whose probabilities decide (the network's, or with ``--stacked`` the hashed
+tagger's own out-of-fold ones, where they do better for that technique) and the decoding (threshold, gap, extent, fewest words) whose spans, with the rule
 spans, have the best out-of-fold span F-beta (``--beta``) among those whose out-of-fold
 precision reaches ``--min-precision`` (none: the technique's tagger is off). The figures printed
 per fold are honest: each fold is decoded with settings tuned on the other folds only. The
@@ -169,7 +170,8 @@ def spans_of(docs, rows, probs, column, decoding):
     found = []
     for doc in docs:
         tokens = rows[doc][0]
-        found.extend((doc, TARGETED[column], int(tokens.starts[a]), int(tokens.ends[b]))
+        found.extend((doc, TARGETED[column % len(TARGETED)], int(tokens.starts[a]),
+                      int(tokens.ends[b]))
                      for a, b, _ in tagger.decode(probs[doc][:, column], tokens,
                                                   threshold=threshold, gap=gap, extent=extent,
                                                   min_words=least))
@@ -190,25 +192,29 @@ def f_beta(precision: float, recall: float, beta: float) -> float:
 
 
 def tune(docs, gold, rows, probs, rules, *, min_precision: float, beta: float) -> np.ndarray:
-    """``(4, T)``: per technique the decoding whose spans, with the rule spans of ``docs``
+    """``(5, T)``: per technique the probabilities (row 4: 0 the network's, 1 the hashed
+    tagger's, when ``probs`` holds both side by side) and the decoding whose spans, with the rule spans of ``docs``
     (tagger spans only where no rule span of the technique lies, as ``detect_techniques``), have
     the best span F-beta among those with precision at least ``min_precision`` (none better than
     the rules alone: :data:`OFF`)."""
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     mine = set(docs)
-    chosen = np.array([OFF] * len(TARGETED), dtype=np.float32).T.copy()
+    chosen = np.array([(*OFF, 0)] * len(TARGETED), dtype=np.float32).T.copy()
+    sources = probs[docs[0]].shape[1] // len(TARGETED)
     for column, technique in enumerate(TARGETED):
         fixed = [r for r in rules if r[1] == technique and r[0] in mine]
         precision, recall, *_ = score(fixed, wanted, technique)
         best = f_beta(precision, recall, beta) if precision >= min_precision else 0.0
-        for decoding in DECODINGS:
-            found = spans_of(docs, rows, probs, column, decoding)
-            if not found:
-                break  # higher thresholds find nothing either
-            precision, recall, *_ = score(merged(fixed + apart(found, fixed)), wanted, technique)
-            value = f_beta(precision, recall, beta)
-            if precision >= min_precision and value > best:
-                best, chosen[:, column] = value, decoding
+        for source in range(sources):
+            for decoding in DECODINGS:
+                found = spans_of(docs, rows, probs, column + source * len(TARGETED), decoding)
+                if not found:
+                    break  # higher thresholds find nothing either
+                precision, recall, *_ = score(merged(fixed + apart(found, fixed)), wanted,
+                                              technique)
+                value = f_beta(precision, recall, beta)
+                if precision >= min_precision and value > best:
+                    best, chosen[:, column] = value, (*decoding, source)
     return chosen
 
 
@@ -237,8 +243,9 @@ def predicted(docs, rows, probs, rules, chosen):
     found = []
     for column, technique in enumerate(TARGETED):
         fixed = [r for r in rules if r[1] == technique and r[0] in mine]
-        found += merged(fixed + apart(spans_of(docs, rows, probs, column,
-                                               tuple(chosen[:, column])), fixed))
+        source = int(chosen[4, column]) * len(TARGETED)
+        found += merged(fixed + apart(spans_of(docs, rows, probs, column + source,
+                                               tuple(chosen[:4, column])), fixed))
     return found
 
 
@@ -298,6 +305,8 @@ def main() -> None:
         for alpha in args.alpha:
             probs = out_of_fold(docs, rows, table, folds=args.folds, hidden=hidden, alpha=alpha,
                                 epochs=args.epochs)
+            if args.stacked:  # per technique, CV may keep the hashed tagger's own probabilities
+                probs = {d: np.hstack([p, 1 / (1 + np.exp(-scores[d]))]) for d, p in probs.items()}
             by_fold = fold_scores(docs, gold, rows, probs, rules, folds=args.folds,
                                   min_precision=args.min_precision, beta=args.beta)
             print(f"hidden {hidden} alpha {alpha:g}: {args.folds}-fold P R F1 (mean±sd) "
@@ -317,20 +326,21 @@ def main() -> None:
     for column, technique in enumerate(TARGETED):
         print(f"  decoding {technique:38} threshold {chosen[0, column]:.2f} gap "
               f"{int(chosen[1, column])} extent {int(chosen[2, column])} min words "
-              f"{int(chosen[3, column])}; rule precision {rule_precision[column]:.2f}")
+              f"{int(chosen[3, column])} source {int(chosen[4, column])}; rule precision {rule_precision[column]:.2f}")
     if args.dry_run:
         return
     weights = fit(table.training_features(docs, rows), np.vstack([rows[d][2] for d in docs]),
                   hidden=hidden, alpha=alpha, epochs=args.epochs)
     odds = table.log_odds(docs)
     known = np.flatnonzero(np.abs(odds).sum(axis=1) > 0)
-    thresholds, gaps, extents, min_words = chosen
+    thresholds, gaps, extents, min_words, sources = chosen
     np.savez_compressed(args.out, techniques=np.array(TARGETED),
                         hidden=weights[0].astype(np.float16), hidden_bias=weights[1],
                         output=weights[2].astype(np.float16), output_bias=weights[3],
                         thresholds=thresholds, gaps=gaps.astype(np.int64),
                         extents=extents.astype(np.int64), min_words=min_words.astype(np.int64),
                         rule_precision=rule_precision, stacked=np.array(args.stacked),
+                        sources=sources.astype(np.int64),
                         vocabulary=np.array(table.vocabulary)[known],
                         rates=odds[known].astype(np.float16))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")

@@ -314,6 +314,8 @@ def test_shipped_sequence_model_is_small_and_consistent():
     assert model.output.shape == (model.hidden.shape[1], len(model.techniques))
     assert model.thresholds.shape == model.gaps.shape == model.rule_precision.shape
     assert ((model.rule_precision >= 0) & (model.rule_precision <= 1)).all()
+    assert model.sources.shape == model.thresholds.shape
+    assert set(model.sources.tolist()) <= {0, 1}
     assert sequence.SEQUENCE_MODEL_PATH.stat().st_size < 1_000_000
 
 

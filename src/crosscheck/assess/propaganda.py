@@ -396,6 +396,25 @@ def _hashed_scores(text: str) -> np.ndarray:
     return np.clip(np.log(probs) - np.log1p(-probs), -15, 15).astype(np.float32)
 
 
+def _sequence_probabilities(text: str, model: sequence.SequenceModel,
+                            ) -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens and ``(n, T)`` probabilities of the sequence tagger; where the model says so
+    (``sources``), a technique's column is the hashed tagger's own probability."""
+    tokens, features = sequence_inputs(text)
+    if not tokens.words:
+        return tokens, np.zeros((0, len(model.techniques)), dtype=np.float32)
+    hashed = _hashed_scores(text) if model.stacked else None
+    if hashed is not None:  # the order the training script builds: hashed scores, then rates
+        features = np.hstack([features, hashed])
+    rates = sequence.word_rates(model, [w.lower() for w in tokens.words])
+    features = np.hstack([features, sequence.rate_features(tokens, rates)])
+    probs = sequence.sequence_probabilities(model, features)
+    if hashed is not None and model.sources is not None:
+        own = model.sources == 1
+        probs[:, own] = 1.0 / (1.0 + np.exp(-hashed[:, own]))
+    return tokens, probs
+
+
 def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel | None = None,
                 ) -> list[TechniqueHit]:
     """Spans of a learned tagger (the default hashed-feature one unless ``model`` names
@@ -403,15 +422,10 @@ def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel
     probability."""
     model = tagger.load_model() if model is None else model
     if isinstance(model, sequence.SequenceModel):
-        tokens, features = sequence_inputs(text)
+        tokens, probs = _sequence_probabilities(text, model)
         if not tokens.words:
             return []
-        if model.stacked:  # the order the training script builds: hashed scores, then rates
-            features = np.hstack([features, _hashed_scores(text)])
-        rates = sequence.word_rates(model, [w.lower() for w in tokens.words])
-        features = np.hstack([features, sequence.rate_features(tokens, rates)])
-        spans = sequence.sequence_spans(model, sequence.sequence_probabilities(model, features),
-                                        tokens)
+        spans = sequence.sequence_spans(model, probs, tokens)
     else:
         tokens, inputs = tagger_inputs(text)
         if not tokens.words:

@@ -13,7 +13,8 @@ each article sees the counts of the other articles only).
 
 A stacked model (``stacked``, the shipped one) also reads the per-technique scores of the
 hashed-feature token tagger (:mod:`technique_tagger`), learned from that tagger's out-of-fold
-scores. It is not the default: on held-out PTC articles it scores below the hashed tagger alone
+scores; per technique, cross-validation may leave the decision to the hashed tagger's own
+probabilities (``sources``). It is not the default: on held-out PTC articles it scores below the hashed tagger alone
 (see docs/benchmarks.md); ``detect_techniques(text, model=load_sequence_model())`` runs it.
 
 Runs of tokens above a technique's threshold become spans (:func:`technique_tagger.decode`:
@@ -56,7 +57,9 @@ class SequenceModel:
     ``(T,)``; per technique the decoding as in :class:`technique_tagger.TaggerModel`, and the
     precision of the lexicon and rule spans of that technique in the training articles; the word
     table (word -> row of ``rates``, per-technique log-odds, words of three or more training
-    articles only); ``stacked``: the network also reads the hashed-feature tagger's scores."""
+    articles only); ``stacked``: the network also reads the hashed-feature tagger's scores;
+    ``sources`` per technique 0 (the network's probabilities decide) or 1 (the hashed tagger's
+    own, where cross-validation found them better for that technique)."""
 
     techniques: tuple[str, ...]
     hidden: np.ndarray
@@ -71,6 +74,7 @@ class SequenceModel:
     vocabulary: dict[str, int]
     rates: np.ndarray
     stacked: bool = False
+    sources: np.ndarray | None = None
 
 
 def sequence_features(tokens: tagger.Tokens, lexicon_marks: np.ndarray) -> np.ndarray:
@@ -188,7 +192,8 @@ def load_sequence_model(path: str | None = None) -> SequenceModel:
                              data["rule_precision"].astype(np.float32),
                              {str(w): i for i, w in enumerate(data["vocabulary"])},
                              data["rates"].astype(np.float32),
-                             bool(data["stacked"]) if "stacked" in data else False)
+                             bool(data["stacked"]) if "stacked" in data else False,
+                             data["sources"].astype(np.int64) if "sources" in data else None)
 
 
 def sequence_probabilities(model: SequenceModel, features: np.ndarray) -> np.ndarray:
