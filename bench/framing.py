@@ -1,12 +1,15 @@
 """Propaganda-technique spans on the PTC corpus (SemEval-2020 Task 11), beside the task's best.
 
 Usage:
-    python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all]
-    python bench/framing.py --rules-only # lexicon and phrase rules without the token tagger
+    python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all] [--folds 5]
+    python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
+    python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
-The token tagger (data/propaganda_model.npz) is trained by bench/train_propaganda.py on the
-even-id half only.
+Two taggers are scored in the same run, each with the lexicon and phrase rules: the current
+hashed-feature token tagger (data/propaganda_model.npz, bench/train_propaganda.py) and the
+learned sequence tagger (data/propaganda_sequence.npz, bench/train_sequence_tagger.py), both
+trained on the even-id half only. The spread is over groups of held-out articles.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -25,7 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
+from crosscheck.assess.sequence_tagger import load_sequence_model  # noqa: E402
+from crosscheck.assess.technique_tagger import load_model  # noqa: E402
 
 ANCHOR = 0.5  # SemEval-2020 Task 11, best span-identification F1 (about 0.51)
 DEFINITION = """\
@@ -145,7 +152,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
     parser.add_argument("--limit", type=int, default=None, help="score at most N articles")
     parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
-    parser.add_argument("--rules-only", action="store_true", help="leave the tagger out")
+    parser.add_argument("--rules-only", action="store_true", help="leave the taggers out")
+    parser.add_argument("--sequence-model", default=None,
+                        help="score this .npz instead of the shipped sequence tagger")
+    parser.add_argument("--folds", type=int, default=5,
+                        help="groups of articles the spread is taken over")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
     args = parser.parse_args()
     root = require_dataset(args.data, name="ptc")
@@ -154,22 +165,67 @@ def main() -> None:
         write_learned(learn(texts, gold))
         load_lexicon.cache_clear()
     docs = [d for d in sorted(texts) if in_split(d, args.split)][: args.limit]
-    started = time.perf_counter()
-    predicted = [(d, h.technique, h.start, h.end) for d in docs
-                 for h in detect_techniques(texts[d], model=not args.rules_only)]
-    seconds = time.perf_counter() - started
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     print(DEFINITION)
-    print(f"\nPTC {args.split} split: {len(docs)} articles, {sum(len(texts[d]) for d in docs):,} chars,"
-          f" detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)\n")
-    print(f"{'technique':38} {'P':>6} {'R':>6} {'F1':>6} {'pred':>6} {'gold':>6}")
-    for technique in TARGETED:
-        p, r, f1, n_pred, n_gold = score(predicted, wanted, technique)
-        print(f"{technique:38} {p:6.3f} {r:6.3f} {f1:6.3f} {n_pred:6d} {n_gold:6d}")
-    p, r, f1, n_pred, n_gold = score(predicted, wanted, None)
-    print(f"{'overall (targeted, technique-aware)':38} {p:6.3f} {r:6.3f} {f1:6.3f} {n_pred:6d} {n_gold:6d}")
-    print(f"{'anchor: SemEval-2020 T11 best span F1':38} {'':6} {'':6} {ANCHOR:6.2f}")
+    print(f"\nPTC {args.split} split: {len(docs)} articles, "
+          f"{sum(len(texts[d]) for d in docs):,} chars")
+    if args.rules_only:
+        runs = {"rules only": False}
+    else:
+        runs = {"current (hashed tagger)": load_model(),
+                "sequence tagger": load_sequence_model(args.sequence_model)}
+    found = {}
+    for name, model in runs.items():
+        started = time.perf_counter()
+        found[name] = [(d, h.technique, h.start, h.end, h.confidence) for d in docs
+                       for h in detect_techniques(texts[d], model=model)]
+        seconds = time.perf_counter() - started
+        print(f"  {name}: detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)")
+    print_table(found, wanted)
+    print_folds(found, wanted, docs, folds=args.folds)
+    for name, spans in found.items():
+        if runs[name] is not False:
+            print_confidence(name, spans, wanted)
+    print(f"\nanchor: SemEval-2020 T11 best span F1 {ANCHOR:.2f} (technique-agnostic spans)")
 
+
+def print_table(found, wanted) -> None:
+    names = list(found)
+    print(f"\n{'technique':38} " + " | ".join(f"{n[:22]:^29}" for n in names) + f" {'gold':>5}")
+    print(f"{'':38} " + " | ".join(f"{'P':>6} {'R':>6} {'F1':>6} {'pred':>6}" + " " * 2
+                                  for _ in names))
+    for technique in (*TARGETED, None):
+        cells = []
+        for name in names:
+            p, r, f1, n_pred, n_gold = score([x[:4] for x in found[name]], wanted, technique)
+            cells.append(f"{p:6.3f} {r:6.3f} {f1:6.3f} {n_pred:6d}  ")
+        label = technique or "overall (targeted, technique-aware)"
+        print(f"{label:38} " + " | ".join(cells) + f" {n_gold:5d}")
+
+
+def print_folds(found, wanted, docs, *, folds: int) -> None:
+    """Overall P, R, F1 per group of articles (article i in group i % folds): mean and spread."""
+    print(f"\noverall across {folds} groups of articles (mean ± sd, min-max of F1):")
+    for name, spans in found.items():
+        values = []
+        for fold in range(folds):
+            mine = {d for i, d in enumerate(docs) if i % folds == fold}
+            values.append(score([x[:4] for x in spans if x[0] in mine],
+                                [w for w in wanted if w[0] in mine], None)[:3])
+        values = np.array(values)
+        mean, spread = values.mean(axis=0), values.std(axis=0)
+        print(f"  {name:28} P {mean[0]:.3f}±{spread[0]:.3f}  R {mean[1]:.3f}±{spread[1]:.3f}  "
+              f"F1 {mean[2]:.3f}±{spread[2]:.3f} ({values[:, 2].min():.3f}-{values[:, 2].max():.3f})")
+
+
+def print_confidence(name, spans, wanted) -> None:
+    """Overall P, R, F1 of the spans at or above each confidence (what a reader shown only
+    those would get)."""
+    print(f"\n{name} and rules, spans kept by confidence:")
+    for floor in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+        kept = [x[:4] for x in spans if x[4] is not None and x[4] >= floor]
+        p, r, f1, n_pred, _ = score(kept, wanted, None)
+        print(f"  confidence >= {floor:.1f}: P {p:.3f} R {r:.3f} F1 {f1:.3f} ({n_pred} spans)")
 
 if __name__ == "__main__":
     main()

@@ -270,3 +270,88 @@ def test_assess_framing_on_an_engine_matches_in_process():
     # the loaded texts (0 and 2 of every four) have spans, the plain one and the empty one none
     with_spans = {r.article for r in here if isinstance(r, FramingSpan)}
     assert with_spans == {f"a{i}" for i in range(40) if i % 4 in (0, 2)}
+
+
+# --- the learned sequence tagger ---------------------------------------------------------------
+
+from crosscheck.assess import sequence_tagger as sequence  # noqa: E402
+from crosscheck.assess.propaganda import TechniqueHit, _merge, sequence_inputs  # noqa: E402
+
+
+def test_sequence_features_have_a_fixed_width_and_mark_lexical_cues():
+    text = 'Officials "clearly" lied!\nRain fell.'
+    tokens, features = sequence_inputs(text)
+    again = sequence_inputs(text)[1]
+    assert features.shape == (len(tokens.words), sequence.N_FEATURES)
+    assert features.dtype == np.float32 and (features == again).all()
+    lexical = features[:, 3 * sequence.N_VECTOR:]
+    # columns 8, 9: inside a quotation, the sentence ends with "!"
+    inside = [tokens.words[i] for i in np.flatnonzero(lexical[:, 8])]
+    assert inside == ['"', "clearly"]
+    assert lexical[:, 9].tolist() == [1.0] * 6 + [0.0] * 3
+    assert sequence_inputs("")[1].shape == (0, sequence.N_FEATURES)
+
+
+def test_sequence_probabilities_are_the_two_layer_network():
+    rng = np.random.default_rng(3)
+    model = sequence.SequenceModel(("A", "B"), rng.normal(size=(4, 3)).astype(np.float32),
+                                   rng.normal(size=3).astype(np.float32),
+                                   rng.normal(size=(3, 2)).astype(np.float32),
+                                   np.zeros(2, np.float32), np.full(2, 0.5), np.zeros(2),
+                                   np.zeros(2), np.ones(2), np.zeros(2), {}, np.zeros((0, 2)))
+    features = rng.normal(size=(5, 4)).astype(np.float32)
+    hidden = np.maximum(features @ model.hidden + model.hidden_bias, 0)
+    expected = 1 / (1 + np.exp(-(hidden @ model.output)))
+    assert np.allclose(sequence.sequence_probabilities(model, features), expected, atol=1e-6)
+
+
+def test_shipped_sequence_model_is_small_and_consistent():
+    model = sequence.load_sequence_model()
+    assert set(model.techniques) <= set(TECHNIQUES)
+    stacked = len(model.techniques) if model.stacked else 0  # the hashed tagger's scores
+    assert model.stacked and model.techniques == tagger.load_model().techniques
+    assert model.hidden.shape[0] == sequence.N_FEATURES + stacked + 3 * len(model.techniques) + 2
+    assert model.output.shape == (model.hidden.shape[1], len(model.techniques))
+    assert model.thresholds.shape == model.gaps.shape == model.rule_precision.shape
+    assert ((model.rule_precision >= 0) & (model.rule_precision <= 1)).all()
+    assert model.sources.shape == model.thresholds.shape
+    assert set(model.sources.tolist()) <= {0, 1}
+    assert sequence.SEQUENCE_MODEL_PATH.stat().st_size < 1_000_000
+
+
+def test_word_rates_come_from_the_table_and_unknown_words_get_zero():
+    model = sequence.load_sequence_model()
+    known = next(iter(model.vocabulary))
+    rates = sequence.word_rates(model, [known, "zzqxv-not-a-word"])
+    assert np.allclose(rates[0], model.rates[model.vocabulary[known]]) and not rates[1].any()
+    tokens = tagger.tokenize("Cruel lies , cruel !")
+    features = sequence.rate_features(tokens, np.ones((5, len(model.techniques)), np.float32))
+    assert features.shape == (5, 3 * len(model.techniques) + 2)
+
+
+def test_spans_carry_a_confidence():
+    text = ("The cowardly, corrupt elite has betrayed every hard-working family in this country, "
+            "and its shameless lies will destroy us all! The so-called council met.")
+    for model in (None, sequence.load_sequence_model()):
+        for hit in tagger_hits(text, model=model):
+            assert hit.term == "tagger" and 0 <= hit.confidence <= 1
+        with_model = detect_techniques(text, model=model or True)
+        assert all(h.confidence is not None for h in with_model
+                   if h.technique in sequence.load_sequence_model().techniques)
+    assert all(h.confidence is None for h in detect_techniques(text, model=False))
+
+
+def test_merged_hits_keep_the_surer_confidence():
+    hits = [TechniqueHit("Doubt", 0, 10, 0.5, "rule", 0.2),
+            TechniqueHit("Doubt", 5, 8, 0.4, "tagger", 0.7),
+            TechniqueHit("Doubt", 20, 30, 0.4, "tagger", None)]
+    assert [(h.start, h.end, h.weight, h.confidence) for h in _merge(hits)] == [
+        (0, 10, 0.5, 0.7), (20, 30, 0.4, None)]
+
+
+def test_framing_spans_carry_the_detector_confidence():
+    article = _article("a1", "The junta's thugs crushed the protest. Nobody believes a word of it.")
+    spans = [s for s in assess_framing(articles={"a1": article}, mentions=[], entity_keys=[],
+                                       quotes=[], derivations=[], passages=[])
+             if isinstance(s, FramingSpan)]
+    assert spans and all(s.confidence is None or 0 <= s.confidence <= 1 for s in spans)

@@ -484,7 +484,9 @@ class FramingName:
 class FramingSpan:
     """A loaded or propaganda passage: ``kind`` is ``loaded`` (loaded word or reporting-verb
     stance) or ``technique`` (SemEval-2020 Task 11 name in ``technique``); ``copied_from`` names
-    the article it was taken from along a derivation edge, ``None`` when this article added it."""
+    the article it was taken from along a derivation edge, ``None`` when this article added it;
+    ``confidence`` in [0, 1] how sure the detector is (the learned tagger's mean probability,
+    or the measured precision of the lexicon or rule that fired), ``None`` where not measured."""
 
     id: str
     article: str
@@ -494,6 +496,7 @@ class FramingSpan:
     end: int
     text: str
     copied_from: str | None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ each loaded passage was taken from another article or added by this one.
 - :class:`FramingSpan` of ``kind="technique"``: the other SemEval-2020 Task 11 techniques found
   by :mod:`crosscheck.assess.propaganda`.
 
+Each span carries the detector's ``confidence`` (see :class:`propaganda.TechniqueHit`).
+
 Loaded words inside someone's quoted words are that speaker's, not the outlet's, and are left
 out. ``copied_from`` is the source article when the span lies inside an aligned passage of a
 derivation with a known direction where this article is the derived side (for a paraphrased
@@ -20,6 +22,7 @@ added it, or the direction of the copy is unknown.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..batching import batched
@@ -130,9 +133,11 @@ def loaded_spans(article: Article, quotes: Sequence[Quote]) -> list[FramingSpan]
         if hit.technique in LOADED_TECHNIQUES and _inside_any(hit.start, hit.end, quoted):
             continue
         if hit.technique in LOADED_TECHNIQUES:
-            spans.append(_span(article, "loaded", hit.technique, hit.start, hit.end))
+            spans.append(_span(article, "loaded", hit.technique, hit.start, hit.end,
+                               hit.confidence))
         if hit.technique not in LOADED_TECHNIQUES or hit.technique in _BOTH:
-            spans.append(_span(article, "technique", hit.technique, hit.start, hit.end))
+            spans.append(_span(article, "technique", hit.technique, hit.start, hit.end,
+                               hit.confidence))
     for quote in quotes:
         if quote.stance in _COLOURING_STANCES and quote.cue_start is not None:
             spans.append(_span(article, "loaded", f"cue:{quote.stance}", quote.cue_start,
@@ -140,9 +145,11 @@ def loaded_spans(article: Article, quotes: Sequence[Quote]) -> list[FramingSpan]
     return sorted(set(spans), key=lambda s: (s.start, s.end, s.kind, s.technique))
 
 
-def _span(article: Article, kind: str, technique: str, start: int, end: int) -> FramingSpan:
+def _span(article: Article, kind: str, technique: str, start: int, end: int,
+          confidence: float | None = None) -> FramingSpan:
     return FramingSpan(content_id("framing-span", article.id, kind, technique, start, end),
-                       article.id, kind, technique, start, end, article.text[start:end], None)
+                       article.id, kind, technique, start, end, article.text[start:end], None,
+                       confidence)
 
 
 def _inside_any(start: int, end: int, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -171,7 +178,6 @@ def _with_copy_source(span: FramingSpan, articles: Mapping[str, Article],
             continue
         source_text = source.text[passage.source_start:passage.source_end].lower()
         if passage.kind == "verbatim" or span.text.lower() in source_text:
-            return FramingSpan(span.id, span.article, span.kind, span.technique, span.start,
-                               span.end, span.text, derivation.source)
+            return replace(span, copied_from=derivation.source)
     return span
 

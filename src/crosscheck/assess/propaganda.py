@@ -12,7 +12,10 @@ Three detectors feed one list of :class:`TechniqueHit`:
 
 - a trained token tagger (:mod:`crosscheck.assess.technique_tagger`, weights in
   ``data/propaganda_model.npz``), whose spans are added where no lexicon or rule span of the same
-  technique lies (``term="tagger"``).
+  technique lies (``term="tagger"``), each with a confidence. The learned sequence tagger
+  (:mod:`crosscheck.assess.sequence_tagger`, ``data/propaganda_sequence.npz``, which also reads
+  the token tagger's scores) can be passed as ``model``; ``bench/framing.py`` scores both, and
+  the default stays the one that scores better on held-out articles.
 
 A label the text reports rather than uses ("which the government lists as a terrorist
 organisation", "started calling them terrorists") is left out: the outlet is not using it.
@@ -22,13 +25,13 @@ Everything here is text in, offsets out; no parser (the tagger has its own regex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
-from . import technique_tagger as tagger
+from . import sequence_tagger as sequence, technique_tagger as tagger
 
 __all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
            "tagger_inputs", "tagger_only", "TECHNIQUES"]
@@ -45,13 +48,17 @@ TECHNIQUES = (
 @dataclass(frozen=True, slots=True)
 class TechniqueHit:
     """A technique found at ``[start, end)`` of the text; ``weight`` in (0, 1]; ``term`` is the
-    lexicon term or rule name that fired."""
+    lexicon term or rule name that fired (``"tagger"`` for the learned tagger). ``confidence``
+    in [0, 1]: for a tagger span the mean probability of its tokens; for a lexicon or rule span
+    the share of such spans annotators marked in the PTC training articles (cross-validated,
+    stored with the tagger); ``None`` where not measured."""
 
     technique: str
     start: int
     end: int
     weight: float
     term: str
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,22 +290,35 @@ def _repetitions(text: str, *, min_count: int = 3) -> list[TechniqueHit]:
 
 
 def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = None,
-                      techniques: frozenset[str] | None = None,
-                      repetition: bool = False, model: bool = True) -> list[TechniqueHit]:
+                      techniques: frozenset[str] | None = None, repetition: bool = False,
+                      model: bool | tagger.TaggerModel | sequence.SequenceModel = True,
+                      ) -> list[TechniqueHit]:
     """Every technique span found in ``text``, sorted by position then technique; overlapping
-    hits of one technique are merged (the stronger weight kept). ``model`` adds the spans of the
-    trained token tagger (``term="tagger"``) to those of the lexicon and the phrase rules.
+    hits of one technique are merged (the stronger weight and confidence kept). ``model`` adds
+    the spans of a learned tagger (``term="tagger"``) to those of the lexicon and the phrase
+    rules: ``True`` the default one (the hashed-feature :class:`technique_tagger.TaggerModel`,
+    which still scores better on held-out PTC articles than the sequence tagger), or a model
+    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger). With a
+    tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
     terms = load_lexicon() if lexicon is None else lexicon
     hits = _lexicon_hits(text, terms) + _so_called(text) + _rule_hits(text)
     if repetition:
         hits += _repetitions(text)
-    if model and text.strip():
-        hits += tagger_only(tagger_hits(text), hits)
+    if model is not False and text.strip():
+        hits = _with_rule_confidence(hits, sequence.load_sequence_model())
+        hits += tagger_only(tagger_hits(text, model=None if model is True else model), hits)
     if techniques is not None:
         hits = [h for h in hits if h.technique in techniques]
     return _merge(hits)
+
+
+def _with_rule_confidence(hits: list[TechniqueHit],
+                          model: sequence.SequenceModel) -> list[TechniqueHit]:
+    measured = dict(zip(model.techniques, model.rule_precision.tolist()))
+    return [replace(h, confidence=round(measured[h.technique], 3)) if h.technique in measured
+            else h for h in hits]
 
 
 def _merge(hits: list[TechniqueHit]) -> list[TechniqueHit]:
@@ -306,12 +326,22 @@ def _merge(hits: list[TechniqueHit]) -> list[TechniqueHit]:
     for hit in sorted(hits, key=lambda h: (h.technique, h.start, -h.end)):
         last = merged[-1] if merged else None
         if last and last.technique == hit.technique and hit.start < last.end:
-            if hit.end > last.end or hit.weight > last.weight:
+            if hit.end > last.end or hit.weight > last.weight or _more_sure(hit, last):
                 merged[-1] = TechniqueHit(last.technique, last.start, max(last.end, hit.end),
-                                          max(last.weight, hit.weight), last.term)
+                                          max(last.weight, hit.weight), last.term,
+                                          _surest(last.confidence, hit.confidence))
             continue
         merged.append(hit)
     return sorted(merged, key=lambda h: (h.start, h.end, h.technique))
+
+
+def _more_sure(hit: TechniqueHit, last: TechniqueHit) -> bool:
+    return hit.confidence is not None and (last.confidence is None
+                                           or hit.confidence > last.confidence)
+
+
+def _surest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 # --- the trained token tagger (see technique_tagger.py) ---------------------------------------
@@ -324,13 +354,26 @@ def tagger_inputs(text: str) -> tuple[tagger.Tokens, tuple[np.ndarray, list[np.n
     """Tokens of ``text`` and their tagger features. Only the hand-written lexicon rows mark
     tokens: the rows counted from PTC would tell the tagger the training answers."""
     tokens = tagger.tokenize(text)
+    return tokens, tagger.token_features(text, tokens, lexicon_marks(text, tokens))
+
+
+def lexicon_marks(text: str, tokens: tagger.Tokens) -> np.ndarray:
+    """Per token, which hand-lexicon technique it falls in (0 none, 1 loaded, 2 name calling,
+    3 another). Only the hand-written rows: the rows counted from PTC would tell a tagger the
+    training answers."""
     marks = np.zeros(len(tokens.words), dtype=np.int64)
     hand = tuple(t for t in load_lexicon() if t.source == "hand")
     for hit in _lexicon_hits(text, hand):
         first = np.searchsorted(tokens.ends, hit.start, side="right")
         last = np.searchsorted(tokens.starts, hit.end, side="left")
         marks[first:last] = _LEXICON_MARK.get(hit.technique, 3)
-    return tokens, tagger.token_features(text, tokens, marks)
+    return marks
+
+
+def sequence_inputs(text: str) -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens of ``text`` and their :func:`sequence_tagger.sequence_features`."""
+    tokens = tagger.tokenize(text)
+    return tokens, sequence.sequence_features(tokens, lexicon_marks(text, tokens))
 
 
 def tagger_only(tagged: list[TechniqueHit], found: list[TechniqueHit]) -> list[TechniqueHit]:
@@ -343,13 +386,53 @@ def tagger_only(tagged: list[TechniqueHit], found: list[TechniqueHit]) -> list[T
             if not any(s < hit.end and hit.start < e for s, e in by_technique.get(hit.technique, ()))]
 
 
-def tagger_hits(text: str, *, model: tagger.TaggerModel | None = None) -> list[TechniqueHit]:
-    """Spans of the trained tagger: runs of tokens above each technique's threshold."""
-    model = tagger.load_model() if model is None else model
-    tokens, features = tagger_inputs(text)
+def _hashed_scores(text: str) -> np.ndarray:
+    """``(n, T)`` scores (log-odds) of the shipped hashed-feature tagger, an input of a stacked
+    sequence model."""
+    hashed = tagger.load_model()
+    tokens, inputs = tagger_inputs(text)
+    probs = tagger.probabilities(hashed, *inputs, is_word=tokens.is_word).astype(np.float64)
+    probs = np.clip(probs, 1e-7, 1 - 1e-7)
+    return np.clip(np.log(probs) - np.log1p(-probs), -15, 15).astype(np.float32)
+
+
+def _sequence_probabilities(text: str, model: sequence.SequenceModel,
+                            ) -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens and ``(n, T)`` probabilities of the sequence tagger; where the model says so
+    (``sources``), a technique's column is the hashed tagger's own probability."""
+    tokens, features = sequence_inputs(text)
     if not tokens.words:
-        return []
-    probs = tagger.probabilities(model, *features, is_word=tokens.is_word)
-    return [TechniqueHit(model.techniques[column], start, end, round(weight, 3), "tagger")
-            for column, start, end, weight in tagger.tag_spans(
-                probs, tokens, model.thresholds, model.gaps, model.extents, model.min_words)]
+        return tokens, np.zeros((0, len(model.techniques)), dtype=np.float32)
+    hashed = _hashed_scores(text) if model.stacked else None
+    if hashed is not None:  # the order the training script builds: hashed scores, then rates
+        features = np.hstack([features, hashed])
+    rates = sequence.word_rates(model, [w.lower() for w in tokens.words])
+    features = np.hstack([features, sequence.rate_features(tokens, rates)])
+    probs = sequence.sequence_probabilities(model, features)
+    if hashed is not None and model.sources is not None:
+        own = model.sources == 1
+        probs[:, own] = 1.0 / (1.0 + np.exp(-hashed[:, own]))
+    return tokens, probs
+
+
+def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel | None = None,
+                ) -> list[TechniqueHit]:
+    """Spans of a learned tagger (the default hashed-feature one unless ``model`` names
+    another): runs of tokens above each technique's threshold, ``confidence`` their mean
+    probability."""
+    model = tagger.load_model() if model is None else model
+    if isinstance(model, sequence.SequenceModel):
+        tokens, probs = _sequence_probabilities(text, model)
+        if not tokens.words:
+            return []
+        spans = sequence.sequence_spans(model, probs, tokens)
+    else:
+        tokens, inputs = tagger_inputs(text)
+        if not tokens.words:
+            return []
+        probs = tagger.probabilities(model, *inputs, is_word=tokens.is_word)
+        spans = tagger.tag_spans(probs, tokens, model.thresholds, model.gaps, model.extents,
+                                 model.min_words)
+    return [TechniqueHit(model.techniques[column], start, end, round(weight, 3), "tagger",
+                         round(weight, 3))
+            for column, start, end, weight in spans]

@@ -1,5 +1,9 @@
 """A token tagger for SemEval-2020 Task 11 propaganda techniques: numpy only at run time.
 
+This hashed-feature tagger is the default one; the learned sequence tagger
+(:mod:`crosscheck.assess.sequence_tagger`) reads its scores, and shares its tokenizer and span
+decoding. ``bench/framing.py`` scores both in one run.
+
 Each token of the text gets, per technique, the probability that annotators would have put it
 inside a span of that technique: a logistic regression over hashed features (the word, its
 stripped stem, its shape, the words two either side, word pairs, a bag of nearby stems, a bag of

@@ -109,10 +109,10 @@ def _assessed_spans(article_id: str, data: dict[str, Any], *, link: bool) -> lis
     for frame in _by_article(data, "framing").get(article_id, []):
         for item in frame["loaded"]:
             spans.append({"start": item["span"][0], "end": item["span"][1], "cls": "loaded",
-                          "title": "loaded language" + _copied(item, data)})
+                          "title": "loaded language" + _sure(item) + _copied(item, data)})
         for item in frame["techniques"]:
             spans.append({"start": item["span"][0], "end": item["span"][1], "cls": "technique",
-                          "title": item["technique"] + _copied(item, data)})
+                          "title": item["technique"] + _sure(item) + _copied(item, data)})
     for group in _by_article(data, "claim_groups").get(article_id, []):
         for conflict in group["conflicts"]:
             for v in conflict["values"]:
@@ -144,6 +144,11 @@ def _articles_of(key: str, item: dict[str, Any]) -> list[str]:
     if key == "claim_groups":
         return sorted({v["article"] for c in item["conflicts"] for v in c["values"]})
     return [item["article"]]
+
+
+def _sure(item: dict[str, Any]) -> str:
+    confidence = item.get("confidence")  # absent from an older analysis.json
+    return f" (confidence {confidence:.2f})" if confidence is not None else ""
 
 
 def _copied(item: dict[str, Any], data: dict[str, Any]) -> str:

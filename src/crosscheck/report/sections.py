@@ -157,7 +157,8 @@ def framing_json(store: Store) -> list[dict[str, Any]]:
     loaded: dict[str, list[dict[str, Any]]] = defaultdict(list)
     techniques: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in store.iter_records(FramingSpan, order_by="article, start, id"):
-        entry = {"text": f.text, "span": [f.start, f.end], "copied_from": f.copied_from}
+        entry = {"text": f.text, "span": [f.start, f.end], "copied_from": f.copied_from,
+                 "confidence": f.confidence}
         if f.kind == "loaded":
             loaded[f.article].append(entry)
         else:
