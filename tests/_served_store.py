@@ -108,9 +108,9 @@ def _assessment(store: Store) -> list[object]:
     ]
 
 
-def run_server(app: WebApp):
+def run_server(app: WebApp, **options):
     """uvicorn serving ``app`` on a free loopback port in a thread; yields the port."""
-    server, sock, _ = make_server(app, host="127.0.0.1", port=0)
+    server, sock, _ = make_server(app, host="127.0.0.1", port=0, **options)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

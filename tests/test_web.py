@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -142,6 +144,16 @@ def test_server_refuses_foreign_host_header(server):
         assert json.loads(body) == {"error": "unexpected Host header; open the address `serve` printed"}
         assert response.getheader("X-Frame-Options") == "DENY"
     assert request(server, "GET", "/api", host=f"localhost:{server}")[0].status == 200
+
+
+def test_connections_beyond_the_bound_get_503(app):
+    for port in run_server(app, max_connections=2):
+        idle = socket.create_connection(("127.0.0.1", port))  # held open, never sends
+        deadline, status = time.monotonic() + 5, None
+        while status != 503 and time.monotonic() < deadline:  # once uvicorn counts the idle one
+            status = request(port, "GET", "/api")[0].status
+        idle.close()
+        assert status == 503
 
 
 def test_openapi_describes_the_json_api(app):
