@@ -13,12 +13,14 @@ application in-process.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote, unquote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -82,7 +84,6 @@ class BadRequest(Exception):
 
 
 def _href(kind: str, ident: str, anchor: str | None = None) -> str:
-    from urllib.parse import quote
     base = {"article": "/articles/", "story": "/stories/", "derivation": "/derivations/"}[kind]
     return base + quote(ident, safe="") + (f"#{quote(anchor, safe='-')}" if anchor else "")
 
@@ -306,11 +307,9 @@ class WebApp:
         self.corpus = Corpus(db_path)
         self.env = make_environment(HERE / "templates", href=_href)
         self.env.globals["version"] = __version__
-        self._client: Any = None
+        self._asgi: ASGIApp | None = None
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
         self.corpus.close()
 
     def page(self, template: str, *, http_status: int = 200, **context: Any) -> HTTPResponse:
@@ -340,13 +339,29 @@ class WebApp:
         return _SecurityHeaders(_Guard(app, self, allowed_hosts))
 
     def handle(self, target: str) -> Response:
-        """Answer GET ``target`` (a path with its query) in-process."""
-        if self._client is None:
-            from starlette.testclient import TestClient
-            self._client = TestClient(self.asgi(), base_url="http://127.0.0.1")
-        answer = self._client.get(target if target.startswith("/") else "/" + target)
-        return Response(answer.status_code, answer.headers.get("content-type", ""), answer.content,
-                        {k.title(): v for k, v in answer.headers.items()})
+        """Answer GET ``target`` (a path with its query) in-process: the ASGI application is
+        called directly, on its own event loop, with no socket."""
+        if self._asgi is None:
+            self._asgi = self.asgi()
+        parts = urlsplit(target if target.startswith("/") else "/" + target)
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": unquote(parts.path), "raw_path": parts.path.encode("latin-1"),
+                 "query_string": parts.query.encode("latin-1"), "root_path": "",
+                 "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 0),
+                 "server": ("127.0.0.1", 80)}
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        asyncio.run(self._asgi(scope, receive, send))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        headers = {k.decode("latin-1").title(): v.decode("latin-1") for k, v in start["headers"]}
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return Response(start["status"], headers.get("Content-Type", ""), body, headers)
 
 
 def _is_api(scope: Scope) -> bool:
