@@ -10,6 +10,8 @@ import atexit
 import functools
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from conftest import EXAMPLES
@@ -20,6 +22,7 @@ from crosscheck.pipeline import run
 from crosscheck.records import (Article, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue,
                                 Finding, FramingName, FramingSpan, Story, StoryMember)
 from crosscheck.store import Store
+from crosscheck.web.app import WebApp, make_server
 
 # Written for these tests: markup and script that must show as text and never run.
 HOSTILE_TEXT = """Harbour board minutes leak <script>alert(1)</script> onto a notice board
@@ -103,3 +106,17 @@ def _assessment(store: Store) -> list[object]:
         Finding("f1", "unattributed_figure", hostile.id, "14 pages <i>with no source</i>",
                 script_at, script_at + len(HOSTILE_MARK), None),
     ]
+
+
+def run_server(app: WebApp, **options):
+    """uvicorn serving ``app`` on a free loopback port in a thread; yields the port."""
+    server, sock, _ = make_server(app, host="127.0.0.1", port=0, **options)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield sock.getsockname()[1]
+    server.should_exit = True
+    thread.join(timeout=10)

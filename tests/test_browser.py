@@ -4,18 +4,16 @@ nothing. Skipped when Playwright or /usr/bin/chromium is missing (CI installs ch
 
 from __future__ import annotations
 
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from _served_store import HOSTILE, HOSTILE_MARK, built_store
+from _served_store import HOSTILE, HOSTILE_MARK, built_store, run_server
 
 from crosscheck.report.html import write_report
 from crosscheck.store import Store
-from crosscheck.web.app import WebApp, make_handler
+from crosscheck.web.app import WebApp
 
 CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -55,13 +53,8 @@ def report_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def server_url():
     app = WebApp(built_store())
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(app, host="127.0.0.1", port=0))
-    port = httpd.server_address[1]
-    httpd.RequestHandlerClass = make_handler(app, host="127.0.0.1", port=port)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.shutdown()
-    httpd.server_close()
+    for port in run_server(app):
+        yield f"http://127.0.0.1:{port}"
     app.close()
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
+import socket
+import time
 
 import pytest
 from click.testing import CliRunner
 
-from _served_store import HOSTILE, HOSTILE_MARK, built_store
+from _served_store import HOSTILE, HOSTILE_MARK, built_store, run_server
 
 from crosscheck.cli import cli
-from crosscheck.web.app import WebApp, make_handler
+from crosscheck.web.app import WebApp
 from crosscheck.web.data import MAX_LIMIT
 
 
@@ -101,16 +102,10 @@ def test_security_headers(app):
 
 
 @pytest.fixture(scope="module")
-def server(app):
-    from http.server import ThreadingHTTPServer
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(app, host="127.0.0.1", port=0))
-    port = httpd.server_address[1]
-    httpd.RequestHandlerClass = make_handler(app, host="127.0.0.1", port=port)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield port
-    httpd.shutdown()
-    httpd.server_close()
+def server():
+    web = WebApp(built_store())  # its own app: the server's thread pool, not the in-process client
+    yield from run_server(web)
+    web.close()
 
 
 def request(port: int, method: str, path: str, host: str | None = None):
@@ -126,13 +121,60 @@ def test_server_answers_get_and_refuses_writes(server):
     response, body = request(server, "GET", "/api/stories?limit=1")
     assert response.status == 200 and json.loads(body)["limit"] == 1
     assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
-    assert request(server, "POST", "/api/stories")[0].status == 405
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert request(server, "GET", "/static/app.js")[0].status == 200
+    head, body = request(server, "HEAD", "/articles/")
+    assert head.status == 200 and body == b""
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_server_answers_405_to_anything_but_get_and_head(server, method):
+    response, body = request(server, method, "/api/stories")
+    assert response.status == 405 and response.getheader("Allow") == "GET, HEAD"
+    assert json.loads(body) == {"error": "read-only: only GET and HEAD are answered"}
+    assert response.getheader("Content-Security-Policy").startswith("default-src 'self'")
+    page_response, page_body = request(server, method, "/")
+    assert page_response.status == 405 and b"read-only: only GET and HEAD are answered" in page_body
 
 
 def test_server_refuses_foreign_host_header(server):
-    response, body = request(server, "GET", "/", host="attacker.example:80")
-    assert response.status == 421 and b"unexpected Host header" in body
+    for host in ("attacker.example:80", "attacker.example", f"127.0.0.1:{server + 1}"):
+        response, body = request(server, "GET", "/", host=host)
+        assert response.status == 421, host
+        assert json.loads(body) == {"error": "unexpected Host header; open the address `serve` printed"}
+        assert response.getheader("X-Frame-Options") == "DENY"
+    assert request(server, "GET", "/api", host=f"localhost:{server}")[0].status == 200
+
+
+def test_connections_beyond_the_bound_get_503(app):
+    for port in run_server(app, max_connections=2):
+        idle = socket.create_connection(("127.0.0.1", port))  # held open, never sends
+        deadline, status = time.monotonic() + 5, None
+        while status != 503 and time.monotonic() < deadline:  # once uvicorn counts the idle one
+            status = request(port, "GET", "/api")[0].status
+        idle.close()
+        assert status == 503
+
+
+def test_openapi_describes_the_json_api(app):
+    doc = api(app, "/openapi.json")
+    assert doc["openapi"].startswith("3.") and doc["info"]["title"] == "crosscheck serve"
+    assert set(doc["paths"]) == {"/api", "/api/articles/{article_id}", "/api/{section}", "/openapi.json"}
+    section = doc["paths"]["/api/{section}"]["get"]
+    params = {p["name"]: p for p in section["parameters"]}
+    assert params["section"]["schema"]["enum"][:2] == ["articles", "stories"]
+    assert params["limit"]["schema"]["maximum"] == MAX_LIMIT and params["offset"]["in"] == "query"
+    assert section["summary"] == "One page of a section of analysis.json."
+    assert section["responses"]["400"]["content"]["application/json"]["schema"]["required"] == ["error"]
+    assert all(set(ops) == {"get"} for ops in doc["paths"].values())  # read-only
+    assert api(app, "/api")["openapi"] == "/openapi.json"
+
+
+def test_unknown_paths_and_trailing_slashes(app):
+    assert app.handle("/nowhere").status == 404 and b"no page at /nowhere" in app.handle("/nowhere").body
+    assert json.loads(app.handle("/api/articles/x/y").body) == {"error": "no page at /api/articles/x/y"}
+    assert app.handle("/claims/").status == 200 and app.handle("/static/evil.js").status == 404
+    assert app.handle("/static/style.css").headers["Cache-Control"] == "max-age=300"
 
 
 def test_cli_get(app):

@@ -337,9 +337,11 @@ def settings_cmd() -> None:
               help="Address to listen on; anything but loopback exposes the UI to the network.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0 picks a free one).")
+@click.option("--max-connections", default=64, show_default=True, type=click.IntRange(1),
+              help="Connections served at once; beyond, requests are answered 503.")
 @click.option("--get", "get_path", metavar="PATH",
               help="Answer one request for PATH in-process, print the body and exit (no server).")
-def serve_cmd(db: str, host: str, port: int, get_path: str | None) -> None:
+def serve_cmd(db: str, host: str, port: int, max_connections: int, get_path: str | None) -> None:
     """Browse the store DB in a local, read-only web UI (stories, provenance, claims, search)
     with a JSON API under /api.
 
@@ -360,7 +362,7 @@ def serve_cmd(db: str, host: str, port: int, get_path: str | None) -> None:
             response = app.handle(get_path if get_path.startswith("/") else "/" + get_path)
             click.echo(response.body.decode("utf-8"), nl=False)
             sys.exit(0 if response.status < 400 else 1)
-        serve(app, host=host, port=port,
+        serve(app, host=host, port=port, max_connections=max_connections,
               ready=lambda url: click.echo(f"Serving {db} read-only at {url} (Ctrl-C stops)", err=True))
     except KeyboardInterrupt:
         pass
