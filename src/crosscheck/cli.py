@@ -406,7 +406,7 @@ def watch_cmd(sources, db_path, every, out_dir, once, allow_private, sets, quiet
 
     def report(found) -> None:
         if not quiet:
-            click.echo(f"Round {found.number}: {found.requests} request(s), {found.summary.documents_seen} "
+            click.echo(f"Round {found.number}: {found.requests} request(s), {found.summary.documents_seen - found.summary.documents_skipped} "
                        f"new document(s), {len(found.summary.rejected)} reject(s) in the store")
         print_changes(found.changes, console=console,
                       title=f"Round {found.number}: changes since the previous round")

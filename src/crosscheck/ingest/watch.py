@@ -121,7 +121,7 @@ def watched_urls(sources: Sequence[str]) -> tuple[list[str], list[str]]:
                 urls.extend(line.strip() for line in fh if is_http_url(line))
         else:
             paths.append(source)
-    return urls, paths
+    return list(dict.fromkeys(urls)), paths  # a feed named twice is polled once
 
 
 def _is_url_list(path: str) -> bool:

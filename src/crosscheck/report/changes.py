@@ -21,6 +21,8 @@ __all__ = ["Snapshot", "snapshot", "changes_between", "print_changes"]
 
 Groups = dict[str, frozenset[str]]
 
+_MAX_LINES = 20
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -130,9 +132,15 @@ def print_changes(changes: dict[str, Any], *, console: Console, title: str = "Ch
     for key, label in _LABELS:
         table.add_row(label, str(len(changes[key])))
     console.print(table)
-    for story in changes["stories_grown"]:
-        console.print(f"  story {story['id']}: {story['articles_before']} -> {story['articles']} articles")
+    lines = [f"  story {story['id']}: {story['articles_before']} -> {story['articles']} articles"
+             for story in changes["stories_grown"]]
     for kind in ("claim_groups", "events"):
-        for item in changes[kind]:
-            was = "new" if item["origins_before"] is None else item["origins_before"]
-            console.print(f"  {kind[:-1].replace('_', ' ')} {item['id']}: origins {was} -> {item['origins']}")
+        # groups that were there before first: their origin counts moved
+        items = sorted(changes[kind], key=lambda item: (item["origins_before"] is None, item["id"]))
+        lines.extend(f"  {kind[:-1].replace('_', ' ')} {item['id']}: origins "
+                     f"{'new' if item['origins_before'] is None else item['origins_before']} -> {item['origins']}"
+                     for item in items)
+    for line in lines[:_MAX_LINES]:
+        console.print(line)
+    if len(lines) > _MAX_LINES:
+        console.print(f"  ... and {len(lines) - _MAX_LINES} more (all of them: `changes` in analysis.json with --out)")
