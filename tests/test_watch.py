@@ -16,7 +16,9 @@ from conftest import synthetic_article
 from crosscheck.cli import cli
 from crosscheck.engine.local import LocalEngine
 from crosscheck.errors import SettingsError
+from crosscheck.ingest.common import make_document
 from crosscheck.ingest.fetch import retry_after_seconds
+from crosscheck.pipeline import run
 from crosscheck.records import Article, Rejected
 from crosscheck.settings import Settings
 from crosscheck.store import Store
@@ -212,7 +214,7 @@ def test_ctrl_c_inside_a_round_keeps_written_batches_and_resumes(tmp_path):
         resumed = _round(store, site, settings=settings)
         assert store.count(Article) == 4
     assert sorted(p for p in site.paths() if p.startswith("/news/")) == ["/news/3", "/news/4"]
-    assert len(resumed.changes["articles"]) == 4  # the interrupted round's two count as new here too
+    assert len(resumed.changes["articles"]) == 4  # the interrupted round finished nothing: all four are new
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -276,3 +278,18 @@ def test_cli_bad_interval(tmp_path):
     result = CliRunner().invoke(cli, ["watch", "x", "--db", str(tmp_path / "w.duckdb"), "--every", "soon"])
     assert result.exit_code == 2
     assert "interval 'soon' is not a positive duration such as 90s, 15m, 2h or 1d" in result.output
+
+
+def test_changes_after_a_restart_compare_with_the_last_finished_round(tmp_path):
+    site = Site([1, 2])
+    db = tmp_path / "watch.duckdb"
+    with Store(db) as store:
+        _round(store, site)
+    # a round killed after its pipeline ran but before it finished: the store holds article 3
+    with Store(db) as store:
+        page = make_document("https://wire.example/news/3", "html", _page(3).decode())
+        run([], store=store, settings=SETTINGS, engine=LocalEngine(workers=1), documents=[page])
+    with Store(db) as store:
+        restarted = _round(store, site, number=1)
+        third = store.row("SELECT id FROM articles WHERE source = 'https://wire.example/news/3'")[0]
+    assert restarted.changes["articles"] == [third]

@@ -5,7 +5,8 @@ runs the pipeline on the store with what is new (stored documents are skipped, c
 resume from their markers), and reports what changed since the round before. The validators of
 a round's answers are stored only after its documents are, in one transaction: a round stopped
 by Ctrl-C leaves the batches already written, and the next start asks every source again in
-full and fetches only what is still missing.
+full and fetches only what is still missing. What changed is measured against the state the last
+finished round left (kept in the store), so it survives a restart too.
 
 Example::
 
@@ -29,7 +30,7 @@ from .errors import SettingsError
 from .ingest import iter_documents
 from .ingest.watch import PoliteFetcher, Validators, poll, watched_urls
 from .pipeline import RunSummary, run
-from .report.changes import changes_between, snapshot
+from .report.changes import changes_between, save_snapshot, snapshot
 from .settings import Settings
 from .store import Store
 
@@ -78,7 +79,7 @@ def watch_round(sources: Sequence[str], *, number: int = 1, store: Store, settin
                 sleep: Callable[[float], None] = time.sleep,
                 progress: Callable[[str, int], None] | None = None) -> Round:
     """Poll ``sources`` once, add what is new to ``store`` and say what changed."""
-    before = snapshot(store)
+    before = snapshot(store, saved=True) or snapshot(store)
     urls, paths = watched_urls(sources)
     validators = _stored_validators(store)
     answered: dict[str, Validators] = {}
@@ -94,6 +95,7 @@ def watch_round(sources: Sequence[str], *, number: int = 1, store: Store, settin
         for found in answered.values():
             store.con.execute("INSERT OR REPLACE INTO fetch_validators VALUES (?, ?, ?)",
                               [found.url, found.etag, found.last_modified])
+        save_snapshot(store)
     return Round(number, summary, requests, changes_between(before, snapshot(store)))
 
 

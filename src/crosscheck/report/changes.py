@@ -3,7 +3,9 @@ derivations, claim groups and events whose independent-origin count changed, new
 
 Story, claim group and event ids hash their members, so a group that gains a member gets a new
 id. A group after is therefore matched to the group before that shares most of its members
-(ties go to the smaller id); one that shares none is new. ``changes`` is a plain dict, written
+(ties go to the smaller id); one that shares none is new. ``crosscheck watch`` keeps the state
+after each finished round in the store (``save_snapshot``), so a round after a restart compares
+with the last round that finished, not with what an interrupted round left. ``changes`` is a plain dict, written
 as ``changes`` in ``analysis.json`` by ``crosscheck watch`` (see docs/formats.md).
 """
 
@@ -17,7 +19,7 @@ from rich.table import Table
 
 from ..store import Store
 
-__all__ = ["Snapshot", "snapshot", "changes_between", "print_changes"]
+__all__ = ["Snapshot", "snapshot", "save_snapshot", "changes_between", "print_changes"]
 
 Groups = dict[str, frozenset[str]]
 
@@ -36,31 +38,52 @@ class Snapshot:
     conflicts: frozenset[tuple[str, str]]  # (claim group or event, slot)
 
 
-def _groups(store: Store, sql: str) -> Groups:
+# What a snapshot reads: name -> query over the store's tables.
+_QUERIES = {
+    "articles": "SELECT id FROM articles",
+    "stories": "SELECT story, article FROM story_members",
+    "derivations": "SELECT source, derived, kind FROM derivations",
+    "claim_groups": 'SELECT "group", claim FROM claim_group_members',
+    "group_origins": "SELECT id, origins FROM claim_groups",
+    "events": "SELECT event, mention FROM event_members",
+    "event_origins": "SELECT id, origins FROM events",
+    "conflicts": 'SELECT "group", slot FROM conflicts UNION SELECT event, slot FROM event_conflicts',
+}
+_SAVED = "watch_previous_"
+
+
+def _groups(rows: list[tuple]) -> Groups:
     grouped: dict[str, set[str]] = {}
-    for key, member in store.con.execute(sql).fetchall():
+    for key, member in rows:
         grouped.setdefault(key, set()).add(member)
     return {key: frozenset(members) for key, members in grouped.items()}
 
 
-def _pairs(store: Store, sql: str) -> dict[str, int]:
-    return dict(store.con.execute(sql).fetchall())
-
-
-def snapshot(store: Store) -> Snapshot:
-    """The store's articles, groups and origin counts now (ids and counts only)."""
-    conflicts = store.con.execute(
-        'SELECT "group", slot FROM conflicts UNION SELECT event, slot FROM event_conflicts').fetchall()
+def snapshot(store: Store, *, saved: bool = False) -> Snapshot | None:
+    """The store's articles, groups and origin counts now (ids and counts only); with ``saved``,
+    as :func:`save_snapshot` last kept them (``None`` when it never did)."""
+    if saved and not store.row("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                               [_SAVED + "articles"])[0]:
+        return None
+    rows = {name: store.con.execute(f"SELECT * FROM {_SAVED}{name}" if saved else query).fetchall()
+            for name, query in _QUERIES.items()}
     return Snapshot(
-        articles=frozenset(row[0] for row in store.con.execute("SELECT id FROM articles").fetchall()),
-        stories=_groups(store, "SELECT story, article FROM story_members"),
-        derivations=frozenset(store.con.execute("SELECT source, derived, kind FROM derivations").fetchall()),
-        claim_groups=_groups(store, 'SELECT "group", claim FROM claim_group_members'),
-        group_origins=_pairs(store, "SELECT id, origins FROM claim_groups"),
-        events=_groups(store, "SELECT event, mention FROM event_members"),
-        event_origins=_pairs(store, "SELECT id, origins FROM events"),
-        conflicts=frozenset(tuple(row) for row in conflicts),
+        articles=frozenset(row[0] for row in rows["articles"]),
+        stories=_groups(rows["stories"]),
+        derivations=frozenset(rows["derivations"]),
+        claim_groups=_groups(rows["claim_groups"]),
+        group_origins=dict(rows["group_origins"]),
+        events=_groups(rows["events"]),
+        event_origins=dict(rows["event_origins"]),
+        conflicts=frozenset(tuple(row) for row in rows["conflicts"]),
     )
+
+
+def save_snapshot(store: Store) -> None:
+    """Keep the store's state now in ``watch_previous_*`` tables, for the next round to compare
+    with (also after a restart); call inside the round's last transaction."""
+    for name, query in _QUERIES.items():
+        store.con.execute(f"CREATE OR REPLACE TABLE {_SAVED}{name} AS {query}")
 
 
 def _match(before: Groups, after: Groups) -> dict[str, str | None]:
