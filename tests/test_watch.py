@@ -293,3 +293,17 @@ def test_changes_after_a_restart_compare_with_the_last_finished_round(tmp_path):
         restarted = _round(store, site, number=1)
         third = store.row("SELECT id FROM articles WHERE source = 'https://wire.example/news/3'")[0]
     assert restarted.changes["articles"] == [third]
+
+
+def test_a_failing_host_is_left_alone_for_the_rest_of_the_round():
+    site = Site([1, 2, 3])
+    site.answers["/news/1"] = [httpx.Response(500)] * 3
+    with Store(":memory:") as store:
+        _round(store, site)
+        reasons = sorted(r.reason for r in store.iter_records(Rejected))
+    assert [p for p in site.paths() if p.startswith("/news/")] == ["/news/1"] * 3
+    assert reasons == [
+        "https://wire.example/news/1: HTTP status 500 (after 3 attempts)",
+        "https://wire.example/news/2: the host failed 3 times in a row this round; it is left alone until the next round",
+        "https://wire.example/news/3: the host failed 3 times in a row this round; it is left alone until the next round",
+    ]

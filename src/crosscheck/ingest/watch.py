@@ -5,7 +5,8 @@ last answer (``If-None-Match`` / ``If-Modified-Since``); a ``304`` costs nothing
 entries and pages the store does not hold yet are fetched. Every request first asks the host's
 robots.txt (fetched once per host per round) and waits ``host_delay`` seconds after the last
 request to that host; 429 and 503 answers are retried after their ``Retry-After`` (see
-:mod:`.fetch`). Validators are handed back to the caller, which stores them only once the round's
+:mod:`.fetch`), and a host that fails more than ``fetch_retries`` requests in a row (timeouts,
+5xx, 429) is left alone for the rest of the round. Validators are handed back to the caller, which stores them only once the round's
 documents are stored, so an interrupted round asks again in full.
 """
 
@@ -24,7 +25,7 @@ from ..records import RawDocument, Rejected
 from ..settings import Settings
 from .common import make_rejected, rejected_from
 from .feeds import iter_feed
-from .fetch import Fetched, Fetcher, Resolver, classify, page_document, resolve_host
+from .fetch import Fetched, Fetcher, Resolver, _Retryable, classify, page_document, resolve_host
 from .urls import is_http_url, looks_like_url_list
 
 __all__ = ["PoliteFetcher", "Validators", "poll", "watched_urls"]
@@ -48,8 +49,9 @@ class Validators:
 
 
 class PoliteFetcher(Fetcher):
-    """A :class:`Fetcher` that obeys robots.txt and keeps ``host_delay`` seconds between two
-    requests to one host. Requests go one at a time (the fetcher is not shared across threads)."""
+    """A :class:`Fetcher` that obeys robots.txt, keeps ``host_delay`` seconds between two
+    requests to one host and stops asking a host that keeps failing. Requests go one at a time
+    (the fetcher is not shared across threads)."""
 
     def __init__(self, *, settings: Settings, transport: httpx.BaseTransport | None = None,
                  resolve: Resolver = resolve_host, sleep: Callable[[float], None] = time.sleep,
@@ -58,6 +60,7 @@ class PoliteFetcher(Fetcher):
         self._clock = clock
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._troubled: dict[str, int] = {}  # host -> failed requests in a row
         self.requests = 0
         self.failures = 0
 
@@ -71,24 +74,33 @@ class PoliteFetcher(Fetcher):
     def _check_url(self, url: str) -> None:
         super()._check_url(url)
         parsed = httpx.URL(url)
+        failures = self._troubled.get(_host(parsed), 0)
+        if failures > self.settings.fetch_retries:
+            raise FetchError(url, f"the host failed {failures} times in a row this round; "
+                                  "it is left alone until the next round")
         if parsed.path == "/robots.txt":
             return
         if not self._robots_for(parsed).can_fetch(self.settings.user_agent, url):
             raise FetchError(url, "robots.txt of the host disallows fetching it")
 
     def _get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Fetched, str | None]:
-        host = httpx.URL(url).netloc.decode("ascii")
+        host = _host(httpx.URL(url))
         wait = self._last_request.get(host, -1e18) + self.settings.host_delay - self._clock()
         if wait > 0:
             self._sleep(wait)
         try:
             self.requests += 1
-            return super()._get_once(url, headers)
+            answer = super()._get_once(url, headers)
+        except _Retryable:  # timeouts, 5xx, 429: the host's own trouble, not the URL's
+            self._troubled[host] = self._troubled.get(host, 0) + 1
+            raise
         finally:
             self._last_request[host] = self._clock()
+        self._troubled.pop(host, None)
+        return answer
 
     def _robots_for(self, parsed: httpx.URL) -> urllib.robotparser.RobotFileParser:
-        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        origin = f"{parsed.scheme}://{_host(parsed)}"
         if origin not in self._robots:
             self._robots[origin] = self._read_robots(origin + "/robots.txt")
         return self._robots[origin]
@@ -106,6 +118,10 @@ class PoliteFetcher(Fetcher):
             return rules
         rules.parse(fetched.body.decode("utf-8", "replace").splitlines())
         return rules
+
+
+def _host(url: httpx.URL) -> str:
+    return url.netloc.decode("ascii")
 
 
 def watched_urls(sources: Sequence[str]) -> tuple[list[str], list[str]]:
