@@ -11,7 +11,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from conftest import synthetic_article
+from conftest import synthetic_article, write_corpus
 
 from crosscheck.cli import cli
 from crosscheck.engine.local import LocalEngine
@@ -128,7 +128,9 @@ def test_robots_txt_missing_allows_and_unreachable_forbids():
     with Store(":memory:") as store:
         _round(store, down)
         assert store.count(Article) == 0
-        assert "robots.txt of the host disallows" in next(store.iter_records(Rejected)).reason
+        assert next(store.iter_records(Rejected)).reason == (
+            "robots.txt of the host cannot be read (HTTP status 500 (after 3 attempts)); "
+            "the host is left alone until the next round")
 
 
 def test_429_with_retry_after_backs_off_then_succeeds():
@@ -307,3 +309,14 @@ def test_a_failing_host_is_left_alone_for_the_rest_of_the_round():
         "https://wire.example/news/2: the host failed 3 times in a row this round; it is left alone until the next round",
         "https://wire.example/news/3: the host failed 3 times in a row this round; it is left alone until the next round",
     ]
+
+
+def test_local_folder_source_is_read_again_each_round(tmp_path):
+    folder = tmp_path / "drop"
+    write_corpus(folder, 2)
+    with Store(":memory:") as store:
+        first = watch_round([str(folder)], store=store, settings=SETTINGS, engine=LocalEngine(workers=1))
+        write_corpus(folder, 1, start=2)
+        second = watch_round([str(folder)], store=store, settings=SETTINGS, engine=LocalEngine(workers=1))
+    assert (len(first.changes["articles"]), len(second.changes["articles"])) == (2, 1)
+    assert (second.summary.documents_seen, second.summary.documents_skipped, second.requests) == (3, 2, 0)

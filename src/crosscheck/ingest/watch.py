@@ -59,7 +59,7 @@ class PoliteFetcher(Fetcher):
         super().__init__(settings=settings, transport=transport, resolve=resolve, sleep=sleep)
         self._clock = clock
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | str] = {}
         self._troubled: dict[str, int] = {}  # host -> failed requests in a row
         self.requests = 0
         self.failures = 0
@@ -80,7 +80,11 @@ class PoliteFetcher(Fetcher):
                                   "it is left alone until the next round")
         if parsed.path == "/robots.txt":
             return
-        if not self._robots_for(parsed).can_fetch(self.settings.user_agent, url):
+        rules = self._robots_for(parsed)
+        if isinstance(rules, str):
+            raise FetchError(url, f"robots.txt of the host cannot be read ({rules}); "
+                                  "the host is left alone until the next round")
+        if not rules.can_fetch(self.settings.user_agent, url):
             raise FetchError(url, "robots.txt of the host disallows fetching it")
 
     def _get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Fetched, str | None]:
@@ -99,23 +103,24 @@ class PoliteFetcher(Fetcher):
         self._troubled.pop(host, None)
         return answer
 
-    def _robots_for(self, parsed: httpx.URL) -> urllib.robotparser.RobotFileParser:
+    def _robots_for(self, parsed: httpx.URL) -> urllib.robotparser.RobotFileParser | str:
+        """The host's rules, or why its robots.txt could not be read."""
         origin = f"{parsed.scheme}://{_host(parsed)}"
         if origin not in self._robots:
             self._robots[origin] = self._read_robots(origin + "/robots.txt")
         return self._robots[origin]
 
-    def _read_robots(self, url: str) -> urllib.robotparser.RobotFileParser:
-        # RFC 9309: a 4xx answer means no rules; an unreachable robots.txt means keep away.
+    def _read_robots(self, url: str) -> urllib.robotparser.RobotFileParser | str:
+        # RFC 9309: a 4xx answer means no rules; an unreachable robots.txt (5xx, timeout, and
+        # 429, which asks to slow down) means keep away.
         rules = urllib.robotparser.RobotFileParser(url)
         try:
             fetched = Fetcher.fetch(self, url)  # not counted in failures: a missing robots.txt is normal
         except FetchError as err:
-            if err.status is not None and 400 <= err.status < 500:
+            if err.status is not None and 400 <= err.status < 500 and err.status != 429:
                 rules.allow_all = True
-            else:
-                rules.disallow_all = True
-            return rules
+                return rules
+            return err.reason
         rules.parse(fetched.body.decode("utf-8", "replace").splitlines())
         return rules
 
