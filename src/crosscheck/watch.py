@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import httpx
 
 from .engine import Engine
@@ -109,8 +110,12 @@ def watch(sources: Sequence[str], *, store: Store, settings: Settings, engine: E
     round's outcome goes to ``on_round``. Returns the number of rounds run."""
     for number in itertools.count(1):
         started = time.monotonic()
-        on_round(watch_round(sources, number=number, store=store, settings=settings, engine=engine,
-                             transport=transport, sleep=sleep, progress=progress))
+        try:
+            found = watch_round(sources, number=number, store=store, settings=settings, engine=engine,
+                                transport=transport, sleep=sleep, progress=progress)
+        except duckdb.InterruptException:  # Ctrl-C inside a query: the transaction rolled back
+            raise KeyboardInterrupt from None
+        on_round(found)
         if rounds is not None and number >= rounds:
             return number
         sleep(max(0.0, every - (time.monotonic() - started)))
