@@ -372,5 +372,63 @@ def serve_cmd(db: str, host: str, port: int, max_connections: int, get_path: str
         app.close()
 
 
+@cli.command("watch")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="DuckDB store to keep current (created if missing).")
+@click.option("--every", default="15m", show_default=True,
+              help="Time between the starts of two rounds: 90s, 15m, 2h or 1d.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Rewrite OUT/analysis.json (with what changed) and OUT/report.html after each round.")
+@click.option("--once", is_flag=True, help="Run one round and exit.")
+@click.option("--allow-private", is_flag=True, default=None,
+              help="Allow fetching URLs on private, loopback or link-local addresses.")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Any other setting (see docs/cli.md), e.g. --set host_delay=5.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only what changed.")
+def watch_cmd(sources, db_path, every, out_dir, once, allow_private, sets, quiet) -> None:
+    """Keep the store DB current: poll SOURCES (feed URLs, page URLs, URL-list files or local
+    paths) every interval with conditional requests, honouring robots.txt and one request at a
+    time per host; add what is new and print what changed. Ctrl-C stops; starting again resumes.
+
+    Example:
+
+        crosscheck watch https://example.org/feed.xml urls.txt --db news.duckdb --every 15m --out out/
+    """
+    from .report.changes import print_changes
+    from .watch import parse_interval, watch
+
+    settings = _settings(sets, allow_private=allow_private)
+    try:
+        interval = parse_interval(every)
+    except CrosscheckError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from None
+    console = Console(width=100)
+    engine = make_engine("local", settings=settings)
+
+    def report(found) -> None:
+        if not quiet:
+            click.echo(f"Round {found.number}: {found.requests} request(s), {found.summary.documents_seen - found.summary.documents_skipped} "
+                       f"new document(s), {len(found.summary.rejected)} reject(s) in the store")
+        print_changes(found.changes, console=console,
+                      title=f"Round {found.number}: changes since the previous round")
+        if out_dir:
+            sections = build_sections(store)
+            write_analysis(store, Path(out_dir) / "analysis.json", sections=sections, changes=found.changes)
+            write_report(store, Path(out_dir) / "report.html", sections=sections)
+
+    try:
+        with Store(db_path) as store:
+            watch(sources, store=store, settings=settings, engine=engine, every=interval,
+                  rounds=1 if once else None, on_round=report)
+    except KeyboardInterrupt:
+        click.echo("Stopped. The store keeps every batch written; run watch again to resume.", err=True)
+        sys.exit(130)
+    except CrosscheckError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.close()
+
+
 def main() -> None:
     cli(prog_name="crosscheck")

@@ -29,7 +29,11 @@ class InputError(CrosscheckError):
 
 
 class FetchError(InputError):
-    """A URL that could not be fetched."""
+    """A URL that could not be fetched; ``status`` is the HTTP status when one was answered."""
+
+    def __init__(self, source: str, reason: str, *, status: int | None = None):
+        super().__init__(source, reason)
+        self.status = status
 
 
 class PrivateAddressError(FetchError):

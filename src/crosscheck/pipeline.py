@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .assess import ASSESS_TABLES, run_assess
@@ -76,15 +76,20 @@ class RunSummary:
 
 
 def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engine,
-        progress: Progress | None = None, until: str = "assess") -> RunSummary:
-    """Run the stages on ``inputs``, up to and including ``until``, leaving results in ``store``."""
+        progress: Progress | None = None, until: str = "assess",
+        documents: Iterable[RawDocument | Rejected] | None = None) -> RunSummary:
+    """Run the stages on ``inputs``, up to and including ``until``, leaving results in ``store``.
+
+    ``documents``, when given, are ingested instead of reading ``inputs`` (``crosscheck watch``
+    fetches its own)."""
     if until not in STAGES:
         raise SettingsError(f"unknown stage {until!r}: choose one of {', '.join(STAGES)}")
     summary = RunSummary()
     note = progress or (lambda stage, n: None)
     last = list(STAGES).index(until)
     steps = [
-        lambda: _run_clean(inputs, store=store, settings=settings, engine=engine, summary=summary, note=note),
+        lambda: _run_clean(iter_documents(inputs, settings=settings) if documents is None else documents,
+                           store=store, settings=settings, engine=engine, summary=summary, note=note),
         lambda: _run_boilerplate(store=store, settings=settings, note=note),
         lambda: _run_enrich(store=store, settings=settings, engine=engine, note=note),
         lambda: run_link(store=store, settings=settings, engine=engine, note=note),
@@ -98,14 +103,14 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     return summary
 
 
-def _run_clean(inputs, *, store, settings, engine, summary, note) -> None:
+def _run_clean(items, *, store, settings, engine, summary, note) -> None:
     done = store.ids(Draft) | store.ids(Rejected, "stage = 'clean'")
     clean = functools.partial(clean_batch, settings=settings)
     earlier = _earlier_ids(store)
     replaced: set[str] = set()
 
     def pending() -> Iterator[RawDocument | Rejected]:
-        for item in iter_documents(inputs, settings=settings):
+        for item in items:
             if earlier:
                 replaced.update(earlier.get(item.source, set()) - {item.id})
             if isinstance(item, RawDocument):

@@ -2,7 +2,9 @@
 
 An entry whose content (or, lacking that, summary) holds at least ``min_text_chars`` characters
 of text becomes an ``html`` document; otherwise its link is fetched when a fetcher is at hand.
-Either way the document keeps the entry's link, title and publication date.
+Either way the document keeps the entry's link, title and publication date. Entries whose
+source is in ``skip`` (entries a store already holds, for ``crosscheck watch``) are passed over
+before anything is fetched for them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
@@ -36,6 +38,7 @@ def iter_feed(
     settings: Settings,
     fetcher: Fetcher | None = None,
     base_url: str | None = None,
+    skip: Container[str] = frozenset(),
 ) -> Iterator[RawDocument | Rejected]:
     """Documents for the entries of the feed ``data`` read from ``source`` (a path or URL)."""
     headers = {"content-location": base_url} if base_url else {}
@@ -54,6 +57,8 @@ def iter_feed(
         yield make_rejected(source, "feed has no entries")
         return
     for index, entry in enumerate(parsed.entries, start=1):
+        if entry_source(entry, source=source, index=index) in skip:
+            continue
         try:
             yield _entry_document(entry, index=index, source=source, settings=settings, fetcher=fetcher)
         except Exception as err:  # a malformed entry costs that entry, not the run
@@ -69,21 +74,26 @@ def _entry_document(
     settings: Settings,
     fetcher: Fetcher | None,
 ) -> RawDocument | Rejected:
-    entry_source = f"{source}#{entry.get('id') or entry.get('link') or index}"
+    own_source = entry_source(entry, source=source, index=index)
     link = entry.get("link") or None
     title = _clean_title(entry.get("title"))
     published = _iso_date(entry.get("published") or entry.get("updated"))
     body = _entry_html(entry)
     if len(_visible_text(body)) >= max(1, settings.min_text_chars):
-        return make_document(entry_source, "html", body, url=link, title=title, published=published)
+        return make_document(own_source, "html", body, url=link, title=title, published=published)
     if link is None:
-        return make_rejected(entry_source, "feed entry has too little content and no link to fetch")
+        return make_rejected(own_source, "feed entry has too little content and no link to fetch")
     if fetcher is None:
-        return make_rejected(entry_source, f"feed entry has too little content and fetching {link} is not possible")
+        return make_rejected(own_source, f"feed entry has too little content and fetching {link} is not possible")
     try:
-        return page_document(fetcher.fetch(link), source=entry_source, title=title, published=published)
+        return page_document(fetcher.fetch(link), source=own_source, title=title, published=published)
     except InputError as err:
-        return rejected_from(err, entry_source)
+        return rejected_from(err, own_source)
+
+
+def entry_source(entry: feedparser.FeedParserDict, *, source: str, index: int) -> str:
+    """``SOURCE#ENTRY``: the entry's id, else its link, else its position in the feed."""
+    return f"{source}#{entry.get('id') or entry.get('link') or index}"
 
 
 def _entry_html(entry: feedparser.FeedParserDict) -> str:

@@ -4,8 +4,9 @@ A crosscheck run may be fed URL lists written by someone else, so every hop is c
 http(s), no host that resolves to a private, loopback, link-local, multicast, reserved or
 unspecified address (unless ``allow_private``), redirects followed by hand (at most
 :data:`MAX_REDIRECTS`) so each target is checked too, bodies streamed and cut at ``max_bytes``,
-and timeouts, 5xx and 429 retried with exponential backoff. Network access goes through an
-injectable ``httpx`` transport so tests never touch the network.
+and timeouts, 5xx and 429 retried with exponential backoff (or after the server's
+``Retry-After``, up to ``max_retry_after`` seconds). Network access goes through an injectable
+``httpx`` transport so tests never touch the network.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -24,7 +26,8 @@ from ..settings import Settings
 from .common import make_document
 from .decode import charset_from_content_type, decode_bytes
 
-__all__ = ["Fetched", "Fetcher", "MAX_REDIRECTS", "check_public_host", "classify", "page_document"]
+__all__ = ["Fetched", "Fetcher", "MAX_REDIRECTS", "check_public_host", "classify", "page_document",
+           "retry_after_seconds"]
 
 MAX_REDIRECTS = 5
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -40,20 +43,27 @@ Resolver = Callable[[str, int], list[str]]
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """A fetched response body: ``url`` is the final URL after redirects."""
+    """A fetched response body: ``url`` is the final URL after redirects. ``etag`` and
+    ``last_modified`` are the response's validators, for a conditional request next time (a
+    ``304`` answer has ``status`` 304 and an empty body)."""
 
     url: str
     status: int
     content_type: str | None
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class _Retryable(Exception):
-    """A failure worth another attempt (timeout, 5xx, 429); ``reason`` says which."""
+    """A failure worth another attempt (timeout, 5xx, 429); ``reason`` says which, and
+    ``retry_after`` how long the server asked to wait (seconds), when it said."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -123,12 +133,13 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str) -> Fetched:
-        """GET ``url`` following up to :data:`MAX_REDIRECTS` redirects; raises FetchError."""
+    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
+        """GET ``url`` following up to :data:`MAX_REDIRECTS` redirects; raises FetchError.
+        ``headers`` go with every hop (``If-None-Match`` for a conditional request)."""
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             self._check_url(current)
-            fetched, location = self._get_with_retries(current)
+            fetched, location = self._get_with_retries(current, headers)
             if location is None:
                 return fetched
             try:
@@ -149,31 +160,35 @@ class Fetcher:
         if not self.settings.allow_private:
             check_public_host(url, resolve=self._resolve)
 
-    def _get_with_retries(self, url: str) -> tuple[Fetched, str | None]:
+    def _get_with_retries(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Fetched, str | None]:
         attempts = self.settings.fetch_retries + 1
         for attempt in range(attempts):
             try:
-                return self._get_once(url)
+                return self._get_once(url, headers)
             except _Retryable as failure:
-                if attempt + 1 == attempts:
-                    plural = "s" if attempts > 1 else ""
-                    raise FetchError(url, f"{failure.reason} (after {attempts} attempt{plural})") from None
-                self._sleep(self.settings.fetch_backoff * 2**attempt)
+                wait = max(self.settings.fetch_backoff * 2**attempt, failure.retry_after or 0.0)
+                if attempt + 1 == attempts or wait > self.settings.max_retry_after:
+                    raise FetchError(url, _gave_up(failure, attempt + 1, wait, self.settings.max_retry_after),
+                                     status=failure.status) from None
+                self._sleep(wait)
         raise AssertionError("unreachable")
 
-    def _get_once(self, url: str) -> tuple[Fetched, str | None]:
+    def _get_once(self, url: str, headers: Mapping[str, str] | None = None) -> tuple[Fetched, str | None]:
         """One GET: the response and the redirect target, if it is a redirect."""
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, headers=dict(headers or {})) as response:
                 status = response.status_code
                 if response.is_redirect:
                     return Fetched(url, status, None, b""), response.headers.get("location")
                 if status in _RETRY_STATUSES:
-                    raise _Retryable(f"HTTP status {status}")
+                    raise _Retryable(f"HTTP status {status}", status=status,
+                                     retry_after=retry_after_seconds(response.headers.get("retry-after")))
                 if status >= 400:
-                    raise FetchError(url, f"HTTP status {status}")
-                body = self._read_capped(url, response)
-                return Fetched(url, status, response.headers.get("content-type"), body), None
+                    raise FetchError(url, f"HTTP status {status}", status=status)
+                body = b"" if status == 304 else self._read_capped(url, response)
+                return Fetched(url, status, response.headers.get("content-type"), body,
+                               etag=response.headers.get("etag"),
+                               last_modified=response.headers.get("last-modified")), None
         except httpx.TimeoutException:
             raise _Retryable(f"timed out after {self.settings.fetch_timeout:g} s") from None
         except httpx.ConnectError as err:
@@ -201,6 +216,29 @@ class Fetcher:
                 raise _Retryable(f"timed out after {self.settings.fetch_timeout:g} s")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) in seconds from now; ``None`` when
+    absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+def _gave_up(failure: _Retryable, attempts: int, wait: float, longest: float) -> str:
+    if wait > longest:
+        return (f"{failure.reason}; the server asked to wait {wait:g} s, over max_retry_after="
+                f"{longest:g}; try again later or raise max_retry_after")
+    plural = "s" if attempts > 1 else ""
+    return f"{failure.reason} (after {attempts} attempt{plural})"
 
 
 def _over_cap(size: int, cap: int, *, at_least: bool = False) -> str:

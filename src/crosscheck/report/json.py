@@ -75,8 +75,10 @@ def _section(store: Store, key: str) -> list[dict[str, Any]]:
 
 
 def write_analysis(store: Store, path: str | Path, *,
-                   sections: dict[str, list[dict[str, Any]]] | None = None) -> Path:
-    """Write analysis.json, streaming articles so memory does not grow with the corpus."""
+                   sections: dict[str, list[dict[str, Any]]] | None = None,
+                   changes: dict[str, Any] | None = None) -> Path:
+    """Write analysis.json, streaming articles so memory does not grow with the corpus.
+    ``changes`` (from ``crosscheck watch``) is added as the last key when given."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
@@ -88,6 +90,8 @@ def write_analysis(store: Store, path: str | Path, *,
         for key in _SECTION_KEYS:
             section = sections[key] if sections is not None else _section(store, key)
             fh.write(f',\n"{key}": ' + json.dumps(section, ensure_ascii=False))
+        if changes is not None:
+            fh.write(',\n"changes": ' + json.dumps(changes, ensure_ascii=False))
         fh.write("\n}\n")
     tmp.replace(path)  # never leave a half-written analysis.json behind
     return path
