@@ -89,12 +89,16 @@ def test_web_ui_navigates_and_searches(browser, server_url):
     w = Watched(browser)
     w.page.goto(server_url + "/")
     w.page.click("table.stories a >> nth=0")
-    assert "/stories/" in w.page.url and w.page.locator("svg.timeline").count() == 1
+    w.page.wait_for_url("**/stories/**")
+    w.page.wait_for_load_state("load")  # the click returns once navigation commits
+    assert w.page.locator("svg.timeline").count() == 1
     w.page.fill("input[name=q]", "Korvask")
     w.page.press("input[name=q]", "Enter")
     w.page.wait_for_url("**/search?q=Korvask")
     assert w.page.locator("ul.results.articles li a").count() >= 1
     w.page.click("ul.results.claims li a >> nth=0")  # a claim opens its article, span targeted
+    w.page.wait_for_url("**/articles/**")
+    w.page.wait_for_load_state("load")
     target = w.page.locator(":target")
     assert "/articles/" in w.page.url and target.count() == 1 and "claim" in target.get_attribute("class")
     assert target.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
