@@ -121,8 +121,8 @@ def tune(docs, texts, gold, rows, probs, *, min_precision: float,
         rules = [p for p in rule_spans if p[1] == technique]
         best = (score(rules, wanted, technique)[2], (1.01, 0, 0, 1))
         for decoding in decodings():
-            predicted = rules + _apart(_model_spans(docs, rows, probs, column, decoding), rules)
-            precision, _, f1, _, _ = score(_merged(predicted), wanted, technique)
+            predicted = rules + apart_from_rules(_model_spans(docs, rows, probs, column, decoding), rules)
+            precision, _, f1, _, _ = score(merged_spans(predicted), wanted, technique)
             if precision < min_precision:
                 continue  # too many spans: they would drag down the pooled score
             if f1 > best[0]:  # ties keep the earlier: the tagger off, then simpler decodings
@@ -148,7 +148,7 @@ def _model_spans(docs, rows, probs, column, decoding):
     return found
 
 
-def _apart(model_spans, rules):
+def apart_from_rules(model_spans, rules):
     """Model spans that overlap no rule span of their article (as ``propaganda.tagger_only``)."""
     by_doc = {}
     for doc, _, s, e in rules:
@@ -157,7 +157,7 @@ def _apart(model_spans, rules):
             if not any(rs < e and s < re_ for rs, re_ in by_doc.get(d, ()))]
 
 
-def _merged(predicted):
+def merged_spans(predicted):
     """Overlapping spans of one technique in one article become one (as detect_techniques)."""
     out = []
     for doc, tech, s, e in sorted(predicted):

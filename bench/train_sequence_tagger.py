@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
+from train_propaganda import apart_from_rules as apart, merged_spans as merged  # noqa: E402
 
 from crosscheck.assess import propaganda, sequence_tagger, technique_tagger as tagger  # noqa: E402
 
@@ -216,26 +217,6 @@ def tune(docs, gold, rows, probs, rules, *, min_precision: float, beta: float) -
                 if precision >= min_precision and value > best:
                     best, chosen[:, column] = value, (*decoding, source)
     return chosen
-
-
-def apart(found, rules):
-    """Tagger spans that overlap no rule span of their article (as ``propaganda.tagger_only``)."""
-    by_doc: dict[str, list[tuple[int, int]]] = {}
-    for doc, _, s, e in rules:
-        by_doc.setdefault(doc, []).append((s, e))
-    return [(d, t, s, e) for d, t, s, e in found
-            if not any(rs < e and s < re_ for rs, re_ in by_doc.get(d, ()))]
-
-
-def merged(predicted):
-    """Overlapping spans of one technique in one article become one (as detect_techniques)."""
-    out = []
-    for doc, tech, s, e in sorted(predicted):
-        if out and out[-1][0] == doc and out[-1][1] == tech and s < out[-1][3]:
-            out[-1] = (doc, tech, out[-1][2], max(e, out[-1][3]))
-        else:
-            out.append((doc, tech, s, e))
-    return out
 
 
 def predicted(docs, rows, probs, rules, chosen):
