@@ -23,7 +23,7 @@ from ..records import Article, Derivation
 # "SELVAR, March 5 (Agency)": a dateline a parser took for the subject, not a speaker.
 _DATELINE_SPEAKER = re.compile(r"^[A-Z][A-Z .'-]{2,},")
 
-__all__ = ["reporting_lines", "group_origins", "primary_source", "earliest"]
+__all__ = ["reporting_lines", "group_origins", "primary_source", "earliest", "article_order"]
 
 
 class _UnionFind:
@@ -45,7 +45,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _order(article: Article | None, article_id: str, copies: frozenset[str] | set[str],
+def article_order(article: Article | None, article_id: str, copies: frozenset[str] | set[str],
            sources: frozenset[str] | set[str] = frozenset()) -> tuple:
     """Earliest first: dated before undated, then by date, then by known time of day (UTC),
     then a text no derivation names as derived before a copy (an undated copy must not look
@@ -62,7 +62,7 @@ def earliest(article_ids: Iterable[str], articles: Mapping[str, Article], *,
              sources: frozenset[str] | set[str] = frozenset()) -> str:
     """The earliest of ``article_ids``; ``copies`` are the derived sides of derivations,
     ``sources`` (optional) their source sides."""
-    return min(article_ids, key=lambda a: _order(articles.get(a), a, copies, sources))
+    return min(article_ids, key=lambda a: article_order(articles.get(a), a, copies, sources))
 
 
 def reporting_lines(derivations: Sequence[Derivation]) -> dict[str, str]:

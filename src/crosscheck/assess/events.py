@@ -37,7 +37,7 @@ from ..records import (Article, Derivation, Event, EventConflict, EventMember, E
                        EventPlace, Finding, Place, Quantity, TimeExpr, content_id)
 from ..enrich.speakers import is_pronoun
 from .article_findings import finding, outlet_of
-from .corroboration import _order, group_origins, reporting_lines
+from .corroboration import article_order, group_origins, reporting_lines
 from .voices import Voice, place_words, same_voice
 
 __all__ = ["assess_events", "event_findings", "MIN_AGREEMENT"]
@@ -73,7 +73,7 @@ def assess_events(*, articles: Mapping[str, Article], mentions: Sequence[EventMe
     copies = frozenset(d.derived for d in derivations)
     sources = frozenset(d.source for d in derivations)
     order = {a: rank for rank, a in enumerate(
-        sorted(articles, key=lambda a: _order(articles[a], a, copies, sources)))}
+        sorted(articles, key=lambda a: article_order(articles[a], a, copies, sources)))}
     readings = [_Reading(m, quantities.get(m.count or ""), times.get(m.time or ""),
                          tuple(places[p] for p in m.places if p in places))
                 for m in mentions if m.status == "asserted" and m.article in articles]
