@@ -46,7 +46,7 @@ class _UnionFind:
 
 
 def article_order(article: Article | None, article_id: str, copies: frozenset[str] | set[str],
-           sources: frozenset[str] | set[str] = frozenset()) -> tuple:
+                  sources: frozenset[str] | set[str] = frozenset()) -> tuple:
     """Earliest first: dated before undated, then by date, then by known time of day (UTC),
     then a text no derivation names as derived before a copy (an undated copy must not look
     like the origin), then (when ``sources`` is given) a text some derivation names as source
