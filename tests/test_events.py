@@ -267,3 +267,15 @@ def test_one_speaker_under_two_names_is_no_attribution_conflict():
     [conflict] = _of(corpus.events(), EventConflict)
     assert conflict.slot == "attribution" and set(conflict.values) == {"Anselm Drevic", "Drevic",
                                                                       "Lidia Marren"}
+
+
+def test_an_open_count_keeps_its_open_bound():
+    """"Far more than 116" is 116 and up, not exactly 116; "up to 30" has no lower bound."""
+    corpus = _Corpus()
+    more = Quantity(content_id("a", "q", 116), "a", 0, 17, "far more than 116", 116.0, 116.0,
+                    None, True, None, "people", 0)
+    corpus.articles["a"] = _article("a")
+    corpus.quantities[more.id] = more
+    corpus.mentions.append(_mention("a", count=more))
+    [event] = _of(corpus.events(), Event)
+    assert (event.count_text, event.count_low, event.count_high) == ("far more than 116", 116, None)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from ..records import Article, Claim, Finding, Quantity, TimeExpr, content_id
+from ..records import Article, Claim, Finding, Quantity, TimeExpr, content_id, outlet_label
 
 __all__ = ["date_range_inconsistencies", "count_inconsistencies", "unattributed_figures",
            "finding", "outlet_of", "published_of", "counted", "disjoint", "figure_text"]
@@ -29,8 +29,9 @@ def finding(kind: str, article: str, detail: str, start: int | None, end: int | 
 
 
 def outlet_of(articles: Mapping[str, Article], article_id: str) -> str:
+    """How a finding names an article: its outlet, else its file name or row (never a bare id)."""
     article = articles.get(article_id)
-    return (article.outlet if article and article.outlet else None) or f"article {article_id}"
+    return outlet_label(article.outlet, article.source) if article else f"article {article_id}"
 
 
 def published_of(articles: Mapping[str, Article], article_id: str) -> str | None:

@@ -174,10 +174,12 @@ def _counted(quantity: Quantity) -> str:
 
 
 def _interval(quantity: Quantity) -> tuple[float, float]:
-    low = quantity.low if quantity.low is not None else quantity.value
-    high = quantity.high if quantity.high is not None else quantity.value
-    low = low if low is not None else float("-inf")
-    return low, high if high is not None else float("inf")
+    """The counts a figure allows: "116" is 116 to 116, "more than 116" is 116 and up (an open
+    bound stays open), "up to 30" anything to 30."""
+    low, high = quantity.low, quantity.high
+    if low is None and high is None:
+        low = high = quantity.value
+    return (low if low is not None else float("-inf"), high if high is not None else float("inf"))
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
