@@ -137,7 +137,9 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
         score += 1.0 if _anaphoric(reading.mention, articles) else 0.5
     speaker, other = reading.mention.speaker, first.mention.speaker
     if speaker and other and _named(speaker) and _named(other):
-        score += 0.5 if speaker.casefold() == other.casefold() else -0.5
+        # one voice under two names ("Intelligence Minister Mahmoud Alavi" / "Mahmoud Alavi")
+        places = place_words(p.text for p in (*reading.places, *first.places))
+        score += 0.5 if same_voice(Voice(speaker), Voice(other), places=places) else -0.5
     return score
 
 
