@@ -207,3 +207,16 @@ def test_articles_without_a_story_are_not_grouped_by_similarity_alone():
     corpus.article("a1", [WALKOUT], story=None)
     corpus.article("a2", [WALKOUT], story=None)
     assert corpus.assess() == []
+
+
+def test_among_undated_articles_the_source_of_a_copy_is_the_origin():
+    """Undated "b" copied undated "z"; "c" shares "b"'s outlet: one origin, and it is "z" (the
+    text a derivation names as source), not whichever id sorts first."""
+    corpus = Corpus()
+    corpus.article("c", [WALKOUT], published=None, outlet="Harbour Post")
+    corpus.article("z", [WALKOUT], published=None, outlet="Dock Wire")
+    corpus.article("b", [WALKOUT_REWORDED], published=None, outlet="Harbour Post")
+    corpus.derive("z", "b")
+    [group] = _groups(corpus.assess())
+    assert group.origins == 1
+    assert {m.origin for m in _members(corpus.assess())} == {"z"}

@@ -47,10 +47,13 @@ def assess_claims(*, articles: Mapping[str, Article], claims: Sequence[Claim],
     groups = align_claims(facts, embedder=embedder, threshold=threshold, vectors=vectors)
     lines = reporting_lines(derivations)
     copies = frozenset(d.derived for d in derivations)  # never the origin while a source is there
+    # among undated non-copies, a text some derivation names as source goes first (as events do)
+    sources = frozenset(d.source for d in derivations)
     co_mentioned = _co_mentioned(mentions, entity_keys)
     built = [_group_records(members, articles=articles, lines=lines,
                             co_mentioned=co_mentioned, same_outlet_one_line=same_outlet_one_line,
-                            vectors=vectors, threshold=threshold, copies=copies)
+                            vectors=vectors, threshold=threshold, copies=copies,
+                            sources=sources)
              for members in groups]
     built.sort(key=lambda records: (records[0].story or "", records[0].key, records[0].id))
     return [record for records in built for record in records]
@@ -58,11 +61,12 @@ def assess_claims(*, articles: Mapping[str, Article], claims: Sequence[Claim],
 
 def _group_records(members: list[ClaimFacts], *, articles, lines, co_mentioned,
                    same_outlet_one_line, vectors, threshold,
-                   copies=frozenset()) -> list[AssessedClaim]:
+                   copies=frozenset(), sources=frozenset()) -> list[AssessedClaim]:
     group_id = content_id("claim_group", *sorted(f.claim.id for f in members))
     origin_of = group_origins((f.article for f in members), lines=lines, articles=articles,
-                              same_outlet_one_line=same_outlet_one_line, copies=copies)
-    representative = _representative(members, origin_of, articles)
+                              same_outlet_one_line=same_outlet_one_line, copies=copies,
+                              sources=sources)
+    representative = _representative(members, origin_of, articles, copies=copies, sources=sources)
     group = ClaimGroup(id=group_id, story=_story(members, representative),
                        key=group_key(representative), origins=len(set(origin_of.values())),
                        primary_source=primary_source(members))
@@ -95,9 +99,10 @@ def _dense_rows(vectors: Mapping, members: list[ClaimFacts]) -> Mapping:
 
 
 def _representative(members: list[ClaimFacts], origin_of: Mapping[str, str],
-                    articles: Mapping[str, Article]) -> ClaimFacts:
+                    articles: Mapping[str, Article], *, copies=frozenset(),
+                    sources=frozenset()) -> ClaimFacts:
     """The claim of the earliest origin's article: what the group's key is written from."""
-    first = earliest(set(origin_of.values()), articles)
+    first = earliest(set(origin_of.values()), articles, copies=copies, sources=sources)
     return next(f for f in members if f.article == first)
 
 
