@@ -147,3 +147,20 @@ def test_large_corpus_report_keeps_the_largest_stories(data):
     assert "more articles are in the store" in html
     assert html.count('<article class="article"') <= 8
     assert html.count('<article class="story"') >= 1
+
+
+def test_event_timeline_draws_dated_events_as_bars_linking_to_their_rows():
+    from crosscheck.report.views import event_timeline
+    events = [{"id": "e2", "action": "protest", "count": None, "places": [],
+               "time": {"text": "2018", "start": "2018-01-01", "end": "2018-12-31"}},
+              {"id": "e1", "action": "arrest", "count": {"text": "sixty"},
+               "places": [{"name": "Velmora"}],
+               "time": {"text": "April 19", "start": "2018-04-19", "end": "2018-04-19"}},
+              {"id": "e3", "action": "raid", "count": None, "places": [], "time": None}]
+    t = event_timeline(events)
+    assert [b["id"] for b in t["bars"]] == ["e2", "e1"]  # earliest start first; undated left out
+    year, day = t["bars"]
+    assert year["x"] == t["left"] and year["x"] + year["w"] == t["right"]
+    assert day["w"] == 4.0 and day["label"] == "arrest sixty · Velmora"
+    assert event_timeline([e for e in events if e["time"] is None])["bars"] == []
+    assert event_timeline(events, limit=1)["left_out"] == 1

@@ -25,7 +25,7 @@ from .json import iter_articles_json
 from .outlines import svg_paths
 from .sections import SECTIONS
 from .views import (bar_chart, claim_matrix, naming_rows, outlet_label, provenance_graph,
-                    safe_url, segments, timeline)
+                    safe_url, segments, timeline, event_timeline)
 
 __all__ = ["write_report", "build_report_data", "render_report", "json_for_script",
            "make_environment", "article_spans", "passage_pairs", "story_view"]
@@ -238,6 +238,7 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
                      if d["source"] in shown and d["derived"] in shown},
         "naming": naming_rows(data["entities"]),
         "event_map": event_map(data.get("events", [])),
+        "event_timeline": event_timeline(data.get("events", [])),
         "outlet_chart": bar_chart(dict(sorted(outlet_counts.items(), key=lambda kv: -kv[1])[:25])),
         "origins_chart": bar_chart({g["key"]: g["origins"] for g in data["claim_groups"][:30]}),
         "articles": [{"meta": meta[a["id"]], "article": a,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Segment", "segments", "safe_url", "timeline", "provenance_graph", "claim_matrix",
+__all__ = ["Segment", "segments", "safe_url", "timeline", "event_timeline", "provenance_graph", "claim_matrix",
            "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
@@ -108,6 +108,40 @@ def timeline(articles: list[dict[str, Any]], *, width: int = 760, row: int = 22)
     ticks = _ticks(first, last, left, right) if first else []
     return {"width": width, "height": 40 + len(points) * row, "points": points, "ticks": ticks,
             "left": left, "right": right}
+
+
+def event_timeline(events: list[dict[str, Any]], *, width: int = 760, row: int = 18,
+                   limit: int = 80) -> dict[str, Any]:
+    """Events whose time resolved to dates, as bars from the first to the last day the time
+    allows ("2018" spans the year, "April 19" is one day), earliest first, each linking to its
+    event's row; at most ``limit`` rows (``left_out`` says how many more had a date)."""
+    dated = [e for e in events if e.get("time") and _day(e["time"].get("start"))]
+    dated.sort(key=lambda e: (e["time"]["start"], e["time"].get("end") or "", e["id"]))
+    shown = dated[:limit]
+    left, right = 240, width - 50
+    if not shown:
+        return {"width": width, "height": 0, "bars": [], "ticks": [], "left": left,
+                "right": right, "left_out": 0}
+    starts = [_day(e["time"]["start"]) for e in shown]
+    ends = [max(start, _day(e["time"].get("end")) or start) for e, start in zip(shown, starts)]
+    first, last = min(starts), max(ends)
+    span = max(1, (last - first).days)
+
+    def x(day: dt.date) -> float:
+        return round(left + (right - left) * (day - first).days / span, 1)
+
+    bars = []
+    for i, (event, start, end) in enumerate(zip(shown, starts, ends)):
+        place = next((p["name"] for p in event.get("places", [])), "")
+        count = (event.get("count") or {}).get("text") or ""
+        label = " ".join(part for part in (event["action"], count) if part)
+        bars.append({"id": event["id"], "x": x(start), "w": max(4.0, round(x(end) - x(start), 1)),
+                     "y": 14 + i * row, "label": _short(label + (f" · {place}" if place else ""), 38),
+                     "when": f"{event['time'].get('text') or ''} ({start.isoformat()}"
+                             f"{'' if end == start else '..' + end.isoformat()})"})
+    return {"width": width, "height": 40 + len(bars) * row, "bars": bars,
+            "ticks": _ticks(first, last, left, right), "left": left, "right": right,
+            "left_out": len(dated) - len(shown)}
 
 
 def _ticks(first: dt.date, last: dt.date, left: int, right: int) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import __version__
 from ..report.html import (TEMPLATES, article_spans, event_map, make_environment, passage_pairs,
                            story_view)
-from ..report.views import bar_chart, naming_rows, outlet_label, segments
+from ..report.views import bar_chart, event_timeline, naming_rows, outlet_label, segments
 from .data import MAX_LIMIT, Corpus
 
 __all__ = ["WebApp", "Response", "serve", "make_server", "SECURITY_HEADERS", "ROUTES",
@@ -183,7 +183,8 @@ def events_page(request: Request) -> HTTPResponse:
         raise BadRequest(f"cannot sort events by {sort!r}; choose one of {', '.join(_EVENT_SORTS)}")
     events = sorted(web.corpus.section("events"), key=_EVENT_SORTS[sort])
     return web.page("events.html", events=events[:500], total=len(events), sort=sort,
-                    sorts=list(_EVENT_SORTS), meta=web.corpus.meta(), event_map=event_map(events))
+                    sorts=list(_EVENT_SORTS), meta=web.corpus.meta(), event_map=event_map(events),
+                    event_timeline=event_timeline(events))
 
 
 def static(request: Request) -> HTTPResponse:
