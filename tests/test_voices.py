@@ -45,3 +45,7 @@ def test_a_name_that_is_all_place_words_keeps_them():
     places = place_words(["Marta Holm"])
     assert voice_words("Marta Holm", places=places) == {"marta", "holm"}
     assert not same_voice(Voice("Marta Holm"), Voice("Marta Lind"), places=places)
+
+
+def test_a_hyphenated_title_is_the_same_voice_as_the_spaced_one():
+    assert same_voice(Voice("Director-General Ivo Penn"), Voice("the Director General"))

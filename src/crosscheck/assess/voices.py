@@ -26,7 +26,7 @@ __all__ = ["Voice", "same_voice", "voice_words", "place_words", "PLACE_LABELS"]
 #: Mention labels whose words qualify a speaker's name by place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _FUNCTION_WORDS = frozenset("a an the of in for at on from and its their".split())
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w'’]*")  # "Director-General" is "Director General"
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Words of place names that also name kinds of bodies or offices ("Port Alcena", "Ostrel
 # province", "the state security directorate"): never taken as place words.
