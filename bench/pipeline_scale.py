@@ -4,12 +4,20 @@ Runs ingest, clean, boilerplate, enrich, link and assess into a fresh store (or 
 for `crosscheck serve` and bench/serve_load.py) with the local engine, and prints when each
 stage ran, from the pipeline's own progress notes.
 
+``--floor`` runs the stages one after another (``until=`` each stage in turn, so each is timed
+on its own: wall seconds and CPU seconds of this process and its workers) and then, in the same
+run, the floor: spaCy's pipeline alone (``nlp.pipe``, ``--workers`` processes) on the same
+cleaned texts. It prints the pipeline's speed as a share of the floor's (issue 12's goal: at
+least 0.8) and where the rest of the time goes, stage by stage.
+
     python bench/pipeline_scale.py [--data FILE] [--limit N] [--workers 2] [--store PATH]
+    python bench/pipeline_scale.py --limit 2000 --floor
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +26,7 @@ from _common import SHARED_BENCH, require_dataset
 from throughput import PeakMemory, limited_copy
 
 from crosscheck.engine.local import LocalEngine
-from crosscheck.pipeline import run
+from crosscheck.pipeline import STAGES, run
 from crosscheck.records import Article, Claim, Derivation, Story
 from crosscheck.settings import Settings
 from crosscheck.store import Store
@@ -42,8 +50,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--store", type=Path, help="keep the store here (default: a temporary one)")
+    parser.add_argument("--floor", action="store_true",
+                        help="time each stage on its own, then spaCy alone on the same texts")
     args = parser.parse_args()
     require_dataset(args.data, name="pipeline scale")
+    if args.floor:
+        return against_floor(args)
     with tempfile.TemporaryDirectory() as tmp:
         data = limited_copy(args.data, args.limit, Path(tmp))
         path = args.store or Path(tmp) / "bench.duckdb"
@@ -62,6 +74,53 @@ def main() -> None:
     articles = counts["Article"]
     print(f"total {total:.1f} s, {articles / total:.1f} articles/s, peak {memory.peak / 2**20:.0f} MiB "
           f"(parent and workers); {counts}")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def against_floor(args) -> None:
+    stages = [name for name in STAGES if name != "ingest"]  # ingest streams into clean
+    timings: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data = limited_copy(args.data, args.limit, Path(tmp))
+        path = args.store or Path(tmp) / "bench.duckdb"
+        with Store(path) as store:
+            for stage in stages:
+                # a fresh engine per stage: its workers end with it, so their CPU time counts
+                engine = LocalEngine(workers=args.workers)
+                wall, cpu = time.perf_counter(), _cpu()
+                run([str(data)], store=store, settings=Settings(workers=args.workers),
+                    engine=engine, until=stage)
+                engine.close()
+                timings.append((stage, time.perf_counter() - wall, _cpu() - cpu))
+            texts = [a.text for a in store.iter_records(Article, order_by="id")]
+        floor_wall, floor_cpu = _spacy_alone(texts, workers=args.workers)
+    total_wall = sum(t[1] for t in timings)
+    total_cpu = sum(t[2] for t in timings)
+    n = len(texts)
+    print(f"input: {args.data} (limit {args.limit}), {n} articles, workers={args.workers}")
+    print(f"{'stage':<14}{'wall s':>9}{'share':>8}{'CPU s':>9}{'share':>8}")
+    for stage, wall, cpu in timings:
+        print(f"{stage:<14}{wall:>9.1f}{wall / total_wall:>8.0%}{cpu:>9.1f}{cpu / total_cpu:>8.0%}")
+    print(f"{'pipeline':<14}{total_wall:>9.1f}{'':>8}{total_cpu:>9.1f}   {n / total_wall:.1f} articles/s")
+    print(f"{'spaCy alone':<14}{floor_wall:>9.1f}{'':>8}{floor_cpu:>9.1f}   {n / floor_wall:.1f} articles/s "
+          f"(nlp.pipe, {args.workers} processes, same texts)")
+    print(f"pipeline speed / floor speed: wall {floor_wall / total_wall:.2f}, CPU {floor_cpu / total_cpu:.2f} "
+          f"(goal >= 0.8)")
+
+
+def _spacy_alone(texts: list[str], *, workers: int) -> tuple[float, float]:
+    from crosscheck.enrich.nlp import load_nlp
+
+    nlp = load_nlp()
+    wall, cpu = time.perf_counter(), _cpu()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=workers):
+        pass
+    return time.perf_counter() - wall, _cpu() - cpu
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -320,3 +321,21 @@ def test_local_folder_source_is_read_again_each_round(tmp_path):
         second = watch_round([str(folder)], store=store, settings=SETTINGS, engine=LocalEngine(workers=1))
     assert (len(first.changes["articles"]), len(second.changes["articles"])) == (2, 1)
     assert (second.summary.documents_seen, second.summary.documents_skipped, second.requests) == (3, 2, 0)
+
+
+def test_a_feed_that_grows_without_end_costs_a_bounded_round():
+    """Over watch_max_entries new entries, the rest wait for the next round: they are neither
+    fetched now nor lost (the feed is read again in full, without validators)."""
+    site = Site(list(range(1, 6)))
+    capped = dataclasses.replace(SETTINGS, watch_max_entries=2)
+    with Store(":memory:") as store:
+        first = _round(store, site, settings=capped)
+        assert sorted(p for p in site.paths() if p.startswith("/news/")) == ["/news/1", "/news/2"]
+        assert first.deferred == {FEED_URL: 3} and store.count(Article) == 2
+        site.requests.clear()
+        second = _round(store, site, number=2, settings=capped)
+        feed = [r for r in site.requests if r.url.path == "/feed.xml"]
+        assert "if-none-match" not in feed[0].headers  # read in full again
+        assert second.deferred == {FEED_URL: 1} and store.count(Article) == 4
+        third = _round(store, site, number=3, settings=capped)
+        assert third.deferred == {} and store.count(Article) == 5

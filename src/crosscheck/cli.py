@@ -410,6 +410,9 @@ def watch_cmd(sources, db_path, every, out_dir, once, allow_private, sets, quiet
         if not quiet:
             click.echo(f"Round {found.number}: {found.requests} request(s), {found.summary.documents_seen - found.summary.documents_skipped} "
                        f"new document(s), {len(found.summary.rejected)} reject(s) in the store")
+            for feed, left in sorted(found.deferred.items()):
+                click.echo(f"{feed}: {left} more new entries left for the next round "
+                           f"(watch_max_entries={settings.watch_max_entries})")
         print_changes(found.changes, console=console,
                       title=f"Round {found.number}: changes since the previous round")
         if out_dir:

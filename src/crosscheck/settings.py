@@ -33,6 +33,7 @@ class Settings:
     fetch_retries: int = _setting(2, "retries after a failed fetch, with exponential backoff", minimum=0)
     fetch_backoff: float = _setting(0.5, "seconds before the first retry; doubles on each retry", minimum=0)
     max_retry_after: float = _setting(120.0, "longest wait a server's Retry-After (on 429 or 503) is honoured for; a longer one gives the URL up until the next run", minimum=0)
+    watch_max_entries: int = _setting(500, "crosscheck watch: new entries taken from one feed per round; the rest wait for the next round (a feed that grows without end costs a bounded round)", minimum=1)
     host_delay: float = _setting(1.0, "crosscheck watch: seconds between two requests to one host", minimum=0)
     max_bytes: int = _setting(20_000_000, "largest input file or response body accepted, in bytes", minimum=1)
     user_agent: str = _setting("crosscheck/0.1 (+news cross-checking; local research tool)", "User-Agent sent with every fetch")

@@ -51,6 +51,8 @@ class Round:
     summary: RunSummary
     requests: int
     changes: dict[str, Any] = field(default_factory=dict)
+    # feed -> new entries left for the next round (over ``watch_max_entries``)
+    deferred: dict[str, int] = field(default_factory=dict)
 
 
 def parse_interval(text: str) -> float:
@@ -84,10 +86,11 @@ def watch_round(sources: Sequence[str], *, number: int = 1, store: Store, settin
     urls, paths = watched_urls(sources)
     validators = _stored_validators(store)
     answered: dict[str, Validators] = {}
+    deferred: dict[str, int] = {}
     with PoliteFetcher(settings=settings, transport=transport, sleep=sleep) as fetcher:
         documents: Iterator = itertools.chain(
             poll(urls, fetcher=fetcher, settings=settings, known=_known_sources(store),
-                 validators=validators, answered=answered),
+                 validators=validators, answered=answered, deferred=deferred),
             iter_documents(paths, settings=settings, transport=transport) if paths else ())
         summary = run(paths, store=store, settings=settings, engine=engine, progress=progress,
                       documents=documents)
@@ -97,7 +100,7 @@ def watch_round(sources: Sequence[str], *, number: int = 1, store: Store, settin
             store.con.execute("INSERT OR REPLACE INTO fetch_validators VALUES (?, ?, ?)",
                               [found.url, found.etag, found.last_modified])
         save_snapshot(store)
-    return Round(number, summary, requests, changes_between(before, snapshot(store)))
+    return Round(number, summary, requests, changes_between(before, snapshot(store)), deferred)
 
 
 def watch(sources: Sequence[str], *, store: Store, settings: Settings, engine: Engine,

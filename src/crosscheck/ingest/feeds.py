@@ -24,7 +24,7 @@ from ..settings import Settings
 from .common import make_document, make_rejected, rejected_from
 from .fetch import Fetcher, page_document
 
-__all__ = ["iter_feed"]
+__all__ = ["iter_feed", "new_entries"]
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -41,10 +41,8 @@ def iter_feed(
     skip: Container[str] = frozenset(),
 ) -> Iterator[RawDocument | Rejected]:
     """Documents for the entries of the feed ``data`` read from ``source`` (a path or URL)."""
-    headers = {"content-location": base_url} if base_url else {}
-    # A stream, never a str: feedparser would fetch a str that looks like a URL or path.
     try:
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+        parsed = _parse(data, base_url)
     except Exception as err:  # feedparser's own failures ("&#xD800;") must not end the run
         yield make_rejected(source, f"feed cannot be parsed ({type(err).__name__}: {_first_line(err)})")
         return
@@ -64,6 +62,24 @@ def iter_feed(
         except Exception as err:  # a malformed entry costs that entry, not the run
             yield make_rejected(f"{source}#{index}", f"feed entry cannot be read "
                                 f"({type(err).__name__}: {_first_line(err)})")
+
+
+def new_entries(data: bytes, *, source: str, base_url: str | None = None,
+                skip: Container[str] = frozenset()) -> int:
+    """How many entries of the feed ``data`` :func:`iter_feed` would read (0 for a page or a
+    feed that cannot be parsed), without fetching anything."""
+    try:
+        parsed = _parse(data, base_url)
+    except Exception:
+        return 0
+    return sum(1 for index, entry in enumerate(parsed.get("entries", []), start=1)
+               if entry_source(entry, source=source, index=index) not in skip)
+
+
+def _parse(data: bytes, base_url: str | None) -> feedparser.FeedParserDict:
+    headers = {"content-location": base_url} if base_url else {}
+    # A stream, never a str: feedparser would fetch a str that looks like a URL or path.
+    return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
 
 
 def _entry_document(

@@ -24,7 +24,7 @@ from ..errors import FetchError, InputError
 from ..records import RawDocument, Rejected
 from ..settings import Settings
 from .common import make_rejected, rejected_from
-from .feeds import iter_feed
+from .feeds import iter_feed, new_entries
 from .fetch import Fetched, Fetcher, Resolver, _Retryable, classify, page_document, resolve_host
 from .urls import is_http_url, looks_like_url_list
 
@@ -160,10 +160,13 @@ def poll(
     known: Container[str],
     validators: Mapping[str, Validators],
     answered: dict[str, Validators],
+    deferred: dict[str, int] | None = None,
 ) -> Iterator[RawDocument | Rejected]:
     """New documents (and rejects) from ``urls``: pages whose source is not in ``known`` and the
-    feed entries not in ``known``. Each URL's new validators are put in ``answered`` unless
-    something it led to could not be fetched."""
+    feed entries not in ``known``, at most ``settings.watch_max_entries`` from one feed (the
+    number left for the next round goes into ``deferred``). Each URL's new validators are put
+    in ``answered`` unless something it led to could not be fetched or entries were left."""
+    deferred = {} if deferred is None else deferred
     for url in urls:
         if url in known:  # a page already stored; pages are not polled again
             continue
@@ -176,9 +179,20 @@ def poll(
         if fetched.status == 304:
             continue
         failures = fetcher.failures
-        yield from _documents(url, fetched, fetcher=fetcher, settings=settings, known=known)
-        # An entry whose page could not be fetched is tried again only if the feed is read again.
-        if fetcher.failures == failures:
+        taken = 0
+        for document in _documents(url, fetched, fetcher=fetcher, settings=settings, known=known):
+            yield document
+            taken += 1
+            if taken == settings.watch_max_entries:
+                # entries are read lazily: the ones left are not fetched this round
+                left = new_entries(fetched.body, source=url, base_url=fetched.url,
+                                   skip=known) - taken
+                if left:
+                    deferred[url] = left
+                break
+        # An entry whose page could not be fetched, or one left for the next round, is read
+        # only if the feed is read again: keep no validators then.
+        if fetcher.failures == failures and url not in deferred:
             answered[url] = Validators(url, fetched.etag, fetched.last_modified)
 
 
