@@ -318,7 +318,8 @@ class EventMention:
     counting the people or things it concerns; ``places`` ids of :class:`Place` records;
     ``time`` the id of a :class:`TimeExpr`; ``speaker`` whom the article attributes it to,
     ``hedged`` whether the article distances itself; ``status`` ``asserted``, ``negated``,
-    ``planned`` or ``hypothetical`` (only asserted ones count as events)."""
+    ``planned`` or ``hypothetical`` (only asserted ones count as events); ``speaker_key`` the
+    speaker's entity key when the attribution resolved it (as for claims and quotes)."""
 
     id: str
     article: str
@@ -338,6 +339,7 @@ class EventMention:
     hedged: bool
     status: str
     sentence: int
+    speaker_key: str | None = None
 
 
 # --- link: whole corpus ----------------------------------------------------------------------

@@ -139,7 +139,9 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
     if speaker and other and _named(speaker) and _named(other):
         # one voice under two names ("Intelligence Minister Mahmoud Alavi" / "Mahmoud Alavi")
         places = place_words(p.text for p in (*reading.places, *first.places))
-        score += 0.5 if same_voice(Voice(speaker), Voice(other), places=places) else -0.5
+        one = Voice(speaker, reading.mention.speaker_key)
+        two = Voice(other, first.mention.speaker_key)
+        score += 0.5 if same_voice(one, two, places=places) else -0.5
     return score
 
 
@@ -310,11 +312,15 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
         found.append(("time", "the articles date the event differently",
                       [(a, f"{t.text} ({t.low}..{t.high})") for a, t in times]))
     places = place_words(p.text for r in readings for p in r.places)
+    # Only agents and speakers resolved to entities are compared, as for claims' speakers: role
+    # phrases ("the provincial office of the ministry" / "the ministry's director general for
+    # the province") vary from outlet to outlet without naming anyone else.
     for slot, value, key, detail in (
             ("agent", lambda r: r.mention.agent, lambda r: r.mention.agent_key, "another agent"),
             ("attribution", lambda r: r.mention.speaker if _named(r.mention.speaker) else None,
-             lambda r: None, "another speaker")):
-        voices = [(a, Voice(value(r), key(r))) for a, r in per_article.items() if value(r)]
+             lambda r: r.mention.speaker_key, "another speaker")):
+        voices = [(a, Voice(value(r), key(r))) for a, r in per_article.items()
+                  if value(r) and key(r)]
         # one voice under two names ("Drevic" / "Anselm Drevic") is no conflict
         if any(not same_voice(x, y, places=places) for _, x in voices for _, y in voices):
             found.append((slot, f"the articles name {detail}", [(a, v.name) for a, v in voices]))

@@ -215,7 +215,7 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
         return None
     if not verb and token.head.lemma_.lower() in _GENERIC_HEADS:
         return None
-    speaker, hedged = _attribution(token.idx, index, ctx)
+    speaker, speaker_key, hedged = _attribution(token.idx, index, ctx)
     start, end = token.idx, token.idx + len(token.text)
     return EventMention(
         id=content_id(ctx.article.id, "event", start, end), article=ctx.article.id, start=start,
@@ -225,7 +225,8 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
         target_key=_key(target, ctx.mentions.get(index, [])),
         count=count.id if count is not None else None,
         places=tuple(p.id for p in places), time=time.id if time is not None else None,
-        speaker=speaker, hedged=hedged, status=_status(token), sentence=index)
+        speaker=speaker, hedged=hedged, status=_status(token), sentence=index,
+        speaker_key=speaker_key)
 
 
 def _verb_roles(verb):
@@ -291,16 +292,18 @@ def _nearest(token, records):
     return min(records, key=lambda r: (abs(r.start - token.idx), r.start)) if records else None
 
 
-def _attribution(offset: int, sentence: int, ctx: _Context) -> tuple[str | None, bool]:
+def _attribution(offset: int, sentence: int,
+                 ctx: _Context) -> tuple[str | None, str | None, bool]:
+    """Speaker as shown, its entity key when resolved, and whether the article distances itself."""
     claim = next((c for c in ctx.claims.get(sentence, []) if c.start <= offset < c.end), None)
     if claim is not None:
-        return claim.speaker, claim.hedged
+        return claim.speaker, claim.speaker_key, claim.hedged
     before = bisect.bisect_right(ctx.quote_starts, offset)
     quote = next((q for q in reversed(ctx.quotes[max(0, before - 50):before])
                   if offset < q.content_end), None)
     if quote is not None:
-        return quote.speaker, quote.stance == "distancing"
-    return None, False
+        return quote.speaker, quote.speaker_key, quote.stance == "distancing"
+    return None, None, False
 
 
 def _key(token, mentions: Sequence[Mention]) -> str | None:
