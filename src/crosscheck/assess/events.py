@@ -2,19 +2,26 @@
 
 Within one story, the asserted mentions of one action class are read earliest article first
 (date, time of day, a text no derivation names as derived, id) and each joins the event it
-agrees with best, or starts a new one. A mention agrees with an event when
+agrees with best, or starts a new one. A mention can join an event when
 
 * nothing clashes: no two time intervals that do not overlap, no two places that cannot be the
   same (two different cities; a city inside a named province or country is no clash), and
-* something matches: an article of the same reporting line (a copy or its source, +1), the
-  same place (+1; +0.5 when only a country is shared), counts that can be the same (+1; 0 for
-  vague counts of differently named things, "fifty members" / "dozens of cells"), the same
-  target entity (+1), overlapping times (+0.5), the same speaker (+0.5), the same article
-  (+0.5; +1 for a definite or demonstrative noun trigger, "these arrests", which goes back to
-  the article's earlier report). Counts that cannot both be true take 1 off, so "sixty" and
-  "tens of spies" told by two officials stay two events, while "sixty individuals" and "60
-  members" in one province make one event with a characterisation conflict; two named
-  speakers that differ take 0.5 off. The score must reach 1.
+* the evidence does not weigh against it (a score of at least ``MIN_AGREEMENT``, 0): for, an
+  article of the same reporting line (a copy or its source, +1), the same place (+1; +0.5
+  when only a country is shared), counts that can be the same (+1, also for the same number
+  under another noun: "sixty individuals" / "60 members"), the same target entity (+1) or
+  targets sharing a content word ("the gunman" / "a gunman", ``ARGUMENT_WORDS``), agents
+  sharing one (half that), times that agree (+0.5: overlapping intervals or the same words),
+  a speaker the event already has (+0.5), a definite or demonstrative noun trigger in an
+  article already in the event (+1: "these arrests" goes back to the article's earlier report;
+  another mention of the article without one adds ``SAME_ARTICLE``, 0: a story often recalls
+  an earlier arrest); against, counts that cannot both be true (-1: "sixty" against "more
+  than 116"), vague counts of differently named things (``COUNTED_APART``, -0.5: "tens of
+  spies" against "sixty individuals") and a named speaker the event does not have (-0.5).
+  Among the events it can join, it joins the best scored. The four settings were chosen by
+  cross-validation over ECB+ topic folds, among the settings that keep the seeds'
+  hand-labelled events at least as well apart (``bench/event_merge.py``; ``docs/benchmarks.md``,
+  Events).
 
 An event keeps the earliest origin's reading of each slot; ``origins`` counts its independent
 reporting lines exactly as claim groups do (derivations join articles, one outlet is one line).
@@ -29,6 +36,7 @@ reporting line).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +48,13 @@ from .article_findings import finding, outlet_of
 from .corroboration import article_order, group_origins, reporting_lines
 from .voices import Voice, place_words, same_voice
 
-__all__ = ["assess_events", "event_findings", "MIN_AGREEMENT"]
+__all__ = ["assess_events", "event_findings", "MIN_AGREEMENT", "ARGUMENT_WORDS", "SAME_ARTICLE",
+           "COUNTED_APART"]
 
-MIN_AGREEMENT = 1.0
+MIN_AGREEMENT = 0.0
+ARGUMENT_WORDS = 1.0
+SAME_ARTICLE = 0.0
+COUNTED_APART = -0.5
 _PRECISION_RANK = {"city": 0, "province": 1, "country": 2, None: 3}
 
 AssessedEvent = Event | EventMember | EventPlace | EventConflict
@@ -118,7 +130,6 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
     for other in cluster.readings:
         if _times_clash(reading.time, other.time) or _places_clash(reading.places, other.places):
             return None
-    first = cluster.readings[0]
     shared = [a for a in reading.places for r in cluster.readings for b in r.places
               if _same_place(a, b)]
     if shared:  # a shared country says less than a shared city or province
@@ -129,20 +140,42 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
     target = reading.mention.target_key
     if target and any(r.mention.target_key == target for r in cluster.readings):
         score += 1
-    if reading.time is not None and any(r.time is not None for r in cluster.readings):
+    elif ARGUMENT_WORDS and _shares_words(reading.mention.target, (r.mention.target for r in cluster.readings)):
+        score += ARGUMENT_WORDS  # "the gunman" / "a gunman": the same people or things
+    if ARGUMENT_WORDS and _shares_words(reading.mention.agent, (r.mention.agent for r in cluster.readings)):
+        score += ARGUMENT_WORDS / 2
+    if reading.time is not None and any(_same_time(reading.time, r.time) for r in cluster.readings):
         score += 0.5
     if any(r.mention.article == article for r in cluster.readings):
         # "These arrests took place in ...": a definite noun trigger goes back to the
-        # article's earlier report of the same action.
-        score += 1.0 if _anaphoric(reading.mention, articles) else 0.5
-    speaker, other = reading.mention.speaker, first.mention.speaker
-    if speaker and other and _named(speaker) and _named(other):
+        # article's earlier report of the same action (another arrest in the same article,
+        # told without one, is as likely an earlier event the story recalls).
+        score += SAME_ARTICLE if not _anaphoric(reading.mention, articles) else 1.0
+    speaker = reading.mention.speaker
+    others = [r for r in cluster.readings if _named(r.mention.speaker)]
+    if _named(speaker) and others:
         # one voice under two names ("Intelligence Minister Mahmoud Alavi" / "Mahmoud Alavi")
-        places = place_words(p.text for p in (*reading.places, *first.places))
         one = Voice(speaker, reading.mention.speaker_key)
-        two = Voice(other, first.mention.speaker_key)
-        score += 0.5 if same_voice(one, two, places=places) else -0.5
+        same = any(same_voice(one, Voice(r.mention.speaker, r.mention.speaker_key),
+                              places=place_words(p.text for p in (*reading.places, *r.places)))
+                   for r in others)
+        score += 0.5 if same else -0.5
     return score
+
+
+_STOP = frozenset("the a an of in on at for to and or his her its their this that these those "
+                  "some many several more most other another who which all any".split())
+
+
+def _content_words(phrase: str | None) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", (phrase or "").lower())
+                     if len(w) > 2 and w not in _STOP)
+
+
+def _shares_words(phrase: str | None, others) -> bool:
+    """An argument ("the suspected gunman") sharing a content word with another reading's."""
+    words = _content_words(phrase)
+    return bool(words) and any(words & _content_words(o) for o in others)
 
 
 _ANAPHORIC = frozenset({"these", "those", "this", "that", "the", "such", "their", "its"})
@@ -164,12 +197,13 @@ def _named(speaker: str | None) -> bool:
 
 def _count_agreement(a: Quantity, b: Quantity) -> float:
     """+1 for counts that can be the same (the same number under another noun, "sixty
-    individuals" / "60 members", is a relabelling, still +1); 0 for vague counts of different
-    things ("fifty members" / "dozens of cells"); -1 for counts that cannot both be true."""
+    individuals" / "60 members", is a relabelling, still +1); ``COUNTED_APART`` for vague
+    counts of different things ("fifty members" / "dozens of cells"); -1 for counts that
+    cannot both be true."""
     if not _overlap(_interval(a), _interval(b)):
         return -1.0
     if _counted(a) and _counted(b) and _counted(a) != _counted(b) and _interval(a) != _interval(b):
-        return 0.0
+        return COUNTED_APART
     return 1.0
 
 
@@ -188,6 +222,15 @@ def _interval(quantity: Quantity) -> tuple[float, float]:
 
 def _overlap(a: tuple, b: tuple) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _same_time(a: TimeExpr, b: TimeExpr | None) -> bool:
+    """Two times that agree: resolved intervals that overlap, or the same words."""
+    if b is None:
+        return False
+    if a.low and a.high and b.low and b.high:
+        return _overlap((a.low, a.high), (b.low, b.high))
+    return a.text.casefold() == b.text.casefold()
 
 
 def _times_clash(a: TimeExpr | None, b: TimeExpr | None) -> bool:
@@ -294,12 +337,20 @@ def _place_key(place: Place) -> str:
     return "|".join(x or "" for x in (place.name or place.text, place.admin1, place.country_code)).casefold()
 
 
-def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
-    per_article: dict[str, _Reading] = {}
+def _each_article(readings: list[_Reading], fills) -> dict[str, _Reading]:
+    """Each article's first reading that fills a slot: an article that names the event in its
+    headline and counts it in its body is compared on its count."""
+    chosen: dict[str, _Reading] = {}
     for reading in readings:
-        per_article.setdefault(reading.mention.article, reading)
+        if fills(reading):
+            chosen.setdefault(reading.mention.article, reading)
+    return chosen
+
+
+def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
+    per_article = _each_article(readings, lambda r: True)
     found = []
-    counts = [(a, r.count) for a, r in per_article.items() if r.count is not None]
+    counts = [(a, r.count) for a, r in _each_article(readings, lambda r: r.count).items()]
     if any(not _overlap(_interval(x), _interval(y)) for _, x in counts for _, y in counts):
         found.append(("count", "the articles give counts that cannot all be true",
                       [(a, q.text) for a, q in counts]))
@@ -307,7 +358,8 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
     if len({_counted(q) for _, q in counts if q.counted}) > 1:
         found.append(("characterisation", "the articles call the people or things counted "
                       "differently", nouns))
-    times = [(a, r.time) for a, r in per_article.items() if r.time is not None and r.time.low]
+    times = [(a, r.time) for a, r in _each_article(
+        readings, lambda r: r.time is not None and r.time.low).items()]
     if len({(t.low, t.high) for _, t in times}) > 1:
         found.append(("time", "the articles date the event differently",
                       [(a, f"{t.text} ({t.low}..{t.high})") for a, t in times]))
@@ -319,16 +371,17 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
             ("agent", lambda r: r.mention.agent, lambda r: r.mention.agent_key, "another agent"),
             ("attribution", lambda r: r.mention.speaker if _named(r.mention.speaker) else None,
              lambda r: r.mention.speaker_key, "another speaker")):
-        voices = [(a, Voice(value(r), key(r))) for a, r in per_article.items()
-                  if value(r) and key(r)]
+        voices = [(a, Voice(value(r), key(r))) for a, r in _each_article(
+            readings, lambda r, value=value, key=key: value(r) and key(r)).items()]
         # one voice under two names ("Drevic" / "Anselm Drevic") is no conflict
         if any(not same_voice(x, y, places=places) for _, x in voices for _, y in voices):
             found.append((slot, f"the articles name {detail}", [(a, v.name) for a, v in voices]))
-    hedges = {r.mention.hedged for r in per_article.values()}
-    if len(hedges) > 1:
+    # An article distances itself when any of its readings does.
+    hedged = {a: any(r.mention.hedged for r in readings if r.mention.article == a)
+              for a in per_article}
+    if len(set(hedged.values())) > 1:
         found.append(("hedge", "one article distances itself from the report, another states it",
-                      [(a, "hedged" if r.mention.hedged else "stated as fact")
-                       for a, r in per_article.items()]))
+                      [(a, "hedged" if h else "stated as fact") for a, h in hedged.items()]))
     return [EventConflict(content_id(event_id, "conflict", slot), event_id, slot, detail,
                           tuple(a for a, _ in values), tuple(str(v) for _, v in values))
             for slot, detail, values in found]
