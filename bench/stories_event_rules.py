@@ -57,11 +57,14 @@ DATELINE_CHARS = 40  # a dateline's whole line is at most this long
 
 class EventProfile(NamedTuple):
     """An article's dominant event: its most frequent asserted action class (ties by name) and
-    what that action's mentions hold: provinces as (country code, admin1), counts, dates."""
+    what that action's mentions hold: provinces as (country code, admin1), counts, dates,
+    country codes, and agent and target entity keys (``parties``)."""
     action: str
     places: frozenset
     counts: frozenset
     days: tuple
+    countries: frozenset = frozenset()
+    parties: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Rule:
     name: str
     opts: dict = field(default_factory=dict)  # StorySettings overrides
     anchors: str = "lead"  # lead (shipped), dateline, none
-    veto: str | None = None  # count, place, days
+    veto: str | None = None  # count, place, country, parties (agent/target keys), days
     veto_min: int = 2
     veto_days: int = 30
     boost: float = 0.0
@@ -93,10 +96,13 @@ def profiles(records) -> dict[str, EventProfile]:
     for article, mentions in events.items():
         actions = Counter(m.action for m in mentions)
         action = min(actions, key=lambda a: (-actions[a], a))
-        places, counts, days = set(), set(), []
+        places, counts, days, countries, parties = set(), set(), [], set(), set()
         for m in (m for m in mentions if m.action == action):
+            parties.update(f"{role}:{key}" for role, key in (("agent", m.agent_key), ("target", m.target_key)) if key)
             for pid in m.places:
                 place = by_id.get(pid)
+                if place is not None and place.country_code:
+                    countries.add(place.country_code)
                 if place is not None and place.precision in ("city", "province") and place.admin1:
                     places.add((place.country_code, place.admin1))
             count = by_id.get(m.count or "")
@@ -107,7 +113,8 @@ def profiles(records) -> dict[str, EventProfile]:
                 low, high = _ordinal(when.low), _ordinal(when.high)
                 if low is not None and high is not None and 0 <= high - low <= _ANCHOR_MAX_DAYS:
                     days.append((low + high) // 2)
-        found[article] = EventProfile(action, frozenset(places), frozenset(counts), tuple(days))
+        found[article] = EventProfile(action, frozenset(places), frozenset(counts), tuple(days),
+                                      frozenset(countries), frozenset(parties))
     return found
 
 
@@ -136,32 +143,48 @@ def _line_length(text: str, start: int, end: int) -> int:
     return (len(text) if last < 0 else last) - first
 
 
-def dominant(profile_list) -> tuple[str | None, Counter, Counter, list, int]:
-    """A story's dominant action, its places, counts and dates, and how many members take it."""
+class Dominant(NamedTuple):
+    """A story's dominant action, how many members take it, and their records of it."""
+    action: str | None
+    members: int
+    places: Counter
+    counts: Counter
+    days: list
+    countries: Counter
+    parties: Counter
+
+
+def dominant(profile_list) -> Dominant:
     actions = Counter(p.action for p in profile_list)
     if not actions:
-        return None, Counter(), Counter(), [], 0
+        return Dominant(None, 0, Counter(), Counter(), [], Counter(), Counter())
     action = min(actions, key=lambda a: (-actions[a], a))
-    places, counts, days = Counter(), Counter(), []
+    found = Dominant(action, actions[action], Counter(), Counter(), [], Counter(), Counter())
     for p in (p for p in profile_list if p.action == action):
-        places.update(p.places)
-        counts.update(p.counts)
-        days.extend(p.days)
-    return action, places, counts, days, actions[action]
+        found.places.update(p.places)
+        found.counts.update(p.counts)
+        found.days.extend(p.days)
+        found.countries.update(p.countries)
+        found.parties.update(p.parties)
+    return found
+
+
+_SETS = {"count": "counts", "country": "countries", "parties": "parties"}  # no value in common
 
 
 def disagree(first: list[EventProfile], second: list[EventProfile], rule: Rule) -> bool:
     a, b = dominant(first), dominant(second)
-    if a[0] is None or a[0] != b[0] or min(a[4], b[4]) < rule.veto_min:
+    if a.action is None or a.action != b.action or min(a.members, b.members) < rule.veto_min:
         return False
-    if rule.veto == "count":
-        return bool(a[2]) and bool(b[2]) and not set(a[2]) & set(b[2])
-    if rule.veto == "place" and a[1] and b[1]:
-        top_a = max(a[1], key=lambda k: (a[1][k], k))
-        top_b = max(b[1], key=lambda k: (b[1][k], k))
-        return top_a not in b[1] and top_b not in a[1]
-    if rule.veto == "days" and a[3] and b[3]:
-        return abs(statistics.median(a[3]) - statistics.median(b[3])) > rule.veto_days
+    if rule.veto in _SETS:
+        mine, theirs = getattr(a, _SETS[rule.veto]), getattr(b, _SETS[rule.veto])
+        return bool(mine) and bool(theirs) and not set(mine) & set(theirs)
+    if rule.veto == "place" and a.places and b.places:
+        top_a = max(a.places, key=lambda k: (a.places[k], k))
+        top_b = max(b.places, key=lambda k: (b.places[k], k))
+        return top_a not in b.places and top_b not in a.places
+    if rule.veto == "days" and a.days and b.days:
+        return abs(statistics.median(a.days) - statistics.median(b.days)) > rule.veto_days
     return False
 
 
@@ -259,6 +282,8 @@ def grid() -> list[Rule]:
     rules = [Rule("shipped")]
     rules += [Rule(f"veto count, {m}+ members", veto="count", veto_min=m) for m in (1, 2, 3)]
     rules += [Rule(f"veto place, {m}+ members", veto="place", veto_min=m) for m in (1, 2, 3)]
+    rules += [Rule(f"veto country, {m}+ members", veto="country", veto_min=m) for m in (1, 2, 3)]
+    rules += [Rule(f"veto agent/target, {m}+ members", veto="parties", veto_min=m) for m in (1, 2, 3)]
     rules += [Rule(f"veto dates > {d} days", veto="days", veto_days=d) for d in (7, 30, 90)]
     rules += [Rule(f"boost {b}", boost=b) for b in (0.1, 0.25, 0.5)]
     rules += [Rule(f"split {m}+ members, ratio {r}", split_min=m, split_ratio=r)
