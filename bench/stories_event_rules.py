@@ -96,29 +96,31 @@ def profiles(records) -> dict[str, EventProfile]:
     for article, mentions in events.items():
         actions = Counter(m.action for m in mentions)
         action = min(actions, key=lambda a: (-actions[a], a))
-        places, counts, days, countries, parties = set(), set(), [], set(), set()
-        for m in (m for m in mentions if m.action == action):
-            parties.update(f"{role}:{key}" for role, key in (("agent", m.agent_key), ("target", m.target_key)) if key)
-            for pid in m.places:
-                place = by_id.get(pid)
-                if place is not None and place.country_code:
-                    countries.add(place.country_code)
-                if place is not None and place.precision in ("city", "province") and place.admin1:
-                    places.add((place.country_code, place.admin1))
-            count = by_id.get(m.count or "")
-            if count is not None and count.value is not None:
-                counts.add(count.value)
-            when = by_id.get(m.time or "")
-            if when is not None:
-                low, high = _ordinal(when.low), _ordinal(when.high)
-                if low is not None and high is not None and 0 <= high - low <= _ANCHOR_MAX_DAYS:
-                    days.append((low + high) // 2)
-        found[article] = EventProfile(action, frozenset(places), frozenset(counts), tuple(days),
-                                      frozenset(countries), frozenset(parties))
+        found[article] = _profile(action, [m for m in mentions if m.action == action], by_id)
     return found
 
 
-def corpus(records, texts: dict[str, str]) -> Corpus:
+def _profile(action: str, mentions: list[EventMention], by_id: dict) -> EventProfile:
+    places, counts, days, countries, parties = set(), set(), [], set(), set()
+    for m in mentions:
+        parties.update(f"{role}:{key}" for role, key in (("agent", m.agent_key), ("target", m.target_key)) if key)
+        for place in filter(None, (by_id.get(pid) for pid in m.places)):
+            if place.country_code:
+                countries.add(place.country_code)
+            if place.precision in ("city", "province") and place.admin1:
+                places.add((place.country_code, place.admin1))
+        count = by_id.get(m.count or "")
+        if count is not None and count.value is not None:
+            counts.add(count.value)
+        when = by_id.get(m.time or "")
+        low, high = (_ordinal(when.low), _ordinal(when.high)) if when is not None else (None, None)
+        if low is not None and high is not None and 0 <= high - low <= _ANCHOR_MAX_DAYS:
+            days.append((low + high) // 2)
+    return EventProfile(action, frozenset(places), frozenset(counts), tuple(days),
+                        frozenset(countries), frozenset(parties))
+
+
+def corpus(records) -> Corpus:
     mentions, times = defaultdict(list), defaultdict(list)
     for r in records:
         if isinstance(r, Mention):
@@ -333,7 +335,7 @@ def seed_check(rules: list[Rule]) -> None:
     articles = [r for r in records if isinstance(r, Article)]
     name = {a.id: Path(a.source).name[:3] for a in articles}
     texts = {a.id: a.text for a in articles}
-    data = corpus(records, texts)
+    data = corpus(records)
     print("\nSeeds (000/002/004 one story, 001/003 another):")
     for rule in rules:
         groups = defaultdict(set)
@@ -354,7 +356,7 @@ def main() -> None:
     articles, gold, topics = load_ecbplus(path, limit=None)
     texts = {a.id: a.text for a in articles}
     records = enrichment(articles, args.cache)
-    data = corpus(records, texts)
+    data = corpus(records)
     print(f"ECB+: {len(articles)} articles, {len(data.profiles)} with asserted event mentions")
     ordered = sorted(set(topics.values()), key=int)
     folds = [set(ordered[i::args.folds]) for i in range(args.folds)]

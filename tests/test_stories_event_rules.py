@@ -87,7 +87,7 @@ def test_step_by_step_copy_gives_the_library_partition(rules):
     }
     articles = [Article(k, f"tests/{k}", None, None, None, None, None, None, "en", t)
                 for k, t in texts.items()]
-    data = rules.corpus([], texts)
+    data = rules.corpus([])
     mine = rules.partition(articles, data, rules.Rule("shipped"), texts)
     _, members = cluster_stories(articles)
     library = {m.article: m.story for m in members}
