@@ -1,0 +1,110 @@
+"""Conformance: the same analysis on the local engine and on Ray, with time and peak memory.
+
+Runs the whole pipeline on each corpus twice into fresh stores, once on the local engine and once
+on a local Ray started by this script (``--workers`` CPUs), and compares what a reader acts on:
+stories, derivations (pairs, kind, direction), claim groups with their origins, events with
+their origins, and the whole ``analysis.json`` apart from the ``source`` paths. Prints, per
+corpus and engine, seconds, articles/s and peak memory (this process and its children: the Ray
+workers are children of the Ray node this script starts).
+
+Corpora: the team's example corpus (``examples/corpus``), the seeds (``../shared/corpus/seeds``)
+and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when missing).
+
+    python bench/conformance.py [--reuters 2000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from _common import SHARED_BENCH
+from throughput import PeakMemory, limited_copy
+
+from crosscheck.engine import make_engine
+from crosscheck.pipeline import run
+from crosscheck.records import Article
+from crosscheck.report.json import build_analysis
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = SHARED_BENCH.parent / "corpus" / "seeds"
+REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
+
+
+def _analyse(inputs: list[str], *, engine: str, workers: int, tmp: Path) -> tuple[dict, float, int, int]:
+    settings = Settings(workers=workers)
+    runner = make_engine(engine, settings=settings)
+    path = tmp / f"{engine}.duckdb"
+    try:
+        with PeakMemory() as memory, Store(path) as store:
+            started = time.perf_counter()
+            run(inputs, store=store, settings=settings, engine=runner)
+            elapsed = time.perf_counter() - started
+            analysis, articles = build_analysis(store), store.count(Article)
+    finally:
+        runner.close()
+    path.unlink(missing_ok=True)
+    return analysis, elapsed, memory.peak, articles
+
+
+def _views(analysis: dict) -> dict[str, object]:
+    """What a reader acts on, in a form that compares by value."""
+    return {
+        "stories": sorted(tuple(sorted(s["articles"])) for s in analysis["stories"]),
+        "derivations": sorted((d["source"], d["derived"], d["kind"], d.get("direction"))
+                              for d in analysis["derivations"]),
+        "claim groups and origins": sorted((g["key"], g["origins"], tuple(sorted(g["origin_articles"])))
+                                           for g in analysis["claim_groups"]),
+        "events and origins": sorted((e["action"], e["origins"], tuple(sorted(e["articles"])))
+                                     for e in analysis.get("events", [])),
+    }
+
+
+def _without_sources(analysis: dict) -> str:
+    analysis = json.loads(json.dumps(analysis))
+    for row in analysis["articles"] + analysis["rejected"]:
+        row.pop("source", None)
+    analysis.pop("crosscheck_version", None)
+    return json.dumps(analysis, sort_keys=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reuters", type=int, default=2000, help="rows of reuters-21578 (0: none)")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, workers={args.workers}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        corpora: list[tuple[str, list[str]]] = [("examples", [str(ROOT / "examples" / "corpus")])]
+        if SEEDS.exists():
+            corpora.append(("seeds", [str(SEEDS)]))
+        else:
+            print(f"seeds not found at {SEEDS}: skipped")
+        if args.reuters and REUTERS.exists():
+            corpora.append((f"reuters {args.reuters}", [str(limited_copy(REUTERS, args.reuters, tmp))]))
+        elif args.reuters:
+            print(f"reuters-21578 not found at {REUTERS}: skipped")
+        for name, inputs in corpora:
+            results = {engine: _analyse(inputs, engine=engine, workers=args.workers, tmp=tmp)
+                       for engine in ("local", "ray")}
+            for engine, (_, elapsed, peak, articles) in results.items():
+                print(f"{name:<14} {engine:<6} {articles:>6} articles {elapsed:>8.1f} s "
+                      f"{articles / elapsed:>7.1f} articles/s  peak {peak / 2**20:>6.0f} MiB")
+            local, ray = _views(results["local"][0]), _views(results["ray"][0])
+            for view in local:
+                same = local[view] == ray[view]
+                print(f"{'':<14} {view:<26} {len(local[view]):>6} {'identical' if same else 'DIFFER'}")
+            whole = _without_sources(results["local"][0]) == _without_sources(results["ray"][0])
+            print(f"{'':<14} {'analysis.json (no paths)':<26} {'':>6} {'identical' if whole else 'DIFFER'}")
+
+
+if __name__ == "__main__":
+    main()
