@@ -68,3 +68,32 @@ def test_analysis_json_shows_the_name_and_keeps_the_pronoun(tmp_path):
     assert (claim["speaker"], claim["speaker_text"], claim["speaker_entity"]) == (
         "Irena Solvik", "She", "e1")
     assert (quote["speaker_name"], quote["speaker_entity"]) == ("Irena Solvik", "e1")
+
+
+def _speaker_keys(text: str) -> list[tuple[str, str | None]]:
+    from crosscheck.enrich import enrich_batch
+    from crosscheck.records import Article, Claim
+    from crosscheck.settings import Settings
+
+    article = Article(id="a", source="a.txt", url=None, outlet=None, outlet_from=None, title=None,
+                      published=None, published_from=None, language="en", text=text)
+    return [(c.speaker, c.speaker_key) for c in enrich_batch([article], settings=Settings())
+            if isinstance(c, Claim) and c.speaker]
+
+
+ANNOUNCEMENT = ("Director-General of the Intelligence Office in Velmora province says sixty "
+                "people have been arrested in the past year.\n\n")
+
+
+def test_a_title_that_names_nobody_is_the_official_introduced_next():
+    keys = _speaker_keys(ANNOUNCEMENT + "The intelligence official introduced as Ivo Penn said on "
+                         "Wednesday that the group had grown.")
+    assert keys[0] == ("Director-General of the Intelligence Office in Velmora province", "ivo penn")
+
+
+@pytest.mark.parametrize("after", [
+    "Ivo Penn, a local lawyer, said the figure was too low.",  # nobody introduced as the official
+    "Lidia Marren said so too. The official introduced as Ivo Penn said the group had grown.",
+])
+def test_a_title_stays_unresolved_when_the_text_does_not_say_who(after):
+    assert _speaker_keys(ANNOUNCEMENT + after)[0][1] is None

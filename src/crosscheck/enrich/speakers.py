@@ -84,6 +84,11 @@ _PERSON_TITLES = _MASCULINE_TITLES | _FEMININE_TITLES | frozenset(
 # Words a person's name may begin with (a title inside the tagged name): not "General Assembly".
 _NAME_TITLES = _MASCULINE_TITLES | _FEMININE_TITLES | frozenset(
     "dr dr. gov. sen. rep. prof. president".split())
+# "The intelligence official introduced as X", "the officer, identified as X,"
+_INTRODUCED = re.compile(
+    r"\s*[Tt]he\s+(?:[\w-]+\s+){0,3}(?:official|officer|director|minister|spokesman|spokeswoman|"
+    r"spokesperson|governor|chief|commander|head|prosecutor|judge)\s*,?\s+"
+    r"(?:introduced|identified|named|known)\s+as\s+")
 _BODY_LABELS = frozenset({"ORG"})
 _PLACE_LABELS = frozenset({"GPE"})
 
@@ -166,6 +171,8 @@ class Speakers:
         key, kind = self._named(start, end, head)
         if key is None and head is not None:
             key, kind = self._referred(head, start)
+        if key is None and head is not None:
+            key, kind = self._introduced_after(head, end)
         if key is not None:
             self.recent.append((start, key, self._described(start, end) or kind))
         elif head is not None and head.pos_ == "NOUN":
@@ -243,6 +250,22 @@ class Speakers:
         if lemma in _BODY_NOUNS:
             return self._body(lemma, offset), "body"
         return None, ""
+
+    def _introduced_after(self, head, end: int) -> tuple[str | None, str]:
+        """A title that names nobody ("Director-General of the provincial office says ...")
+        is the person the next sentence opens by introducing as that official ("The official
+        introduced as Ivo Penn said ...")."""
+        if head.lemma_.lower() not in _PERSON_TITLES | _PERSON_NOUNS:
+            return None, ""
+        following = next((s for s in head.doc.sents if s.start_char >= end), None)
+        if following is None:
+            return None, ""
+        found = _INTRODUCED.match(following.text)
+        if found is None:
+            return None, ""
+        at = following.start_char + found.end()
+        named = [m for m in self.ctx.mentions if m.start == at]
+        return (named[0].key, "person") if named else (None, "")
 
     def _body(self, noun: str, offset: int) -> str | None:
         """"the bank": the last body named with that word ("Commerce Bank-Houston", also in
