@@ -2,7 +2,9 @@
 
 Names resolve directly; pronouns to the last person speaking or acting (nobody, when that was a
 person the article does not name: "a young woman said she ..."); definite role phrases ("the
-minister") to the person the article introduced with that role.
+minister") to the person the article introduced with that role; a title that names nobody
+("Director-General of the provincial office says ...") to the person the next sentence opens by
+introducing as that official ("The official introduced as X said ...").
 """
 
 from __future__ import annotations
