@@ -3,13 +3,17 @@
 Usage:
     python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all] [--folds 5]
     python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
+    python bench/framing.py --contextual-model FILE.npz  # another contextual-tagger file
     python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
 Two taggers are scored in the same run, each with the lexicon and phrase rules: the current
 hashed-feature token tagger (data/propaganda_model.npz, bench/train_propaganda.py) and the
 learned sequence tagger (data/propaganda_sequence.npz, bench/train_sequence_tagger.py), both
-trained on the even-id half only. The spread is over groups of held-out articles.
+trained on the even-id half only; with the ``embeddings`` extra installed, also the contextual
+tagger (a head over MiniLM's hidden states, data/propaganda_contextual.npz,
+bench/train_contextual_tagger.py; the run says so when it is left out). The spread is over
+groups of held-out articles.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -31,7 +35,9 @@ from _common import SHARED_BENCH, require_dataset  # noqa: E402
 import numpy as np  # noqa: E402
 
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
-from crosscheck.assess.sequence_tagger import load_sequence_model  # noqa: E402
+from crosscheck.assess import contextual  # noqa: E402
+from crosscheck.assess.sequence_tagger import (CONTEXTUAL_MODEL_PATH,  # noqa: E402
+                                               load_sequence_model)
 from crosscheck.assess.technique_tagger import load_model  # noqa: E402
 
 ANCHOR = 0.5  # SemEval-2020 Task 11, best span-identification F1 (about 0.51)
@@ -155,6 +161,8 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="leave the taggers out")
     parser.add_argument("--sequence-model", default=None,
                         help="score this .npz instead of the shipped sequence tagger")
+    parser.add_argument("--contextual-model", default=None,
+                        help="score this .npz instead of the shipped contextual tagger")
     parser.add_argument("--folds", type=int, default=5,
                         help="groups of articles the spread is taken over")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
@@ -174,6 +182,13 @@ def main() -> None:
     else:
         runs = {"current (hashed tagger)": load_model(),
                 "sequence tagger": load_sequence_model(args.sequence_model)}
+        contextual_path = args.contextual_model or CONTEXTUAL_MODEL_PATH
+        if not contextual.available():
+            print("  contextual tagger left out: the embeddings extra is not installed")
+        elif not Path(contextual_path).exists():
+            print(f"  contextual tagger left out: no model at {contextual_path}")
+        else:
+            runs["contextual tagger"] = load_sequence_model(str(contextual_path))
     found = {}
     for name, model in runs.items():
         started = time.perf_counter()

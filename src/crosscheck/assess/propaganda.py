@@ -370,9 +370,14 @@ def lexicon_marks(text: str, tokens: tagger.Tokens) -> np.ndarray:
     return marks
 
 
-def sequence_inputs(text: str) -> tuple[tagger.Tokens, np.ndarray]:
-    """Tokens of ``text`` and their :func:`sequence_tagger.sequence_features`."""
+def sequence_inputs(text: str, encoder: str = "") -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens of ``text`` and their :func:`sequence_tagger.sequence_features`, or with an
+    ``encoder`` layer mix their :func:`contextual.features` (the ``embeddings`` extra)."""
     tokens = tagger.tokenize(text)
+    if encoder:
+        from . import contextual
+
+        return tokens, contextual.features(text, tokens, lexicon_marks(text, tokens), encoder)
     return tokens, sequence.sequence_features(tokens, lexicon_marks(text, tokens))
 
 
@@ -400,7 +405,7 @@ def _sequence_probabilities(text: str, model: sequence.SequenceModel,
                             ) -> tuple[tagger.Tokens, np.ndarray]:
     """Tokens and ``(n, T)`` probabilities of the sequence tagger; where the model says so
     (``sources``), a technique's column is the hashed tagger's own probability."""
-    tokens, features = sequence_inputs(text)
+    tokens, features = sequence_inputs(text, model.encoder)
     if not tokens.words:
         return tokens, np.zeros((0, len(model.techniques)), dtype=np.float32)
     hashed = _hashed_scores(text) if model.stacked else None
