@@ -130,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
     parser.add_argument("--folds", type=int, default=4)
-    parser.add_argument("--mix", nargs="+", default=list(contextual.MIXES),
+    parser.add_argument("--mix", nargs="+", default=["mean", "mean+context"],
                         choices=contextual.MIXES, help="encoder layer mixes tried")
     parser.add_argument("--hidden", type=int, nargs="+", default=[32])
     parser.add_argument("--alpha", type=float, nargs="+", default=[1.0])
@@ -152,7 +152,7 @@ def main() -> None:
     rules = rule_spans(docs, texts)
     results = []
     for mix in args.mix:
-        rows = {d: (r[0], np.hstack([contextual.mixed(r[1].astype(np.float32), mix), r[2],
+        rows = {d: (r[0], np.hstack([contextual.mixed(r[1].astype(np.float32), mix, r[0]), r[2],
                                      scores[d]]), r[3]) for d, r in base.items()}
         table = WordTable(docs, rows)
         for hidden in args.hidden:

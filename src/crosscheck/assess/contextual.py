@@ -31,9 +31,10 @@ LAYERS = (4, 5, 6)
 #: wordpiece is read with at least (WINDOW - STRIDE) / 2 wordpieces of context either side.
 WINDOW = 126
 STRIDE = 64
-#: How the layers of :data:`LAYERS` become one vector per token: the last layer alone, or the
-#: mean of the three.
-MIXES = ("last", "mean")
+#: How the layers of :data:`LAYERS` become the vectors of a token: the last layer alone, the
+#: mean of the three, or that mean beside its means over the words around the token and over its
+#: sentence (as the static-vector taggers see their context).
+MIXES = ("last", "mean", "mean+context")
 
 
 @lru_cache(maxsize=1)
@@ -118,12 +119,17 @@ def token_states(text: str, tokens: tagger.Tokens, *, layers: tuple[int, ...] = 
     return out
 
 
-def mixed(states: np.ndarray, mix: str) -> np.ndarray:
-    """``(n, DIMENSIONS)`` from :func:`token_states`' ``(n, layers, DIMENSIONS)`` (:data:`MIXES`)."""
+def mixed(states: np.ndarray, mix: str, tokens: tagger.Tokens | None = None) -> np.ndarray:
+    """``(n, DIMENSIONS)`` (``(n, 3 DIMENSIONS)`` with context, which needs ``tokens``) from
+    :func:`token_states`' ``(n, layers, DIMENSIONS)`` (:data:`MIXES`)."""
     if mix == "last":
         return states[:, -1]
     if mix == "mean":
         return states.mean(axis=1)
+    if mix == "mean+context" and tokens is not None:
+        mean = states.mean(axis=1)
+        window, sentence = tagger._context_means(mean, tokens.is_word, tokens.sentence)
+        return np.hstack([mean, window, sentence])
     raise ValueError(f"unknown layer mix {mix!r}: choose one of {', '.join(MIXES)}")
 
 
@@ -140,5 +146,5 @@ def lexical_features(tokens: tagger.Tokens, lexicon_marks: np.ndarray) -> np.nda
 def features(text: str, tokens: tagger.Tokens, lexicon_marks: np.ndarray, mix: str) -> np.ndarray:
     """``(n_tokens, DIMENSIONS + 22)``: the token's mixed hidden states, then its lexical
     features (the contextual head's input before the hashed scores and word rates)."""
-    return np.hstack([mixed(token_states(text, tokens), mix),
+    return np.hstack([mixed(token_states(text, tokens), mix, tokens),
                       lexical_features(tokens, lexicon_marks)]).astype(np.float32)
