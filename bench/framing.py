@@ -221,6 +221,7 @@ def print_table(found, wanted) -> None:
 def print_folds(found, wanted, docs, *, folds: int) -> None:
     """Overall P, R, F1 per group of articles (article i in group i % folds): mean and spread."""
     print(f"\noverall across {folds} groups of articles (mean ± sd, min-max of F1):")
+    by_name = {}
     for name, spans in found.items():
         values = []
         for fold in range(folds):
@@ -231,6 +232,13 @@ def print_folds(found, wanted, docs, *, folds: int) -> None:
         mean, spread = values.mean(axis=0), values.std(axis=0)
         print(f"  {name:28} P {mean[0]:.3f}±{spread[0]:.3f}  R {mean[1]:.3f}±{spread[1]:.3f}  "
               f"F1 {mean[2]:.3f}±{spread[2]:.3f} ({values[:, 2].min():.3f}-{values[:, 2].max():.3f})")
+        by_name[name] = values
+    first = next(iter(by_name))
+    for name, values in list(by_name.items())[1:]:  # paired: the same groups of articles
+        gain = values - by_name[first]
+        print(f"  {name} minus {first}, per group: P {gain[:, 0].mean():+.3f}±{gain[:, 0].std():.3f}"
+              f"  F1 {gain[:, 2].mean():+.3f}±{gain[:, 2].std():.3f} (higher in "
+              f"{int((gain[:, 2] > 0).sum())} of {folds} groups)")
 
 
 def print_confidence(name, spans, wanted) -> None:

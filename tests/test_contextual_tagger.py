@@ -5,6 +5,8 @@ fallback (the hashed tagger when the extra is absent) is checked everywhere."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,34 @@ def test_contextual_spans_carry_a_confidence():
     hits = propaganda.detect_techniques(text, model=model)
     assert hits and all(0 <= h.start < h.end <= len(text) for h in hits)
     assert propaganda.tagger_hits("", model=model) == []
+
+
+def test_technique_tagger_setting_names_a_model_and_falls_back_without_the_extra():
+    from crosscheck.errors import CrosscheckError
+    from crosscheck.settings import Settings
+
+    assert Settings().technique_tagger == "hashed"
+    assert propaganda.technique_model("hashed") is True
+    with pytest.raises(CrosscheckError):
+        propaganda.technique_model("bert")
+    if contextual.available() and sequence.CONTEXTUAL_MODEL_PATH.exists():
+        assert propaganda.technique_model("contextual").encoder in contextual.MIXES
+    else:
+        propaganda.technique_model.cache_clear()
+        with pytest.warns(UserWarning, match="embeddings extra"):
+            assert propaganda.technique_model("contextual") is True
+
+
+def test_framing_runs_with_either_tagger():
+    from crosscheck.assess.framing import loaded_spans_batch
+    from crosscheck.records import Article
+
+    text = ("The corrupt, cowardly elite lied to every hard-working family again! "
+            "Nobody believes a word of it.")
+    article = Article("a1", "a1.txt", None, "Test Outlet", "input", None, "2024-01-02", "input",
+                      "en", text)
+    for name in ("hashed", "contextual"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            [spans] = loaded_spans_batch([(article, [])], technique_tagger=name)
+        assert all(0 <= s.start < s.end <= len(text) for s in spans)

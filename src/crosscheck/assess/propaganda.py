@@ -25,16 +25,19 @@ Everything here is text in, offsets out; no parser (the tagger has its own regex
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
+from ..errors import CrosscheckError
 from . import sequence_tagger as sequence, technique_tagger as tagger
 
 __all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
-           "tagger_inputs", "tagger_only", "TECHNIQUES"]
+           "tagger_inputs", "tagger_only", "technique_model", "TECHNIQUES",
+           "TECHNIQUE_TAGGERS"]
 
 #: The SemEval-2020 Task 11 names this detector can emit.
 TECHNIQUES = (
@@ -312,6 +315,31 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     if techniques is not None:
         hits = [h for h in hits if h.technique in techniques]
     return _merge(hits)
+
+
+#: Values of the ``technique_tagger`` setting.
+TECHNIQUE_TAGGERS = ("hashed", "contextual")
+
+
+@lru_cache(maxsize=None)
+def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
+    """The ``model`` argument of :func:`detect_techniques` for a ``technique_tagger`` setting:
+    ``True`` (the hashed-feature tagger) for ``hashed``; for ``contextual`` the head over
+    MiniLM's hidden states when the ``embeddings`` extra is installed, else, with a warning,
+    the hashed tagger."""
+    if name not in TECHNIQUE_TAGGERS:
+        raise CrosscheckError(f"unknown technique tagger {name!r}: choose one of "
+                              f"{', '.join(TECHNIQUE_TAGGERS)}")
+    if name == "hashed":
+        return True
+    from . import contextual
+
+    if not contextual.available() or not sequence.CONTEXTUAL_MODEL_PATH.exists():
+        warnings.warn("technique_tagger 'contextual' needs the embeddings extra "
+                      "(pip install 'crosscheck[embeddings]'); using the hashed tagger",
+                      stacklevel=2)
+        return True
+    return sequence.load_contextual_model()
 
 
 def _with_rule_confidence(hits: list[TechniqueHit],
