@@ -195,7 +195,8 @@ def main() -> None:
         found[name] = [(d, h.technique, h.start, h.end, h.confidence) for d in docs
                        for h in detect_techniques(texts[d], model=model)]
         seconds = time.perf_counter() - started
-        print(f"  {name}: detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)")
+        rate = len(docs) / max(seconds, 1e-9)
+        print(f"  {name}: detector {seconds:.2f} s ({rate:.{0 if rate >= 10 else 2}f} articles/s)")
     print_table(found, wanted)
     print_folds(found, wanted, docs, folds=args.folds)
     for name, spans in found.items():
