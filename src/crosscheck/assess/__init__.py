@@ -89,6 +89,8 @@ class _Corpus:
 
 def _fingerprint(store: Store, settings: Settings) -> str:
     link = store.marker("link") or ""
-    if settings.technique_tagger == "hashed":  # the fingerprint of earlier runs, unchanged
+    from .propaganda import technique_model
+
+    if technique_model(settings.technique_tagger) is True:  # hashed: as before the setting
         return content_id("assess", link, settings.embedder)
     return content_id("assess", link, settings.embedder, settings.technique_tagger)
