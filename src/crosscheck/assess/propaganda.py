@@ -301,7 +301,9 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     the spans of a learned tagger (``term="tagger"``) to those of the lexicon and the phrase
     rules: ``True`` the default one (the hashed-feature :class:`technique_tagger.TaggerModel`,
     which still scores better on held-out PTC articles than the sequence tagger), or a model
-    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger). With a
+    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger,
+    :func:`sequence_tagger.load_contextual_model` for the head over MiniLM's hidden states, which
+    needs the ``embeddings`` extra; :func:`technique_model` maps the setting to one). With a
     tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""

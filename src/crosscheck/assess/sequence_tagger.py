@@ -25,6 +25,11 @@ cannot find with enough precision keeps a threshold above 1 and is never shown).
 ``bench/train_sequence_tagger.py`` on the even-id (training) half of PTC only. The network's
 input is :func:`sequence_features`, then the hashed tagger's scores (when stacked), then
 :func:`rate_features`.
+
+A model whose ``encoder`` names a layer mix (``data/propaganda_contextual.npz``,
+``bench/train_contextual_tagger.py``) reads :func:`crosscheck.assess.contextual.features`
+(MiniLM's hidden states, then the lexical features) in place of :func:`sequence_features`; it
+needs the ``embeddings`` extra and scores best of the three on held-out PTC articles.
 """
 
 from __future__ import annotations
