@@ -3,13 +3,17 @@
 Usage:
     python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all] [--folds 5]
     python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
+    python bench/framing.py --contextual-model FILE.npz  # another contextual-tagger file
     python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
 Two taggers are scored in the same run, each with the lexicon and phrase rules: the current
 hashed-feature token tagger (data/propaganda_model.npz, bench/train_propaganda.py) and the
 learned sequence tagger (data/propaganda_sequence.npz, bench/train_sequence_tagger.py), both
-trained on the even-id half only. The spread is over groups of held-out articles.
+trained on the even-id half only; with the ``embeddings`` extra installed, also the contextual
+tagger (a head over MiniLM's hidden states, data/propaganda_contextual.npz,
+bench/train_contextual_tagger.py; the run says so when it is left out). The spread is over
+groups of held-out articles.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -31,7 +35,9 @@ from _common import SHARED_BENCH, require_dataset  # noqa: E402
 import numpy as np  # noqa: E402
 
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
-from crosscheck.assess.sequence_tagger import load_sequence_model  # noqa: E402
+from crosscheck.assess import contextual  # noqa: E402
+from crosscheck.assess.sequence_tagger import (CONTEXTUAL_MODEL_PATH,  # noqa: E402
+                                               load_sequence_model)
 from crosscheck.assess.technique_tagger import load_model  # noqa: E402
 
 ANCHOR = 0.5  # SemEval-2020 Task 11, best span-identification F1 (about 0.51)
@@ -155,6 +161,8 @@ def main() -> None:
     parser.add_argument("--rules-only", action="store_true", help="leave the taggers out")
     parser.add_argument("--sequence-model", default=None,
                         help="score this .npz instead of the shipped sequence tagger")
+    parser.add_argument("--contextual-model", default=None,
+                        help="score this .npz instead of the shipped contextual tagger")
     parser.add_argument("--folds", type=int, default=5,
                         help="groups of articles the spread is taken over")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
@@ -174,13 +182,21 @@ def main() -> None:
     else:
         runs = {"current (hashed tagger)": load_model(),
                 "sequence tagger": load_sequence_model(args.sequence_model)}
+        contextual_path = args.contextual_model or CONTEXTUAL_MODEL_PATH
+        if not contextual.available():
+            print("  contextual tagger left out: the embeddings extra is not installed")
+        elif not Path(contextual_path).exists():
+            print(f"  contextual tagger left out: no model at {contextual_path}")
+        else:
+            runs["contextual tagger"] = load_sequence_model(str(contextual_path))
     found = {}
     for name, model in runs.items():
         started = time.perf_counter()
         found[name] = [(d, h.technique, h.start, h.end, h.confidence) for d in docs
                        for h in detect_techniques(texts[d], model=model)]
         seconds = time.perf_counter() - started
-        print(f"  {name}: detector {seconds:.2f} s ({len(docs) / max(seconds, 1e-9):.0f} articles/s)")
+        rate = len(docs) / max(seconds, 1e-9)
+        print(f"  {name}: detector {seconds:.2f} s ({rate:.{0 if rate >= 10 else 2}f} articles/s)")
     print_table(found, wanted)
     print_folds(found, wanted, docs, folds=args.folds)
     for name, spans in found.items():
@@ -206,6 +222,7 @@ def print_table(found, wanted) -> None:
 def print_folds(found, wanted, docs, *, folds: int) -> None:
     """Overall P, R, F1 per group of articles (article i in group i % folds): mean and spread."""
     print(f"\noverall across {folds} groups of articles (mean ± sd, min-max of F1):")
+    by_name = {}
     for name, spans in found.items():
         values = []
         for fold in range(folds):
@@ -216,6 +233,13 @@ def print_folds(found, wanted, docs, *, folds: int) -> None:
         mean, spread = values.mean(axis=0), values.std(axis=0)
         print(f"  {name:28} P {mean[0]:.3f}±{spread[0]:.3f}  R {mean[1]:.3f}±{spread[1]:.3f}  "
               f"F1 {mean[2]:.3f}±{spread[2]:.3f} ({values[:, 2].min():.3f}-{values[:, 2].max():.3f})")
+        by_name[name] = values
+    first = next(iter(by_name))
+    for name, values in list(by_name.items())[1:]:  # paired: the same groups of articles
+        gain = values - by_name[first]
+        print(f"  {name} minus {first}, per group: P {gain[:, 0].mean():+.3f}±{gain[:, 0].std():.3f}"
+              f"  F1 {gain[:, 2].mean():+.3f}±{gain[:, 2].std():.3f} (higher in "
+              f"{int((gain[:, 2] > 0).sum())} of {folds} groups)")
 
 
 def print_confidence(name, spans, wanted) -> None:

@@ -45,7 +45,8 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
     framing = assess_framing(
         articles=corpus.articles, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
         quotes=corpus.quotes, derivations=corpus.derivations, passages=corpus.passages,
-        map_batches=engine.map_batches if engine is not None else None)
+        map_batches=engine.map_batches if engine is not None else None,
+        technique_tagger=settings.technique_tagger)
     findings = find_findings(
         articles=corpus.articles, claims=corpus.claims, quantities=corpus.quantities,
         times=corpus.times, quotes=corpus.quotes, derivations=corpus.derivations,
@@ -88,4 +89,8 @@ class _Corpus:
 
 def _fingerprint(store: Store, settings: Settings) -> str:
     link = store.marker("link") or ""
-    return content_id("assess", link, settings.embedder)
+    from .propaganda import technique_model
+
+    if technique_model(settings.technique_tagger) is True:  # hashed: as before the setting
+        return content_id("assess", link, settings.embedder)
+    return content_id("assess", link, settings.embedder, settings.technique_tagger)

@@ -21,6 +21,7 @@ added it, or the direction of the copy is unknown.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from ..batching import batched
 from ..records import (Article, Derivation, EntityKey, FramingName, FramingSpan, Mention,
                        Passage, Quote, content_id)
-from .propaganda import detect_techniques
+from .propaganda import detect_techniques, technique_model
 
 __all__ = ["assess_framing", "article_names", "loaded_spans", "loaded_spans_batch",
            "LOADED_TECHNIQUES"]
@@ -53,8 +54,10 @@ _COLOURING_STANCES = ("assertive", "admission", "distancing")
 def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mention],
                    entity_keys: Sequence[EntityKey], quotes: Sequence[Quote],
                    derivations: Sequence[Derivation], passages: Sequence[Passage],
-                   map_batches: MapBatches | None = None) -> list[FramingName | FramingSpan]:
+                   map_batches: MapBatches | None = None,
+                   technique_tagger: str = "hashed") -> list[FramingName | FramingSpan]:
     """Names, loaded spans and technique spans of every article, in article-id order.
+    ``technique_tagger`` names the learned tagger (the ``technique_tagger`` setting).
 
     ``map_batches`` (an engine's) runs the per-article detection, the costly part, on the
     engine's workers; without it the detection runs here. Either way the output is the same."""
@@ -68,7 +71,7 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
     sources = _copy_sources(derivations, passages)
     order = sorted(articles)
     work = ((articles[i], quotes_by_article.get(i, [])) for i in order)
-    spans_of = _map_articles(work, map_batches)
+    spans_of = _map_articles(work, map_batches, technique_tagger)
     out: list[FramingName | FramingSpan] = []
     for article_id, spans in zip(order, spans_of, strict=True):
         out.extend(article_names(article_id, mentions_by_article[article_id], entity_of))
@@ -76,17 +79,19 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
     return out
 
 
-def loaded_spans_batch(batch: list[tuple[Article, list[Quote]]]) -> list[list[FramingSpan]]:
+def loaded_spans_batch(batch: list[tuple[Article, list[Quote]]],
+                       technique_tagger: str = "hashed") -> list[list[FramingSpan]]:
     """:func:`loaded_spans` of each ``(article, its quotes)``: the engine's unit of work (plain
     records in, plain records out, so it pickles to any worker)."""
-    return [loaded_spans(article, quotes) for article, quotes in batch]
+    return [loaded_spans(article, quotes, technique_tagger) for article, quotes in batch]
 
 
-def _map_articles(work: Iterable[tuple[Article, list[Quote]]],
-                  map_batches: MapBatches | None) -> Iterator[list[FramingSpan]]:
+def _map_articles(work: Iterable[tuple[Article, list[Quote]]], map_batches: MapBatches | None,
+                  technique_tagger: str = "hashed") -> Iterator[list[FramingSpan]]:
     batches = batched(work, ARTICLE_BATCH)
-    results = (map(loaded_spans_batch, batches) if map_batches is None
-               else map_batches(loaded_spans_batch, batches))
+    task = (loaded_spans_batch if technique_tagger == "hashed"
+            else functools.partial(loaded_spans_batch, technique_tagger=technique_tagger))
+    results = map(task, batches) if map_batches is None else map_batches(task, batches)
     for result in results:
         yield from result
 
@@ -123,11 +128,12 @@ def _surface(text: str) -> str:
     return alias
 
 
-def loaded_spans(article: Article, quotes: Sequence[Quote]) -> list[FramingSpan]:
+def loaded_spans(article: Article, quotes: Sequence[Quote],
+                 technique_tagger: str = "hashed") -> list[FramingSpan]:
     """Loaded words, colouring cues and techniques of one article (``copied_from`` unset)."""
     quoted = [(q.content_start, q.content_end) for q in quotes if q.kind == "direct"]
     spans = []
-    for hit in detect_techniques(article.text):
+    for hit in detect_techniques(article.text, model=technique_model(technique_tagger)):
         if hit.technique in _NOT_REPORTED:
             continue
         if hit.technique in LOADED_TECHNIQUES and _inside_any(hit.start, hit.end, quoted):

@@ -25,16 +25,19 @@ Everything here is text in, offsets out; no parser (the tagger has its own regex
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 
+from ..errors import CrosscheckError
 from . import sequence_tagger as sequence, technique_tagger as tagger
 
 __all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
-           "tagger_inputs", "tagger_only", "TECHNIQUES"]
+           "tagger_inputs", "tagger_only", "technique_model", "TECHNIQUES",
+           "TECHNIQUE_TAGGERS"]
 
 #: The SemEval-2020 Task 11 names this detector can emit.
 TECHNIQUES = (
@@ -298,7 +301,9 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     the spans of a learned tagger (``term="tagger"``) to those of the lexicon and the phrase
     rules: ``True`` the default one (the hashed-feature :class:`technique_tagger.TaggerModel`,
     which still scores better on held-out PTC articles than the sequence tagger), or a model
-    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger). With a
+    object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger,
+    :func:`sequence_tagger.load_contextual_model` for the head over MiniLM's hidden states, which
+    needs the ``embeddings`` extra; :func:`technique_model` maps the setting to one). With a
     tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
@@ -312,6 +317,31 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     if techniques is not None:
         hits = [h for h in hits if h.technique in techniques]
     return _merge(hits)
+
+
+#: Values of the ``technique_tagger`` setting.
+TECHNIQUE_TAGGERS = ("hashed", "contextual")
+
+
+@lru_cache(maxsize=None)
+def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
+    """The ``model`` argument of :func:`detect_techniques` for a ``technique_tagger`` setting:
+    ``True`` (the hashed-feature tagger) for ``hashed``; for ``contextual`` the head over
+    MiniLM's hidden states when the ``embeddings`` extra is installed, else, with a warning,
+    the hashed tagger."""
+    if name not in TECHNIQUE_TAGGERS:
+        raise CrosscheckError(f"unknown technique tagger {name!r}: choose one of "
+                              f"{', '.join(TECHNIQUE_TAGGERS)}")
+    if name == "hashed":
+        return True
+    from . import contextual
+
+    if not contextual.available() or not sequence.CONTEXTUAL_MODEL_PATH.exists():
+        warnings.warn("technique_tagger 'contextual' needs the embeddings extra "
+                      "(pip install 'crosscheck[embeddings]'); using the hashed tagger",
+                      stacklevel=2)
+        return True
+    return sequence.load_contextual_model()
 
 
 def _with_rule_confidence(hits: list[TechniqueHit],
@@ -370,9 +400,14 @@ def lexicon_marks(text: str, tokens: tagger.Tokens) -> np.ndarray:
     return marks
 
 
-def sequence_inputs(text: str) -> tuple[tagger.Tokens, np.ndarray]:
-    """Tokens of ``text`` and their :func:`sequence_tagger.sequence_features`."""
+def sequence_inputs(text: str, encoder: str = "") -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens of ``text`` and their :func:`sequence_tagger.sequence_features`, or with an
+    ``encoder`` layer mix their :func:`contextual.features` (the ``embeddings`` extra)."""
     tokens = tagger.tokenize(text)
+    if encoder:
+        from . import contextual
+
+        return tokens, contextual.features(text, tokens, lexicon_marks(text, tokens), encoder)
     return tokens, sequence.sequence_features(tokens, lexicon_marks(text, tokens))
 
 
@@ -400,7 +435,7 @@ def _sequence_probabilities(text: str, model: sequence.SequenceModel,
                             ) -> tuple[tagger.Tokens, np.ndarray]:
     """Tokens and ``(n, T)`` probabilities of the sequence tagger; where the model says so
     (``sources``), a technique's column is the hashed tagger's own probability."""
-    tokens, features = sequence_inputs(text)
+    tokens, features = sequence_inputs(text, model.encoder)
     if not tokens.words:
         return tokens, np.zeros((0, len(model.techniques)), dtype=np.float32)
     hashed = _hashed_scores(text) if model.stacked else None

@@ -25,6 +25,11 @@ cannot find with enough precision keeps a threshold above 1 and is never shown).
 ``bench/train_sequence_tagger.py`` on the even-id (training) half of PTC only. The network's
 input is :func:`sequence_features`, then the hashed tagger's scores (when stacked), then
 :func:`rate_features`.
+
+A model whose ``encoder`` names a layer mix (``data/propaganda_contextual.npz``,
+``bench/train_contextual_tagger.py``) reads :func:`crosscheck.assess.contextual.features`
+(MiniLM's hidden states, then the lexical features) in place of :func:`sequence_features`; it
+needs the ``embeddings`` extra and scores best of the three on held-out PTC articles.
 """
 
 from __future__ import annotations
@@ -37,11 +42,14 @@ import numpy as np
 
 from . import technique_tagger as tagger
 
-__all__ = ["SequenceModel", "SEQUENCE_MODEL_PATH", "N_LEXICAL", "N_VECTOR", "N_FEATURES",
-           "word_vectors", "sequence_features", "load_sequence_model", "rate_features",
+__all__ = ["SequenceModel", "SEQUENCE_MODEL_PATH", "CONTEXTUAL_MODEL_PATH", "N_LEXICAL", "N_VECTOR", "N_FEATURES",
+           "word_vectors", "sequence_features", "load_sequence_model", "load_contextual_model", "rate_features",
            "word_rates", "sequence_probabilities", "sequence_spans"]
 
 SEQUENCE_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_sequence.npz"
+#: The head over the contextual encoder (:mod:`crosscheck.assess.contextual`; the ``embeddings``
+#: extra), trained by ``bench/train_contextual_tagger.py``.
+CONTEXTUAL_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_contextual.npz"
 #: Lexical features per token (see :func:`_lexical`).
 N_LEXICAL = 22
 #: Dimensions of the wordllama vectors used (all 256 of the shipped model).
@@ -75,6 +83,9 @@ class SequenceModel:
     rates: np.ndarray
     stacked: bool = False
     sources: np.ndarray | None = None
+    #: "" for the static-vector features; else the layer mix of the contextual encoder whose
+    #: hidden states (then the lexical features) are the network's first inputs.
+    encoder: str = ""
 
 
 def sequence_features(tokens: tagger.Tokens, lexicon_marks: np.ndarray) -> np.ndarray:
@@ -193,7 +204,14 @@ def load_sequence_model(path: str | None = None) -> SequenceModel:
                              {str(w): i for i, w in enumerate(data["vocabulary"])},
                              data["rates"].astype(np.float32),
                              bool(data["stacked"]) if "stacked" in data else False,
-                             data["sources"].astype(np.int64) if "sources" in data else None)
+                             data["sources"].astype(np.int64) if "sources" in data else None,
+                             str(data["encoder"]) if "encoder" in data else "")
+
+
+def load_contextual_model() -> SequenceModel:
+    """The shipped head over the contextual encoder (it needs the ``embeddings`` extra to run:
+    :func:`crosscheck.assess.contextual.available`)."""
+    return load_sequence_model(str(CONTEXTUAL_MODEL_PATH))
 
 
 def sequence_probabilities(model: SequenceModel, features: np.ndarray) -> np.ndarray:
