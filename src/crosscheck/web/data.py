@@ -1,20 +1,29 @@
 """Read-only queries behind the web UI and its JSON API.
 
-The store is opened read-only and never changes while the server runs, so whole sections that
-are cheap to hold (stories, derivations, entities, assessment output, article metadata) are built
-once, on first use, and sliced for paging; articles, claims and quotes, which grow with the
-corpus, are paged in SQL. One lock serialises access to the DuckDB connection.
+The store is opened read-only and never changes while the server runs (DuckDB's file lock keeps
+writers out), so whole sections that are cheap to hold (stories, derivations, entities,
+assessment output, article metadata, counts) are built once, on first use, and sliced for paging.
+
+Articles, claims, quotes and the other per-article tables grow with the corpus and stay in the
+store. The enrich stage writes each article's rows together, so the server keeps, per table, the
+first and last row number of each article (one scan on first use, a few bytes per article) and
+reads one article's rows as ``rowid BETWEEN first AND last AND article = ?``: DuckDB reads only
+the row groups in that range instead of scanning the table (an article whose rows are not
+together is still read correctly, only slower). Global pages (``/api/claims?offset=20000``) find
+their articles from per-article row counts in page order, so no request sorts a whole table. One
+lock serialises access to the DuckDB connection.
 """
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from ..enrich.speakers import shown_speaker, speaker_names
-from ..records import Claim, EntityKey, Mention, Quantity, Quote, Removal, TimeExpr
+from ..records import Article, Claim, EntityKey, Mention, Quantity, Quote, Removal, TimeExpr, record_table
 from ..report.json import article_json
 from ..report.sections import SECTIONS, quantity_json, time_text
 from ..report.views import safe_url
@@ -74,23 +83,89 @@ class Corpus:
             return self._cache["meta"]
 
     def counts(self) -> dict[str, int]:
-        tables = ("articles", "stories", "derivations", "claims", "quotes", "claim_groups", "findings")
-        return {t: self._rows(f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+        def count() -> dict[str, int]:
+            tables = ("articles", "stories", "derivations", "claims", "quotes", "claim_groups", "findings")
+            return {t: self._rows(f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+        return self._cached("counts", count)
 
     def outlet_counts(self) -> dict[str, int]:
-        rows = self._rows("SELECT coalesce(outlet, '(unknown outlet)'), count(*) FROM articles GROUP BY 1")
-        return dict(rows)
+        return self._cached("outlet_counts", lambda: dict(self._rows(
+            "SELECT coalesce(outlet, '(unknown outlet)'), count(*) FROM articles GROUP BY 1")))
+
+    def _cached(self, name: str, build: Any) -> Any:
+        with self._lock:
+            if name not in self._cache:
+                self._cache[name] = build()
+            return self._cache[name]
+
+    # --- per-article rows, by row number ------------------------------------------------------
+
+    def _placement(self, record_type: type) -> dict[str, tuple[int, int, int]]:
+        """Article -> (first rowid, last rowid, rows) of a per-article table, and the articles
+        in ``article`` order with their cumulative row counts (for global pages)."""
+        table = record_table(record_type)
+
+        def scan() -> dict[str, tuple[int, int, int]]:
+            if not self.store.has_table(table):
+                return {}
+            return {a: (lo, hi, n) for a, lo, hi, n in self._rows(
+                f"SELECT article, min(rowid), max(rowid), count(*) FROM {table} GROUP BY article")}
+        return self._cached(f"placement:{table}", scan)
+
+    def _of_articles(self, record_type: type, articles: list[str], *, order_by: str) -> list[Any]:
+        """The rows of ``articles`` in a per-article table: each article's row range, read
+        together (``article IN`` keeps the answer exact whatever else lies in the ranges)."""
+        placed = self._placement(record_type)
+        ranges = sorted(placed[a][:2] for a in set(articles) if a in placed)
+        if not ranges:
+            return []
+        merged: list[list[int]] = []
+        for lo, hi in ranges:  # neighbouring ranges read as one
+            if merged and lo <= merged[-1][1] + 2048:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        where = " OR ".join("rowid BETWEEN ? AND ?" for _ in merged)
+        params: list[Any] = [v for pair in merged for v in pair]
+        if len(ranges) == 1:
+            return self._records(record_type, where=f"({where}) AND article = ?",
+                                 params=[*params, articles[0]], order_by=order_by)
+        return self._records(record_type, where=f"({where}) AND article IN (SELECT unnest(?))",
+                             params=[*params, sorted(set(articles))], order_by=order_by)
+
+    def _paged_articles(self, record_type: type, offset: int, limit: int) -> tuple[list[str], int]:
+        """The articles holding rows ``offset .. offset + limit`` of a per-article table in
+        ``article`` order, and how many rows of the first of them come before ``offset``."""
+        placed = self._placement(record_type)
+
+        def order() -> tuple[list[str], list[int]]:
+            articles = sorted(placed)
+            before, total = [], 0
+            for a in articles:
+                before.append(total)
+                total += placed[a][2]
+            return articles, before
+        articles, before = self._cached(f"order:{record_table(record_type)}", order)
+        first = bisect.bisect_right(before, offset) - 1
+        if first < 0 or limit <= 0:
+            return [], 0
+        chosen, index = [], first
+        while index < len(articles) and before[index] < offset + limit:
+            chosen.append(articles[index])
+            index += 1
+        return chosen, offset - before[first]
 
     # --- articles ----------------------------------------------------------------------------
 
     def articles_page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        from ..records import Article
-        found = self._records(Article, order_by=f"source, id LIMIT {int(limit)} OFFSET {int(offset)}")
-        removals = self._removals([a.id for a in found])
-        return [article_json(a, removals.get(a.id, [])) for a in found]
+        ids = list(self.meta())[offset:offset + limit]  # meta is in page order (source, id)
+        if not ids:
+            return []
+        found = {a.id: a for a in self._records(Article, where="id IN (SELECT unnest(?))", params=[ids])}
+        removals = self._removals(ids)
+        return [article_json(found[i], removals.get(i, [])) for i in ids if i in found]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        from ..records import Article
         found = self._records(Article, where="id = ?", params=[article_id])
         if not found:
             return None
@@ -98,21 +173,36 @@ class Corpus:
 
     def _removals(self, ids: list[str]) -> dict[str, list[Removal]]:
         grouped: dict[str, list[Removal]] = defaultdict(list)
-        for r in self._records(Removal, where="article IN (SELECT unnest(?))", params=[ids],
-                               order_by="article, position, id"):
+        for r in self._of_articles(Removal, ids, order_by="article, position, id"):
             grouped[r.article].append(r)
         return grouped
 
     # --- claims and quotes, paged in SQL -----------------------------------------------------
 
+    def _page(self, record_type: type, offset: int, limit: int, article: str | None) -> list[Any]:
+        order = "article, start, id"
+        if article is not None:
+            return self._of_articles(record_type, [article], order_by=order)[offset:offset + limit]
+        articles, skip = self._paged_articles(record_type, offset, limit)
+        return self._of_articles(record_type, articles, order_by=order)[skip:skip + limit]
+
     def claims_page(self, offset: int, limit: int, *, article: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("article = ?", [article]) if article else ("true", [])
-        claims = self._records(Claim, where=where, params=params,
-                               order_by=f"article, start, id LIMIT {int(limit)} OFFSET {int(offset)}")
-        quantity_ids = sorted({i for c in claims for i in c.quantities})
-        time_ids = sorted({i for c in claims for i in c.times})
-        quantities = {q.id: q for q in self._records(Quantity, where="id IN (SELECT unnest(?))", params=[quantity_ids])}
-        times = {t.id: t for t in self._records(TimeExpr, where="id IN (SELECT unnest(?))", params=[time_ids])}
+        claims = self._page(Claim, offset, limit, article)
+        articles = sorted({c.article for c in claims})
+        quantity_ids = {i for c in claims for i in c.quantities}
+        time_ids = {i for c in claims for i in c.times}
+        # a claim's quantities and times are its article's: read by article, kept by id
+        quantities = {q.id: q for q in self._of_articles(Quantity, articles, order_by="id")
+                      if q.id in quantity_ids} if quantity_ids else {}
+        times = {t.id: t for t in self._of_articles(TimeExpr, articles, order_by="id")
+                 if t.id in time_ids} if time_ids else {}
+        missing_q, missing_t = quantity_ids - set(quantities), time_ids - set(times)
+        if missing_q:  # not the claim's article's (never written so): by id, as before
+            quantities.update((q.id, q) for q in self._records(
+                Quantity, where="id IN (SELECT unnest(?))", params=[sorted(missing_q)]))
+        if missing_t:
+            times.update((t.id, t) for t in self._records(
+                TimeExpr, where="id IN (SELECT unnest(?))", params=[sorted(missing_t)]))
         entity_of = self._entities_of(sorted({c.speaker_key for c in claims if c.speaker_key}))
         return [
             {"id": c.id, "article": c.article, "span": [c.start, c.end], "text": c.text,
@@ -125,9 +215,7 @@ class Corpus:
             for c in claims]
 
     def quotes_page(self, offset: int, limit: int, *, article: str | None = None) -> list[dict[str, Any]]:
-        where, params = ("article = ?", [article]) if article else ("true", [])
-        quotes = self._records(Quote, where=where, params=params,
-                               order_by=f"article, start, id LIMIT {int(limit)} OFFSET {int(offset)}")
+        quotes = self._page(Quote, offset, limit, article)
         names = self._speaker_names(quotes)
         entity_of = self._entities_of(sorted({q.speaker_key for q in quotes if q.speaker_key}))
         return [
@@ -143,22 +231,20 @@ class Corpus:
 
     def _entities_of(self, keys: list[str]) -> dict[str, str]:
         """Mention keys to corpus entity ids (a key not merged yet stands for itself)."""
-        found = self._records(EntityKey, where="key IN (SELECT unnest(?))", params=[keys]) if keys else []
-        return {k.key: k.entity for k in found}
+        every = self._cached("entity_of", lambda: dict(self._rows("SELECT key, entity FROM entity_keys")))
+        return {k: every[k] for k in keys if k in every}
 
     def _speaker_names(self, quotes: list[Quote]) -> dict[tuple[str, str], str]:
-        keys = sorted({q.speaker_key for q in quotes if q.speaker_key})
+        keys = {q.speaker_key for q in quotes if q.speaker_key}
         articles = sorted({q.article for q in quotes if q.speaker_key})
         if not keys:
             return {}
-        return speaker_names(self._records(
-            Mention, where="article IN (SELECT unnest(?)) AND key IN (SELECT unnest(?))",
-            params=[articles, keys]))
+        return speaker_names([m for m in self._of_articles(Mention, articles, order_by="id")
+                              if m.key in keys])
 
     def mentions(self, article_id: str) -> list[dict[str, Any]]:
         return [{"start": m.start, "end": m.end, "label": m.label, "name": m.name}
-                for m in self._records(Mention, where="article = ?", params=[article_id],
-                                       order_by="start, id")]
+                for m in self._of_articles(Mention, [article_id], order_by="start, id")]
 
     # --- one article or story, with what touches it -------------------------------------------
 
@@ -195,18 +281,33 @@ class Corpus:
                 "derivations": related, "mentions": {ident: self.mentions(ident)},
                 **{key: self._touching(key, {ident}) for key in _ASSESSED}}
 
+    def _by_id(self, key: str) -> dict[str, dict[str, Any]]:
+        """A section's records by id (the first of each id, as a scan would find it)."""
+        def build() -> dict[str, dict[str, Any]]:
+            found: dict[str, dict[str, Any]] = {}
+            for item in self.section(key):
+                found.setdefault(item["id"], item)
+            return found
+        return self._cached(f"by_id:{key}", build)
+
     def story(self, story_id: str) -> dict[str, Any] | None:
-        return next((s for s in self.section("stories") if s["id"] == story_id), None)
+        return self._by_id("stories").get(story_id)
 
     def story_data(self, story: dict[str, Any]) -> dict[str, Any]:
         members = set(story["articles"])
         derivations = [d for d in self._touching("derivations", members)
                        if d["source"] in members and d["derived"] in members]
-        groups = [g for g in self.section("claim_groups") if g["story"] == story["id"]]
+
+        def by_story() -> dict[str, list[dict[str, Any]]]:
+            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for g in self.section("claim_groups"):
+                grouped[g["story"]].append(g)
+            return grouped
+        groups = list(self._cached("claim_groups_by_story", by_story).get(story["id"], []))
         return {"derivations": derivations, "claim_groups": groups}
 
     def derivation(self, derivation_id: str) -> dict[str, Any] | None:
-        return next((d for d in self.section("derivations") if d["id"] == derivation_id), None)
+        return self._by_id("derivations").get(derivation_id)
 
     def texts(self, ids: list[str]) -> dict[str, str]:
         return dict(self._rows("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))", [ids]))
