@@ -17,8 +17,10 @@ lock serialises access to the DuckDB connection.
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +36,6 @@ __all__ = ["Corpus", "MAX_LIMIT", "SEARCH_LIMIT"]
 MAX_LIMIT = 500  # rows per API page, whatever the client asks for
 SEARCH_LIMIT = 50
 _ASSESSED = ("claim_groups", "framing", "findings")
-
-
-def _like(query: str) -> str:
-    """An ILIKE pattern matching ``query`` literally (``%``, ``_`` and ``\\`` escaped)."""
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class Corpus:
@@ -86,13 +82,14 @@ class Corpus:
         def count() -> dict[str, int]:
             tables = ("articles", "stories", "derivations", "claims", "quotes", "claim_groups", "findings")
             return {t: self._rows(f"SELECT count(*) FROM {t}")[0][0] for t in tables}
-        return self._cached("counts", count)
+        return self.cached("counts", count)
 
     def outlet_counts(self) -> dict[str, int]:
-        return self._cached("outlet_counts", lambda: dict(self._rows(
+        return self.cached("outlet_counts", lambda: dict(self._rows(
             "SELECT coalesce(outlet, '(unknown outlet)'), count(*) FROM articles GROUP BY 1")))
 
-    def _cached(self, name: str, build: Any) -> Any:
+    def cached(self, name: str, build: Any) -> Any:
+        """``build()``, computed once per server: the store does not change under it."""
         with self._lock:
             if name not in self._cache:
                 self._cache[name] = build()
@@ -110,7 +107,7 @@ class Corpus:
                 return {}
             return {a: (lo, hi, n) for a, lo, hi, n in self._rows(
                 f"SELECT article, min(rowid), max(rowid), count(*) FROM {table} GROUP BY article")}
-        return self._cached(f"placement:{table}", scan)
+        return self.cached(f"placement:{table}", scan)
 
     def _of_articles(self, record_type: type, articles: list[str], *, order_by: str) -> list[Any]:
         """The rows of ``articles`` in a per-article table: each article's row range, read
@@ -145,7 +142,7 @@ class Corpus:
                 before.append(total)
                 total += placed[a][2]
             return articles, before
-        articles, before = self._cached(f"order:{record_table(record_type)}", order)
+        articles, before = self.cached(f"order:{record_table(record_type)}", order)
         first = bisect.bisect_right(before, offset) - 1
         if first < 0 or limit <= 0:
             return [], 0
@@ -231,7 +228,7 @@ class Corpus:
 
     def _entities_of(self, keys: list[str]) -> dict[str, str]:
         """Mention keys to corpus entity ids (a key not merged yet stands for itself)."""
-        every = self._cached("entity_of", lambda: dict(self._rows("SELECT key, entity FROM entity_keys")))
+        every = self.cached("entity_of", lambda: dict(self._rows("SELECT key, entity FROM entity_keys")))
         return {k: every[k] for k in keys if k in every}
 
     def _speaker_names(self, quotes: list[Quote]) -> dict[tuple[str, str], str]:
@@ -288,7 +285,7 @@ class Corpus:
             for item in self.section(key):
                 found.setdefault(item["id"], item)
             return found
-        return self._cached(f"by_id:{key}", build)
+        return self.cached(f"by_id:{key}", build)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         return self._by_id("stories").get(story_id)
@@ -303,7 +300,7 @@ class Corpus:
             for g in self.section("claim_groups"):
                 grouped[g["story"]].append(g)
             return grouped
-        groups = list(self._cached("claim_groups_by_story", by_story).get(story["id"], []))
+        groups = list(self.cached("claim_groups_by_story", by_story).get(story["id"], []))
         return {"derivations": derivations, "claim_groups": groups}
 
     def derivation(self, derivation_id: str) -> dict[str, Any] | None:
@@ -315,18 +312,58 @@ class Corpus:
     # --- search --------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = SEARCH_LIMIT) -> dict[str, list[dict[str, Any]]]:
-        """Articles whose title, outlet or text contains ``query``, and claims that do."""
-        pattern = _like(query.strip())
-        rows = self._rows(
-            "SELECT id FROM articles WHERE title ILIKE ? ESCAPE '\\' OR outlet ILIKE ? ESCAPE '\\' "
-            "OR text ILIKE ? ESCAPE '\\' ORDER BY (title ILIKE ? ESCAPE '\\') DESC, source, id LIMIT ?",
-            [pattern, pattern, pattern, pattern, limit])
+        """Articles whose title, outlet or text contains ``query`` (those whose title does
+        first), and claims that do; case-insensitive, literal (no wildcards), in page order.
+
+        Searched in memory: the lower-cased titles, outlets and texts, and the claims' texts,
+        each joined into one string on first use, so a search is one ``str.find`` per hit
+        instead of a scan of the tables."""
+        needle = query.strip().lower()
         meta = self.meta()
-        claims = self._rows("SELECT id, article, text FROM claims WHERE text ILIKE ? ESCAPE '\\' "
-                            "ORDER BY article, start, id LIMIT ?", [pattern, limit])
-        return {"articles": [meta[r[0]] for r in rows if r[0] in meta],
+        if not needle or "\x00" in needle:
+            return {"articles": [], "claims": []}
+        titles, bodies, claims = self.cached("search", self._search_index)
+        found = list(itertools.islice(titles.matches(needle), limit))
+        if len(found) < limit:
+            in_title = set(found)
+            found += itertools.islice((k for k in bodies.matches(needle) if k not in in_title),
+                                      limit - len(found))
+        hits = [claims.keys[k] for k in itertools.islice(claims.matches(needle), limit)]
+        return {"articles": [meta[titles.keys[k]] for k in found if titles.keys[k] in meta],
                 "claims": [{"id": c[0], "article": c[1], "text": c[2],
-                            "outlet": meta.get(c[1], {}).get("outlet")} for c in claims]}
+                            "outlet": meta.get(c[1], {}).get("outlet")} for c in hits]}
+
+    def _search_index(self) -> tuple["_Joined", "_Joined", "_Joined"]:
+        rows = self._rows("SELECT id, title, outlet, text FROM articles ORDER BY source, id")
+        ids = [r[0] for r in rows]
+        titles = _Joined(ids, [r[1] or "" for r in rows])
+        bodies = _Joined(ids, [(r[2] or "") + "\x00" + (r[3] or "") for r in rows])
+        claims = self._rows("SELECT id, article, text FROM claims ORDER BY article, start, id")
+        return titles, bodies, _Joined(claims, [c[2] or "" for c in claims])
+
+
+class _Joined:
+    """Texts lower-cased and joined with NUL between them: ``matches`` yields, in order, the
+    index of each text holding a string (one ``str.find`` per hit; a string without NUL never
+    spans two texts)."""
+
+    def __init__(self, keys: list[Any], texts: list[str]):
+        self.keys = keys
+        self.starts: list[int] = []
+        parts, at = [], 0
+        for text in texts:
+            lowered = text.lower()
+            self.starts.append(at)
+            parts.append(lowered)
+            at += len(lowered) + 1
+        self.joined = "\x00".join(parts)
+
+    def matches(self, needle: str) -> Iterator[int]:
+        position = 0
+        while (hit := self.joined.find(needle, position)) >= 0:
+            index = bisect.bisect_right(self.starts, hit) - 1
+            yield index
+            position = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.joined)
 
 
 def _articles_of(key: str, item: dict[str, Any]) -> list[str]:
