@@ -38,6 +38,12 @@ SEARCH_LIMIT = 50
 _ASSESSED = ("claim_groups", "framing", "findings")
 
 
+def _marks(values: list[Any]) -> str:
+    """``?, ?, ?``: one parameter per value. DuckDB answers ``id IN (?, ?)`` from the primary
+    key's index; ``IN (SELECT unnest(?))`` is a join that reads the table."""
+    return ", ".join("?" * len(values))
+
+
 class Corpus:
     """The store behind one ``crosscheck serve``: queries return analysis.json-shaped dicts."""
 
@@ -58,7 +64,7 @@ class Corpus:
 
     def _records(self, record_type: type, **query: Any) -> list[Any]:
         with self._lock:
-            return list(self.store.iter_records(record_type, **query))
+            return self.store.records(record_type, **query)
 
     def section(self, key: str) -> list[dict[str, Any]]:
         """A whole cached section: stories, derivations, entities or an assessment one."""
@@ -127,8 +133,9 @@ class Corpus:
         if len(ranges) == 1:
             return self._records(record_type, where=f"({where}) AND article = ?",
                                  params=[*params, articles[0]], order_by=order_by)
-        return self._records(record_type, where=f"({where}) AND article IN (SELECT unnest(?))",
-                             params=[*params, sorted(set(articles))], order_by=order_by)
+        chosen = sorted(set(articles))
+        return self._records(record_type, where=f"({where}) AND article IN ({_marks(chosen)})",
+                             params=[*params, *chosen], order_by=order_by)
 
     def _paged_articles(self, record_type: type, offset: int, limit: int) -> tuple[list[str], int]:
         """The articles holding rows ``offset .. offset + limit`` of a per-article table in
@@ -158,7 +165,7 @@ class Corpus:
         ids = list(self.meta())[offset:offset + limit]  # meta is in page order (source, id)
         if not ids:
             return []
-        found = {a.id: a for a in self._records(Article, where="id IN (SELECT unnest(?))", params=[ids])}
+        found = {a.id: a for a in self._records(Article, where=f"id IN ({_marks(ids)})", params=ids)}
         removals = self._removals(ids)
         return [article_json(found[i], removals.get(i, [])) for i in ids if i in found]
 
@@ -307,7 +314,9 @@ class Corpus:
         return self._by_id("derivations").get(derivation_id)
 
     def texts(self, ids: list[str]) -> dict[str, str]:
-        return dict(self._rows("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))", [ids]))
+        if not ids:
+            return {}
+        return dict(self._rows(f"SELECT id, text FROM articles WHERE id IN ({_marks(ids)})", list(ids)))
 
     # --- search --------------------------------------------------------------------------------
 
