@@ -270,7 +270,9 @@ ROUTES = [
 
 
 def _json(payload: Any, status: int = 200) -> HTTPResponse:
-    body = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    # compact: with ``indent`` the json module encodes in Python, several times slower (a page
+    # of 100 quotes: about 8 ms instead of 1)
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return HTTPResponse(body, status, media_type="application/json; charset=utf-8")
 
 
