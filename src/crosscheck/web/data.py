@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import itertools
 import threading
 from collections import defaultdict
@@ -145,6 +146,9 @@ class Corpus:
         with self._lock:
             if name not in self._cache:
                 self._cache[name] = build()
+                # What is kept lives as long as the server: out of the garbage collector's
+                # sight, or every full collection walks it (about 130 ms on the 19k store).
+                gc.freeze()
             return self._cache[name]
 
     # --- per-article rows, by row number ------------------------------------------------------
