@@ -49,6 +49,28 @@ def _prose(words: int, seed: int = 1) -> str:
     return " ".join(out + [" ".join(sentence)])
 
 
+_PLACES = ("Korvask", "Port Alcena", "Velmora", "Ostrel", "Saint Brenna", "Lake Dorin")
+
+
+def _varied(sentences: int, seed: int) -> str:
+    """One claim sentence repeated with other figures, places and days: every sentence a claim
+    with a quantity, no two the same, all of them near each other in any embedding."""
+    rng = random.Random(seed)
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+    return " ".join(f"Police said {rng.randint(2, 900)} people were arrested in "
+                    f"{rng.choice(_PLACES)} on {rng.choice(days)} after the protest."
+                    for _ in range(sentences))
+
+
+def _copy_of_one_report(k: int) -> str:
+    """The same wire report with one figure and the closing line changed: a story of copies."""
+    return (f"Officials said {40 + k % 7} dock workers were detained in Port Alcena on Tuesday "
+            "after a two-day strike over pay. \"We will not accept threats,\" the port authority "
+            "said in a statement, according to the state news agency. The ferry service resumed "
+            "on Wednesday and the authority expects normal traffic by Friday, a spokesman said. "
+            f"Reported by desk {k}.")
+
+
 def _warc_record(headers: list[tuple[str, str]], body: bytes) -> bytes:
     lines = ["WARC/1.0", *(f"{k}: {v}" for k, v in headers), f"Content-Length: {len(body)}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body + b"\r\n\r\n"
@@ -106,6 +128,12 @@ KINDS = {
     "jsonl-refrain": ("refrain.jsonl", lambda s: _jsonl(
         {"id": "refrain-1", "outlet": "a", "text": (_SENTENCE + " ") * 300 * s},
         {"id": "refrain-2", "outlet": "b", "text": (_SENTENCE + " ") * 300 * s})),
+    # pair alignment and the within-story claim and quote products (link and assess)
+    "jsonl-refrain-varied": ("refrain-varied.jsonl", lambda s: _jsonl(*(
+        {"id": f"varied-{k}", "outlet": f"outlet-{k}", "text": _varied(75 * s, seed=k)} for k in (1, 2)))),
+    "jsonl-story-of-copies": ("story-of-copies.jsonl", lambda s: _jsonl(*(
+        {"id": f"copy-{k}", "outlet": f"outlet-{k % 40}", "published": f"2019-04-{1 + k % 28:02d}",
+         "text": _copy_of_one_report(k)} for k in range(10 * s)))),
     "jsonl-according-chain": ("according-chain.jsonl", lambda s: _jsonl(
         {"id": "chain", "text": " ".join("according to officials cited by police who quoted the "
                                          "minister," for _ in range(100 * s))})),
@@ -152,7 +180,8 @@ KINDS = {
     "unsupported-extension": ("report.pdf", lambda s: b"%PDF-1.4 not read"),
 }
 
-FULL_SCALE = {"jsonl-10mb-row": 1000, "gzip-bomb": 2, "jsonl-refrain": 4}
+FULL_SCALE = {"jsonl-10mb-row": 1000, "gzip-bomb": 2, "jsonl-refrain": 4,
+              "jsonl-story-of-copies": 10}  # 100 copies of one report
 
 
 def write_kinds(folder: Path, *, names: list[str], full: bool, scale: int | None = None) -> dict[str, Path]:

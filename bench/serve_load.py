@@ -6,7 +6,7 @@ printed apart), then for each endpoint runs THREADS client threads (urllib) unti
 requests are done or SECONDS have passed, whichever comes first. Stops by itself.
 
     python bench/serve_load.py [--data FILE] [--store PATH] [--limit N] [--requests 400]
-                               [--seconds 20] [--threads 4]
+                               [--seconds 20] [--threads 4] [--all]
 
 Building the store runs the whole pipeline (enrich and link included): use --limit while
 developing and --store to reuse a store built before (an existing file is never rebuilt).
@@ -74,13 +74,14 @@ def get(url: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def endpoints(base: str) -> dict[str, list[str]]:
+def endpoints(base: str, *, everything: bool = False) -> dict[str, list[str]]:
     """Paths per endpoint; each request takes the next one, so pages and searches vary."""
     stories = json.loads(urllib.request.urlopen(f"{base}/api/stories?limit=1", timeout=600).read())
     total = json.loads(urllib.request.urlopen(f"{base}/api/articles?limit=1", timeout=600).read())["total"]
     ids = [a["id"] for a in json.loads(urllib.request.urlopen(
         f"{base}/api/articles?limit=200&offset={max(0, total // 2 - 100)}", timeout=600).read())["articles"]]
-    return {
+    derivations = json.loads(urllib.request.urlopen(f"{base}/api/derivations?limit=50", timeout=600).read())
+    paths = {
         "story list /": ["/"],
         "story page": [f"/stories/{s['id']}" for s in stories["stories"]] or ["/"],
         "article page": [f"/articles/{i}" for i in ids],
@@ -88,6 +89,19 @@ def endpoints(base: str) -> dict[str, list[str]]:
         "api articles (50)": [f"/api/articles?offset={o}&limit=50" for o in range(0, max(total, 1), 997)],
         "api claims (50)": [f"/api/claims?offset={o}&limit=50" for o in (0, 1000, 5000, 20000)],
         "api stories (100)": ["/api/stories?limit=100", "/api/stories?offset=100&limit=100"],
+    }
+    if not everything:
+        return paths
+    return {
+        **paths,
+        "articles list": [f"/articles?offset={o}" for o in range(0, max(total, 1), 1999)],
+        "derivation page": [f"/derivations/{d['id']}" for d in derivations["derivations"]] or ["/"],
+        "claims page": ["/claims"], "framing page": ["/framing"], "findings page": ["/findings"],
+        "naming page": ["/naming"], "events page": ["/events", "/events?sort=place"],
+        **{f"api {name} (100)": [f"/api/{name}?offset={o}&limit=100" for o in (0, 500, 3000)]
+           for name in ("quotes", "claim_groups", "derivations", "entities", "framing", "findings",
+                        "events")},
+        "api article": [f"/api/articles/{i}" for i in ids],
     }
 
 
@@ -135,6 +149,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint at most")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per endpoint at most")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--all", action="store_true",
+                        help="every page and API section, not only the seven endpoints of the first runs")
     args = parser.parse_args()
     if not args.store.exists():
         build_store(require_dataset(args.data, name="reuters-21578"), args.store,
@@ -142,7 +158,7 @@ def main() -> None:
     process, base = start_server(args.store)
     try:
         print(f"serve on {base}; {args.threads} client threads; {platform.processor() or platform.machine()}")
-        for name, paths in endpoints(base).items():
+        for name, paths in endpoints(base, everything=args.all).items():
             first = get(base + paths[0])[1] * 1000
             r = load(base, paths, requests=args.requests, seconds=args.seconds, threads=args.threads)
             print(f"{name:20s} first {first:8.1f} ms  n={r['n']:5d} err={r['errors']:3d}  "

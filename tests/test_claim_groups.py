@@ -220,3 +220,38 @@ def test_among_undated_articles_the_source_of_a_copy_is_the_origin():
     [group] = _groups(corpus.assess())
     assert group.origins == 1
     assert {m.origin for m in _members(corpus.assess())} == {"z"}
+
+
+def test_cost_bounds_keep_a_story_of_copies_one_group(monkeypatch):
+    """With the claim alignment's cost bounds set low, a story of copies still gives one group
+    per claim, and far fewer pairs are scored than the square of its claims."""
+    import crosscheck.link.claims as claims_module
+
+    scored = []
+    real = claims_module.pair_score
+    monkeypatch.setattr(claims_module, "pair_score", lambda *a, **k: scored.append(1) or real(*a, **k))
+    monkeypatch.setattr(claims_module, "MAX_PAIRS_PER_ARTICLE", 1)
+    monkeypatch.setattr(claims_module, "MAX_PAIRS_PER_CLAIM", 4)
+    monkeypatch.setattr(claims_module, "MAX_MERGE_CHECKS", 6)
+    corpus = Corpus()
+    for n in range(40):
+        corpus.article(f"copy{n:02d}", [WALKOUT, CRANES], published=f"2025-02-{1 + n % 28:02d}")
+    records = corpus.assess()
+    groups = _groups(records)
+    assert len(groups) == 2
+    assert sorted(len([m for m in _members(records) if m.group == g.id]) for g in groups) == [40, 40]
+    cross_article_pairs = 80 * 79 // 2 - 40  # what the unbounded product scores
+    assert len(scored) < cross_article_pairs // 2
+
+
+def test_nearest_keeps_the_closest_per_article_then_in_all(monkeypatch):
+    import numpy as np
+
+    import crosscheck.link.claims as claims_module
+
+    monkeypatch.setattr(claims_module, "MAX_PAIRS_PER_ARTICLE", 2)
+    monkeypatch.setattr(claims_module, "MAX_PAIRS_PER_CLAIM", 3)
+    article_of = np.array([0, 1, 1, 1, 2, 2, 2])
+    sims = np.array([1.0, 0.9, 0.8, 0.7, 0.95, 0.5, 0.5])
+    kept = claims_module._nearest(np.arange(7), sims, article_of, own=0)
+    assert kept.tolist() == [1, 2, 4]  # article 1: columns 1 and 2; article 2: 4 and 5; best 3 of those

@@ -129,3 +129,12 @@ def test_auto_switches_to_lsh_from_exact_below_and_bad_methods_are_named():
     assert candidate_pairs(vectors, ids, exact_below=10) == candidate_pairs(vectors, ids, method="lsh")
     with pytest.raises(ValueError, match="unknown method 'fast': choose auto, exact or lsh"):
         candidate_pairs(vectors, ids, method="fast")
+
+
+def test_the_sentence_bound_is_named_when_it_cuts():
+    from crosscheck.link.paraphrase import MAX_ALIGNED_SENTENCES, paraphrase_cut
+
+    assert paraphrase_cut(MAX_ALIGNED_SENTENCES, 3) is None
+    note = paraphrase_cut(3, MAX_ALIGNED_SENTENCES + 1)
+    assert note.startswith(f"paraphrase alignment compared at most the first {MAX_ALIGNED_SENTENCES} ")
+    assert f"3 and {MAX_ALIGNED_SENTENCES + 1} sentences" in note

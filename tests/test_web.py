@@ -194,3 +194,21 @@ def test_events_page_sorts_and_the_api_pages_events(app):
         assert 'class="events"' in html and f"<b>{sort}</b>" in html
     response = app.handle("/events?sort=colour")
     assert response.status == 400 and b"cannot sort events by &#39;colour&#39;" in response.body
+
+
+def test_per_article_rows_read_from_the_store_when_too_many_to_copy(app, monkeypatch):
+    """Past MEMORY_ROWS the per-article tables are read from the store by row range: the same
+    pages and API answers as from the in-memory copy."""
+    import crosscheck.web.data as data
+
+    article = api(app, "/api/articles?limit=1")["articles"][0]["id"]
+    paths = [f"/articles/{article}", "/api/claims?offset=3&limit=7", "/api/quotes?limit=50",
+             "/api/articles?limit=5"]
+    monkeypatch.setattr(data, "MEMORY_ROWS", 0)
+    direct = WebApp(built_store())
+    try:
+        assert direct.corpus._copies() is None
+        for path in paths:
+            assert direct.handle(path).body == app.handle(path).body, path
+    finally:
+        direct.close()

@@ -9,6 +9,7 @@ so an interrupted run resumes where it stopped and a re-run with the same input 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import operator
 import types
@@ -45,6 +46,7 @@ def _base_type(hint: object) -> type:
     return hint  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=None)  # type hints are strings: resolving them compiles each one
 def _columns(record_type: type) -> list[tuple[str, type]]:
     hints = typing.get_type_hints(record_type)
     return [(f.name, _base_type(hints[f.name])) for f in fields(record_type)]
@@ -217,6 +219,23 @@ class Store:
                     row = tuple(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row))
                 yield record_type(*row)
         cursor.close()
+
+    def records(self, record_type: type, *, where: str = "true", order_by: str = "id",
+                params: list[object] | None = None) -> list[object]:
+        """Like ``iter_records``, read whole on this connection (no cursor of its own): for
+        small answers asked often, such as one article's rows in ``crosscheck serve``."""
+        table = record_table(record_type)
+        if not self.has_table(table):
+            return []
+        names = [name for name, _ in _columns(record_type)]
+        selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
+        rows = self.con.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY {order_by}",
+                                params or []).fetchall()
+        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
+        if lists:  # DuckDB hands lists back; records hold tuples
+            rows = [tuple(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row))
+                    for row in rows]
+        return [record_type(*row) for row in rows]
 
     def records_of_articles(self, record_type: type, articles: Iterable[str], *,
                             order_by: str = "article, id") -> dict[str, list]:

@@ -118,6 +118,12 @@ class _Voices:
         self.entity_of = {k.key: k.entity for k in entity_keys}
         self.places = place_words(m.text for m in mentions if m.label in PLACE_LABELS)
         self.names = speaker_names(mentions)
+        # one_voice depends only on each quote's voice, speaker and attribution words: a story
+        # that repeats one quote a thousand times asks the same question a million times
+        self._signatures: dict[str, int] = {}  # quote id -> number of its signature
+        self._numbers: dict[tuple, int] = {}
+        self._distinct: list[tuple] = []
+        self._answers: dict[tuple[int, int], bool] = {}
 
     def shown(self, quote: Quote) -> str:
         """The speaker's name: the article's name for a resolved pronoun or role phrase."""
@@ -135,10 +141,27 @@ class _Voices:
     def one_voice(self, one: Quote, two: Quote) -> bool:
         """The same speaker (:func:`.voices.same_voice`), or one named in the other's
         attribution: "the Front said" and "X, a spokeswoman for the Front, said" are one
-        voice, not a quote moved to someone else."""
-        return same_voice(self.voice(one), self.voice(two), places=self.places) or any(
-            (names := _name_words(a.speaker or "")) and names <= _attribution_words(
-                b, self.articles) for a, b in ((one, two), (two, one)))
+        voice, not a quote moved to someone else. Answered once per pair of distinct
+        (voice, speaker words, attribution words)."""
+        key = (self._signature(one), self._signature(two))
+        if key not in self._answers:
+            (voice_one, names_one, words_one), (voice_two, names_two, words_two) = (
+                self._distinct[key[0]], self._distinct[key[1]])
+            self._answers[key] = same_voice(voice_one, voice_two, places=self.places) or bool(
+                names_one and names_one <= words_two or names_two and names_two <= words_one)
+        return self._answers[key]
+
+    def _signature(self, quote: Quote) -> int:
+        """The number of the quote's (voice, speaker words, attribution words)."""
+        number = self._signatures.get(quote.id)
+        if number is None:
+            signature = (self.voice(quote), frozenset(_name_words(quote.speaker or "")),
+                         frozenset(_attribution_words(quote, self.articles)))
+            number = self._numbers.setdefault(signature, len(self._numbers))
+            if number == len(self._distinct):
+                self._distinct.append(signature)
+            self._signatures[quote.id] = number
+        return number
 
 
 def _name_words(speaker: str) -> set[str]:

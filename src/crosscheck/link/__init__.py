@@ -9,6 +9,7 @@ work near-linear in corpus size; each pair's alignment runs on the engine.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from collections import defaultdict
@@ -24,7 +25,8 @@ from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
 from .minhash import near_duplicate_pairs
-from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
+from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
+                         sentence_spans)
 from .passages import align_verbatim
 from .stories import cluster_stories
 
@@ -143,8 +145,13 @@ def compare_articles(a: Article, b: Article, *, sentences_a=(), sentences_b=(), 
     """The derivation between two articles with its passages, or ``None`` if little is shared."""
     model = embedder or get_embedder()
     verbatim = align_verbatim(a.text, b.text)
-    paraphrase = align_paraphrases(a.text, list(sentences_a) or sentence_spans(a.text), b.text,
-                                   list(sentences_b) or sentence_spans(b.text),
-                                   embedder=model, exclude=verbatim)
-    return derive(a, b, verbatim=verbatim, paraphrase=paraphrase,
-                  quantities_a=quantities_a, quantities_b=quantities_b)
+    spans_a = list(sentences_a) or sentence_spans(a.text)
+    spans_b = list(sentences_b) or sentence_spans(b.text)
+    paraphrase = align_paraphrases(a.text, spans_a, b.text, spans_b, embedder=model, exclude=verbatim)
+    found = derive(a, b, verbatim=verbatim, paraphrase=paraphrase,
+                   quantities_a=quantities_a, quantities_b=quantities_b)
+    cut = paraphrase_cut(len(spans_a), len(spans_b))
+    if found is None or not cut:
+        return found
+    derivation, passages = found  # the cost bound cut the paraphrase alignment: say so
+    return dataclasses.replace(derivation, evidence=f"{derivation.evidence}; {cut}"), passages

@@ -49,6 +49,15 @@ _LEAD_SENTENCES = 4  # a lead count sits in the first sentences (a title line co
 _LEAD_SCALE = 20  # lead counts more than this factor apart count different things
 _SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
 _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
+# Cost bounds of claim alignment, whatever the story (see docs/formats.md, "Cost bounds"): a
+# claim is scored against at most its MAX_PAIRS_PER_ARTICLE nearest claims of each other article
+# (a group holds one claim per article, so only the best few can matter) and its
+# MAX_PAIRS_PER_CLAIM nearest in all; two groups merge on at most MAX_MERGE_CHECKS of their cross
+# pairs. Without them an article repeating one sentence 600 times, or a story of a thousand
+# copies, is scored pair by pair: the square of its claims.
+MAX_PAIRS_PER_ARTICLE = 20
+MAX_PAIRS_PER_CLAIM = 200
+MAX_MERGE_CHECKS = 400
 # Pair score above which two claims are the same claim. Static word embeddings score any two
 # sentences of one story high, so their cosine is averaged with the hashing embedder's
 # lexical one (shared words and stems), which separates rewordings from neighbours better.
@@ -363,16 +372,34 @@ def _story_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
     for story in sorted(by_story):
         members = by_story[story]
         columns = scorer.rows(members).T  # one story's rows only: bounded by the story's size
+        article_of = np.unique([facts[k].article for k in members], return_inverse=True)[1]
         for lo in range(0, len(members), _BLOCK):
             rows = members[lo:lo + _BLOCK]
             sims = scorer.rows(rows) @ columns
-            for r, c in zip(*np.nonzero(sims >= scorer.threshold - 0.2)):
-                i, j = rows[r], members[c]
-                if i < j and facts[i].article != facts[j].article:
+            near = sims >= scorer.threshold - 0.2
+            for r in range(len(rows)):
+                cols = _nearest(np.nonzero(near[r])[0], sims[r], article_of, article_of[lo + r])
+                for c in cols:  # a pair near for either of its claims (scored once)
+                    i, j = rows[r], members[c]
                     score = scorer.score(i, j, float(sims[r, c]))
                     if score >= scorer.threshold:
                         pairs.append(scorer.pair(i, j, score))
     return pairs
+
+
+def _nearest(cols: np.ndarray, sims: np.ndarray, article_of: np.ndarray, own: int) -> np.ndarray:
+    """Candidate columns of one claim in other articles, cut to its nearest
+    ``MAX_PAIRS_PER_ARTICLE`` per article and ``MAX_PAIRS_PER_CLAIM`` in all (ties: column)."""
+    cols = cols[article_of[cols] != own]
+    if len(cols) <= MAX_PAIRS_PER_ARTICLE:
+        return cols
+    ranked = cols[np.lexsort((cols, -sims[cols], article_of[cols]))]  # per article, nearest first
+    articles = article_of[ranked]
+    first = np.searchsorted(articles, articles, side="left")  # where each one's article starts
+    kept = ranked[np.arange(len(ranked)) - first < MAX_PAIRS_PER_ARTICLE]
+    if len(kept) > MAX_PAIRS_PER_CLAIM:
+        kept = kept[np.lexsort((kept, -sims[kept]))][:MAX_PAIRS_PER_CLAIM]
+    return np.sort(kept)
 
 
 def _lead_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
@@ -424,7 +451,7 @@ def _merge(scorer: _Scorer, pairs) -> list[list[ClaimFacts]]:
         left, right = members[gi], members[gj]
         if {facts[k].article for k in left} & {facts[k].article for k in right}:
             continue
-        cross = [scorer.score(x, y) >= scorer.threshold - 0.1 for x in left for y in right]
+        cross = [scorer.score(x, y) >= scorer.threshold - 0.1 for x, y in _cross_pairs(left, right)]
         if 2 * sum(cross) < len(cross):
             continue
         keep, gone = (gi, gj) if gi < gj else (gj, gi)
@@ -432,3 +459,12 @@ def _merge(scorer: _Scorer, pairs) -> list[list[ClaimFacts]]:
         for k in members[keep]:
             group_of[k] = keep
     return [[facts[k] for k in ids] for _, ids in sorted(members.items())]
+
+
+def _cross_pairs(left: list[int], right: list[int]) -> list[tuple[int, int]]:
+    """Every pair of the two groups, or ``MAX_MERGE_CHECKS`` of them spread evenly over all."""
+    total = len(left) * len(right)
+    if total <= MAX_MERGE_CHECKS:
+        return [(x, y) for x in left for y in right]
+    picks = sorted({k * total // MAX_MERGE_CHECKS for k in range(MAX_MERGE_CHECKS)})
+    return [(left[k // len(right)], right[k % len(right)]) for k in picks]

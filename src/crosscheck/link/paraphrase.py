@@ -35,6 +35,7 @@ __all__ = [
     "sentence_spans",
     "align_paraphrases",
     "candidate_pairs",
+    "paraphrase_cut",
 ]
 
 DEFAULT_EMBEDDER = "wordllama"
@@ -246,6 +247,16 @@ def align_paraphrases(
     aligned = [Alignment(source[i][0], source[i][1], derived[j][0], derived[j][1],
                          round(float(similarity[i, j]), 4)) for i, j in pairs]
     return sorted(aligned, key=lambda a: (a.source_start, a.derived_start))
+
+
+def paraphrase_cut(sentences_a: int, sentences_b: int) -> str | None:
+    """What ``MAX_ALIGNED_SENTENCES`` left out of a pair's paraphrase alignment, in words for
+    the derivation's evidence (``None``: nothing)."""
+    if max(sentences_a, sentences_b) <= MAX_ALIGNED_SENTENCES:
+        return None
+    return (f"paraphrase alignment compared at most the first {MAX_ALIGNED_SENTENCES} usable "
+            f"sentences of each text, which have {sentences_a} and {sentences_b} sentences "
+            "(cost bound MAX_ALIGNED_SENTENCES)")
 
 
 def _open_sentences(text, sentences, covered, min_words, max_covered) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from .json import iter_articles_json
 from .outlines import svg_paths
 from .sections import SECTIONS
 from .views import (bar_chart, claim_matrix, naming_rows, outlet_label, provenance_graph,
-                    safe_url, segments, timeline, event_timeline)
+                    safe_url, segments, segments_html, timeline, event_timeline)
 
 __all__ = ["write_report", "build_report_data", "render_report", "json_for_script",
            "make_environment", "article_spans", "passage_pairs", "story_view"]
@@ -47,7 +47,8 @@ def make_environment(*folders: Path, href: Callable[..., str]) -> jinja2.Environ
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in (*folders, TEMPLATES)]),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(href=href, safe_url=safe_url, outlet_label=outlet_label)
+    env.globals.update(href=href, safe_url=safe_url, outlet_label=outlet_label,
+                       segments_html=segments_html)
     env.filters.update(zip=zip, outlet_label=outlet_label)
     return env
 
