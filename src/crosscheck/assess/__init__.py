@@ -1,9 +1,12 @@
 """The assess stage: claim groups with independent origins and typed conflicts, framing per
 article, and findings for a fact-checker.
 
-A corpus stage over the store: it reads the enrich and link stages' records, replaces its own
+A corpus stage over the store: it reads the enrich and link stages' records, writes its own
 tables in one transaction and leaves a completion marker, so a re-run on the same corpus is a
-no-op. The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
+no-op. The work is done story by story: each story's inputs have a fingerprint
+(``assess/scope.py``), kept in the store with the records, and a run redoes only the stories
+whose fingerprint changed (new articles, new or changed derivations, entities renamed) and
+leaves the others' records in place; the result is the one a batch run would write. The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
 ``assess/framing.py`` (names, loaded language, propaganda cues), ``assess/findings.py`` and
 ``assess/events.py`` (events across articles, with origins and conflicts).
 """
@@ -13,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
-                       EventMention, Mention, Passage, Place, Quantity, Quote, StoryMember,
-                       TimeExpr, content_id)
+                       Event, EventMember, EventMention, Mention, Passage, Place, Quantity, Quote,
+                       StoryMember, TimeExpr, content_id)
 from ..engine import Engine
 from ..settings import Settings
 from ..store import Store
@@ -28,44 +31,162 @@ ASSESS_TABLES = ("claim_groups", "claim_group_members", "conflicts", "conflict_v
 
 def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], None],
                engine: Engine | None = None) -> None:
-    from .claims import assess_claims
-    from .events import assess_events, event_findings
-    from .findings import find_findings
-    from .framing import assess_framing
-
     fingerprint = _fingerprint(store, settings)
     if store.marker("assess") == fingerprint:
         return
     corpus = _Corpus(store)
+    scopes = _scopes(corpus, settings)
+    before = _kept_scopes(store)
+    redo = _articles_to_redo(corpus, scopes, before)
+    records = _assess(corpus, redo, settings=settings, engine=engine)
+    with store.transaction():
+        _delete(store, redo if before is not None and scopes is not None else None)
+        store.write(records)
+        _save_scopes(store, corpus, scopes)
+        store.set_marker("assess", fingerprint)
+    note("assess", len(redo))
+
+
+def _assess(corpus: "_Corpus", redo: set[str], *, settings: Settings,
+            engine: Engine | None) -> list[object]:
+    """The records of the articles in ``redo`` (whole stories), and the corpus-wide
+    ``quote_moved`` findings; a batch run is the case where ``redo`` holds every article."""
+    from .claims import assess_claims
+    from .events import assess_events, event_findings
+    from .findings import find_findings, moved_quotes
+    from .framing import assess_framing
+
+    # What the redone articles read of others: the far side of their derivations.
+    near = set(redo)
+    for d in corpus.derivations:
+        if d.source in redo or d.derived in redo:
+            near.update((d.source, d.derived))
+    articles = {i: a for i, a in corpus.articles.items() if i in near}
+    claims = [c for c in corpus.claims if c.article in redo]
+    quotes = [q for q in corpus.quotes if q.article in redo]
     grouped = assess_claims(
-        articles=corpus.articles, claims=corpus.claims, quantities=corpus.quantities,
-        times=corpus.times, quotes=corpus.quotes, mentions=corpus.mentions,
+        articles=articles, claims=claims, quantities=corpus.quantities,
+        times=corpus.times, quotes=quotes, mentions=corpus.mentions,
         entity_keys=corpus.entity_keys, story_of=corpus.story_of,
         derivations=corpus.derivations, embedder=settings.embedder)
+    grouped = _inside(grouped, redo)
     framing = assess_framing(
-        articles=corpus.articles, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
+        articles=articles, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
         quotes=corpus.quotes, derivations=corpus.derivations, passages=corpus.passages,
-        map_batches=engine.map_batches if engine is not None else None)
+        map_batches=engine.map_batches if engine is not None else None, only=redo)
     findings = find_findings(
-        articles=corpus.articles, claims=corpus.claims, quantities=corpus.quantities,
-        times=corpus.times, quotes=corpus.quotes, derivations=corpus.derivations,
+        articles=articles, claims=claims, quantities=corpus.quantities,
+        times=corpus.times, quotes=(), derivations=corpus.derivations,
         passages=corpus.passages,
         claim_groups=[r for r in grouped if isinstance(r, ClaimGroup)],
         members=[r for r in grouped if isinstance(r, ClaimGroupMember)],
         mentions=corpus.mentions, entity_keys=corpus.entity_keys)
     events = assess_events(
-        articles=corpus.articles, mentions=corpus.event_mentions, quantities=corpus.quantities,
-        times=corpus.times, places=corpus.places, story_of=corpus.story_of,
-        derivations=corpus.derivations)
-    findings += event_findings(events, articles=corpus.articles,
+        articles=articles, mentions=[m for m in corpus.event_mentions if m.article in redo],
+        quantities=corpus.quantities, times=corpus.times, places=corpus.places,
+        story_of=corpus.story_of, derivations=corpus.derivations)
+    events = _inside(events, redo)
+    findings += event_findings(events, articles=articles,
                                mentions={m.id: m for m in corpus.event_mentions},
                                quantities=corpus.quantities, derivations=corpus.derivations)
-    with store.transaction():
+    findings = [f for f in findings if f.article in redo]
+    # Quotes are grouped across the whole corpus in one greedy pass: always redone in full.
+    findings += moved_quotes(corpus.articles, corpus.quotes, corpus.derivations,
+                             mentions=corpus.mentions, entity_keys=corpus.entity_keys)
+    unique = {f.id: f for f in findings}
+    findings = sorted(unique.values(), key=lambda f: (f.article, f.start or -1, f.kind, f.id))
+    return [*grouped, *framing, *findings, *events]
+
+
+def _inside(records: list, redo: set[str]) -> list:
+    """The records of groups (claim groups, events: each comes first, followed by its own
+    records) whose every member article is redone; a group of another story, built from the
+    far side of a derivation alone, is dropped."""
+    owner, current = [], None
+    for record in records:
+        if isinstance(record, (ClaimGroup, Event)):
+            current = record.id
+        owner.append(current)
+    outside = {o for o, r in zip(owner, records)
+               if isinstance(r, (ClaimGroupMember, EventMember)) and r.article not in redo}
+    return [r for o, r in zip(owner, records) if o not in outside]
+
+
+def _scopes(corpus: "_Corpus", settings: Settings) -> dict[str, str] | None:
+    """Story -> fingerprint of its inputs; ``None`` when some article has no story (claims
+    outside stories may group across them, so everything is redone)."""
+    from .scope import story_fingerprints
+
+    if any(i not in corpus.story_of for i in corpus.articles):
+        return None
+    return story_fingerprints(
+        articles=corpus.articles, story_of=corpus.story_of, derivations=corpus.derivations,
+        passages=corpus.passages, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
+        settings_key=content_id(settings.embedder))
+
+
+def _kept_scopes(store: Store) -> dict[str, tuple[str, str]] | None:
+    """Article -> (story, fingerprint) the stored assessment was written for; ``None`` when
+    the store holds none (a new store, or one written before assessment by story)."""
+    store.con.execute(_SCOPE_TABLE)
+    if store.marker("assess") is None:
+        return None
+    rows = store.con.execute("SELECT article, story, fingerprint FROM assess_scopes").fetchall()
+    return {article: (story, fp) for article, story, fp in rows} or None
+
+
+def _articles_to_redo(corpus: "_Corpus", scopes: dict[str, str] | None,
+                      before: dict[str, tuple[str, str]] | None) -> set[str]:
+    """Members of the stories whose fingerprint is new, and articles gone from the corpus."""
+    if scopes is None or before is None:
+        return set(corpus.articles) | set(before or ())
+    redo = {a for a in corpus.articles if before.get(a) != (corpus.story_of[a], scopes[corpus.story_of[a]])}
+    stale = {story for a, (story, _) in before.items()
+             if a not in corpus.articles or before[a][1] != scopes.get(story)}
+    redo |= {a for a, (story, _) in before.items() if story in stale}
+    stories = {corpus.story_of[a] for a in redo if a in corpus.story_of}
+    return redo | {a for a, s in corpus.story_of.items() if s in stories}
+
+
+def _delete(store: Store, redo: set[str] | None) -> None:
+    """Remove the records of the redone articles (all of them when ``redo`` is ``None``)."""
+    if redo is None:
         for table in ASSESS_TABLES:
             store.con.execute(f"DELETE FROM {table}")
-        store.write([*grouped, *framing, *findings, *events])
-        store.set_marker("assess", fingerprint)
-    note("assess", len(corpus.articles))
+        return
+    ids = sorted(redo)
+    store.con.execute("CREATE OR REPLACE TEMP TABLE _redo AS SELECT unnest(?::VARCHAR[]) AS article", [ids])
+    groups = 'SELECT DISTINCT "group" FROM claim_group_members WHERE article IN (SELECT article FROM _redo)'
+    events = "SELECT DISTINCT event FROM event_members WHERE article IN (SELECT article FROM _redo)"
+    statements = [
+        f"DELETE FROM conflict_values WHERE conflict IN (SELECT id FROM conflicts WHERE \"group\" IN ({groups}))",
+        f'DELETE FROM conflicts WHERE "group" IN ({groups})',
+        f"DELETE FROM claim_groups WHERE id IN ({groups})",
+        f"DELETE FROM event_places WHERE event IN ({events})",
+        f"DELETE FROM event_conflicts WHERE event IN ({events})",
+        f"DELETE FROM events WHERE id IN ({events})",
+        # members last: the statements above find their groups and events through them
+        "DELETE FROM claim_group_members WHERE article IN (SELECT article FROM _redo)",
+        "DELETE FROM event_members WHERE article IN (SELECT article FROM _redo)",
+        "DELETE FROM framing_names WHERE article IN (SELECT article FROM _redo)",
+        "DELETE FROM framing_spans WHERE article IN (SELECT article FROM _redo)",
+        "DELETE FROM findings WHERE article IN (SELECT article FROM _redo) OR kind = 'quote_moved'",
+    ]
+    for statement in statements:
+        store.con.execute(statement)
+    store.con.execute("DROP TABLE _redo")
+
+
+_SCOPE_TABLE = ("CREATE TABLE IF NOT EXISTS assess_scopes (article VARCHAR PRIMARY KEY, "
+                "story VARCHAR, fingerprint VARCHAR)")
+
+
+def _save_scopes(store: Store, corpus: "_Corpus", scopes: dict[str, str] | None) -> None:
+    store.con.execute("DELETE FROM assess_scopes")
+    if scopes is None:
+        return
+    rows = sorted((a, s, scopes[s]) for a, s in corpus.story_of.items() if a in corpus.articles)
+    store.con.executemany("INSERT INTO assess_scopes VALUES (?, ?, ?)", rows)
 
 
 class _Corpus:
