@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pyarrow as pa
+
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Event, EventMember, EventMention, Mention, Passage, Place, Quantity, Quote,
                        StoryMember, TimeExpr, content_id)
@@ -186,7 +188,13 @@ def _save_scopes(store: Store, corpus: "_Corpus", scopes: dict[str, str] | None)
     if scopes is None:
         return
     rows = sorted((a, s, scopes[s]) for a, s in corpus.story_of.items() if a in corpus.articles)
-    store.con.executemany("INSERT INTO assess_scopes VALUES (?, ?, ?)", rows)
+    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(("article", "story", "fingerprint"))},
+                     schema=pa.schema([(n, pa.string()) for n in ("article", "story", "fingerprint")]))
+    store.con.register("_scopes", table)
+    try:
+        store.con.execute("INSERT INTO assess_scopes SELECT * FROM _scopes")
+    finally:
+        store.con.unregister("_scopes")
 
 
 class _Corpus:

@@ -24,6 +24,7 @@ from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
 from .minhash import near_duplicate_pairs
+from .pair_cache import PairCache
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
 from .stories import cluster_stories
@@ -51,14 +52,21 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                                        times=ArticleRecords(store, TimeExpr))
     note("link", 0)
     pairs = _candidate_pairs(articles, members, settings)
-    derivations, passages = [], defaultdict(list)
-    work = _pair_work(pairs, articles, store)
-    compare = functools.partial(derive_pairs, embedder=settings.embedder)
+    # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
+    # earlier run over the same two texts are read back, not aligned again.
+    cache = PairCache(store, articles, embedder=settings.embedder)
+    derivations, passages = cache.read(pairs)
+    work = _pair_work(cache.missing(pairs), articles, store)
+    compare = functools.partial(derive_pairs, embedder=settings.embedder, keep_pairs=True)
+    aligned: list[tuple[str, str, Derivation | None, list[Passage]]] = []
     for result in engine.map_batches(compare, batched(work, _PAIR_BATCH)):
-        for derivation, found in result:
-            derivations.append(derivation)
-            passages[derivation.id].extend(found)
+        for a, b, derivation, found in result:
+            aligned.append((a, b, derivation, found))
+            if derivation is not None:
+                derivations.append(derivation)
+                passages[derivation.id].extend(found)
         note("link", _PAIR_BATCH)
+    derivations.sort(key=lambda d: sorted((d.source, d.derived)))  # the pairs' order
     texts = {i: a.text for i, a in articles.items()}
     # Undated copies of one text: the text holding most of each copy's words is their source.
     derivations, passages = direct_undated_copies(
@@ -73,6 +81,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         for table in LINK_TABLES:
             store.con.execute(f"DELETE FROM {table}")
         store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
+        cache.save(aligned, keep=pairs)
         store.set_marker("link", fingerprint)
 
 
@@ -125,15 +134,19 @@ def _spans(sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
     return tuple((s.start, s.end) for s in sentences)
 
 
-def derive_pairs(batch: list[tuple], *, embedder: str) -> list[tuple[Derivation, list[Passage]]]:
-    """Align and derive each pair of a batch (runs on the engine's workers)."""
+def derive_pairs(batch: list[tuple], *, embedder: str, keep_pairs: bool = False) -> list[tuple]:
+    """Align and derive each pair of a batch (runs on the engine's workers): ``(derivation,
+    passages)`` of the pairs that share enough, or with ``keep_pairs`` ``(a, b, derivation or
+    None, passages)`` of every pair (what the pair cache keeps)."""
     model = get_embedder(embedder)
     found = []
     for a, b, sentences_a, sentences_b, quantities_a, quantities_b in batch:
         result = compare_articles(a, b, sentences_a=sentences_a, sentences_b=sentences_b,
                                   quantities_a=quantities_a, quantities_b=quantities_b,
                                   embedder=model)
-        if result is not None:
+        if keep_pairs:
+            found.append((a.id, b.id, *(result or (None, []))))
+        elif result is not None:
             found.append(result)
     return found
 

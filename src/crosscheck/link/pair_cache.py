@@ -1,0 +1,73 @@
+"""Aligned pairs kept in the store, so that a run with new articles aligns only new pairs.
+
+A pair's derivation and passages are a pure function of the two articles (their text, dates,
+outlet, title; enrichment follows from the text) and the embedder, before the graph-level steps
+(undated copies directed, pruning) that the link stage redoes over the whole graph. The cache
+keys each pair by a hash of both article records and the embedder, and holds what the
+alignment returned, a derivation with its passages or nothing (most pairs share too little),
+as JSON. It keeps the pairs of the last run's candidate set only, so it never outgrows it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import astuple
+
+import pyarrow as pa
+
+from ..records import Article, Derivation, Passage, content_id
+from ..store import Store
+
+__all__ = ["PairCache"]
+
+_TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result VARCHAR)"
+
+
+class PairCache:
+    """The ``link_pairs`` table of a store, for one corpus and embedder."""
+
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str):
+        self._store, self._embedder = store, embedder
+        self._article_key = {i: content_id(*astuple(a)) for i, a in articles.items()}
+        store.con.execute(_TABLE)
+        self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
+
+    def key(self, a: str, b: str) -> str:
+        return content_id("pair", a, self._article_key[a], b, self._article_key[b], self._embedder)
+
+    def missing(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in pairs if self.key(a, b) not in self._stored]
+
+    def read(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[Derivation], dict[str, list[Passage]]]:
+        """Derivations and passages of the pairs already aligned."""
+        keys = sorted({self.key(a, b) for a, b in pairs} & self._stored)
+        derivations, passages = [], defaultdict(list)
+        if not keys:
+            return derivations, passages
+        rows = self._store.con.execute(
+            "SELECT result FROM link_pairs WHERE id IN (SELECT unnest(?::VARCHAR[])) AND result <> ''",
+            [keys]).fetchall()
+        for (result,) in rows:
+            derivation, found = json.loads(result)
+            derivations.append(Derivation(*derivation))
+            passages[derivation[0]].extend(Passage(*p) for p in found)
+        return derivations, passages
+
+    def save(self, aligned: Iterable[tuple[str, str, Derivation | None, list[Passage]]], *,
+             keep: Sequence[tuple[str, str]]) -> None:
+        """Add the pairs aligned now, and drop those no longer among the candidates ``keep``."""
+        rows = [(self.key(a, b), "" if d is None else json.dumps([astuple(d), [astuple(p) for p in found]]))
+                for a, b, d, found in aligned]
+        con = self._store.con
+        con.execute("CREATE OR REPLACE TEMP TABLE _keep AS SELECT unnest(?::VARCHAR[]) AS id",
+                    [sorted({self.key(a, b) for a, b in keep})])
+        con.execute("DELETE FROM link_pairs WHERE id NOT IN (SELECT id FROM _keep)")
+        con.execute("DROP TABLE _keep")
+        if rows:
+            con.register("_aligned", pa.table({"id": [r[0] for r in rows], "result": [r[1] for r in rows]}))
+            try:
+                con.execute("INSERT OR REPLACE INTO link_pairs SELECT * FROM _aligned")
+            finally:
+                con.unregister("_aligned")
