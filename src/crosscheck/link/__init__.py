@@ -24,10 +24,11 @@ from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
 from .minhash import near_duplicate_pairs
-from .pair_cache import PairCache
+from .pair_cache import LinkedArticles, PairCache
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
 from .stories import cluster_stories
+from .story_update import update_stories
 
 __all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs"]
 
@@ -47,9 +48,16 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     # Mentions and times stream from the store, one article at a time: at 200k articles they
     # are millions of records, and only merged entities and story features need to stay.
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
-    stories, members = cluster_stories(articles.values(),
-                                       mentions=ArticleRecords(store, Mention),
-                                       times=ArticleRecords(store, TimeExpr))
+    linked = LinkedArticles(store, articles)
+    previous = linked.previous_stories() if settings.incremental_stories else None
+    if previous:
+        stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
+                                          mentions=ArticleRecords(store, Mention),
+                                          times=ArticleRecords(store, TimeExpr))
+    else:
+        stories, members = cluster_stories(articles.values(),
+                                           mentions=ArticleRecords(store, Mention),
+                                           times=ArticleRecords(store, TimeExpr))
     note("link", 0)
     pairs = _candidate_pairs(articles, members, settings)
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
@@ -82,6 +90,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
             store.con.execute(f"DELETE FROM {table}")
         store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
         cache.save(aligned, keep=pairs)
+        linked.save()
         store.set_marker("link", fingerprint)
 
 
@@ -90,7 +99,8 @@ def _fingerprint(store: Store, settings: Settings) -> str:
         "SELECT count(*), md5(coalesce(string_agg(id || md5(text), ',' ORDER BY id), '')) FROM articles")
     enriched = store.row("SELECT count(*) FROM done WHERE stage = 'enrich'")[0]
     return content_id("link", row[0], row[1], enriched, settings.embedder,
-                      settings.neardup_threshold, settings.story_pairs_per_article)
+                      settings.neardup_threshold, settings.story_pairs_per_article,
+                      settings.incremental_stories)
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],

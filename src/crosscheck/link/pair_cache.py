@@ -20,7 +20,7 @@ import pyarrow as pa
 from ..records import Article, Derivation, Passage, content_id
 from ..store import Store
 
-__all__ = ["PairCache"]
+__all__ = ["PairCache", "LinkedArticles"]
 
 _TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result VARCHAR)"
 
@@ -71,3 +71,33 @@ class PairCache:
                 con.execute("INSERT OR REPLACE INTO link_pairs SELECT * FROM _aligned")
             finally:
                 con.unregister("_aligned")
+
+
+class LinkedArticles:
+    """The articles the last link run saw (``link_articles``: id and a hash of the record), so
+    that the next run knows which are new or changed and which stories it may keep."""
+
+    _TABLE = "CREATE TABLE IF NOT EXISTS link_articles (id VARCHAR PRIMARY KEY, key VARCHAR)"
+
+    def __init__(self, store: Store, articles: Mapping[str, Article]):
+        self._store = store
+        self._key = {i: content_id(*astuple(a)) for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self._before = dict(store.con.execute("SELECT id, key FROM link_articles").fetchall())
+        self.new = {i for i, key in self._key.items() if self._before.get(i) != key}
+
+    def previous_stories(self) -> dict[str, str]:
+        """Article -> stored story, for the articles linked before (empty on a first run)."""
+        if not self._before:
+            return {}
+        return dict(self._store.con.execute("SELECT article, story FROM story_members").fetchall())
+
+    def save(self) -> None:
+        con = self._store.con
+        con.execute("DELETE FROM link_articles")
+        ids = sorted(self._key)
+        con.register("_linked", pa.table({"id": ids, "key": [self._key[i] for i in ids]}))
+        try:
+            con.execute("INSERT INTO link_articles SELECT * FROM _linked")
+        finally:
+            con.unregister("_linked")
