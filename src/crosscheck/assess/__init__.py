@@ -131,8 +131,6 @@ def _kept_scopes(store: Store) -> dict[str, tuple[str, str]] | None:
     """Article -> (story, fingerprint) the stored assessment was written for; ``None`` when
     the store holds none (a new store, or one written before assessment by story)."""
     store.con.execute(_SCOPE_TABLE)
-    if store.marker("assess") is None:
-        return None
     rows = store.con.execute("SELECT article, story, fingerprint FROM assess_scopes").fetchall()
     return {article: (story, fp) for article, story, fp in rows} or None
 

@@ -1,0 +1,134 @@
+"""Incremental runs: the example corpus analysed part by part into one store gives the
+analysis.json of one batch run over all of it; a re-run with nothing new redoes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+from test_stories import TEXTS, ids, make_article, partition
+
+import crosscheck.link as link_stage
+from crosscheck.engine.local import LocalEngine
+from crosscheck.link.stories import cluster_stories
+from crosscheck.link.story_update import update_stories
+from crosscheck.pipeline import run
+from crosscheck.report.json import write_analysis
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+SETTINGS = Settings(workers=1)
+# Paths as given, relative to the repository (sources are part of the output).
+INPUTS = sorted(str(p.relative_to(REPO)) for p in (EXAMPLES / "corpus").rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def engine():
+    engine = LocalEngine(workers=1)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def in_repo():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        yield
+
+
+def _analysis(store: Store, path) -> dict:
+    return json.loads(write_analysis(store, path).read_text(encoding="utf-8"))
+
+
+def _by_parts(parts: list[list[str]], path, engine, *, settings=SETTINGS, progress=None) -> dict:
+    with Store(path.with_suffix(".duckdb")) as store:
+        for k in range(len(parts)):
+            given = sorted(p for part in parts[: k + 1] for p in part)
+            run(given, store=store, settings=settings, engine=engine, progress=progress)
+        return _analysis(store, path)
+
+
+@pytest.fixture(scope="module")
+def batch_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("batch") / "analysis.json"
+
+
+@pytest.fixture(scope="module")
+def batch(batch_path, engine, in_repo):
+    return _by_parts([INPUTS], batch_path, engine)
+
+
+def test_two_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+    half = len(INPUTS) // 2
+    assert _by_parts([INPUTS[:half], INPUTS[half:]], tmp_path / "a.json", engine) == batch
+
+
+def test_three_interleaved_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+    parts = [INPUTS[k::3] for k in range(3)]
+    assert _by_parts(parts, tmp_path / "a.json", engine) == batch
+    assert batch["derivations"] and batch["claim_groups"] and batch["events"]
+
+
+def test_a_rerun_with_nothing_new_aligns_and_assesses_nothing(batch, batch_path, tmp_path, engine,
+                                                              in_repo, monkeypatch):
+    seen: dict[str, int] = {}
+
+    def note(stage: str, n: int) -> None:
+        seen[stage] = seen.get(stage, 0) + n
+
+    def refuse(batch, **options):
+        raise AssertionError(f"pair aligned again: {[(a.id, b.id) for a, b, *_ in batch]}")
+
+    monkeypatch.setattr(link_stage, "derive_pairs", refuse)
+    with Store(batch_path.with_suffix(".duckdb")) as store:
+        # as if the inputs had changed: the corpus stages' markers go, their state stays
+        store.con.execute("DELETE FROM markers WHERE stage IN ('link', 'assess')")
+        run(INPUTS, store=store, settings=SETTINGS, engine=engine, progress=note)
+        assert _analysis(store, tmp_path / "again.json") == batch
+    assert seen.get("assess") == 0
+
+
+def test_batch_stories_setting_gives_the_batch_analysis_too(batch, tmp_path, engine, in_repo):
+    settings = Settings(workers=1, incremental_stories=False)
+    half = len(INPUTS) // 2
+    assert _by_parts([INPUTS[half:], INPUTS[:half]], tmp_path / "a.json", engine,
+                     settings=settings) == batch
+
+
+# --- stories placed, not clustered again ------------------------------------------------------
+
+
+def test_a_new_article_joins_the_story_it_reaches_and_other_stories_are_kept():
+    old = [make_article(k) for k in ("wire", "daily", "later", "fair")]
+    stories, members = cluster_stories(old)
+    previous = {m.article: m.story for m in members}
+    blog = make_article("blog")
+    new_stories, new_members = update_stories([*old, blog], previous=previous, new={blog.id})
+    assert partition(new_members) == {ids("wire", "daily", "blog"), ids("later"), ids("fair")}
+    kept = {s.id for s in stories} & {s.id for s in new_stories}
+    assert {previous[i] for i in ids("later", "fair")} <= kept
+    # the batch on the union agrees here
+    assert partition(new_members) == partition(cluster_stories([*old, blog])[1])
+
+
+def test_nothing_new_keeps_every_story():
+    articles = [make_article(k) for k in TEXTS]
+    stories, members = cluster_stories(articles)
+    previous = {m.article: m.story for m in members}
+    again, again_members = update_stories(articles, previous=previous, new=set())
+    assert (again, again_members) == (stories, members)
+
+
+def test_a_changed_article_is_placed_again():
+    articles = [make_article(k) for k in TEXTS]
+    _, members = cluster_stories(articles)
+    previous = {m.article: m.story for m in members}
+    # the fair's text now reports the crane: its old story is clustered again with it
+    fair = make_article("fair")
+    moved = type(fair)(**{**{f: getattr(fair, f) for f in fair.__dataclass_fields__},
+                          "text": make_article("daily").text})
+    rest = [a for a in articles if a.id != fair.id]
+    _, updated = update_stories([*rest, moved], previous=previous, new={moved.id})
+    assert ids("wire", "daily", "blog", "fair") in partition(updated)
