@@ -1,0 +1,118 @@
+"""Incremental runs: a store of N Reuters articles, then 1 % and 10 % new articles added with
+``analyze NEW --db STORE``, beside a full run on the union in the same run; and whether the two
+give the same analysis (section by section). Also the seeds and the example corpus split in two
+and three parts against one batch run.
+
+    python bench/incremental.py [--limit 2000] [--adds 0.01,0.1] [--workers 2] [--sets reuters,seeds,examples]
+
+Times are wall seconds of ``run()`` (ingest to assess) in this process; peak memory is the
+largest resident set of this process and its workers while the run lasts. Each run starts its
+own process pool, as ``crosscheck analyze`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from _common import REPO_ROOT, SHARED_BENCH
+from throughput import PeakMemory
+
+from crosscheck.engine.local import LocalEngine
+from crosscheck.pipeline import run
+from crosscheck.report.sections import build_sections
+from crosscheck.records import Article
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
+SEEDS = REPO_ROOT.parent / "shared" / "corpus" / "seeds"
+
+
+def timed_run(inputs: list[str], db: Path, settings: Settings) -> tuple[float, float, dict]:
+    """Seconds, peak MiB and the analysis sections of one run of ``inputs`` into ``db``."""
+    engine = LocalEngine(workers=settings.workers)
+    with PeakMemory() as memory, Store(db) as store:
+        started = time.perf_counter()
+        run(inputs, store=store, settings=settings, engine=engine)
+        seconds = time.perf_counter() - started
+        sections = build_sections(store)
+        sections["articles"] = sorted(a.id for a in store.iter_records(Article))
+    engine.close()
+    return seconds, memory.peak / 2**20, sections
+
+
+def differences(batch: dict, incremental: dict) -> str:
+    """``same`` or the sections that differ, with how many records each side holds."""
+    differ = []
+    for key in batch:
+        a = sorted(json.dumps(r, sort_keys=True, default=str) for r in batch[key])
+        b = sorted(json.dumps(r, sort_keys=True, default=str) for r in incremental[key])
+        if a != b:
+            differ.append(f"{key} {len(set(a) - set(b))}/{len(a)} batch records not in the incremental run")
+    return "same" if not differ else "; ".join(differ)
+
+
+def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path) -> None:
+    if not REUTERS.exists():
+        print(f"reuters: {REUTERS} missing, skipped")
+        return
+    extra = max(int(limit * a) for a in adds)
+    with REUTERS.open(encoding="utf-8") as rows:
+        lines = [line for _, line in zip(range(limit + extra), rows)]
+    base = tmp / "base.jsonl"
+    base.write_text("".join(lines[:limit]), encoding="utf-8")
+    seconds, peak, _ = timed_run([str(base)], tmp / "base.duckdb", settings)
+    print(f"reuters: store of {limit} rows built in {seconds:.1f} s, peak {peak:,.0f} MiB")
+    print(f"{'added':>8} {'incremental s':>14} {'MiB':>7} {'full run s':>11} {'MiB':>7} {'share':>7}  same answer")
+    for share in adds:
+        new = tmp / f"new-{share}.jsonl"
+        new.write_text("".join(lines[limit:limit + int(limit * share)]), encoding="utf-8")
+        inputs = [str(base), str(new)]
+        shutil.copy(tmp / "base.duckdb", tmp / "grown.duckdb")
+        inc_s, inc_mb, inc = timed_run(inputs, tmp / "grown.duckdb", settings)
+        full_s, full_mb, full = timed_run(inputs, tmp / f"full-{share}.duckdb", settings)
+        print(f"{int(limit * share):>8} {inc_s:>14.1f} {inc_mb:>7,.0f} {full_s:>11.1f} {full_mb:>7,.0f} "
+              f"{inc_s / full_s:>7.1%}  {differences(full, inc)}")
+        (tmp / f"full-{share}.duckdb").unlink()
+
+
+def split(name: str, files: list[str], settings: Settings, tmp: Path) -> None:
+    if not files:
+        print(f"{name}: missing, skipped")
+        return
+    _, _, batch = timed_run(files, tmp / f"{name}-batch.duckdb", settings)
+    for parts in (2, 3):
+        db = tmp / f"{name}-{parts}.duckdb"
+        for k in range(parts):
+            _, _, grown = timed_run(sorted(f for j in range(k + 1) for f in files[j::parts]), db, settings)
+        print(f"{name}, {len(files)} files in {parts} interleaved parts vs one batch run: {differences(batch, grown)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=2000)
+    parser.add_argument("--adds", default="0.01,0.1")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sets", default="reuters,seeds,examples")
+    args = parser.parse_args()
+    settings = Settings(workers=args.workers)
+    sets = args.sets.split(",")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        if "examples" in sets:
+            files = sorted(str(p) for p in (REPO_ROOT / "examples" / "corpus").rglob("*") if p.is_file())
+            split("examples", files, settings, tmp)
+        if "seeds" in sets:
+            split("seeds", sorted(str(p) for p in SEEDS.glob("*") if p.is_file()) if SEEDS.exists() else [],
+                  settings, tmp)
+        if "reuters" in sets:
+            reuters(args.limit, [float(a) for a in args.adds.split(",")], settings, tmp)
+
+
+if __name__ == "__main__":
+    main()
