@@ -23,8 +23,7 @@ from ..store import ArticleRecords, Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
-from .minhash import near_duplicate_pairs
-from .pair_cache import LinkedArticles, PairCache
+from .state import LinkedArticles, PairCache, Signatures
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
 from .stories import cluster_stories
@@ -59,7 +58,8 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                                            mentions=ArticleRecords(store, Mention),
                                            times=ArticleRecords(store, TimeExpr))
     note("link", 0)
-    pairs = _candidate_pairs(articles, members, settings)
+    signatures = Signatures(store, articles)
+    pairs = _candidate_pairs(articles, members, settings, signatures)
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
     # earlier run over the same two texts are read back, not aligned again.
     cache = PairCache(store, articles, embedder=settings.embedder)
@@ -91,6 +91,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
         cache.save(aligned, keep=pairs)
         linked.save()
+        signatures.save()
         store.set_marker("link", fingerprint)
 
 
@@ -104,10 +105,9 @@ def _fingerprint(store: Store, settings: Settings) -> str:
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
-                     settings: Settings) -> list[tuple[str, str]]:
+                     settings: Settings, signatures: Signatures) -> list[tuple[str, str]]:
     """Pairs worth aligning: near-duplicates anywhere, and pairs within a story."""
-    pairs = {(a, b) for a, b, _ in near_duplicate_pairs(
-        ((i, articles[i].text) for i in sorted(articles)), threshold=settings.neardup_threshold)}
+    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(threshold=settings.neardup_threshold)}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)

@@ -1,11 +1,15 @@
-"""Aligned pairs kept in the store, so that a run with new articles aligns only new pairs.
+"""What the link stage keeps in the store so that a run with new articles redoes only new work.
 
-A pair's derivation and passages are a pure function of the two articles (their text, dates,
-outlet, title; enrichment follows from the text) and the embedder, before the graph-level steps
-(undated copies directed, pruning) that the link stage redoes over the whole graph. The cache
-keys each pair by a hash of both article records and the embedder, and holds what the
-alignment returned, a derivation with its passages or nothing (most pairs share too little),
-as JSON. It keeps the pairs of the last run's candidate set only, so it never outgrows it.
+- :class:`PairCache` (``link_pairs``): aligned pairs. A pair's derivation and passages are a
+  pure function of the two articles (their text, dates, outlet, title; enrichment follows from
+  the text) and the embedder, before the graph-level steps (undated copies directed, pruning)
+  that the link stage redoes over the whole graph. Each pair is keyed by a hash of both article
+  records and the embedder and holds what the alignment returned, a derivation with its
+  passages or nothing (most pairs share too little), as JSON. Only the last run's candidate
+  pairs are kept, so the table never outgrows them.
+- :class:`LinkedArticles` (``link_articles``): which articles the last run linked, with a hash
+  of each, so the next one knows which are new or changed (their stories are reclustered).
+- :class:`Signatures` (``link_signatures``): MinHash signatures by text, computed once.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
 
+import numpy as np
 import pyarrow as pa
 
 from ..records import Article, Derivation, Passage, content_id
 from ..store import Store
 
-__all__ = ["PairCache", "LinkedArticles"]
+__all__ = ["PairCache", "LinkedArticles", "Signatures"]
 
 _TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result VARCHAR)"
 
@@ -101,3 +106,62 @@ class LinkedArticles:
             con.execute("INSERT INTO link_articles SELECT * FROM _linked")
         finally:
             con.unregister("_linked")
+
+
+class Signatures:
+    """MinHash signatures of the articles' texts kept in the store (``link_signatures``), so
+    that a run computes those of new or changed texts only; the LSH pairs are then found over
+    all of them, as :func:`.minhash.near_duplicate_pairs` finds them."""
+
+    _TABLE = ("CREATE TABLE IF NOT EXISTS link_signatures "
+              "(id VARCHAR PRIMARY KEY, text_key VARCHAR, signature BLOB)")
+    _SCHEME = ("minhash", 128, 5, 1)  # num_perm, shingle_words, seed: near_duplicate_pairs' defaults
+
+    def __init__(self, store: Store, articles: Mapping[str, Article]):
+        self._store = store
+        self._key = {i: content_id(*self._SCHEME, a.text) for i, a in articles.items()}
+        self._texts = {i: a.text for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self._rows: dict[str, bytes] = {}
+        for article, key, signature in store.con.execute(
+                "SELECT id, text_key, signature FROM link_signatures").fetchall():
+            if self._key.get(article) == key:
+                self._rows[article] = bytes(signature)
+        self._computed: set[str] = set()
+
+    def near_duplicate_pairs(self, *, threshold: float) -> list[tuple[str, str, float]]:
+        from .minhash import MinHasher, pairs_of_signatures
+
+        missing = sorted(set(self._key) - set(self._rows))
+        if missing:
+            num_perm, shingle_words, seed = self._SCHEME[1:]
+            hasher = MinHasher(num_perm=num_perm, shingle_words=shingle_words, seed=seed)
+            found, present = hasher.signatures_of_texts_with_words([self._texts[i] or "" for i in missing])
+            for i in missing:
+                self._rows[i] = b""  # no words: no signature, never paired
+            for row, index in zip(found, present.tolist()):
+                self._rows[missing[index]] = row.astype("<u4").tobytes()
+            self._computed.update(missing)
+        ids = [i for i in sorted(self._key) if self._rows[i]]
+        matrix = np.frombuffer(b"".join(self._rows[i] for i in ids), dtype="<u4").astype(np.uint32)
+        return pairs_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]), threshold=threshold)
+
+    def save(self) -> None:
+        """Drop the signatures of articles gone or changed; add those computed in this run."""
+        con = self._store.con
+        ids = sorted(self._key)
+        con.register("_current", pa.table({"id": ids, "text_key": [self._key[i] for i in ids]}))
+        try:
+            con.execute("DELETE FROM link_signatures s WHERE NOT EXISTS (SELECT 1 FROM _current c "
+                        "WHERE c.id = s.id AND c.text_key = s.text_key)")
+        finally:
+            con.unregister("_current")
+        added = sorted(self._computed)
+        if added:
+            con.register("_signatures", pa.table({
+                "id": added, "text_key": [self._key[i] for i in added],
+                "signature": pa.array([self._rows[i] for i in added], type=pa.binary())}))
+            try:
+                con.execute("INSERT OR REPLACE INTO link_signatures SELECT * FROM _signatures")
+            finally:
+                con.unregister("_signatures")
