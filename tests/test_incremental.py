@@ -132,3 +132,33 @@ def test_a_changed_article_is_placed_again():
     rest = [a for a in articles if a.id != fair.id]
     _, updated = update_stories([*rest, moved], previous=previous, new={moved.id})
     assert ids("wire", "daily", "blog", "fair") in partition(updated)
+
+
+# --- link state kept in the store -------------------------------------------------------------
+
+
+def _stored_articles(texts: dict[str, str]) -> dict:
+    return {key: make_article("wire").__class__(
+        id=key, source=f"tests/{key}.txt", url=None, outlet=None, outlet_from=None, title=None,
+        published=None, published_from=None, language="en", text=text) for key, text in texts.items()}
+
+
+def test_stored_signatures_give_the_near_duplicate_pairs_of_the_texts():
+    from conftest import synthetic_article
+    from crosscheck.link.minhash import near_duplicate_pairs
+    from crosscheck.link.state import Signatures
+
+    texts = {f"a{i}": synthetic_article(i) for i in range(6)}
+    texts["copy"] = texts["a1"].replace("report 1.", "report 1!")
+    with Store(":memory:") as store:
+        articles = _stored_articles(texts)
+        first = Signatures(store, articles)
+        assert first.near_duplicate_pairs(threshold=0.3) == near_duplicate_pairs(
+            sorted(texts.items()), threshold=0.3)
+        first.save()
+        texts["a2"] = texts["a3"]  # a changed text gets a new signature
+        articles = _stored_articles(texts)
+        again = Signatures(store, articles)
+        assert again.near_duplicate_pairs(threshold=0.3) == near_duplicate_pairs(
+            sorted(texts.items()), threshold=0.3)
+        assert again._computed == {"a2"}

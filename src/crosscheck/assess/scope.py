@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple
 
 from ..link.claims import _Resolver  # the corpus names and labels claim facts use
+from ..link.state import record_key, record_values
 from ..records import Article, Derivation, EntityKey, Mention, Passage, content_id
 from .corroboration import reporting_lines
 
@@ -41,23 +41,25 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
                        mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
                        settings_key: str) -> dict[str, str]:
     """Story id -> a fingerprint of everything its assessment reads (see the module notes)."""
-    article_key = {i: content_id(*astuple(a)) for i, a in articles.items()}
+    article_key = {i: record_key(a) for i, a in articles.items()}
     lines = reporting_lines(derivations)
     copies = {d.derived for d in derivations}
     sources = {d.source for d in derivations}
     spans: dict[str, list[tuple]] = defaultdict(list)
     for p in passages:
-        spans[p.derivation].append(astuple(p))
+        spans[p.derivation].append(record_values(p))
     edges: dict[str, list[str]] = defaultdict(list)
     for d in derivations:
         other = {d.source: d.derived, d.derived: d.source}
-        edge = content_id(*astuple(d), *sorted(spans.get(d.id, ())),
+        edge = content_id(*record_values(d), *sorted(spans.get(d.id, ())),
                           article_key.get(d.source), article_key.get(d.derived))
         for side in (d.source, d.derived):
             edges[side].append(edge + ":" + other[side])
     names = _entity_names(mentions, entity_keys)
     keys, places = _article_keys(mentions, names)
-    together = co_mentioned_places(mentions, entity_keys)
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in co_mentioned_places(mentions, entity_keys):
+        partners[a].add(b)
     members: dict[str, list[str]] = defaultdict(list)
     for article in sorted(story_of):
         members[story_of[article]].append(article)
@@ -68,7 +70,7 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
         for i in ids:
             parts += [i, article_key.get(i), lines.get(i, i), i in copies, i in sources,
                       *sorted(edges.get(i, ())), *sorted(keys.get(i, ()))]
-        parts += sorted(f"{a}|{b}" for a, b in together if a in story_places and b in story_places)
+        parts += sorted(f"{a}|{b}" for a in story_places for b in partners.get(a, ()) if b in story_places)
         found[story] = content_id(*parts)
     return found
 

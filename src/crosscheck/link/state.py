@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import astuple
+from dataclasses import fields
 
 import numpy as np
 import pyarrow as pa
@@ -25,7 +26,24 @@ import pyarrow as pa
 from ..records import Article, Derivation, Passage, content_id
 from ..store import Store
 
-__all__ = ["PairCache", "LinkedArticles", "Signatures"]
+__all__ = ["PairCache", "LinkedArticles", "Signatures", "record_values", "record_key"]
+
+
+def record_values(record: object) -> tuple:
+    """A record's field values in order (``dataclasses.astuple`` without its deep copies,
+    which cost seconds over a corpus's records)."""
+    return _getter(type(record))(record)
+
+
+@functools.cache
+def _getter(record_type: type):
+    names = [f.name for f in fields(record_type)]
+    return lambda record: tuple(getattr(record, name) for name in names)
+
+
+def record_key(record: object) -> str:
+    """A hash of every field of a record."""
+    return content_id(type(record).__name__, *record_values(record))
 
 _TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result VARCHAR)"
 
@@ -35,7 +53,7 @@ class PairCache:
 
     def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str):
         self._store, self._embedder = store, embedder
-        self._article_key = {i: content_id(*astuple(a)) for i, a in articles.items()}
+        self._article_key = {i: record_key(a) for i, a in articles.items()}
         store.con.execute(_TABLE)
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
 
@@ -63,7 +81,7 @@ class PairCache:
     def save(self, aligned: Iterable[tuple[str, str, Derivation | None, list[Passage]]], *,
              keep: Sequence[tuple[str, str]]) -> None:
         """Add the pairs aligned now, and drop those no longer among the candidates ``keep``."""
-        rows = [(self.key(a, b), "" if d is None else json.dumps([astuple(d), [astuple(p) for p in found]]))
+        rows = [(self.key(a, b), "" if d is None else json.dumps([record_values(d), [record_values(p) for p in found]]))
                 for a, b, d, found in aligned]
         con = self._store.con
         con.execute("CREATE OR REPLACE TEMP TABLE _keep AS SELECT unnest(?::VARCHAR[]) AS id",
@@ -86,7 +104,7 @@ class LinkedArticles:
 
     def __init__(self, store: Store, articles: Mapping[str, Article]):
         self._store = store
-        self._key = {i: content_id(*astuple(a)) for i, a in articles.items()}
+        self._key = {i: record_key(a) for i, a in articles.items()}
         store.con.execute(self._TABLE)
         self._before = dict(store.con.execute("SELECT id, key FROM link_articles").fetchall())
         self.new = {i for i, key in self._key.items() if self._before.get(i) != key}
