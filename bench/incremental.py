@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from _common import REPO_ROOT, SHARED_BENCH
+from pipeline_scale import StageClock
 from throughput import PeakMemory
 
 from crosscheck.engine.local import LocalEngine
@@ -33,12 +34,14 @@ REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
 SEEDS = REPO_ROOT.parent / "shared" / "corpus" / "seeds"
 
 
-def timed_run(inputs: list[str], db: Path, settings: Settings) -> tuple[float, float, dict]:
-    """Seconds, peak MiB and the analysis sections of one run of ``inputs`` into ``db``."""
+def timed_run(inputs: list[str], db: Path, settings: Settings, *,
+              clock: StageClock | None = None) -> tuple[float, float, dict]:
+    """Seconds, peak MiB and the analysis sections of one run of ``inputs`` into ``db``;
+    ``clock`` notes when each stage reported progress."""
     engine = LocalEngine(workers=settings.workers)
     with PeakMemory() as memory, Store(db) as store:
         started = time.perf_counter()
-        run(inputs, store=store, settings=settings, engine=engine)
+        run(inputs, store=store, settings=settings, engine=engine, progress=clock)
         seconds = time.perf_counter() - started
         sections = build_sections(store)
         sections["articles"] = sorted(a.id for a in store.iter_records(Article))
@@ -67,17 +70,20 @@ def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path) -> Non
     base = tmp / "base.jsonl"
     base.write_text("".join(lines[:limit]), encoding="utf-8")
     seconds, peak, _ = timed_run([str(base)], tmp / "base.duckdb", settings)
-    print(f"reuters: store of {limit} rows built in {seconds:.1f} s, peak {peak:,.0f} MiB")
+    print(f"reuters: store of {limit} rows built in {seconds:.1f} s, peak {peak:,.0f} MiB", flush=True)
     print(f"{'added':>8} {'incremental s':>14} {'MiB':>7} {'full run s':>11} {'MiB':>7} {'share':>7}  same answer")
     for share in adds:
         new = tmp / f"new-{share}.jsonl"
         new.write_text("".join(lines[limit:limit + int(limit * share)]), encoding="utf-8")
         inputs = [str(base), str(new)]
         shutil.copy(tmp / "base.duckdb", tmp / "grown.duckdb")
-        inc_s, inc_mb, inc = timed_run(inputs, tmp / "grown.duckdb", settings)
+        clock = StageClock()
+        inc_s, inc_mb, inc = timed_run(inputs, tmp / "grown.duckdb", settings, clock=clock)
         full_s, full_mb, full = timed_run(inputs, tmp / f"full-{share}.duckdb", settings)
         print(f"{int(limit * share):>8} {inc_s:>14.1f} {inc_mb:>7,.0f} {full_s:>11.1f} {full_mb:>7,.0f} "
-              f"{inc_s / full_s:>7.1%}  {differences(full, inc)}")
+              f"{inc_s / full_s:>7.1%}  {differences(full, inc)}", flush=True)
+        print("         incremental run, last progress note per stage (s): " + ", ".join(
+            f"{stage} {last:.1f}" for stage, (_, last) in clock.seen.items()), flush=True)
         (tmp / f"full-{share}.duckdb").unlink()
 
 
@@ -90,7 +96,8 @@ def split(name: str, files: list[str], settings: Settings, tmp: Path) -> None:
         db = tmp / f"{name}-{parts}.duckdb"
         for k in range(parts):
             _, _, grown = timed_run(sorted(f for j in range(k + 1) for f in files[j::parts]), db, settings)
-        print(f"{name}, {len(files)} files in {parts} interleaved parts vs one batch run: {differences(batch, grown)}")
+        print(f"{name}, {len(files)} files in {parts} interleaved parts vs one batch run: "
+              f"{differences(batch, grown)}", flush=True)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from ..store import ArticleRecords, Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
-from .state import LinkedArticles, PairCache, Signatures
+from .state import LinkedArticles, PairCache, Signatures, StoryFeatures
 from .paraphrase import align_paraphrases, candidate_pairs, get_embedder, sentence_spans
 from .passages import align_verbatim
 from .stories import cluster_stories
@@ -49,14 +49,16 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
     linked = LinkedArticles(store, articles)
     previous = linked.previous_stories() if settings.incremental_stories else None
+    features = StoryFeatures(store, articles, settings=settings)
     if previous:
         stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
-                                          mentions=ArticleRecords(store, Mention),
-                                          times=ArticleRecords(store, TimeExpr))
+                                          features=features.complete())
     else:
         stories, members = cluster_stories(articles.values(),
                                            mentions=ArticleRecords(store, Mention),
                                            times=ArticleRecords(store, TimeExpr))
+        if settings.incremental_stories:
+            features.complete()  # kept for the next run, which places its new articles with them
     note("link", 0)
     signatures = Signatures(store, articles)
     pairs = _candidate_pairs(articles, members, settings, signatures)
@@ -92,6 +94,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         cache.save(aligned, keep=pairs)
         linked.save()
         signatures.save()
+        features.save()
         store.set_marker("link", fingerprint)
 
 

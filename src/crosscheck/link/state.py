@@ -10,13 +10,14 @@
 - :class:`LinkedArticles` (``link_articles``): which articles the last run linked, with a hash
   of each, so the next one knows which are new or changed (their stories are reclustered).
 - :class:`Signatures` (``link_signatures``): MinHash signatures by text, computed once.
+- :class:`StoryFeatures` (``link_story_features``): story-clustering features by article.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 
@@ -26,7 +27,7 @@ import pyarrow as pa
 from ..records import Article, Derivation, Passage, content_id
 from ..store import Store
 
-__all__ = ["PairCache", "LinkedArticles", "Signatures", "record_values", "record_key"]
+__all__ = ["PairCache", "LinkedArticles", "Signatures", "StoryFeatures", "record_values", "record_key"]
 
 
 def record_values(record: object) -> tuple:
@@ -183,3 +184,62 @@ class Signatures:
                 con.execute("INSERT OR REPLACE INTO link_signatures SELECT * FROM _signatures")
             finally:
                 con.unregister("_signatures")
+
+
+class StoryFeatures:
+    """Story features of the articles (terms, entity keys, anchor date) kept in the store
+    (``link_story_features``), keyed by a hash of the article record: features follow from the
+    article and its enrichment, which follows from its text. A run computes those of new or
+    changed articles only, reading their mentions and times alone."""
+
+    _TABLE = ("CREATE TABLE IF NOT EXISTS link_story_features "
+              "(id VARCHAR PRIMARY KEY, key VARCHAR, features VARCHAR)")
+    _FEW = 500  # below this many articles to compute, their records are read by id
+
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, settings: object):
+        from .story_features import _Features, _settings
+
+        self._store, self._articles = store, articles
+        self._opts = _settings(settings)
+        self._key = {i: content_id(record_key(a), *record_values(self._opts)) for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self.features: dict[str, _Features] = {}
+        for article, key, found in store.con.execute(
+                "SELECT id, key, features FROM link_story_features").fetchall():
+            if self._key.get(article) == key:
+                published, title, terms, entities, anchor = json.loads(found)
+                self.features[article] = _Features(article, published, title, Counter(terms),
+                                                   Counter(entities), anchor)
+        self._computed: list[str] = []
+
+    def complete(self) -> dict:
+        """Features of every article: stored, or computed now."""
+        from ..records import Mention, TimeExpr
+        from ..store import ArticleRecords
+        from .story_features import _features
+
+        missing = sorted(set(self._articles) - set(self.features))
+        if len(missing) <= self._FEW:
+            mentions = self._store.records_of_articles(Mention, missing, order_by="article, start, id")
+            times = self._store.records_of_articles(TimeExpr, missing, order_by="article, start, id")
+        else:
+            mentions, times = ArticleRecords(self._store, Mention), ArticleRecords(self._store, TimeExpr)
+        for i in missing:
+            self.features[i] = _features(self._articles[i], mentions.get(i, ()), times.get(i, ()), self._opts)
+        self._computed = missing
+        return self.features
+
+    def save(self) -> None:
+        con = self._store.con
+        con.execute("DELETE FROM link_story_features WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                    [sorted(self._articles)])
+        if not self._computed:
+            return
+        rows = {"id": self._computed, "key": [self._key[i] for i in self._computed],
+                "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor])
+                             for f in (self.features[i] for i in self._computed)]}
+        con.register("_features", pa.table(rows))
+        try:
+            con.execute("INSERT OR REPLACE INTO link_story_features SELECT * FROM _features")
+        finally:
+            con.unregister("_features")

@@ -33,13 +33,18 @@ __all__ = ["update_stories"]
 def update_stories(articles: Iterable[Article], *, previous: Mapping[str, str],
                    new: set[str], mentions: Mapping[str, Sequence[Mention]] = {},
                    times: Mapping[str, Sequence[TimeExpr]] = {}, settings: object | None = None,
+                   features: Mapping[str, object] | None = None,
                    ) -> tuple[list[Story], list[StoryMember]]:
     """Stories of ``articles``: ``previous`` maps each article linked before to its stored
-    story; ``new`` holds the articles to place (new or changed since)."""
+    story; ``new`` holds the articles to place (new or changed since). ``features`` (article id
+    -> its story features, e.g. kept in the store) saves computing them from ``mentions`` and
+    ``times``."""
     opts = _settings(settings)
     unique = {a.id: a for a in articles}
     order = sorted(unique)
-    feats = [_features(unique[k], mentions.get(k, ()), times.get(k, ()), opts) for k in order]
+    known = features or {}
+    feats = [known[k] if k in known else _features(unique[k], mentions.get(k, ()), times.get(k, ()), opts)
+             for k in order]
     position = {k: i for i, k in enumerate(order)}
     weights = _Weights()
     for f in feats:
@@ -62,11 +67,12 @@ def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, li
              opts) -> set[str]:
     """Stored stories some new article reaches the link threshold with (mean similarity)."""
     story_of = {i: s for s, members in groups.items() for i in members}
+    # only the rare terms the new articles carry are looked up
+    wanted = {t for i in fresh for t in feats[i].terms if weights.df[t] <= opts.max_posting}
     postings: dict[str, list[int]] = defaultdict(list)
     for i in sorted(story_of):
-        for term in feats[i].terms:
-            if weights.df[term] <= opts.max_posting:
-                postings[term].append(i)
+        for term in feats[i].terms.keys() & wanted:
+            postings[term].append(i)
     vectors: dict[int, _Vectors] = {}
 
     def vector(i: int) -> _Vectors:
