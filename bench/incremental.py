@@ -3,7 +3,7 @@
 give the same analysis (section by section). Also the seeds and the example corpus split in two
 and three parts against one batch run.
 
-    python bench/incremental.py [--limit 2000] [--adds 0.01,0.1] [--workers 2] [--sets reuters,seeds,examples]
+    python bench/incremental.py [--limit 2000] [--adds 0.01,0.1] [--workers 2] [--sets reuters,seeds,examples] [--exact]
 
 Times are wall seconds of ``run()`` (ingest to assess) in this process; peak memory is the
 largest resident set of this process and its workers while the run lasts. Each run starts its
@@ -60,7 +60,21 @@ def differences(batch: dict, incremental: dict) -> str:
     return "same" if not differ else "; ".join(differ)
 
 
-def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path) -> None:
+def story_agreement(batch: dict, incremental: dict) -> str:
+    """How far the incremental story partition is from the batch's: articles in a story with
+    other members than in the batch run, and B-cubed F1 of one against the other."""
+    def story_of(sections: dict) -> dict[str, frozenset]:
+        return {a: frozenset(s["articles"]) for s in sections["stories"] for a in s["articles"]}
+
+    want, got = story_of(batch), story_of(incremental)
+    moved = sum(1 for a in want if got.get(a) != want[a])
+    precision = sum(len(got[a] & want[a]) / len(got[a]) for a in want) / len(want)
+    recall = sum(len(got[a] & want[a]) / len(want[a]) for a in want) / len(want)
+    return (f"{moved}/{len(want)} articles in a story with other members, story B-cubed F1 "
+            f"{2 * precision * recall / (precision + recall):.4f}")
+
+
+def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, exact: bool) -> None:
     if not REUTERS.exists():
         print(f"reuters: {REUTERS} missing, skipped")
         return
@@ -84,6 +98,13 @@ def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path) -> Non
               f"{inc_s / full_s:>7.1%}  {differences(full, inc)}", flush=True)
         print("         incremental run, last progress note per stage (s): " + ", ".join(
             f"{stage} {last:.1f}" for stage, (_, last) in clock.seen.items()), flush=True)
+        print(f"         stories: {story_agreement(full, inc)}", flush=True)
+        if exact:
+            shutil.copy(tmp / "base.duckdb", tmp / "grown.duckdb")
+            ex_s, ex_mb, ex = timed_run(inputs, tmp / "grown.duckdb",
+                                        Settings(workers=settings.workers, incremental_stories=False))
+            print(f"         with incremental_stories=false: {ex_s:.1f} s ({ex_s / full_s:.1%} of the full "
+                  f"run), {ex_mb:,.0f} MiB; {differences(full, ex)}", flush=True)
         (tmp / f"full-{share}.duckdb").unlink()
 
 
@@ -106,6 +127,8 @@ def main() -> None:
     parser.add_argument("--adds", default="0.01,0.1")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", default="reuters,seeds,examples")
+    parser.add_argument("--exact", action="store_true",
+                        help="also grow the store with incremental_stories=false (the batch's stories)")
     args = parser.parse_args()
     settings = Settings(workers=args.workers)
     sets = args.sets.split(",")
@@ -118,7 +141,8 @@ def main() -> None:
             split("seeds", sorted(str(p) for p in SEEDS.glob("*") if p.is_file()) if SEEDS.exists() else [],
                   settings, tmp)
         if "reuters" in sets:
-            reuters(args.limit, [float(a) for a in args.adds.split(",")], settings, tmp)
+            reuters(args.limit, [float(a) for a in args.adds.split(",")], settings, tmp,
+                    exact=args.exact)
 
 
 if __name__ == "__main__":
