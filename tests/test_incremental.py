@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import EXAMPLES, REPO
 from test_stories import TEXTS, ids, make_article, partition
 
 import crosscheck.link as link_stage
+from crosscheck.cli import cli
 from crosscheck.engine.local import LocalEngine
 from crosscheck.link.stories import cluster_stories
 from crosscheck.link.story_update import update_stories
@@ -60,9 +62,19 @@ def batch(batch_path, engine, in_repo):
     return _by_parts([INPUTS], batch_path, engine)
 
 
-def test_two_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+def test_two_parts_give_the_batch_analysis_and_the_summary_says_what_changed(batch, tmp_path, in_repo):
     half = len(INPUTS) // 2
-    assert _by_parts([INPUTS[:half], INPUTS[half:]], tmp_path / "a.json", engine) == batch
+    db, out = tmp_path / "store.duckdb", tmp_path / "out"
+    first = CliRunner().invoke(cli, ["analyze", *INPUTS[:half], "--db", str(db), "--out", str(out),
+                                     "--workers", "1"])
+    assert first.exit_code == 0, first.output
+    assert "Changes since the last run" not in first.output
+    second = CliRunner().invoke(cli, ["analyze", *INPUTS[half:], "--db", str(db), "--out", str(out),
+                                      "--workers", "1"])
+    assert second.exit_code == 0, second.output
+    assert json.loads((out / "analysis.json").read_text(encoding="utf-8")) == batch
+    assert "Changes since the last run" in second.output
+    assert "new articles" in second.output
 
 
 def test_three_interleaved_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):

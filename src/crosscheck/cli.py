@@ -126,7 +126,7 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
                 print_summary(store, console=Console(width=100), sections=sections)
                 if before is not None:
                     print_changes(changes_between(before, snapshot(store)), console=Console(width=100),
-                                  title="Changes since the previous run on this store")
+                                  title="Changes since the last run")
                 click.echo(f"Wrote {path} and {report}")
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None
