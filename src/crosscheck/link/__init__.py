@@ -5,6 +5,11 @@ tables in one transaction, behind a completion marker, so a re-run on the same c
 no-op. Pairs of articles are compared only when they are near-duplicates (MinHash LSH) or share
 a story (all pairs in a small story, the most similar ones in a large story), which keeps the
 work near-linear in corpus size; each pair's alignment runs on the engine.
+
+In the same transaction it keeps what lets the next run redo only new work (``state.py``):
+aligned pairs, MinHash signatures, story features and the articles it linked. A run with new
+articles aligns only pairs it has not aligned before and places the new articles in the stories
+they reach (``story_update.py``); see docs/scaling.md, "Incremental runs".
 """
 
 from __future__ import annotations
