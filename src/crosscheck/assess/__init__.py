@@ -63,6 +63,7 @@ def _assess(corpus: "_Corpus", redo: set[str], *, settings: Settings,
     for d in corpus.derivations:
         if d.source in redo or d.derived in redo:
             near.update((d.source, d.derived))
+    corpus.load_articles(near)
     articles = {i: a for i, a in corpus.articles.items() if i in near}
     claims = [c for c in corpus.claims if c.article in redo]
     quotes = [q for q in corpus.quotes if q.article in redo]
@@ -196,21 +197,35 @@ def _save_scopes(store: Store, corpus: "_Corpus", scopes: dict[str, str] | None)
 
 
 class _Corpus:
-    """Everything the assessment reads, loaded once from the store."""
+    """Everything the assessment reads, loaded from the store: what reaches across stories
+    (articles, quotes, mentions, derivations) at once, the rest per article on demand
+    (:meth:`load_articles`), so that a run redoing a few stories reads only theirs."""
 
     def __init__(self, store: Store):
+        self._store = store
         self.articles = {a.id: a for a in store.iter_records(Article)}
-        self.claims = list(store.iter_records(Claim, order_by="article, start, id"))
-        self.quantities = {q.id: q for q in store.iter_records(Quantity)}
-        self.times = {t.id: t for t in store.iter_records(TimeExpr)}
         self.quotes = list(store.iter_records(Quote, order_by="article, start, id"))
         self.mentions = list(store.iter_records(Mention, order_by="article, start, id"))
         self.entity_keys = list(store.iter_records(EntityKey, order_by="key"))
         self.story_of = {m.article: m.story for m in store.iter_records(StoryMember)}
         self.derivations = list(store.iter_records(Derivation, order_by="source, derived"))
         self.passages = list(store.iter_records(Passage, order_by="derivation, derived_start, id"))
-        self.event_mentions = list(store.iter_records(EventMention, order_by="article, start, id"))
-        self.places = {p.id: p for p in store.iter_records(Place)}
+
+    def load_articles(self, ids: set[str]) -> None:
+        """Claims, quantities, times, event mentions and places of the articles ``ids`` (all
+        of them when ``ids`` holds every article)."""
+        every = ids >= set(self.articles)
+        where = "true" if every else "article IN (SELECT unnest(?::VARCHAR[]))"
+        params = None if every else [sorted(ids)]
+
+        def read(record_type, order_by="id"):
+            return self._store.iter_records(record_type, where=where, params=params, order_by=order_by)
+
+        self.claims = list(read(Claim, "article, start, id"))
+        self.quantities = {q.id: q for q in read(Quantity)}
+        self.times = {t.id: t for t in read(TimeExpr)}
+        self.event_mentions = list(read(EventMention, "article, start, id"))
+        self.places = {p.id: p for p in read(Place)}
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:
