@@ -174,3 +174,29 @@ def test_stored_signatures_give_the_near_duplicate_pairs_of_the_texts():
         assert again.near_duplicate_pairs(threshold=0.3) == near_duplicate_pairs(
             sorted(texts.items()), threshold=0.3)
         assert again._computed == {"a2"}
+
+
+# --- what a story's assessment reads ----------------------------------------------------------
+
+
+def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else():
+    from dataclasses import replace
+
+    from crosscheck.assess.scope import story_fingerprints
+    from crosscheck.records import Derivation
+
+    a1, a2, b1, c1 = (make_article(k) for k in ("wire", "daily", "blog", "fair"))
+    story_of = {a1.id: "A", a2.id: "A", b1.id: "B", c1.id: "C"}
+    crossing = Derivation(id="d", source=a1.id, derived=b1.id, kind="rewrite", score=0.5,
+                          similarity=0.5, direction="dated", evidence="")
+
+    def fingerprints(articles):
+        return story_fingerprints(articles={a.id: a for a in articles}, story_of=story_of,
+                                  derivations=[crossing], passages=[], mentions=[],
+                                  entity_keys=[], settings_key="s")
+
+    before = fingerprints([a1, a2, b1, c1])
+    after = fingerprints([a1, a2, replace(b1, text=b1.text + " One more line."), c1])
+    assert after["A"] != before["A"]  # the far side of a derivation changed
+    assert after["B"] != before["B"]  # a member changed
+    assert after["C"] == before["C"]
