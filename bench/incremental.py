@@ -1,9 +1,10 @@
 """Incremental runs: a store of N Reuters articles, then 1 % and 10 % new articles added with
 ``analyze NEW --db STORE``, beside a full run on the union in the same run; and whether the two
-give the same analysis (section by section). Also the seeds and the example corpus split in two
-and three parts against one batch run.
+give the same analysis (section by section); with --placed, also with new articles placed in the
+stored stories (incremental_stories=true) and how far its stories are from the batch's. Also the
+seeds and the example corpus split in two and three parts against one batch run.
 
-    python bench/incremental.py [--limit 2000] [--adds 0.01,0.1] [--workers 2] [--sets reuters,seeds,examples] [--exact]
+    python bench/incremental.py [--limit 2000] [--adds 0.01,0.1] [--workers 2] [--sets reuters,seeds,examples] [--placed]
 
 Times are wall seconds of ``run()`` (ingest to assess) in this process; peak memory is the
 largest resident set of this process and its workers while the run lasts. Each run starts its
@@ -13,6 +14,7 @@ own process pool, as ``crosscheck analyze`` does.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import tempfile
@@ -74,7 +76,7 @@ def story_agreement(batch: dict, incremental: dict) -> str:
             f"{2 * precision * recall / (precision + recall):.4f}")
 
 
-def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, exact: bool) -> None:
+def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, placed: bool) -> None:
     if not REUTERS.exists():
         print(f"reuters: {REUTERS} missing, skipped")
         return
@@ -98,13 +100,13 @@ def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, exa
               f"{inc_s / full_s:>7.1%}  {differences(full, inc)}", flush=True)
         print("         incremental run, last progress note per stage (s): " + ", ".join(
             f"{stage} {last:.1f}" for stage, (_, last) in clock.seen.items()), flush=True)
-        print(f"         stories: {story_agreement(full, inc)}", flush=True)
-        if exact:
+        if placed:
             shutil.copy(tmp / "base.duckdb", tmp / "grown.duckdb")
             ex_s, ex_mb, ex = timed_run(inputs, tmp / "grown.duckdb",
-                                        Settings(workers=settings.workers, incremental_stories=False))
-            print(f"         with incremental_stories=false: {ex_s:.1f} s ({ex_s / full_s:.1%} of the full "
+                                        Settings(workers=settings.workers, incremental_stories=True))
+            print(f"         with incremental_stories=true: {ex_s:.1f} s ({ex_s / full_s:.1%} of the full "
                   f"run), {ex_mb:,.0f} MiB; {differences(full, ex)}", flush=True)
+            print(f"         stories placed: {story_agreement(full, ex)}", flush=True)
         (tmp / f"full-{share}.duckdb").unlink()
 
 
@@ -113,12 +115,13 @@ def split(name: str, files: list[str], settings: Settings, tmp: Path) -> None:
         print(f"{name}: missing, skipped")
         return
     _, _, batch = timed_run(files, tmp / f"{name}-batch.duckdb", settings)
-    for parts in (2, 3):
-        db = tmp / f"{name}-{parts}.duckdb"
+    for placed, parts in itertools.product((False, True), (2, 3)):
+        grow = Settings(workers=settings.workers, incremental_stories=placed)
+        db = tmp / f"{name}-{parts}-{placed}.duckdb"
         for k in range(parts):
-            _, _, grown = timed_run(sorted(f for j in range(k + 1) for f in files[j::parts]), db, settings)
-        print(f"{name}, {len(files)} files in {parts} interleaved parts vs one batch run: "
-              f"{differences(batch, grown)}", flush=True)
+            _, _, grown = timed_run(sorted(f for j in range(k + 1) for f in files[j::parts]), db, grow)
+        print(f"{name}, {len(files)} files in {parts} interleaved parts (incremental_stories="
+              f"{str(placed).lower()}) vs one batch run: {differences(batch, grown)}", flush=True)
 
 
 def main() -> None:
@@ -127,8 +130,8 @@ def main() -> None:
     parser.add_argument("--adds", default="0.01,0.1")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", default="reuters,seeds,examples")
-    parser.add_argument("--exact", action="store_true",
-                        help="also grow the store with incremental_stories=false (the batch's stories)")
+    parser.add_argument("--placed", action="store_true",
+                        help="also grow the store with incremental_stories=true (new articles placed in stored stories)")
     args = parser.parse_args()
     settings = Settings(workers=args.workers)
     sets = args.sets.split(",")
@@ -142,7 +145,7 @@ def main() -> None:
                   settings, tmp)
         if "reuters" in sets:
             reuters(args.limit, [float(a) for a in args.adds.split(",")], settings, tmp,
-                    exact=args.exact)
+                    placed=args.placed)
 
 
 if __name__ == "__main__":

@@ -77,9 +77,13 @@ def test_two_parts_give_the_batch_analysis_and_the_summary_says_what_changed(bat
     assert "new articles" in second.output
 
 
-def test_three_interleaved_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+def test_three_interleaved_parts_with_stories_placed_give_the_batch_analysis(batch, tmp_path, engine,
+                                                                            in_repo):
+    # placing new articles in stored stories may give other stories than a batch run in general
+    # (docs/scaling.md); on the example corpus it gives the same
     parts = [INPUTS[k::3] for k in range(3)]
-    assert _by_parts(parts, tmp_path / "a.json", engine) == batch
+    placed = Settings(workers=1, incremental_stories=True)
+    assert _by_parts(parts, tmp_path / "a.json", engine, settings=placed) == batch
     assert batch["derivations"] and batch["claim_groups"] and batch["events"]
 
 
@@ -102,11 +106,9 @@ def test_a_rerun_with_nothing_new_aligns_and_assesses_nothing(batch, batch_path,
     assert seen.get("assess") == 0
 
 
-def test_batch_stories_setting_gives_the_batch_analysis_too(batch, tmp_path, engine, in_repo):
-    settings = Settings(workers=1, incremental_stories=False)
-    half = len(INPUTS) // 2
-    assert _by_parts([INPUTS[half:], INPUTS[:half]], tmp_path / "a.json", engine,
-                     settings=settings) == batch
+def test_three_interleaved_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+    parts = [INPUTS[k::3] for k in range(3)]
+    assert _by_parts(parts[::-1], tmp_path / "a.json", engine) == batch
 
 
 # --- stories placed, not clustered again ------------------------------------------------------

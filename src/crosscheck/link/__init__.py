@@ -54,7 +54,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
     linked = LinkedArticles(store, articles)
     previous = linked.previous_stories() if settings.incremental_stories else None
-    features = StoryFeatures(store, articles, settings=settings)
+    features = StoryFeatures(store, articles, settings=settings) if settings.incremental_stories else None
     if previous:
         stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
                                           features=features.complete())
@@ -62,7 +62,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         stories, members = cluster_stories(articles.values(),
                                            mentions=ArticleRecords(store, Mention),
                                            times=ArticleRecords(store, TimeExpr))
-        if settings.incremental_stories:
+        if features is not None:
             features.complete()  # kept for the next run, which places its new articles with them
     note("link", 0)
     signatures = Signatures(store, articles)
@@ -99,7 +99,8 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         cache.save(aligned, keep=pairs)
         linked.save()
         signatures.save()
-        features.save()
+        if features is not None:
+            features.save()
         store.set_marker("link", fingerprint)
 
 
