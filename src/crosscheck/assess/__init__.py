@@ -20,6 +20,7 @@ import pyarrow as pa
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Event, EventMember, EventMention, Mention, Passage, Place, Quantity, Quote,
                        StoryMember, TimeExpr, content_id)
+from .. import __version__
 from ..engine import Engine
 from ..settings import Settings
 from ..store import Store
@@ -125,7 +126,7 @@ def _scopes(corpus: "_Corpus", settings: Settings) -> dict[str, str] | None:
     return story_fingerprints(
         articles=corpus.articles, story_of=corpus.story_of, derivations=corpus.derivations,
         passages=corpus.passages, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
-        settings_key=content_id(settings.embedder))
+        settings_key=content_id(__version__, settings.embedder))
 
 
 def _kept_scopes(store: Store) -> dict[str, tuple[str, str]] | None:

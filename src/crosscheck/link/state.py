@@ -24,6 +24,7 @@ from dataclasses import fields
 import numpy as np
 import pyarrow as pa
 
+from .. import __version__
 from ..records import Article, Derivation, Passage, content_id
 from ..store import Store
 
@@ -59,7 +60,7 @@ class PairCache:
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
 
     def key(self, a: str, b: str) -> str:
-        return content_id("pair", a, self._article_key[a], b, self._article_key[b], self._embedder)
+        return content_id("pair", __version__, a, self._article_key[a], b, self._article_key[b], self._embedder)
 
     def missing(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(a, b) for a, b in pairs if self.key(a, b) not in self._stored]
