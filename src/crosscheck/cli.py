@@ -18,6 +18,7 @@ from .errors import CrosscheckError
 from .ingest import iter_documents
 from .pipeline import STAGES, run
 from .records import Article, Draft, Rejected, Removal
+from .report.changes import changes_between, print_changes, snapshot
 from .report.event_sections import export_event_rows
 from .report.html import write_report
 from .report.json import write_analysis
@@ -111,6 +112,8 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
     engine = make_engine(engine_name, settings=settings, address=address)
     try:
         with Store(db_path or out / "crosscheck.duckdb") as store:
+            # a store analysed before: the summary says what this run added to it
+            before = snapshot(store) if until == "assess" and store.marker("assess") else None
             with _progress(console) as note:
                 summary = run(inputs, store=store, settings=settings, engine=engine, progress=note,
                               until=until)
@@ -121,6 +124,9 @@ def analyze(inputs, out_dir, db_path, engine_name, address, workers, batch_size,
             report = write_report(store, out / "report.html", sections=sections)
             if not quiet:
                 print_summary(store, console=Console(width=100), sections=sections)
+                if before is not None:
+                    print_changes(changes_between(before, snapshot(store)), console=Console(width=100),
+                                  title="Changes since the last run")
                 click.echo(f"Wrote {path} and {report}")
     except CrosscheckError as exc:
         raise click.ClickException(str(exc)) from None

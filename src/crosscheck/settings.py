@@ -49,6 +49,7 @@ class Settings:
     embedder: str = _setting("wordllama", "sentence embeddings for paraphrase alignment: wordllama, minilm (needs the embeddings extra) or hashing")
     technique_tagger: str = _setting("hashed", "learned tagger of propaganda-technique spans: hashed (numpy only) or contextual (a head over MiniLM's hidden states: more precise spans, slower; needs the embeddings extra, without which hashed is used)")
     neardup_threshold: float = _setting(0.3, "estimated Jaccard of word 5-gram shingles from which two articles are compared as possible copies", minimum=0.01)
+    incremental_stories: bool = _setting(False, "on a store analysed before, place new articles in the stories they reach and cluster only those again, keeping the other stories (faster on a large store; stories may then differ from a batch run, see docs/scaling.md); false: cluster the whole corpus again, as a batch run does")
     story_pairs_per_article: int = _setting(10, "in a large story, how many most similar articles each article is compared with for reuse", minimum=1)
     alias_table: str = _setting("", "path of your own alias table (canonical<TAB>type<TAB>alias rows, see docs/formats.md), added to the shipped one")
 

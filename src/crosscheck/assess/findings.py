@@ -76,6 +76,8 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     ``mentions`` give the place names that only qualify a speaker ("Korvask security agency"
     and "Velmora security agency" are one voice) and ``entity_keys`` the entity each speaker
     key belongs to; without them, speakers are compared by their names alone."""
+    if not quotes:
+        return []
     voices = _Voices(articles, mentions, entity_keys)
     # A pronoun speaker counts once resolved to the person it stands for ("he" -> X).
     carried = [(q, _quoted_words(articles, q)) for q in quotes

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 from dataclasses import replace
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from ..batching import batched
 from ..records import (Article, Derivation, EntityKey, FramingName, FramingSpan, Mention,
@@ -55,12 +55,14 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
                    entity_keys: Sequence[EntityKey], quotes: Sequence[Quote],
                    derivations: Sequence[Derivation], passages: Sequence[Passage],
                    map_batches: MapBatches | None = None,
-                   technique_tagger: str = "hashed") -> list[FramingName | FramingSpan]:
+                   technique_tagger: str = "hashed",
+                   only: Collection[str] | None = None) -> list[FramingName | FramingSpan]:
     """Names, loaded spans and technique spans of every article, in article-id order.
     ``technique_tagger`` names the learned tagger (the ``technique_tagger`` setting).
 
     ``map_batches`` (an engine's) runs the per-article detection, the costly part, on the
-    engine's workers; without it the detection runs here. Either way the output is the same."""
+    engine's workers; without it the detection runs here. Either way the output is the same.
+    ``only`` limits the output to those articles (the others still serve as copy sources)."""
     entity_of = {k.key: k.entity for k in entity_keys}
     mentions_by_article: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -69,7 +71,7 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
     for quote in quotes:
         quotes_by_article[quote.article].append(quote)
     sources = _copy_sources(derivations, passages)
-    order = sorted(articles)
+    order = sorted(articles if only is None else set(only) & set(articles))
     work = ((articles[i], quotes_by_article.get(i, [])) for i in order)
     spans_of = _map_articles(work, map_batches, technique_tagger)
     out: list[FramingName | FramingSpan] = []

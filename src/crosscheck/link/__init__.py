@@ -5,6 +5,11 @@ tables in one transaction, behind a completion marker, so a re-run on the same c
 no-op. Pairs of articles are compared only when they are near-duplicates (MinHash LSH) or share
 a story (all pairs in a small story, the most similar ones in a large story), which keeps the
 work near-linear in corpus size; each pair's alignment runs on the engine.
+
+In the same transaction it keeps what lets the next run redo only new work (``state.py``):
+aligned pairs, MinHash signatures, story features and the articles it linked. A run with new
+articles aligns only pairs it has not aligned before and places the new articles in the stories
+they reach (``story_update.py``); see docs/scaling.md, "Incremental runs".
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ from ..store import ArticleRecords, Store
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
-from .minhash import near_duplicate_pairs
 from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
                          sentence_spans)
+from .state import LinkedArticles, PairCache, Signatures, StoryFeatures
 from .passages import align_verbatim
 from .stories import cluster_stories
+from .story_update import update_stories
 
 __all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs"]
 
@@ -48,19 +54,36 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     # Mentions and times stream from the store, one article at a time: at 200k articles they
     # are millions of records, and only merged entities and story features need to stay.
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
-    stories, members = cluster_stories(articles.values(),
-                                       mentions=ArticleRecords(store, Mention),
-                                       times=ArticleRecords(store, TimeExpr))
+    linked = LinkedArticles(store, articles)
+    previous = linked.previous_stories() if settings.incremental_stories else None
+    features = StoryFeatures(store, articles, settings=settings) if settings.incremental_stories else None
+    if previous:
+        stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
+                                          features=features.complete())
+    else:
+        stories, members = cluster_stories(articles.values(),
+                                           mentions=ArticleRecords(store, Mention),
+                                           times=ArticleRecords(store, TimeExpr))
+        if features is not None:
+            features.complete()  # kept for the next run, which places its new articles with them
     note("link", 0)
-    pairs = _candidate_pairs(articles, members, settings)
-    derivations, passages = [], defaultdict(list)
-    work = _pair_work(pairs, articles, store)
-    compare = functools.partial(derive_pairs, embedder=settings.embedder)
+    signatures = Signatures(store, articles)
+    pairs = _candidate_pairs(articles, members, settings, signatures)
+    # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
+    # earlier run over the same two texts are read back, not aligned again.
+    cache = PairCache(store, articles, embedder=settings.embedder)
+    derivations, passages = cache.read(pairs)
+    work = _pair_work(cache.missing(pairs), articles, store)
+    compare = functools.partial(derive_pairs, embedder=settings.embedder, keep_pairs=True)
+    aligned: list[tuple[str, str, Derivation | None, list[Passage]]] = []
     for result in engine.map_batches(compare, batched(work, _PAIR_BATCH)):
-        for derivation, found in result:
-            derivations.append(derivation)
-            passages[derivation.id].extend(found)
+        for a, b, derivation, found in result:
+            aligned.append((a, b, derivation, found))
+            if derivation is not None:
+                derivations.append(derivation)
+                passages[derivation.id].extend(found)
         note("link", _PAIR_BATCH)
+    derivations.sort(key=lambda d: sorted((d.source, d.derived)))  # the pairs' order
     texts = {i: a.text for i, a in articles.items()}
     # Undated copies of one text: the text holding most of each copy's words is their source.
     derivations, passages = direct_undated_copies(
@@ -75,6 +98,11 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         for table in LINK_TABLES:
             store.con.execute(f"DELETE FROM {table}")
         store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
+        cache.save(aligned, keep=pairs)
+        linked.save()
+        signatures.save()
+        if features is not None:
+            features.save()
         store.set_marker("link", fingerprint)
 
 
@@ -83,14 +111,14 @@ def _fingerprint(store: Store, settings: Settings) -> str:
         "SELECT count(*), md5(coalesce(string_agg(id || md5(text), ',' ORDER BY id), '')) FROM articles")
     enriched = store.row("SELECT count(*) FROM done WHERE stage = 'enrich'")[0]
     return content_id("link", row[0], row[1], enriched, settings.embedder,
-                      settings.neardup_threshold, settings.story_pairs_per_article)
+                      settings.neardup_threshold, settings.story_pairs_per_article,
+                      settings.incremental_stories)
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
-                     settings: Settings) -> list[tuple[str, str]]:
+                     settings: Settings, signatures: Signatures) -> list[tuple[str, str]]:
     """Pairs worth aligning: near-duplicates anywhere, and pairs within a story."""
-    pairs = {(a, b) for a, b, _ in near_duplicate_pairs(
-        ((i, articles[i].text) for i in sorted(articles)), threshold=settings.neardup_threshold)}
+    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(threshold=settings.neardup_threshold)}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)
@@ -127,15 +155,19 @@ def _spans(sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
     return tuple((s.start, s.end) for s in sentences)
 
 
-def derive_pairs(batch: list[tuple], *, embedder: str) -> list[tuple[Derivation, list[Passage]]]:
-    """Align and derive each pair of a batch (runs on the engine's workers)."""
+def derive_pairs(batch: list[tuple], *, embedder: str, keep_pairs: bool = False) -> list[tuple]:
+    """Align and derive each pair of a batch (runs on the engine's workers): ``(derivation,
+    passages)`` of the pairs that share enough, or with ``keep_pairs`` ``(a, b, derivation or
+    None, passages)`` of every pair (what the pair cache keeps)."""
     model = get_embedder(embedder)
     found = []
     for a, b, sentences_a, sentences_b, quantities_a, quantities_b in batch:
         result = compare_articles(a, b, sentences_a=sentences_a, sentences_b=sentences_b,
                                   quantities_a=quantities_a, quantities_b=quantities_b,
                                   embedder=model)
-        if result is not None:
+        if keep_pairs:
+            found.append((a.id, b.id, *(result or (None, []))))
+        elif result is not None:
             found.append(result)
     return found
 

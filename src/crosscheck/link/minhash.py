@@ -39,6 +39,7 @@ __all__ = [
     "MinHasher",
     "LSHIndex",
     "near_duplicate_pairs",
+    "pairs_of_signatures",
     "band_parameters",
     "words",
     "WORD_PATTERN",
@@ -232,9 +233,17 @@ def near_duplicate_pairs(items: Iterable[tuple[str, str]], *, threshold: float =
     count near ``texts * max_bucket * bands`` (members of different slices still meet in other
     bands). ``verify=False`` keeps every candidate with its estimate, even below the threshold.
     """
-    bands, rows = band_parameters(threshold, num_perm)
     hasher = MinHasher(num_perm=num_perm, shingle_words=shingle_words, seed=seed)
     ids, signatures = _corpus_signatures(items, hasher)
+    return pairs_of_signatures(ids, signatures, threshold=threshold, verify=verify,
+                               max_bucket=max_bucket)
+
+
+def pairs_of_signatures(ids: list[str], signatures: np.ndarray, *, threshold: float = 0.5,
+                        verify: bool = True, max_bucket: int = 1000) -> list[tuple[str, str, float]]:
+    """:func:`near_duplicate_pairs` of texts whose signatures are already computed (one row
+    per id, all from one :class:`MinHasher`; ids unique), e.g. kept from an earlier run."""
+    bands, rows = band_parameters(threshold, signatures.shape[1] if signatures.ndim == 2 else 128)
     if len(ids) < 2:
         return []
     distinct, copy_of = np.unique(signatures, axis=0, return_inverse=True)

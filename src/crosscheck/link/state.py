@@ -1,0 +1,246 @@
+"""What the link stage keeps in the store so that a run with new articles redoes only new work.
+
+- :class:`PairCache` (``link_pairs``): aligned pairs. A pair's derivation and passages are a
+  pure function of the two articles (their text, dates, outlet, title; enrichment follows from
+  the text) and the embedder, before the graph-level steps (undated copies directed, pruning)
+  that the link stage redoes over the whole graph. Each pair is keyed by a hash of both article
+  records and the embedder and holds what the alignment returned, a derivation with its
+  passages or nothing (most pairs share too little), as JSON. Only the last run's candidate
+  pairs are kept, so the table never outgrows them.
+- :class:`LinkedArticles` (``link_articles``): which articles the last run linked, with a hash
+  of each, so the next one knows which are new or changed (their stories are reclustered).
+- :class:`Signatures` (``link_signatures``): MinHash signatures by text, computed once.
+- :class:`StoryFeatures` (``link_story_features``): story-clustering features by article.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+
+import numpy as np
+import pyarrow as pa
+
+from .. import __version__
+from ..records import Article, Derivation, Passage, content_id
+from ..store import Store
+
+__all__ = ["PairCache", "LinkedArticles", "Signatures", "StoryFeatures", "record_values", "record_key"]
+
+
+def record_values(record: object) -> tuple:
+    """A record's field values in order (``dataclasses.astuple`` without its deep copies,
+    which cost seconds over a corpus's records)."""
+    return _getter(type(record))(record)
+
+
+@functools.cache
+def _getter(record_type: type):
+    names = [f.name for f in fields(record_type)]
+    return lambda record: tuple(getattr(record, name) for name in names)
+
+
+def record_key(record: object) -> str:
+    """A hash of every field of a record."""
+    return content_id(type(record).__name__, *record_values(record))
+
+_TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result VARCHAR)"
+
+
+class PairCache:
+    """The ``link_pairs`` table of a store, for one corpus and embedder."""
+
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str):
+        self._store, self._embedder = store, embedder
+        self._article_key = {i: record_key(a) for i, a in articles.items()}
+        store.con.execute(_TABLE)
+        self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
+
+    def key(self, a: str, b: str) -> str:
+        return content_id("pair", __version__, a, self._article_key[a], b, self._article_key[b], self._embedder)
+
+    def missing(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in pairs if self.key(a, b) not in self._stored]
+
+    def read(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[Derivation], dict[str, list[Passage]]]:
+        """Derivations and passages of the pairs already aligned."""
+        keys = sorted({self.key(a, b) for a, b in pairs} & self._stored)
+        derivations, passages = [], defaultdict(list)
+        if not keys:
+            return derivations, passages
+        rows = self._store.con.execute(
+            "SELECT result FROM link_pairs WHERE id IN (SELECT unnest(?::VARCHAR[])) AND result <> ''",
+            [keys]).fetchall()
+        for (result,) in rows:
+            derivation, found = json.loads(result)
+            derivations.append(Derivation(*derivation))
+            passages[derivation[0]].extend(Passage(*p) for p in found)
+        return derivations, passages
+
+    def save(self, aligned: Iterable[tuple[str, str, Derivation | None, list[Passage]]], *,
+             keep: Sequence[tuple[str, str]]) -> None:
+        """Add the pairs aligned now, and drop those no longer among the candidates ``keep``."""
+        rows = [(self.key(a, b), "" if d is None else json.dumps([record_values(d), [record_values(p) for p in found]]))
+                for a, b, d, found in aligned]
+        con = self._store.con
+        con.execute("CREATE OR REPLACE TEMP TABLE _keep AS SELECT unnest(?::VARCHAR[]) AS id",
+                    [sorted({self.key(a, b) for a, b in keep})])
+        con.execute("DELETE FROM link_pairs WHERE id NOT IN (SELECT id FROM _keep)")
+        con.execute("DROP TABLE _keep")
+        if rows:
+            con.register("_aligned", pa.table({"id": [r[0] for r in rows], "result": [r[1] for r in rows]}))
+            try:
+                con.execute("INSERT OR REPLACE INTO link_pairs SELECT * FROM _aligned")
+            finally:
+                con.unregister("_aligned")
+
+
+class LinkedArticles:
+    """The articles the last link run saw (``link_articles``: id and a hash of the record), so
+    that the next run knows which are new or changed and which stories it may keep."""
+
+    _TABLE = "CREATE TABLE IF NOT EXISTS link_articles (id VARCHAR PRIMARY KEY, key VARCHAR)"
+
+    def __init__(self, store: Store, articles: Mapping[str, Article]):
+        self._store = store
+        self._key = {i: record_key(a) for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self._before = dict(store.con.execute("SELECT id, key FROM link_articles").fetchall())
+        self.new = {i for i, key in self._key.items() if self._before.get(i) != key}
+
+    def previous_stories(self) -> dict[str, str]:
+        """Article -> stored story, for the articles linked before (empty on a first run)."""
+        if not self._before:
+            return {}
+        return dict(self._store.con.execute("SELECT article, story FROM story_members").fetchall())
+
+    def save(self) -> None:
+        con = self._store.con
+        con.execute("DELETE FROM link_articles")
+        ids = sorted(self._key)
+        con.register("_linked", pa.table({"id": ids, "key": [self._key[i] for i in ids]}))
+        try:
+            con.execute("INSERT INTO link_articles SELECT * FROM _linked")
+        finally:
+            con.unregister("_linked")
+
+
+class Signatures:
+    """MinHash signatures of the articles' texts kept in the store (``link_signatures``), so
+    that a run computes those of new or changed texts only; the LSH pairs are then found over
+    all of them, as :func:`.minhash.near_duplicate_pairs` finds them."""
+
+    _TABLE = ("CREATE TABLE IF NOT EXISTS link_signatures "
+              "(id VARCHAR PRIMARY KEY, text_key VARCHAR, signature BLOB)")
+    _SCHEME = ("minhash", 128, 5, 1)  # num_perm, shingle_words, seed: near_duplicate_pairs' defaults
+
+    def __init__(self, store: Store, articles: Mapping[str, Article]):
+        self._store = store
+        self._key = {i: content_id(*self._SCHEME, a.text) for i, a in articles.items()}
+        self._texts = {i: a.text for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self._rows: dict[str, bytes] = {}
+        for article, key, signature in store.con.execute(
+                "SELECT id, text_key, signature FROM link_signatures").fetchall():
+            if self._key.get(article) == key:
+                self._rows[article] = bytes(signature)
+        self._computed: set[str] = set()
+
+    def near_duplicate_pairs(self, *, threshold: float) -> list[tuple[str, str, float]]:
+        from .minhash import MinHasher, pairs_of_signatures
+
+        missing = sorted(set(self._key) - set(self._rows))
+        if missing:
+            num_perm, shingle_words, seed = self._SCHEME[1:]
+            hasher = MinHasher(num_perm=num_perm, shingle_words=shingle_words, seed=seed)
+            found, present = hasher.signatures_of_texts_with_words([self._texts[i] or "" for i in missing])
+            for i in missing:
+                self._rows[i] = b""  # no words: no signature, never paired
+            for row, index in zip(found, present.tolist()):
+                self._rows[missing[index]] = row.astype("<u4").tobytes()
+            self._computed.update(missing)
+        ids = [i for i in sorted(self._key) if self._rows[i]]
+        matrix = np.frombuffer(b"".join(self._rows[i] for i in ids), dtype="<u4").astype(np.uint32)
+        return pairs_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]), threshold=threshold)
+
+    def save(self) -> None:
+        """Drop the signatures of articles gone or changed; add those computed in this run."""
+        con = self._store.con
+        ids = sorted(self._key)
+        con.register("_current", pa.table({"id": ids, "text_key": [self._key[i] for i in ids]}))
+        try:
+            con.execute("DELETE FROM link_signatures s WHERE NOT EXISTS (SELECT 1 FROM _current c "
+                        "WHERE c.id = s.id AND c.text_key = s.text_key)")
+        finally:
+            con.unregister("_current")
+        added = sorted(self._computed)
+        if added:
+            con.register("_signatures", pa.table({
+                "id": added, "text_key": [self._key[i] for i in added],
+                "signature": pa.array([self._rows[i] for i in added], type=pa.binary())}))
+            try:
+                con.execute("INSERT OR REPLACE INTO link_signatures SELECT * FROM _signatures")
+            finally:
+                con.unregister("_signatures")
+
+
+class StoryFeatures:
+    """Story features of the articles (terms, entity keys, anchor date) kept in the store
+    (``link_story_features``), keyed by a hash of the article record: features follow from the
+    article and its enrichment, which follows from its text. A run computes those of new or
+    changed articles only, reading their mentions and times alone."""
+
+    _TABLE = ("CREATE TABLE IF NOT EXISTS link_story_features "
+              "(id VARCHAR PRIMARY KEY, key VARCHAR, features VARCHAR)")
+    _FEW = 500  # below this many articles to compute, their records are read by id
+
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, settings: object):
+        from .story_features import _Features, _settings
+
+        self._store, self._articles = store, articles
+        self._opts = _settings(settings)
+        self._key = {i: content_id(record_key(a), *record_values(self._opts)) for i, a in articles.items()}
+        store.con.execute(self._TABLE)
+        self.features: dict[str, _Features] = {}
+        for article, key, found in store.con.execute(
+                "SELECT id, key, features FROM link_story_features").fetchall():
+            if self._key.get(article) == key:
+                published, title, terms, entities, anchor = json.loads(found)
+                self.features[article] = _Features(article, published, title, Counter(terms),
+                                                   Counter(entities), anchor)
+        self._computed: list[str] = []
+
+    def complete(self) -> dict:
+        """Features of every article: stored, or computed now."""
+        from ..records import Mention, TimeExpr
+        from ..store import ArticleRecords
+        from .story_features import _features
+
+        missing = sorted(set(self._articles) - set(self.features))
+        if len(missing) <= self._FEW:
+            mentions = self._store.records_of_articles(Mention, missing, order_by="article, start, id")
+            times = self._store.records_of_articles(TimeExpr, missing, order_by="article, start, id")
+        else:
+            mentions, times = ArticleRecords(self._store, Mention), ArticleRecords(self._store, TimeExpr)
+        for i in missing:
+            self.features[i] = _features(self._articles[i], mentions.get(i, ()), times.get(i, ()), self._opts)
+        self._computed = missing
+        return self.features
+
+    def save(self) -> None:
+        con = self._store.con
+        con.execute("DELETE FROM link_story_features WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                    [sorted(self._articles)])
+        if not self._computed:
+            return
+        rows = {"id": self._computed, "key": [self._key[i] for i in self._computed],
+                "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor])
+                             for f in (self.features[i] for i in self._computed)]}
+        con.register("_features", pa.table(rows))
+        try:
+            con.execute("INSERT OR REPLACE INTO link_story_features SELECT * FROM _features")
+        finally:
+            con.unregister("_features")

@@ -1,0 +1,204 @@
+"""Incremental runs: the example corpus analysed part by part into one store gives the
+analysis.json of one batch run over all of it; a re-run with nothing new redoes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES, REPO
+from test_stories import TEXTS, ids, make_article, partition
+
+import crosscheck.link as link_stage
+from crosscheck.cli import cli
+from crosscheck.engine.local import LocalEngine
+from crosscheck.link.stories import cluster_stories
+from crosscheck.link.story_update import update_stories
+from crosscheck.pipeline import run
+from crosscheck.report.json import write_analysis
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+SETTINGS = Settings(workers=1)
+# Paths as given, relative to the repository (sources are part of the output).
+INPUTS = sorted(str(p.relative_to(REPO)) for p in (EXAMPLES / "corpus").rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def engine():
+    engine = LocalEngine(workers=1)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def in_repo():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        yield
+
+
+def _analysis(store: Store, path) -> dict:
+    return json.loads(write_analysis(store, path).read_text(encoding="utf-8"))
+
+
+def _by_parts(parts: list[list[str]], path, engine, *, settings=SETTINGS, progress=None) -> dict:
+    with Store(path.with_suffix(".duckdb")) as store:
+        for k in range(len(parts)):
+            given = sorted(p for part in parts[: k + 1] for p in part)
+            run(given, store=store, settings=settings, engine=engine, progress=progress)
+        return _analysis(store, path)
+
+
+@pytest.fixture(scope="module")
+def batch_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("batch") / "analysis.json"
+
+
+@pytest.fixture(scope="module")
+def batch(batch_path, engine, in_repo):
+    return _by_parts([INPUTS], batch_path, engine)
+
+
+def test_two_parts_give_the_batch_analysis_and_the_summary_says_what_changed(batch, tmp_path, in_repo):
+    half = len(INPUTS) // 2
+    db, out = tmp_path / "store.duckdb", tmp_path / "out"
+    first = CliRunner().invoke(cli, ["analyze", *INPUTS[:half], "--db", str(db), "--out", str(out),
+                                     "--workers", "1"])
+    assert first.exit_code == 0, first.output
+    assert "Changes since the last run" not in first.output
+    second = CliRunner().invoke(cli, ["analyze", *INPUTS[half:], "--db", str(db), "--out", str(out),
+                                      "--workers", "1"])
+    assert second.exit_code == 0, second.output
+    assert json.loads((out / "analysis.json").read_text(encoding="utf-8")) == batch
+    assert "Changes since the last run" in second.output
+    assert "new articles" in second.output
+
+
+def test_three_interleaved_parts_with_stories_placed_give_the_batch_analysis(batch, tmp_path, engine,
+                                                                            in_repo):
+    # placing new articles in stored stories may give other stories than a batch run in general
+    # (docs/scaling.md); on the example corpus it gives the same
+    parts = [INPUTS[k::3] for k in range(3)]
+    placed = Settings(workers=1, incremental_stories=True)
+    assert _by_parts(parts, tmp_path / "a.json", engine, settings=placed) == batch
+    assert batch["derivations"] and batch["claim_groups"] and batch["events"]
+
+
+def test_a_rerun_with_nothing_new_aligns_and_assesses_nothing(batch, batch_path, tmp_path, engine,
+                                                              in_repo, monkeypatch):
+    seen: dict[str, int] = {}
+
+    def note(stage: str, n: int) -> None:
+        seen[stage] = seen.get(stage, 0) + n
+
+    def refuse(batch, **options):
+        raise AssertionError(f"pair aligned again: {[(a.id, b.id) for a, b, *_ in batch]}")
+
+    monkeypatch.setattr(link_stage, "derive_pairs", refuse)
+    with Store(batch_path.with_suffix(".duckdb")) as store:
+        # as if the inputs had changed: the corpus stages' markers go, their state stays
+        store.con.execute("DELETE FROM markers WHERE stage IN ('link', 'assess')")
+        run(INPUTS, store=store, settings=SETTINGS, engine=engine, progress=note)
+        assert _analysis(store, tmp_path / "again.json") == batch
+    assert seen.get("assess") == 0
+
+
+def test_three_interleaved_parts_give_the_batch_analysis(batch, tmp_path, engine, in_repo):
+    parts = [INPUTS[k::3] for k in range(3)]
+    assert _by_parts(parts[::-1], tmp_path / "a.json", engine) == batch
+
+
+# --- stories placed, not clustered again ------------------------------------------------------
+
+
+def test_a_new_article_joins_the_story_it_reaches_and_other_stories_are_kept():
+    old = [make_article(k) for k in ("wire", "daily", "later", "fair")]
+    stories, members = cluster_stories(old)
+    previous = {m.article: m.story for m in members}
+    blog = make_article("blog")
+    new_stories, new_members = update_stories([*old, blog], previous=previous, new={blog.id})
+    assert partition(new_members) == {ids("wire", "daily", "blog"), ids("later"), ids("fair")}
+    kept = {s.id for s in stories} & {s.id for s in new_stories}
+    assert {previous[i] for i in ids("later", "fair")} <= kept
+    # the batch on the union agrees here
+    assert partition(new_members) == partition(cluster_stories([*old, blog])[1])
+
+
+def test_nothing_new_keeps_every_story():
+    articles = [make_article(k) for k in TEXTS]
+    stories, members = cluster_stories(articles)
+    previous = {m.article: m.story for m in members}
+    again, again_members = update_stories(articles, previous=previous, new=set())
+    assert (again, again_members) == (stories, members)
+
+
+def test_a_changed_article_is_placed_again():
+    articles = [make_article(k) for k in TEXTS]
+    _, members = cluster_stories(articles)
+    previous = {m.article: m.story for m in members}
+    # the fair's text now reports the crane: its old story is clustered again with it
+    fair = make_article("fair")
+    moved = type(fair)(**{**{f: getattr(fair, f) for f in fair.__dataclass_fields__},
+                          "text": make_article("daily").text})
+    rest = [a for a in articles if a.id != fair.id]
+    _, updated = update_stories([*rest, moved], previous=previous, new={moved.id})
+    assert ids("wire", "daily", "blog", "fair") in partition(updated)
+
+
+# --- link state kept in the store -------------------------------------------------------------
+
+
+def _stored_articles(texts: dict[str, str]) -> dict:
+    return {key: make_article("wire").__class__(
+        id=key, source=f"tests/{key}.txt", url=None, outlet=None, outlet_from=None, title=None,
+        published=None, published_from=None, language="en", text=text) for key, text in texts.items()}
+
+
+def test_stored_signatures_give_the_near_duplicate_pairs_of_the_texts():
+    from conftest import synthetic_article
+    from crosscheck.link.minhash import near_duplicate_pairs
+    from crosscheck.link.state import Signatures
+
+    texts = {f"a{i}": synthetic_article(i) for i in range(6)}
+    texts["copy"] = texts["a1"].replace("report 1.", "report 1!")
+    with Store(":memory:") as store:
+        articles = _stored_articles(texts)
+        first = Signatures(store, articles)
+        assert first.near_duplicate_pairs(threshold=0.3) == near_duplicate_pairs(
+            sorted(texts.items()), threshold=0.3)
+        first.save()
+        texts["a2"] = texts["a3"]  # a changed text gets a new signature
+        articles = _stored_articles(texts)
+        again = Signatures(store, articles)
+        assert again.near_duplicate_pairs(threshold=0.3) == near_duplicate_pairs(
+            sorted(texts.items()), threshold=0.3)
+        assert again._computed == {"a2"}
+
+
+# --- what a story's assessment reads ----------------------------------------------------------
+
+
+def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else():
+    from dataclasses import replace
+
+    from crosscheck.assess.scope import story_fingerprints
+    from crosscheck.records import Derivation
+
+    a1, a2, b1, c1 = (make_article(k) for k in ("wire", "daily", "blog", "fair"))
+    story_of = {a1.id: "A", a2.id: "A", b1.id: "B", c1.id: "C"}
+    crossing = Derivation(id="d", source=a1.id, derived=b1.id, kind="rewrite", score=0.5,
+                          similarity=0.5, direction="dated", evidence="")
+
+    def fingerprints(articles):
+        return story_fingerprints(articles={a.id: a for a in articles}, story_of=story_of,
+                                  derivations=[crossing], passages=[], mentions=[],
+                                  entity_keys=[], settings_key="s")
+
+    before = fingerprints([a1, a2, b1, c1])
+    after = fingerprints([a1, a2, replace(b1, text=b1.text + " One more line."), c1])
+    assert after["A"] != before["A"]  # the far side of a derivation changed
+    assert after["B"] != before["B"]  # a member changed
+    assert after["C"] == before["C"]
