@@ -5,7 +5,7 @@ Library first; the CLI (``crosscheck.cli``) and the reports are thin shells over
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .errors import CrosscheckError, InputError
 from .records import Article, Draft, RawDocument, Rejected, Removal
