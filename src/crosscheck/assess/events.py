@@ -36,6 +36,7 @@ reporting line).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -140,9 +141,9 @@ def _agreement(reading: _Reading, cluster: _Cluster, lines: Mapping[str, str],
     target = reading.mention.target_key
     if target and any(r.mention.target_key == target for r in cluster.readings):
         score += 1
-    elif ARGUMENT_WORDS and _shares_words(reading.mention.target, (r.mention.target for r in cluster.readings)):
+    elif _shares_words(reading.mention.target, (r.mention.target for r in cluster.readings)):
         score += ARGUMENT_WORDS  # "the gunman" / "a gunman": the same people or things
-    if ARGUMENT_WORDS and _shares_words(reading.mention.agent, (r.mention.agent for r in cluster.readings)):
+    if _shares_words(reading.mention.agent, (r.mention.agent for r in cluster.readings)):
         score += ARGUMENT_WORDS / 2
     if reading.time is not None and any(_same_time(reading.time, r.time) for r in cluster.readings):
         score += 0.5
@@ -167,6 +168,7 @@ _STOP = frozenset("the a an of in on at for to and or his her its their this tha
                   "some many several more most other another who which all any".split())
 
 
+@functools.lru_cache(maxsize=8192)
 def _content_words(phrase: str | None) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[a-z]+", (phrase or "").lower())
                      if len(w) > 2 and w not in _STOP)
@@ -377,8 +379,9 @@ def _conflicts(event_id: str, readings: list[_Reading]) -> list[EventConflict]:
         if any(not same_voice(x, y, places=places) for _, x in voices for _, y in voices):
             found.append((slot, f"the articles name {detail}", [(a, v.name) for a, v in voices]))
     # An article distances itself when any of its readings does.
-    hedged = {a: any(r.mention.hedged for r in readings if r.mention.article == a)
-              for a in per_article}
+    hedged = dict.fromkeys(per_article, False)
+    for reading in readings:
+        hedged[reading.mention.article] |= reading.mention.hedged
     if len(set(hedged.values())) > 1:
         found.append(("hedge", "one article distances itself from the report, another states it",
                       [(a, "hedged" if h else "stated as fact") for a, h in hedged.items()]))
