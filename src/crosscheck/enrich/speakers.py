@@ -91,6 +91,7 @@ _INTRODUCED = re.compile(
     r"\s*[Tt]he\s+(?:[\w-]+\s+){0,3}(?:official|officer|director|minister|spokesman|spokeswoman|"
     r"spokesperson|governor|chief|commander|head|prosecutor|judge)\s*,?\s+"
     r"(?:introduced|identified|named|known)\s+as\s+")
+_ROLE_WORDS = _PERSON_TITLES | _PERSON_NOUNS
 _BODY_LABELS = frozenset({"ORG"})
 _PLACE_LABELS = frozenset({"GPE"})
 
@@ -257,11 +258,12 @@ class Speakers:
         """A title that names nobody ("Director-General of the provincial office says ...")
         is the person the next sentence opens by introducing as that official ("The official
         introduced as Ivo Penn said ...")."""
-        if head.lemma_.lower() not in _PERSON_TITLES | _PERSON_NOUNS:
+        if head.lemma_.lower() not in _ROLE_WORDS:
             return None, ""
-        following = next((s for s in head.doc.sents if s.start_char >= end), None)
-        if following is None:
+        sentence = head.sent
+        if sentence.end >= len(head.doc) or sentence.end_char < end:
             return None, ""
+        following = head.doc[sentence.end].sent
         found = _INTRODUCED.match(following.text)
         if found is None:
             return None, ""
