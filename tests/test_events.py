@@ -97,6 +97,12 @@ def _quantity(article: str, value: float, text: str | None = None) -> Quantity:
                     value, value, False, None, "people", 0)
 
 
+def _tens(article: str, counted: str) -> Quantity:
+    """A vague count, "tens" of ``counted``: 20 to 90."""
+    return Quantity(content_id(article, "q", "tens"), article, 0, 4, "tens", None, 20.0, 90.0,
+                    True, None, counted, 0)
+
+
 def _time(article: str, low: str, high: str) -> TimeExpr:
     return TimeExpr(content_id(article, "t", low), article, 0, 5, f"{low}..{high}", "date", low,
                     high, None, 0)
@@ -129,6 +135,10 @@ class _Corpus:
         self.times.update({t.id: t} if t else {})
         self.mentions.append(_mention(article_id, count=q, places=ps, time=t, **kw))
 
+    def derive(self, source: str, derived: str, kind: str = "rewrite", score: float = 0.6):
+        self.derivations.append(Derivation(content_id(source, derived), source, derived, kind,
+                                           score, score, "dated", ""))
+
     def events(self):
         return assess_events(articles=self.articles, mentions=self.mentions,
                              quantities=self.quantities, times=self.times, places=self.places,
@@ -157,8 +167,7 @@ def test_a_copy_counts_once_and_an_inflated_count_is_a_conflict():
     corpus.add("wire", count=60, places=["East Azarbaijan"], speaker="Qasem Nouri")
     corpus.add("paper", published="2024-03-06", count=90, places=["East Azarbaijan"],
                speaker="Qasem Nouri", hedged=True)
-    corpus.derivations.append(Derivation(content_id("wire", "paper"), "wire", "paper", "rewrite",
-                                         0.6, 0.6, "dated", ""))
+    corpus.derive("wire", "paper")
     records = corpus.events()
     [event] = _of(records, Event)
     assert event.origins == 1 and event.count_text == "60"
@@ -188,8 +197,7 @@ def test_fifty_copies_of_one_report_are_one_event_with_one_origin():
     corpus.add("origin", count=12, places=["Tehran"])
     for i in range(50):
         corpus.add(f"copy{i:02d}", published="2024-03-06", count=12, places=["Tehran"])
-        corpus.derivations.append(Derivation(content_id("origin", i), "origin", f"copy{i:02d}",
-                                             "copy", 0.99, 0.99, "dated", ""))
+        corpus.derive("origin", f"copy{i:02d}", "copy", 0.99)
     [event] = _of(corpus.events(), Event)
     assert event.origins == 1
 
@@ -206,8 +214,7 @@ def test_a_count_that_grows_along_a_copy_is_a_finding():
     corpus = _Corpus()
     corpus.add("wire", count=60, places=["East Azarbaijan"])
     corpus.add("paper", published="2024-03-06", count=600, places=["East Azarbaijan"])
-    corpus.derivations.append(Derivation(content_id("wire", "paper"), "wire", "paper", "rewrite",
-                                         0.6, 0.6, "dated", ""))
+    corpus.derive("wire", "paper")
     [found] = _findings(corpus)
     assert (found.kind, found.article, found.related) == ("event_count_grew", "paper", "wire")
     assert '"60"' in found.detail and '"600"' in found.detail
@@ -218,8 +225,7 @@ def test_many_outlets_one_origin_is_a_finding():
     corpus.add("origin", count=12, places=["Tehran"])
     for i in range(3):
         corpus.add(f"copy{i}", published="2024-03-06", count=12, places=["Tehran"])
-        corpus.derivations.append(Derivation(content_id("origin", i), "origin", f"copy{i}",
-                                             "copy", 0.99, 0.99, "dated", ""))
+        corpus.derive("origin", f"copy{i}", "copy", 0.99)
     [found] = _findings(corpus)
     assert (found.kind, found.article) == ("event_single_origin", "origin")
     assert found.detail.startswith("4 outlets, one origin")
@@ -292,19 +298,16 @@ def test_a_copys_mention_joins_the_event_it_tells_not_the_copys_other_event():
     corpus.add("wire", count=60, places=["Velmora"], speaker="Director Ivo Penn", start=10)
     korvask = _place("wire", "Korvask")
     corpus.places[korvask.id] = korvask
-    spies = Quantity(content_id("wire", "q", "tens"), "wire", 0, 4, "tens", None, 20.0, 90.0,
-                     True, None, "spies", 0)
+    spies = _tens("wire", "spies")
     corpus.quantities[spies.id] = spies
     corpus.mentions.append(_mention("wire", count=spies, places=[korvask], speaker="Ana Cruz",
                                     start=200))
     corpus.add("paper", published="2024-03-06", count=60, places=["Velmora"],
                speaker="Director Ivo Penn", start=10)
-    copy = Quantity(content_id("paper", "q", "tens"), "paper", 0, 4, "tens", None, 20.0, 90.0,
-                    True, None, "spies", 0)
+    copy = _tens("paper", "spies")
     corpus.quantities[copy.id] = copy
     corpus.mentions.append(_mention("paper", count=copy, speaker="Minister Ana Cruz", start=300))
-    corpus.derivations.append(Derivation(content_id("wire", "paper"), "wire", "paper", "rewrite",
-                                         0.6, 0.6, "dated", ""))
+    corpus.derive("wire", "paper")
     records = corpus.events()
     by_count = {e.count_text: e.id for e in _of(records, Event)}
     assert set(by_count) == {"60", "tens"}
