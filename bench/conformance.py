@@ -16,13 +16,13 @@ and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import tempfile
 import time
 from pathlib import Path
 
 from _common import SHARED_BENCH
+from same_answer import without_sources
 from throughput import PeakMemory, limited_copy
 
 from crosscheck.engine import make_engine
@@ -66,14 +66,6 @@ def _views(analysis: dict) -> dict[str, object]:
     }
 
 
-def _without_sources(analysis: dict) -> str:
-    analysis = json.loads(json.dumps(analysis))
-    for row in analysis["articles"] + analysis["rejected"]:
-        row.pop("source", None)
-    analysis.pop("crosscheck_version", None)
-    return json.dumps(analysis, sort_keys=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,7 +94,7 @@ def main() -> None:
             for view in local:
                 same = local[view] == ray[view]
                 print(f"{'':<14} {view:<26} {len(local[view]):>6} {'identical' if same else 'DIFFER'}")
-            whole = _without_sources(results["local"][0]) == _without_sources(results["ray"][0])
+            whole = without_sources(results["local"][0]) == without_sources(results["ray"][0])
             print(f"{'':<14} {'analysis.json (no paths)':<26} {'':>6} {'identical' if whole else 'DIFFER'}")
 
 

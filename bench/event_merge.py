@@ -126,13 +126,7 @@ class Data:
                 self.gold[m.id] = instance
 
     def predicted(self, setting: tuple[float, ...]) -> dict[str, str]:
-        (events_module.ARGUMENT_WORDS, events_module.SAME_ARTICLE,
-         events_module.COUNTED_APART, events_module.MIN_AGREEMENT) = setting
-        records = assess_events(articles=self.articles, mentions=self.mentions,
-                                quantities=self.quantities, times=self.times,
-                                places=self.places, story_of=self.story, derivations=[])
-        event_of = {r.mention: r.event for r in records if isinstance(r, EventMember)}
-        return {m.id: event_of.get(m.id, m.id) for m in self.mentions}
+        return merged(self, setting, derivations=[])
 
     def same_action(self) -> dict[str, str]:
         return {m.id: f"{self.story[m.article]}|{m.action}" for m in self.mentions}
@@ -140,6 +134,19 @@ class Data:
     def restricted(self, items: dict[str, str], topics: set[int]) -> dict[str, str]:
         keep = {m.id for m in self.mentions if self.topic[m.article] in topics}
         return {k: v for k, v in items.items() if k in keep}
+
+
+def merged(data: "Data | Seeds", setting: tuple[float, ...], *,
+           derivations: list[Derivation]) -> dict[str, str]:
+    """Each gold mention -> its event under ``setting`` (ARGUMENT_WORDS, SAME_ARTICLE,
+    COUNTED_APART, MIN_AGREEMENT), or itself when it joins no event."""
+    (events_module.ARGUMENT_WORDS, events_module.SAME_ARTICLE,
+     events_module.COUNTED_APART, events_module.MIN_AGREEMENT) = setting
+    records = assess_events(articles=data.articles, mentions=data.mentions,
+                            quantities=data.quantities, times=data.times, places=data.places,
+                            story_of=data.story, derivations=derivations)
+    event_of = {r.mention: r.event for r in records if isinstance(r, EventMember)}
+    return {m: event_of.get(m, m) for m in data.gold}
 
 
 class Seeds:
@@ -173,14 +180,7 @@ class Seeds:
         return {m: f"{self.story.get(by_id[m].article)}|{by_id[m].action}" for m in self.gold}
 
     def predicted(self, setting: tuple[float, ...]) -> dict[str, str]:
-        (events_module.ARGUMENT_WORDS, events_module.SAME_ARTICLE,
-         events_module.COUNTED_APART, events_module.MIN_AGREEMENT) = setting
-        records = assess_events(articles=self.articles, mentions=self.mentions,
-                                quantities=self.quantities, times=self.times,
-                                places=self.places, story_of=self.story,
-                                derivations=self.derivations)
-        event_of = {r.mention: r.event for r in records if isinstance(r, EventMember)}
-        return {m: event_of.get(m, m) for m in self.gold}
+        return merged(self, setting, derivations=self.derivations)
 
 
 def main() -> None:
