@@ -45,8 +45,8 @@ from _contextual_cache import cached_states  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
 from train_propaganda import apart_from_rules as apart, merged_spans as merged  # noqa: E402
 from train_sequence_tagger import (DECODINGS, OFF, WordTable, describe, f_beta,  # noqa: E402
-                                   fit, hashed_out_of_fold, out_of_fold, predicted,
-                                   rule_spans, spans_of)
+                                   hashed_out_of_fold, out_of_fold, predicted,
+                                   rule_spans, spans_of, write_model)
 
 from crosscheck.assess import contextual, propaganda, technique_tagger as tagger  # noqa: E402
 from crosscheck.assess.sequence_tagger import CONTEXTUAL_MODEL_PATH  # noqa: E402
@@ -179,30 +179,9 @@ def main() -> None:
         print(f"  {technique:38} {describe(by_fold[technique])}")
     print(f"  {'overall':38} {describe(by_fold[None])}")
     chosen = tune(docs, gold, rows, probs, rules, floors=[floor], beta=args.beta)[floor]
-    wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
-    rule_precision = np.array([score(rules, wanted, t)[0] for t in TARGETED], dtype=np.float32)
-    for column, technique in enumerate(TARGETED):
-        print(f"  decoding {technique:38} threshold {chosen[0, column]:.2f} gap "
-              f"{int(chosen[1, column])} extent {int(chosen[2, column])} min words "
-              f"{int(chosen[3, column])} source {int(chosen[4, column])}; rule precision "
-              f"{rule_precision[column]:.2f}")
-    if args.dry_run:
-        return
-    weights = fit(table.training_features(docs, rows), np.vstack([rows[d][2] for d in docs]),
-                  hidden=hidden, alpha=alpha, epochs=args.epochs)
-    odds = table.log_odds(docs)
-    known = np.flatnonzero(np.abs(odds).sum(axis=1) > 0)
-    thresholds, gaps, extents, min_words, sources = chosen
-    np.savez_compressed(args.out, techniques=np.array(TARGETED),
-                        hidden=weights[0].astype(np.float16), hidden_bias=weights[1],
-                        output=weights[2].astype(np.float16), output_bias=weights[3],
-                        thresholds=thresholds, gaps=gaps.astype(np.int64),
-                        extents=extents.astype(np.int64), min_words=min_words.astype(np.int64),
-                        rule_precision=rule_precision, stacked=np.array(True),
-                        sources=sources.astype(np.int64),
-                        vocabulary=np.array(table.vocabulary)[known],
-                        rates=odds[known].astype(np.float16), encoder=np.array(mix))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+    write_model(args.out, docs=docs, gold=gold, rows=rows, rules=rules, chosen=chosen,
+                table=table, hidden=hidden, alpha=alpha, epochs=args.epochs, stacked=True,
+                dry_run=args.dry_run, encoder=np.array(mix))
 
 
 if __name__ == "__main__":

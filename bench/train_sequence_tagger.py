@@ -302,29 +302,40 @@ def main() -> None:
     print(f"  {'overall':38} {describe(by_fold[None])}")
     chosen = tune(docs, gold, rows, probs, rules, min_precision=args.min_precision,
                   beta=args.beta)
+    write_model(args.out, docs=docs, gold=gold, rows=rows, rules=rules, chosen=chosen,
+                table=table, hidden=hidden, alpha=alpha, epochs=args.epochs,
+                stacked=args.stacked, dry_run=args.dry_run)
+
+
+def write_model(out: Path, *, docs, gold, rows, rules, chosen, table, hidden: int, alpha: float,
+                epochs: int, stacked: bool, dry_run: bool, **extra: np.ndarray) -> None:
+    """Print the chosen decodings, then (unless ``dry_run``) fit the network on every training
+    article and write it with its decodings and word table to ``out``; ``extra`` arrays are
+    written after them (the contextual tagger's encoder mix)."""
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     rule_precision = np.array([score(rules, wanted, t)[0] for t in TARGETED], dtype=np.float32)
     for column, technique in enumerate(TARGETED):
         print(f"  decoding {technique:38} threshold {chosen[0, column]:.2f} gap "
               f"{int(chosen[1, column])} extent {int(chosen[2, column])} min words "
-              f"{int(chosen[3, column])} source {int(chosen[4, column])}; rule precision {rule_precision[column]:.2f}")
-    if args.dry_run:
+              f"{int(chosen[3, column])} source {int(chosen[4, column])}; rule precision "
+              f"{rule_precision[column]:.2f}")
+    if dry_run:
         return
     weights = fit(table.training_features(docs, rows), np.vstack([rows[d][2] for d in docs]),
-                  hidden=hidden, alpha=alpha, epochs=args.epochs)
+                  hidden=hidden, alpha=alpha, epochs=epochs)
     odds = table.log_odds(docs)
     known = np.flatnonzero(np.abs(odds).sum(axis=1) > 0)
     thresholds, gaps, extents, min_words, sources = chosen
-    np.savez_compressed(args.out, techniques=np.array(TARGETED),
+    np.savez_compressed(out, techniques=np.array(TARGETED),
                         hidden=weights[0].astype(np.float16), hidden_bias=weights[1],
                         output=weights[2].astype(np.float16), output_bias=weights[3],
                         thresholds=thresholds, gaps=gaps.astype(np.int64),
                         extents=extents.astype(np.int64), min_words=min_words.astype(np.int64),
-                        rule_precision=rule_precision, stacked=np.array(args.stacked),
+                        rule_precision=rule_precision, stacked=np.array(stacked),
                         sources=sources.astype(np.int64),
                         vocabulary=np.array(table.vocabulary)[known],
-                        rates=odds[known].astype(np.float16))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+                        rates=odds[known].astype(np.float16), **extra)
+    print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)")
 
 
 if __name__ == "__main__":
