@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from ..excerpt import excerpt
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Finding, Mention, Passage, Quantity, Quote, TimeExpr)
 from .article_findings import (count_inconsistencies, counted, date_range_inconsistencies,
@@ -93,7 +94,7 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
             if source is None:
                 continue
             detail = (f"{outlet_of(articles, quote.article)} gives the quote \""
-                      f"{_quoted_words(articles, quote)[:90]}\" to {voices.shown(quote)}; "
+                      f"{excerpt(_quoted_words(articles, quote), 90)}\" to {voices.shown(quote)}; "
                       f"{outlet_of(articles, source.article)} gives it to {voices.shown(source)}.")
             found.append(finding("quote_moved", quote.article, detail, quote.content_start,
                                  quote.content_end, source.article))

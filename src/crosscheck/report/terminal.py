@@ -12,6 +12,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+from ..excerpt import excerpt
 from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
@@ -98,7 +99,7 @@ def _claim_groups(groups: list[dict]) -> Table:
                     key=lambda g: (-len(g["conflicts"]), g["origins"] - len(g["articles"]), g["id"]))
     for group in groups[:_MAX_ROWS]:
         conflicts = "; ".join(
-            f"{c['slot']}: " + " / ".join(dict.fromkeys(v["value"][:30] for v in c["values"]))
+            f"{c['slot']}: " + " / ".join(dict.fromkeys(excerpt(v["value"], 30) for v in c["values"]))
             for c in group["conflicts"])
         table.add_row(group["key"], str(len(group["articles"])), str(group["origins"]), conflicts or "-")
     _more(table, len(groups))

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ..excerpt import excerpt
+
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
            "provenance_graph", "claim_matrix", "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS"]
 
@@ -126,7 +128,7 @@ def timeline(articles: list[dict[str, Any]], *, width: int = 760, row: int = 22)
         day = _day(article.get("published"))
         x = left + (right - left) * ((day - first).days / span) if day else right
         points.append({"id": article["id"], "x": round(x, 1), "y": 20 + i * row,
-                       "label": _short(outlet_label(article), 26),
+                       "label": excerpt(outlet_label(article), 26),
                        "date": article.get("published") or "undated", "dated": bool(day)})
     ticks = _ticks(first, last, left, right) if first else []
     return {"width": width, "height": 40 + len(points) * row, "points": points, "ticks": ticks,
@@ -159,7 +161,7 @@ def event_timeline(events: list[dict[str, Any]], *, width: int = 760, row: int =
         count = (event.get("count") or {}).get("text") or ""
         label = " ".join(part for part in (event["action"], count) if part)
         bars.append({"id": event["id"], "x": x(start), "w": max(4.0, round(x(end) - x(start), 1)),
-                     "y": 14 + i * row, "label": _short(label + (f" · {place}" if place else ""), 38),
+                     "y": 14 + i * row, "label": excerpt(label + (f" · {place}" if place else ""), 38),
                      "when": f"{event['time'].get('text') or ''} ({start.isoformat()}"
                              f"{'' if end == start else '..' + end.isoformat()})"})
     return {"width": width, "height": 40 + len(bars) * row, "bars": bars,
@@ -186,10 +188,6 @@ def outlet_label(article: dict[str, Any]) -> str:
     return source.rsplit("/", 1)[-1] if source else "(unknown outlet)"
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _columns(articles: list[dict[str, Any]]) -> dict[str, int]:
     """Column of each article: the rank of its publication date, undated ones last, so time
     reads left to right and every derivation between different days crosses columns."""
@@ -212,7 +210,7 @@ def provenance_graph(articles: list[dict[str, Any]], derivations: list[dict[str,
         for i, article in enumerate(members):
             nodes[article["id"]] = {
                 "id": article["id"], "x": 20 + depth * col, "y": 20 + i * row, "w": col - 110,
-                "h": row - 20, "outlet": _short(outlet_label(article), 22),
+                "h": row - 20, "outlet": excerpt(outlet_label(article), 22),
                 "date": article.get("published") or "undated"}
     drawn = [_edge(e, nodes) for e in sorted(edges, key=lambda e: (e["source"], e["derived"]))]
     height = 40 + row * max((len(m) for m in columns.values()), default=1)
@@ -315,7 +313,7 @@ def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dic
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     top = max((n for _, n in items), default=1) or 1
     left = 200
-    bars = [{"label": _short(label, 30), "value": n, "y": 8 + i * (bar + 6),
+    bars = [{"label": excerpt(label, 30), "value": n, "y": 8 + i * (bar + 6),
              "w": round((width - left - 50) * n / top, 1)} for i, (label, n) in enumerate(items)]
     return {"width": width, "height": 16 + len(items) * (bar + 6), "left": left, "bar": bar,
             "bars": bars}
