@@ -324,3 +324,25 @@ def test_role_phrases_that_name_no_one_are_no_attribution_or_agent_conflict():
     corpus.add("paper", published="2024-03-06", count=60, places=["Tehran"],
                speaker="the provincial office of the ministry", speaker_key=None)
     assert _of(corpus.events(), EventConflict) == []
+
+
+@pytest.mark.parametrize("resolved", ["a", "b"])
+def test_the_event_takes_the_reading_resolved_to_dates(resolved):
+    corpus = _Corpus()
+    for name in ("a", "b"):
+        time = ("2023-11-01", "2023-11-30") if name == resolved else (None, None)
+        corpus.add(name, published=None, count=60, places=["East Azarbaijan"], time=time)
+    [event] = _of(corpus.events(), Event)
+    assert (event.time_start, event.time_end) == ("2023-11-01", "2023-11-30")
+
+
+def test_the_terminal_shows_an_event_time_with_the_dates_it_resolved_to():
+    from crosscheck.report.terminal import _when
+
+    assert _when(None) == "-"
+    assert _when({"text": "2018", "start": "2018-01-01", "end": "2018-12-31"}) == "2018"
+    assert _when({"text": "last November", "start": "2019-11-01", "end": "2019-11-30"}) == \
+        "last November (2019-11)"
+    assert _when({"text": "in recent weeks", "start": "2020-04-20", "end": "2020-05-25"}) == \
+        "in recent weeks (2020-04-20..2020-05-25)"
+    assert _when({"text": "last week", "start": None, "end": None}) == "last week"

@@ -32,3 +32,4 @@ def test_never_longer_than_the_limit(text, limit):
     else:
         assert short.endswith("…")
         assert folded.startswith(short[:-1].rstrip(" ,;:-–—"))
+

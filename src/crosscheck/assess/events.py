@@ -293,7 +293,10 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     origin_of = group_origins({r.mention.article for r in readings}, lines=lines,
                               articles=articles, copies=copies, sources=sources)
     count = next((r.count for r in readings if r.count is not None), None)
-    time = next((r.time for r in readings if r.time is not None), None)
+    # A reading resolved to dates says more than the same words left unresolved (an undated
+    # copy's "November last year" beside its dated source's).
+    time = next((r.time for r in readings if r.time is not None and r.time.low), None) or next(
+        (r.time for r in readings if r.time is not None), None)
     speakers = sorted({r.mention.speaker for r in readings if _named(r.mention.speaker)})
     event = Event(
         id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,

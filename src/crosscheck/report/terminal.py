@@ -7,6 +7,7 @@ articles came from and what cleaning removed. Everything else is in analysis.jso
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 
 from rich.console import Console
@@ -84,12 +85,35 @@ def _events(events: list[dict]) -> Table:
     for event in ranked[:_MAX_ROWS]:
         what = event["action"] + (f" {event['count']['text']}" if event["count"] else "")
         where = ", ".join(p["name"] for p in event["places"][:3]) or "-"
-        when = (event["time"] or {}).get("text") or "-"
+        when = _when(event["time"])
         said = "; ".join(event["attributed_to"][:2]) or "-"
         table.add_row(what, where, when, said, f"{event['origins']} / {len(event['articles'])}",
                       ", ".join(c["slot"] for c in event["conflicts"]) or "-")
     _more(table, len(ranked))
     return table
+
+
+def _when(time: dict | None) -> str:
+    """The time as the article words it, with the dates it was resolved to."""
+    if not time:
+        return "-"
+    text, start, end = time.get("text") or "", time.get("start"), time.get("end")
+    if not start:
+        return text or "-"
+    dates = _span(start, end)
+    return f"{text} ({dates})" if text and text != dates else dates
+
+
+def _span(start: str, end: str | None) -> str:
+    """``2018`` for a whole year, ``2019-11`` for a whole month, else the day or the days."""
+    if end in (None, start):
+        return start
+    if start.endswith("-01-01") and end == start[:4] + "-12-31":
+        return start[:4]
+    if start[:7] == end[:7] and start.endswith("-01") and end[8:] == str(
+            calendar.monthrange(int(start[:4]), int(start[5:7]))[1]):
+        return start[:7]
+    return f"{start}..{end}"
 
 
 def _claim_groups(groups: list[dict]) -> Table:
