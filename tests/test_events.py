@@ -64,11 +64,22 @@ def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
     ("The police will detain the organisers on Friday.", "planned"),
     ("If the guards arrest the teachers, the union will strike.", "hypothetical"),
     ("The guards arrested 12 teachers on Monday.", "asserted"),
+    ("Police tried to arrest forty students in Dorran on Monday.", "attempted"),
 ])
 def test_negated_planned_and_hypothetical_events_are_marked(text, status):
     mentions, _ = _events_of(text)
     arrests = [m for m in mentions if m.action == "arrest"]
     assert [m.status for m in arrests] == [status]
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attempted to kill the governor of Dorran on Monday.",
+    "The group survived an assassination attempt in Dorran last year.",
+    "The governor survived an attempted murder in Dorran on Monday.",
+])
+def test_an_attempt_to_kill_is_an_attack_not_a_killing(text):
+    mentions, _ = _events_of(text)
+    assert [(m.action, m.cameo, m.status) for m in mentions] == [("attack", "190", "asserted")]
 
 
 def test_a_noun_with_nothing_to_log_is_no_event():

@@ -14,7 +14,9 @@ the same parse and the other extractors' records:
 * time: the nearest time expression in the clause, else in the sentence;
 * speaker and hedge: the claim or quote that holds the trigger;
 * status: ``negated`` ("did not arrest"), ``planned`` ("plans to arrest", "will detain"),
-  ``hypothetical`` ("if they protest"), else ``asserted``. Only asserted mentions become events.
+  ``hypothetical`` ("if they protest"), ``attempted`` ("tried to detain", "an arrest attempt"),
+  else ``asserted``. Only asserted mentions become events; an attempt to kill ("an
+  assassination attempt", "attempted murder") is asserted as an ``attack``, as ACLED logs it.
 
 A noun trigger with no slot at all ("the number of arrests") is no event mention.
 """
@@ -35,7 +37,13 @@ __all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _PLAN_VERBS = frozenset("plan intend threaten vow want seek aim prepare promise expect hope "
-                        "try decide call urge demand order".split())
+                        "decide call urge demand order".split())
+# "tried to arrest", "an assassination attempt", "attempted murder", "a failed bid to kill"
+_ATTEMPT_VERBS = frozenset({"try", "attempt"})
+_ATTEMPT_NOUNS = frozenset({"attempt", "bid", "plot"})
+_ATTEMPT_MODIFIERS = frozenset({"attempted", "failed", "foiled", "thwarted", "botched"})
+# An attempt to kill is logged as an attack, as ACLED does; other attempts are not events.
+_ATTEMPT_ACTION = {"kill": ("attack", "190")}
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _MODAL_AUX = frozenset({"could", "would", "might", "may", "should"})
 _CONDITION_MARKS = frozenset({"if", "unless", "whether"})
@@ -217,15 +225,18 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
         return None
     speaker, speaker_key, hedged = _attribution(token.idx, index, ctx)
     start, end = token.idx, token.idx + len(token.text)
+    status, name, cameo = _status(token), action.action, action.cameo
+    if status == "attempted" and name in _ATTEMPT_ACTION:
+        (name, cameo), status = _ATTEMPT_ACTION[name], "asserted"
     return EventMention(
         id=content_id(ctx.article.id, "event", start, end), article=ctx.article.id, start=start,
-        end=end, trigger=token.text, action=action.action, cameo=action.cameo,
+        end=end, trigger=token.text, action=name, cameo=cameo,
         agent=_phrase(agent),
         agent_key=_key(agent, ctx.mentions.get(index, [])), target=_phrase(target),
         target_key=_key(target, ctx.mentions.get(index, [])),
         count=count.id if count is not None else None,
         places=tuple(p.id for p in places), time=time.id if time is not None else None,
-        speaker=speaker, hedged=hedged, status=_status(token), sentence=index,
+        speaker=speaker, hedged=hedged, status=status, sentence=index,
         speaker_key=speaker_key)
 
 
@@ -314,7 +325,7 @@ def _key(token, mentions: Sequence[Mention]) -> str | None:
 
 
 def _status(token) -> str:
-    """``negated``, ``planned``, ``hypothetical`` or ``asserted`` for a trigger."""
+    """``negated``, ``planned``, ``hypothetical``, ``attempted`` or ``asserted`` for a trigger."""
     verb = token
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
@@ -324,6 +335,8 @@ def _status(token) -> str:
         return "negated"
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in words):
         return "planned"
+    if _attempt(token, verb):
+        return "attempted"
     if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _PLAN_VERBS:
         return "planned"
     if token.pos_ == "NOUN" and verb is not token and verb.lemma_.lower() in _PLAN_VERBS:
@@ -334,6 +347,21 @@ def _status(token) -> str:
         if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in clause.children):
             return "hypothetical"
     return "asserted"
+
+
+def _attempt(token, verb) -> bool:
+    """An attempt at the action rather than the action: "tried to arrest", "an assassination
+    attempt", "a bid to kill", "attempted murder", "a failed raid"."""
+    if any(c.dep_ == "amod" and c.lower_ in _ATTEMPT_MODIFIERS for c in token.children):
+        return True
+    head = token.head
+    if token.pos_ == "NOUN" and token.dep_ in ("compound", "nmod", "pobj"):
+        noun = head.head if token.dep_ == "pobj" and head.head.i != head.i else head
+        if noun.pos_ == "NOUN" and noun.lemma_.lower() in _ATTEMPT_NOUNS:
+            return True
+    if verb.dep_ in ("xcomp", "acl") and verb.head.lemma_.lower() in _ATTEMPT_VERBS | _ATTEMPT_NOUNS:
+        return True
+    return False
 
 
 def _phrase(token) -> str | None:
