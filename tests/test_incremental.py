@@ -4,6 +4,9 @@ analysis.json of one batch run over all of it; a re-run with nothing new redoes 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -202,3 +205,39 @@ def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else()
     assert after["A"] != before["A"]  # the far side of a derivation changed
     assert after["B"] != before["B"]  # a member changed
     assert after["C"] == before["C"]
+
+
+_DIE_AT_COMMIT = """
+import os, signal, sys
+from crosscheck.engine.local import LocalEngine
+from crosscheck.pipeline import run
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+stage, db, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+keep = Store.set_marker
+
+def set_marker(self, name, fingerprint):
+    if name == stage:  # inside the stage's transaction, just before it would commit
+        os.kill(os.getpid(), signal.SIGKILL)
+    keep(self, name, fingerprint)
+
+Store.set_marker = set_marker
+with Store(db) as store:
+    run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
+"""
+
+
+@pytest.mark.parametrize("stage", ["link", "assess"])
+def test_sigkill_in_an_incremental_run_resumes_to_the_batch_analysis(stage, batch, tmp_path,
+                                                                     engine, in_repo):
+    first, _ = INPUTS[::2], INPUTS[1::2]
+    db = tmp_path / "parts.duckdb"
+    with Store(db) as store:
+        run(sorted(first), store=store, settings=SETTINGS, engine=engine)
+    killed = subprocess.run([sys.executable, "-c", _DIE_AT_COMMIT, stage, str(db), *INPUTS],
+                            cwd=REPO, capture_output=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    with Store(db) as store:
+        run(INPUTS, store=store, settings=SETTINGS, engine=engine)
+        assert _analysis(store, tmp_path / "analysis.json") == batch
