@@ -339,3 +339,25 @@ def test_a_feed_that_grows_without_end_costs_a_bounded_round():
         assert second.deferred == {FEED_URL: 1} and store.count(Article) == 4
         third = _round(store, site, number=3, settings=capped)
         assert third.deferred == {} and store.count(Article) == 5
+
+
+def test_the_same_items_under_new_urls_are_not_new_articles():
+    site = Site([1, 2])
+    with Store(":memory:") as store:
+        _round(store, site)
+        # The site moves its pages and lists them again under new guids: same texts.
+        moved = Site([1, 2], path="/archive/")
+        moved_feed = _feed([1, 2], path="/archive/").replace(b"story-", b"moved-")
+        moved.answers["/feed.xml"] = [httpx.Response(200, content=moved_feed,
+                                                     headers={"content-type": "application/rss+xml"})]
+        second = _round(store, moved, number=2)
+        reasons = [r.reason for r in store.iter_records(Rejected) if r.stage == "clean"]
+        assert store.count(Article) == 2
+        assert second.changes["articles"] == []
+        assert len(reasons) == 2 and all("moved or re-listed URL" in r and "story-" in r for r in reasons)
+        # the moved sources are known now: the next round fetches none of them again
+        moved.requests.clear()
+        moved.answers["/feed.xml"] = [httpx.Response(200, content=moved_feed,
+                                                     headers={"content-type": "application/rss+xml"})]
+        _round(store, moved, number=3)
+        assert not [r for r in moved.requests if r.url.path.startswith("/archive/")]

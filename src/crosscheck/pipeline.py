@@ -10,6 +10,7 @@ on the same input changes nothing.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -77,11 +78,14 @@ class RunSummary:
 
 def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engine,
         progress: Progress | None = None, until: str = "assess",
-        documents: Iterable[RawDocument | Rejected] | None = None) -> RunSummary:
+        documents: Iterable[RawDocument | Rejected] | None = None,
+        moved_urls: bool = False) -> RunSummary:
     """Run the stages on ``inputs``, up to and including ``until``, leaving results in ``store``.
 
     ``documents``, when given, are ingested instead of reading ``inputs`` (``crosscheck watch``
-    fetches its own)."""
+    fetches its own). With ``moved_urls`` (watch rounds), a document whose cleaned text is
+    already stored from the same outlet under another source is a moved or re-listed URL, not a
+    new article: it is rejected, naming the stored source."""
     if until not in STAGES:
         raise SettingsError(f"unknown stage {until!r}: choose one of {', '.join(STAGES)}")
     summary = RunSummary()
@@ -89,7 +93,8 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     last = list(STAGES).index(until)
     steps = [
         lambda: _run_clean(iter_documents(inputs, settings=settings) if documents is None else documents,
-                           store=store, settings=settings, engine=engine, summary=summary, note=note),
+                           store=store, settings=settings, engine=engine, summary=summary, note=note,
+                           moved_urls=moved_urls),
         lambda: _run_boilerplate(store=store, settings=settings, note=note),
         lambda: _run_enrich(store=store, settings=settings, engine=engine, note=note),
         lambda: run_link(store=store, settings=settings, engine=engine, note=note),
@@ -103,7 +108,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     return summary
 
 
-def _run_clean(items, *, store, settings, engine, summary, note) -> None:
+def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=False) -> None:
     done = store.ids(Draft) | store.ids(Rejected, "stage = 'clean'")
     clean = functools.partial(clean_batch, settings=settings)
     earlier = _earlier_ids(store)
@@ -122,6 +127,8 @@ def _run_clean(items, *, store, settings, engine, summary, note) -> None:
             yield item
 
     for result in engine.map_batches(clean, batched(pending(), settings.batch_size)):
+        if moved_urls:
+            result = _moved(store, result)
         with store.transaction():
             summary.ids_changed += _drop_replaced(store, replaced)
             store.write(result)
@@ -129,6 +136,31 @@ def _run_clean(items, *, store, settings, engine, summary, note) -> None:
     with store.transaction():
         summary.ids_changed += _drop_replaced(store, replaced)
         store.set_marker("ids", ID_SCHEME)
+
+
+def _moved(store: Store, result: list[object]) -> list[object]:
+    """``result`` with each draft whose text the store already holds from the same outlet under
+    another source turned into a reject naming that source (and its removals dropped)."""
+    drafts = [d for d in result if isinstance(d, Draft)]
+    if not drafts:
+        return result
+    digests = {d.id: hashlib.md5(d.text.encode("utf-8")).hexdigest() for d in drafts}
+    rows = store.con.execute(
+        "SELECT outlet, md5(text), min(source) FROM drafts WHERE md5(text) IN "
+        "(SELECT unnest(?::VARCHAR[])) GROUP BY ALL", [sorted(set(digests.values()))]).fetchall()
+    stored = {(outlet, digest): source for outlet, digest, source in rows}
+    moved = {d.id: stored[(d.outlet, digests[d.id])] for d in drafts
+             if stored.get((d.outlet, digests[d.id]), d.source) != d.source}
+    out: list[object] = []
+    for item in result:
+        if isinstance(item, Removal) and item.article in moved:
+            continue
+        if isinstance(item, Draft) and item.id in moved:
+            reason = (f"the same text from the same outlet is stored as {moved[item.id]}: a moved "
+                      "or re-listed URL, not a new article")
+            item = Rejected(content_id("clean", item.source, reason), item.source, "clean", reason)
+        out.append(item)
+    return out
 
 
 def _earlier_ids(store: Store) -> dict[str, set[str]]:

@@ -93,7 +93,7 @@ def watch_round(sources: Sequence[str], *, number: int = 1, store: Store, settin
                  validators=validators, answered=answered, deferred=deferred),
             iter_documents(paths, settings=settings, transport=transport) if paths else ())
         summary = run(paths, store=store, settings=settings, engine=engine, progress=progress,
-                      documents=documents)
+                      documents=documents, moved_urls=True)
         requests = fetcher.requests
     with store.transaction():
         for found in answered.values():
