@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from crosscheck.assess.events import assess_events
@@ -80,6 +82,18 @@ def test_negated_planned_and_hypothetical_events_are_marked(text, status):
 def test_an_attempt_to_kill_is_an_attack_not_a_killing(text):
     mentions, _ = _events_of(text)
     assert [(m.action, m.cameo, m.status) for m in mentions] == [("attack", "190", "asserted")]
+
+
+@pytest.mark.parametrize(("text", "time"), [
+    ("The governor said on Monday that police had arrested forty students in Dorran.", None),
+    ("The governor said on Monday that police arrested forty students in Dorran last week.",
+     "last week"),
+    ("Police arrested forty students in Dorran on Monday, the governor said.", "Monday"),
+    ("Police arrested forty students in Dorran on Monday.", "Monday"),
+])
+def test_the_date_of_a_statement_is_not_the_date_of_the_event_it_reports(text, time):
+    [arrest], by_id = _events_of(text)
+    assert (by_id[arrest.time].text if arrest.time else None) == time
 
 
 def test_a_noun_with_nothing_to_log_is_no_event():
@@ -357,3 +371,16 @@ def test_the_terminal_shows_an_event_time_with_the_dates_it_resolved_to():
     assert _when({"text": "in recent weeks", "start": "2020-04-20", "end": "2020-05-25"}) == \
         "in recent weeks (2020-04-20..2020-05-25)"
     assert _when({"text": "last week", "start": None, "end": None}) == "last week"
+
+
+def test_a_place_the_gazetteer_does_not_know_does_not_keep_two_reports_apart():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"])
+    corpus.add("paper", published="2024-03-06", count=60)
+    unknown = Place(content_id("paper", "place", "unknown"), "paper", 0, 16, "Islamic Republic",
+                    "Islamic Republic", None, None, None, None, None, None, None, 0, 0)
+    corpus.places[unknown.id] = unknown
+    corpus.mentions[-1] = dataclasses.replace(corpus.mentions[-1], places=(unknown.id,))
+    [event] = _of(corpus.events(), Event)
+    assert {m.article for m in _of(corpus.events(), EventMember)} == {"wire", "paper"}
+    assert event.count_low == 60

@@ -244,11 +244,16 @@ def _times_clash(a: TimeExpr | None, b: TimeExpr | None) -> bool:
 def _places_clash(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
     """Whether the most precise places of two mentions cannot be the same place (a sentence
     naming "East Azarbaijan province, Iran" and one naming "Kurdistan, Iran" clash on the
-    provinces, whatever the country they share)."""
-    a, b = _most_precise(a), _most_precise(b)
+    provinces, whatever the country they share). A name the gazetteer did not resolve says
+    nothing about where ("the Islamic Republic" beside "Iran"): it clashes with nothing."""
+    a, b = _most_precise(_resolved(a)), _most_precise(_resolved(b))
     if not a or not b:
         return False
     return not any(_compatible(x, y) for x in a for y in b)
+
+
+def _resolved(places: tuple[Place, ...]) -> tuple[Place, ...]:
+    return tuple(p for p in places if p.precision is not None)
 
 
 def _most_precise(places: tuple[Place, ...]) -> list[Place]:

@@ -11,7 +11,9 @@ the same parse and the other extractors' records:
 * count: the quantity inside the target ("sixty individuals", "tens of activists");
 * places: :class:`~crosscheck.records.Place` records (named places, and proper nouns listed
   with them that the offline gazetteer knows) inside the trigger's clause, else its sentence;
-* time: the nearest time expression in the clause, else in the sentence;
+* time: the nearest time expression in the clause, else in the sentence, leaving out the times
+  of a speech verb that reports the trigger ("said on Monday that police had arrested ten":
+  Monday dates the saying, not the arrests);
 * speaker and hedge: the claim or quote that holds the trigger;
 * status: ``negated`` ("did not arrest"), ``planned`` ("plans to arrest", "will detain"),
   ``hypothetical`` ("if they protest"), ``attempted`` ("tried to detain", "an arrest attempt"),
@@ -218,7 +220,7 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
     places = ctx.places.get(index, [])
     places = _within(places, lo, hi) or places
     times = ctx.times.get(index, [])
-    time = _nearest(token, _within(times, lo, hi) or times)
+    time = _nearest(token, _within(times, lo, hi) or _reported(times, _clause_head(token)))
     if not verb and not (agent or target or count or places or time):
         return None
     if not verb and token.head.lemma_.lower() in _GENERIC_HEADS:
@@ -270,10 +272,14 @@ def _noun_roles(noun):
 
 def _clause(token) -> list:
     """The tokens of the clause the trigger belongs to: a noun's governing verb's subtree."""
+    return list(_clause_head(token).subtree)
+
+
+def _clause_head(token):
     head = token
     while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
         head = head.head
-    return list(head.subtree)
+    return head
 
 
 def _count(token, target, quantities: Sequence[Quantity]) -> Quantity | None:
@@ -293,6 +299,19 @@ def _count(token, target, quantities: Sequence[Quantity]) -> Quantity | None:
         if inside:
             return inside[0]
     return None
+
+
+def _reported(times, head) -> list:
+    """The sentence's times that may date a trigger outside its own clause: inside the reported
+    clause when a speech verb reports it ("said on Monday that police had arrested ten": Monday
+    dates the saying, not the arrests), else all of them."""
+    clause = head
+    while clause.head.i != clause.i:
+        if clause.dep_ in ("ccomp", "parataxis") and clause.head.lemma_.lower() in _SPEECH_VERBS:
+            lo = clause.left_edge.idx
+            return _within(times, lo, clause.right_edge.idx + len(clause.right_edge.text))
+        clause = clause.head
+    return times
 
 
 def _within(records, start: int, end: int) -> list:
