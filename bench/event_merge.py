@@ -51,8 +51,8 @@ from crosscheck.assess.events import assess_events
 from crosscheck.enrich import enrich_batch
 from crosscheck.engine.local import LocalEngine
 from crosscheck.pipeline import run
-from crosscheck.records import (Article, Derivation, EventMember, EventMention, Place, Quantity,
-                                StoryMember, TimeExpr)
+from crosscheck.records import (Article, Derivation, EventMember, EventMention, Passage, Place,
+                                Quantity, StoryMember, TimeExpr)
 from crosscheck.settings import Settings
 from crosscheck.store import Store
 
@@ -126,7 +126,7 @@ class Data:
                 self.gold[m.id] = instance
 
     def predicted(self, setting: tuple[float, ...]) -> dict[str, str]:
-        return merged(self, setting, derivations=[])
+        return merged(self, setting, derivations=[], passages=[])
 
     def same_action(self) -> dict[str, str]:
         return {m.id: f"{self.story[m.article]}|{m.action}" for m in self.mentions}
@@ -137,14 +137,14 @@ class Data:
 
 
 def merged(data: "Data | Seeds", setting: tuple[float, ...], *,
-           derivations: list[Derivation]) -> dict[str, str]:
+           derivations: list[Derivation], passages: list[Passage]) -> dict[str, str]:
     """Each gold mention -> its event under ``setting`` (ARGUMENT_WORDS, SAME_ARTICLE,
     COUNTED_APART, MIN_AGREEMENT), or itself when it joins no event."""
     (events_module.ARGUMENT_WORDS, events_module.SAME_ARTICLE,
      events_module.COUNTED_APART, events_module.MIN_AGREEMENT) = setting
     records = assess_events(articles=data.articles, mentions=data.mentions,
                             quantities=data.quantities, times=data.times, places=data.places,
-                            story_of=data.story, derivations=derivations)
+                            story_of=data.story, derivations=derivations, passages=passages)
     event_of = {r.mention: r.event for r in records if isinstance(r, EventMember)}
     return {m: event_of.get(m, m) for m in data.gold}
 
@@ -166,6 +166,7 @@ class Seeds:
             self.mentions = list(store.iter_records(EventMention))
             self.story = {m.article: m.story for m in store.iter_records(StoryMember)}
             self.derivations = list(store.iter_records(Derivation))
+            self.passages = list(store.iter_records(Passage))
         prefix = {a.id: Path(a.source).name[:3] for a in self.articles.values()}
         rows = [r for r in csv.reader(
             (line for line in SEEDS_GOLD.open(encoding="utf-8") if not line.startswith("#")),
@@ -180,7 +181,7 @@ class Seeds:
         return {m: f"{self.story.get(by_id[m].article)}|{by_id[m].action}" for m in self.gold}
 
     def predicted(self, setting: tuple[float, ...]) -> dict[str, str]:
-        return merged(self, setting, derivations=self.derivations)
+        return merged(self, setting, derivations=self.derivations, passages=self.passages)
 
 
 def main() -> None:

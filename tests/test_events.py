@@ -10,7 +10,8 @@ from crosscheck.assess.events import assess_events
 from crosscheck.enrich import enrich_batch
 from crosscheck.enrich.events import ACTIONS, event_actions
 from crosscheck.records import (Article, Derivation, Event, EventConflict, EventMember,
-                                EventMention, EventPlace, Place, Quantity, TimeExpr, content_id)
+                                EventMention, EventPlace, Passage, Place, Quantity, TimeExpr,
+                                content_id)
 from crosscheck.settings import Settings
 
 
@@ -149,6 +150,7 @@ class _Corpus:
     def __init__(self):
         self.articles, self.mentions, self.derivations = {}, [], []
         self.quantities, self.times, self.places = {}, {}, {}
+        self.passages = []
 
     def add(self, article_id, *, published="2024-03-05", count=None, places=(), time=None, **kw):
         self.articles[article_id] = _article(article_id, published=published)
@@ -160,15 +162,22 @@ class _Corpus:
         self.times.update({t.id: t} if t else {})
         self.mentions.append(_mention(article_id, count=q, places=ps, time=t, **kw))
 
-    def derive(self, source: str, derived: str, kind: str = "rewrite", score: float = 0.6):
-        self.derivations.append(Derivation(content_id(source, derived), source, derived, kind,
-                                           score, score, "dated", ""))
+    def derive(self, source: str, derived: str, kind: str = "rewrite", score: float = 0.6,
+               aligned: tuple[tuple[int, int], tuple[int, int]] | None = None):
+        """A derivation, with one aligned passage ``(source span, derived span)`` if given."""
+        derivation = content_id(source, derived)
+        self.derivations.append(Derivation(derivation, source, derived, kind, score, score,
+                                           "dated", ""))
+        if aligned:
+            (s0, s1), (d0, d1) = aligned
+            self.passages.append(Passage(content_id(derivation, s0), derivation, s0, s1, d0, d1,
+                                         "paraphrase", score))
 
     def events(self):
         return assess_events(articles=self.articles, mentions=self.mentions,
                              quantities=self.quantities, times=self.times, places=self.places,
                              story_of={a: "s1" for a in self.articles},
-                             derivations=self.derivations)
+                             derivations=self.derivations, passages=self.passages)
 
 
 def _of(records, kind):
@@ -384,3 +393,25 @@ def test_a_place_the_gazetteer_does_not_know_does_not_keep_two_reports_apart():
     [event] = _of(corpus.events(), Event)
     assert {m.article for m in _of(corpus.events(), EventMember)} == {"wire", "paper"}
     assert event.count_low == 60
+
+
+def test_a_copied_sentence_with_another_count_is_the_same_event_with_a_count_conflict():
+    """The copy rewrites the wire's sentence with "420" for "42": the same arrests, a conflict,
+    though the wire's "more than 100" arrested last year could hold 420."""
+    corpus = _Corpus()
+    corpus.add("wire", count=42, places=["Korvask"], start=10, time=("2024-03-05", "2024-03-05"))
+    earlier = dataclasses.replace(_quantity("wire", 100, "more than 100"), id="q-open", high=None)
+    last_year = _time("wire", "2023-01-01", "2023-12-31")
+    corpus.quantities[earlier.id], corpus.times[last_year.id] = earlier, last_year
+    corpus.mentions.append(_mention("wire", count=earlier, time=last_year, start=400))
+    corpus.add("paper", published="2024-03-06", count=420, start=30)
+    corpus.derive("wire", "paper", aligned=((0, 120), (20, 150)))
+    records = corpus.events()
+    [event] = [e for e in _of(records, Event) if e.count_text == "42"]
+    assert {m.article for m in _of(records, EventMember) if m.event == event.id} == {"wire", "paper"}
+    assert "count" in {c.slot for c in _of(records, EventConflict) if c.event == event.id}
+    # without the aligned passage the paper's 420 goes to the event whose count allows it
+    corpus.passages.clear()
+    records = corpus.events()
+    [event] = [e for e in _of(records, Event) if e.count_text == "42"]
+    assert {m.article for m in _of(records, EventMember) if m.event == event.id} == {"wire"}

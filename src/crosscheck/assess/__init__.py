@@ -89,7 +89,7 @@ def _assess(corpus: "_Corpus", redo: set[str], *, settings: Settings,
     events = assess_events(
         articles=articles, mentions=[m for m in corpus.event_mentions if m.article in redo],
         quantities=corpus.quantities, times=corpus.times, places=corpus.places,
-        story_of=corpus.story_of, derivations=corpus.derivations)
+        story_of=corpus.story_of, derivations=corpus.derivations, passages=corpus.passages)
     events = _inside(events, redo)
     findings += event_findings(events, articles=articles,
                                mentions={m.id: m for m in corpus.event_mentions},
