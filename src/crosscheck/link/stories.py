@@ -72,7 +72,8 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
     terms = weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df)
     entities = weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
                                weights.entity_df)
-    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts)
+    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts,
+                          [f.named for f in feats])
     return _records([[feats[i] for i in g] for g in groups], weights)
 
 

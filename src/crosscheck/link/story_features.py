@@ -21,7 +21,7 @@ class StorySettings:
 
     link_threshold: float = 0.1  # mean pair similarity two stories need to merge
     window_days: int = 90  # the median dates of two stories further apart than this never merge
-    entity_weight: float = 0.3  # share of the similarity taken from shared entity keys
+    entity_weight: float = 0.2  # share of the similarity taken from shared entity keys
     max_posting: int = 100  # a term in more articles than this is too common to pair them on
     cohesion_ratio: float = 0.72  # merging needs this share of the stories' own cohesion
     cohesion_members: int = 5  # a story needs this many members before its cohesion counts
