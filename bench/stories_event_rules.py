@@ -23,8 +23,9 @@ anchors the time window uses): none at all, or only a date standing on a short l
 whose texts carry no publication date, to show whether it keeps them apart.
 
 Its "shipped" rule is the shipped clustering of the day, with the follow-up rule
-(``followup_days``, see ``bench/stories_followups.py``); ``--no-followups`` scores every rule
-without it, as these rules were measured first.
+(``followup_days``, see ``bench/stories_followups.py``) and entity weight 0.2; ``--before``
+scores every rule on the settings before it (no follow-ups, entity weight 0.3), as these rules
+were measured first.
 
 Example:
     python bench/stories_event_rules.py --cache /tmp/ecb_events.pkl --folds 5
@@ -57,7 +58,7 @@ from crosscheck.records import EventMention, Mention, Place, Quantity, TimeExpr 
 SEEDS = SHARED_BENCH.parent / "corpus" / "seeds"
 SEED_STORIES = ({"000", "002", "004"}, {"001", "003"})
 DATELINE_CHARS = 40  # a dateline's whole line is at most this long
-BASE_OPTS: dict = {}  # StorySettings overrides under every rule (--no-followups)
+BASE_OPTS: dict = {}  # StorySettings overrides under every rule (--before)
 
 
 class EventProfile(NamedTuple):
@@ -369,11 +370,12 @@ def main() -> None:
     parser.add_argument("--cache", help="keep ECB+'s enrichment here (shared with bench/stories_events.py)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-seeds", action="store_true", help="skip the seeds check")
-    parser.add_argument("--no-followups", action="store_true",
-                        help="every rule without the follow-up rule (followup_days None), as measured before it")
+    parser.add_argument("--before", action="store_true",
+                        help="every rule on the settings before the follow-up rule (followup_days None, "
+                             "entity weight 0.3), as these rules were measured first")
     args = parser.parse_args()
-    if args.no_followups:
-        BASE_OPTS["followup_days"] = None
+    if args.before:
+        BASE_OPTS.update(followup_days=None, entity_weight=0.3)
     path = require_dataset(SHARED_BENCH / "ecbplus" / "articles.jsonl", name="ecbplus")
     articles, gold, topics = load_ecbplus(path, limit=None)
     texts = {a.id: a.text for a in articles}

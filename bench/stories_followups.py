@@ -44,7 +44,7 @@ WEIGHTS = (0.2, 0.3)
 
 def grid() -> list[Rule]:
     """The configurations, the clustering before the follow-up rule first (ties go to it)."""
-    rules = [Rule("before: no follow-ups, weight 0.3", opts={"followup_days": None})]
+    rules = [Rule("before: no follow-ups, weight 0.3", opts={"followup_days": None, "entity_weight": 0.3})]
     for veto in (None, "count"):
         for days in FOLLOWUP_DAYS:
             for weight in WEIGHTS:
