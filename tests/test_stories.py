@@ -294,3 +294,19 @@ def test_incremental_applies_the_follow_up_rule_as_the_batch_does():
         for article in order:
             index.add(article, times=times.get(article.id, ()))
         assert index.stories() == cluster_stories(articles, times=times)
+
+
+def test_stored_story_features_keep_the_named_dates():
+    from crosscheck.link.state import StoryFeatures
+    from crosscheck.store import Store
+
+    articles, inquiry = _with_inquiry()
+    by_id = {a.id: a for a in articles}
+    with Store(":memory:") as store:
+        store.write(articles)
+        store.write(_named(inquiry, "2023-09-01", "2023-09-30", "September 2023")[inquiry.id])
+        first = StoryFeatures(store, by_id, settings=StorySettings())
+        computed = dict(first.complete())
+        first.save()
+        again = StoryFeatures(store, by_id, settings=StorySettings())
+        assert again.features == computed and computed[inquiry.id].named
