@@ -22,6 +22,11 @@ anchors the time window uses): none at all, or only a date standing on a short l
 (a dateline), and runs every variant on the seeds (000/002/004 one story, 001/003 another),
 whose texts carry no publication date, to show whether it keeps them apart.
 
+Its "shipped" rule is the shipped clustering of the day, with the follow-up rule
+(``followup_days``, see ``bench/stories_followups.py``) and entity weight 0.2; ``--before``
+scores every rule on the settings before it (no follow-ups, entity weight 0.3), as these rules
+were measured first.
+
 Example:
     python bench/stories_event_rules.py --cache /tmp/ecb_events.pkl --folds 5
 """
@@ -53,6 +58,7 @@ from crosscheck.records import EventMention, Mention, Place, Quantity, TimeExpr 
 SEEDS = SHARED_BENCH.parent / "corpus" / "seeds"
 SEED_STORIES = ({"000", "002", "004"}, {"001", "003"})
 DATELINE_CHARS = 40  # a dateline's whole line is at most this long
+BASE_OPTS: dict = {}  # StorySettings overrides under every rule (--before)
 
 
 class EventProfile(NamedTuple):
@@ -217,7 +223,7 @@ def vetoed(rule: Rule, ids: list[str], data: Corpus):
 
 def partition(articles, data: Corpus, rule: Rule, texts: dict[str, str]) -> dict[str, int]:
     """The batch clustering of ``cluster_stories``, step by step, with the rule's changes."""
-    opts = _stories.StorySettings(**rule.opts)
+    opts = _stories.StorySettings(**{**BASE_OPTS, **rule.opts})
     if rule.anchors == "none":
         opts = replace(opts, lead_chars=0)
     times = datelines(data.times, texts) if rule.anchors == "dateline" else data.times
@@ -235,7 +241,7 @@ def partition(articles, data: Corpus, rule: Rule, texts: dict[str, str]) -> dict
                   for a, b in zip(pairs.first.tolist(), pairs.second.tolist())]
         pairs = Pairs(pairs.first, pairs.second, pairs.score * factor)
     with vetoed(rule, ids, data):
-        groups = _stories._agglomerate([f.anchor for f in feats], pairs, opts)
+        groups = _stories._agglomerate([f.anchor for f in feats], pairs, opts, [f.named for f in feats])
     if rule.split_min:
         similar = {}
         for a, b, s in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist()):
@@ -313,11 +319,12 @@ def summary(values: list[float]) -> str:
             f"(folds {min(values):.3f}-{max(values):.3f})")
 
 
-def seed_check(rules: list[Rule]) -> None:
-    """Each variant on the seeds, through the whole pipeline's enrichment."""
+def load_seeds():
+    """The seeds through the whole pipeline's enrichment: (articles, 3-digit name by article id,
+    texts, :class:`Corpus`), or ``None`` when they are missing."""
     if not SEEDS.exists():
         print(f"skipping the seeds: not found at {SEEDS}")
-        return
+        return None
     from crosscheck.engine import make_engine
     from crosscheck.pipeline import run
     from crosscheck.records import Article
@@ -333,17 +340,29 @@ def seed_check(rules: list[Rule]) -> None:
     finally:
         engine.close()
     articles = [r for r in records if isinstance(r, Article)]
-    name = {a.id: Path(a.source).name[:3] for a in articles}
-    texts = {a.id: a.text for a in articles}
-    data = corpus(records)
+    return (articles, {a.id: Path(a.source).name[:3] for a in articles},
+            {a.id: a.text for a in articles}, corpus(records))
+
+
+def seed_partition(seeds, rule: Rule) -> tuple[list[list[str]], bool]:
+    """The seeds' stories under ``rule`` (by file name) and whether they are the right two."""
+    articles, name, texts, data = seeds
+    groups = defaultdict(set)
+    for article, n in partition(articles, data, rule, texts).items():
+        groups[n].add(name[article])
+    found = sorted(sorted(g) for g in groups.values())
+    return found, sorted(map(sorted, SEED_STORIES)) == found
+
+
+def seed_check(rules: list[Rule]) -> None:
+    """Each variant on the seeds, through the whole pipeline's enrichment."""
+    seeds = load_seeds()
+    if seeds is None:
+        return
     print("\nSeeds (000/002/004 one story, 001/003 another):")
     for rule in rules:
-        groups = defaultdict(set)
-        for article, n in partition(articles, data, rule, texts).items():
-            groups[n].add(name[article])
-        found = sorted(sorted(g) for g in groups.values())
-        verdict = "kept apart" if sorted(map(sorted, SEED_STORIES)) == found else "WRONG"
-        print(f"  {rule.name:<48} {found}  {verdict}")
+        found, right = seed_partition(seeds, rule)
+        print(f"  {rule.name:<48} {found}  {'kept apart' if right else 'WRONG'}")
 
 
 def main() -> None:
@@ -351,7 +370,12 @@ def main() -> None:
     parser.add_argument("--cache", help="keep ECB+'s enrichment here (shared with bench/stories_events.py)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--no-seeds", action="store_true", help="skip the seeds check")
+    parser.add_argument("--before", action="store_true",
+                        help="every rule on the settings before the follow-up rule (followup_days None, "
+                             "entity weight 0.3), as these rules were measured first")
     args = parser.parse_args()
+    if args.before:
+        BASE_OPTS.update(followup_days=None, entity_weight=0.3)
     path = require_dataset(SHARED_BENCH / "ecbplus" / "articles.jsonl", name="ecbplus")
     articles, gold, topics = load_ecbplus(path, limit=None)
     texts = {a.id: a.text for a in articles}

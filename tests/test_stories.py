@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from dataclasses import dataclass
 
 import pytest
@@ -212,3 +213,100 @@ def test_incremental_keeps_the_lopsided_corpus_apart_as_the_batch_does():
     for article in corpus:
         index.add(article)
     assert index.stories() == cluster_stories(corpus)
+
+
+# A follow-up: the labour inspectors' findings on the Lisket crane, fourteen months later (beyond
+# the 90-day window), naming the day of the collapse.
+_INQUIRY = ("Inquiry blames worn boom for Lisket crane collapse", "2024-11-20",
+            "Labour inspectors who examined the gantry crane that collapsed at the Lisket "
+            "container terminal on September 12, 2023 blamed a worn boom and a missed gale "
+            "warning. The crane fell onto a cargo ship and injured two dockers. Harbella, which "
+            "runs the terminal, said it had replaced the booms of every crane at berth seven. "
+            "Terminal manager Osric Vale said cranes would now be inspected after every gale.")
+_NAMED = "September 12, 2023"
+
+
+def _with_inquiry() -> tuple[list[Article], Article]:
+    title, date, text = _INQUIRY
+    inquiry = Article(id=content_id("test-article", "inquiry"), source="tests/inquiry.txt",
+                      url=None, outlet="inquiry", outlet_from="input", title=title, published=date,
+                      published_from="input", language="en", text=f"{title}\n\n{text}")
+    return [make_article(k) for k in TEXTS] + [inquiry], inquiry
+
+
+def _named(article: Article, low: str, high: str, text: str = _NAMED) -> dict[str, list[TimeExpr]]:
+    start = article.text.index(_NAMED)
+    return {article.id: [TimeExpr(content_id(article.id, low, high), article.id, start,
+                                  start + len(_NAMED), text, "date", low, high, None, 1)]}
+
+
+def _story_of(members, key: str) -> frozenset[str]:
+    return next(p for p in partition(members) if content_id("test-article", key) in p)
+
+
+def test_a_follow_up_naming_the_day_joins_its_story_across_the_window():
+    articles, inquiry = _with_inquiry()
+    times = _named(inquiry, "2023-09-12", "2023-09-12")
+    members = cluster_stories(articles, times=times)[1]
+    assert _story_of(members, "inquiry") == ids(*SAME_EVENT, "inquiry")
+    assert ids("later") in partition(members)  # the Vammel accident names no Lisket date
+    # Without the named date the window keeps the inquiry from the Lisket story (it lands with
+    # the accident it is nearer in time); the rule switched off does the same.
+    assert content_id("test-article", "wire") not in _story_of(cluster_stories(articles)[1], "inquiry")
+    off = StorySettings(followup_days=None)
+    assert _story_of(cluster_stories(articles, times=times, settings=off)[1], "inquiry") \
+        != ids(*SAME_EVENT, "inquiry")
+
+
+def test_a_named_month_counts_and_a_year_or_a_far_date_does_not():
+    articles, inquiry = _with_inquiry()
+    month = _named(inquiry, "2023-09-01", "2023-09-30", "September 2023")
+    assert _story_of(cluster_stories(articles, times=month)[1], "inquiry") == ids(*SAME_EVENT, "inquiry")
+    for low, high in (("2023-01-01", "2023-12-31"), ("2023-05-02", "2023-05-02")):
+        members = cluster_stories(articles, times=_named(inquiry, low, high))[1]
+        assert content_id("test-article", "wire") not in _story_of(members, "inquiry"), (low, high)
+    # within followup_days of the story's median date, not only on it
+    near = _named(inquiry, "2023-09-30", "2023-09-30")
+    assert _story_of(cluster_stories(articles, times=near)[1], "inquiry") == ids(*SAME_EVENT, "inquiry")
+    strict = StorySettings(followup_days=7)
+    assert content_id("test-article", "wire") not in _story_of(
+        cluster_stories(articles, times=near, settings=strict)[1], "inquiry")
+
+
+def test_named_dates_of_the_features_are_resolved_and_at_most_a_month_wide():
+    from crosscheck.link.story_features import _features
+
+    articles, inquiry = _with_inquiry()
+    exprs = [TimeExpr(str(n), inquiry.id, 0, 4, "x", kind, low, high, None, 0) for n, (kind, low, high)
+             in enumerate([("date", "2023-09-12", "2023-09-12"), ("month", "2023-09-01", "2023-09-30"),
+                           ("year", "2023-01-01", "2023-12-31"), ("weekday", None, None),
+                           ("date", "2023-09-12", "2023-09-12")])]
+    named = _features(inquiry, (), exprs, StorySettings()).named
+    day = date(2023, 9, 12).toordinal()
+    assert named == ((date(2023, 9, 1).toordinal(), date(2023, 9, 30).toordinal()), (day, day))
+
+
+def test_incremental_applies_the_follow_up_rule_as_the_batch_does():
+    articles, inquiry = _with_inquiry()
+    times = _named(inquiry, "2023-09-12", "2023-09-12")
+    for order in (articles, articles[::-1]):
+        index = StoryIndex()
+        for article in order:
+            index.add(article, times=times.get(article.id, ()))
+        assert index.stories() == cluster_stories(articles, times=times)
+
+
+def test_stored_story_features_keep_the_named_dates():
+    from crosscheck.link.state import StoryFeatures
+    from crosscheck.store import Store
+
+    articles, inquiry = _with_inquiry()
+    by_id = {a.id: a for a in articles}
+    with Store(":memory:") as store:
+        store.write(articles)
+        store.write(_named(inquiry, "2023-09-01", "2023-09-30", "September 2023")[inquiry.id])
+        first = StoryFeatures(store, by_id, settings=StorySettings())
+        computed = dict(first.complete())
+        first.save()
+        again = StoryFeatures(store, by_id, settings=StorySettings())
+        assert again.features == computed and computed[inquiry.id].named

@@ -207,10 +207,12 @@ class StoryFeatures:
         self.features: dict[str, _Features] = {}
         for article, key, found in store.con.execute(
                 "SELECT id, key, features FROM link_story_features").fetchall():
-            if self._key.get(article) == key:
-                published, title, terms, entities, anchor = json.loads(found)
+            values = json.loads(found)
+            if self._key.get(article) == key and len(values) == 6:  # older rows lack named dates
+                published, title, terms, entities, anchor, named = values
                 self.features[article] = _Features(article, published, title, Counter(terms),
-                                                   Counter(entities), anchor)
+                                                   Counter(entities), anchor,
+                                                   tuple(tuple(span) for span in named))
         self._computed: list[str] = []
 
     def complete(self) -> dict:
@@ -237,7 +239,8 @@ class StoryFeatures:
         if not self._computed:
             return
         rows = {"id": self._computed, "key": [self._key[i] for i in self._computed],
-                "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor])
+                "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor,
+                                         f.named])
                              for f in (self.features[i] for i in self._computed)]}
         con.register("_features", pa.table(rows))
         try:

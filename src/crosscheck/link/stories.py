@@ -6,7 +6,8 @@ close; two events of the same kind (another wave of arrests a year later) are tw
 1. Features per article: sublinear TF-IDF over the content words and numbers of title and text;
    TF-IDF over the alias-resolved keys of its :class:`Mention` records (when given), mixed in
    with ``entity_weight``; an anchor date: the publication date, else the first day-resolved
-   :class:`TimeExpr` in the lead (``lead_chars``).
+   :class:`TimeExpr` in the lead (``lead_chars``); and the dates its text names, each at most a
+   month wide.
 2. Candidate pairs through an inverted index (a sparse product) of the terms carried by at most
    ``max_posting`` articles: the work grows with the corpus times that bound, not with its
    square; pairs never compared, or below ``min_pair_share`` of the threshold, count as 0, and
@@ -18,6 +19,10 @@ close; two events of the same kind (another wave of arrests a year later) are tw
    ``window_days`` apart, or both stories have ``cohesion_members`` members and hang together
    much better than with each other (mean below ``cohesion_ratio`` times the geometric mean of
    their own cohesions): the same kind of event twice shares its vocabulary, not its details.
+   Two stories further apart than the window still merge when one of them names a date within
+   ``followup_days`` of the other's median anchor: a report of the trial that recalls "the
+   September 2010 shooting" follows that story up, while a second wave of arrests a year later
+   that names no date of the first stays apart.
 
 :class:`StoryIndex` keeps the same partition as articles arrive (see its docstring).
 
@@ -67,7 +72,8 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
     terms = weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df)
     entities = weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
                                weights.entity_df)
-    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts)
+    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts,
+                          [f.named for f in feats])
     return _records([[feats[i] for i in g] for g in groups], weights)
 
 
@@ -92,8 +98,10 @@ class _Clusters:
     """Stories under construction: members, summed pair similarity to each neighbouring story
     and inside, sorted anchor dates, and a version that outdates heap entries on each merge."""
 
-    def __init__(self, anchors: Sequence[int | None]):
+    def __init__(self, anchors: Sequence[int | None],
+                 named: Sequence[Sequence[tuple[int, int]]] | None = None):
         self.members = {i: [i] for i in range(len(anchors))}
+        self.named = {i: list(named[i]) if named else [] for i in range(len(anchors))}
         self.links: dict[int, dict[int, float]] = {i: {} for i in range(len(anchors))}
         self.dates = {i: [] if a is None else [a] for i, a in enumerate(anchors)}
         self.version = dict.fromkeys(range(len(anchors)), 0)
@@ -109,6 +117,7 @@ class _Clusters:
     def merge(self, keep: int, gone: int) -> None:
         self.inner[keep] += self.inner.pop(gone) + self.links[keep].get(gone, 0.0)
         self.dates[keep] = sorted(self.dates[keep] + self.dates.pop(gone))
+        self.named[keep].extend(self.named.pop(gone))
         self.members[keep].extend(self.members.pop(gone))
         for other, total in self.links.pop(gone).items():
             del self.links[other][gone]
@@ -130,16 +139,19 @@ def _cohesive(clusters: _Clusters, a: int, b: int, mean: float, opts: StorySetti
     return mean >= opts.cohesion_ratio * math.sqrt(cohesion_a * cohesion_b)
 
 
-def _agglomerate(anchors: Sequence[int | None], pairs: Pairs,
-                 opts: StorySettings) -> list[list[int]]:
-    clusters = _Clusters(anchors)
+def _agglomerate(anchors: Sequence[int | None], pairs: Pairs, opts: StorySettings,
+                 named: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[list[int]]:
+    """Groups of positions: ``anchors`` and ``named`` (the date spans each text names) by
+    position, ``pairs`` their similarities."""
+    clusters = _Clusters(anchors, named)
     for a, b, score in zip(pairs.first.tolist(), pairs.second.tolist(), pairs.score.tolist()):
         clusters.links[a][b] = clusters.links[b][a] = score
     heap: list[tuple] = []
     for neg, a, b, va, vb in _merge_order(pairs, heap, opts.link_threshold):
         if clusters.version.get(a) != va or clusters.version.get(b) != vb:
             continue  # one side merged since this entry was pushed
-        if not _same_time(clusters.dates[a], clusters.dates[b], opts):
+        if not _same_time(clusters.dates[a], clusters.dates[b], opts,
+                          clusters.named[a], clusters.named[b]):
             continue
         if not _cohesive(clusters, a, b, -neg, opts):
             continue
@@ -305,8 +317,10 @@ class StoryIndex:
         else:
             vectors = [self._vector_of(i) for i in members]
             anchors = [self._feats[i].anchor for i in members]
+            named = [self._feats[i].named for i in members]
             sims = _pair_similarities(vectors, self._opts)
-            groups = [[members[k] for k in g] for g in _agglomerate(anchors, sims, self._opts)]
+            groups = [[members[k] for k in g]
+                      for g in _agglomerate(anchors, sims, self._opts, named)]
         for _, story in reached:
             del self._groups[story]
         self._story_of.append(position)
@@ -317,22 +331,37 @@ class StoryIndex:
 
     def _joined(self, position: int, reached: list[tuple[float, int]]) -> list[list[int]]:
         """The reached stories unchanged and the new article in the best one its date fits."""
-        anchor = self._feats[position].anchor
+        feats = self._feats
+        anchor, named = feats[position].anchor, feats[position].named
         groups = [list(self._groups[s]) for _, s in reached]
         for group in groups:  # best first
-            dates = sorted(a for a in (self._feats[i].anchor for i in group) if a is not None)
-            if _same_time(dates, [] if anchor is None else [anchor], self._opts):
+            dates = sorted(a for a in (feats[i].anchor for i in group) if a is not None)
+            if _same_time(dates, [] if anchor is None else [anchor], self._opts,
+                          [span for i in group for span in feats[i].named], named):
                 group.append(position)
                 return groups
         return [*groups, [position]]
 
 
-def _same_time(dates_a: Sequence[int], dates_b: Sequence[int], opts: StorySettings) -> bool:
+def _same_time(dates_a: Sequence[int], dates_b: Sequence[int], opts: StorySettings,
+               named_a: Sequence[tuple[int, int]] = (), named_b: Sequence[tuple[int, int]] = (),
+               ) -> bool:
     """Whether two stories' median anchor dates lie within ``window_days`` (an undated story
-    fits any time); medians, so that one article dated by a background date cannot decide."""
+    fits any time; medians, so that one article dated by a background date cannot decide), or
+    one of them names a date within ``followup_days`` of the other's median: it follows the
+    other up (a trial recalling the shooting), and is not the same kind of event again."""
     if not dates_a or not dates_b:
         return True
-    return abs(_median(dates_a) - _median(dates_b)) <= opts.window_days
+    median_a, median_b = _median(dates_a), _median(dates_b)
+    if abs(median_a - median_b) <= opts.window_days:
+        return True
+    return opts.followup_days is not None and (_names_day(named_a, median_b, opts.followup_days)
+                                               or _names_day(named_b, median_a, opts.followup_days))
+
+
+def _names_day(spans: Sequence[tuple[int, int]], day: float, within: int) -> bool:
+    """Whether one of the date ``spans`` comes within ``within`` days of ``day``."""
+    return any(max(0.0, first - day, day - last) <= within for first, last in spans)
 
 
 def _median(days: Sequence[int]) -> float:

@@ -1,5 +1,5 @@
-"""Features of story clustering: the settings, the words, entity keys and anchor date of each
-article, their TF-IDF weights, and the similarity of two articles (see :mod:`.stories`)."""
+"""Features of story clustering: the settings, the words, entity keys, anchor date and named dates
+of each article, their TF-IDF weights, and the similarity of two articles (see :mod:`.stories`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class StorySettings:
 
     link_threshold: float = 0.1  # mean pair similarity two stories need to merge
     window_days: int = 90  # the median dates of two stories further apart than this never merge
-    entity_weight: float = 0.3  # share of the similarity taken from shared entity keys
+    entity_weight: float = 0.2  # share of the similarity taken from shared entity keys
     max_posting: int = 100  # a term in more articles than this is too common to pair them on
     cohesion_ratio: float = 0.72  # merging needs this share of the stories' own cohesion
     cohesion_members: int = 5  # a story needs this many members before its cohesion counts
@@ -29,6 +29,9 @@ class StorySettings:
     recluster_limit: int = 400  # incremental: most articles clustered again when one arrives
     lead_chars: int = 600  # an undated article takes its anchor date from this much of its text
     min_overlap: float = 0.1  # a pair must share this share of the shorter one's distinct words
+    # a story that names a date this near another story's time follows it up: the window does
+    # not keep them apart (None: it always does)
+    followup_days: int | None = 31
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -44,6 +47,7 @@ one two new last first year years day days week weeks month months ago since sti
 must shall another many much even per via mr mrs ms dr
 """.split())
 _ANCHOR_MAX_DAYS = 7  # a time expression wider than a week dates no event
+_NAMED_MAX_DAYS = 31  # a named date that may recall an earlier event: a day, a week, a month
 _ENTITY_LABELS = frozenset({"PERSON", "PER", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
 
@@ -65,6 +69,8 @@ class _Features:
     terms: Counter
     entities: Counter
     anchor: int | None  # proleptic ordinal of the event date estimate
+    # (first, last) ordinals of the resolved dates the text names, each at most a month wide
+    named: tuple[tuple[int, int], ...] = ()
 
 
 def _terms(text: str) -> Counter:
@@ -93,13 +99,26 @@ def _anchor(article: Article, times: Sequence[TimeExpr], *, lead: int) -> int | 
     return None
 
 
+def _named(times: Sequence[TimeExpr]) -> tuple[tuple[int, int], ...]:
+    """The spans of the resolved dates a text names anywhere, at most a month wide ("on
+    September 10, 2010", "an April 2007 shooting"): a later report recalls its event so. A
+    year or a period says too little to tell one event from another of its kind."""
+    spans = set()
+    for expr in times:
+        low, high = _ordinal(expr.low), _ordinal(expr.high)
+        if low is not None and high is not None and 0 <= high - low <= _NAMED_MAX_DAYS:
+            spans.add((low, high))
+    return tuple(sorted(spans))
+
+
 def _features(article: Article, mentions: Sequence[Mention], times: Sequence[TimeExpr],
               opts: StorySettings) -> _Features:
     title = (article.title or "").strip()
     body = article.text if title and title in article.text[:500] else f"{title}\n{article.text}"
     entities = Counter(m.key for m in mentions if m.key and m.label in _ENTITY_LABELS)
     return _Features(article.id, article.published, title or _first_line(article.text),
-                     _terms(body), entities, _anchor(article, times, lead=opts.lead_chars))
+                     _terms(body), entities, _anchor(article, times, lead=opts.lead_chars),
+                     _named(times))
 
 
 def _first_line(text: str) -> str:

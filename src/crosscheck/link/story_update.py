@@ -101,7 +101,7 @@ def _recluster(members: list[int], feats, weights: _Weights, opts) -> list[list[
     entities = weighted_matrix(chosen, lambda f: weights.vector(f.entities, entities=True),
                                weights.entity_df)
     pairs = _corpus_rare(_scores(terms, entities, opts), chosen, weights, opts)
-    groups = _agglomerate([f.anchor for f in chosen], pairs, opts)
+    groups = _agglomerate([f.anchor for f in chosen], pairs, opts, [f.named for f in chosen])
     return [[members[k] for k in g] for g in groups]
 
 
