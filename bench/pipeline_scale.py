@@ -4,6 +4,12 @@ Runs ingest, clean, boilerplate, enrich, link and assess into a fresh store (or 
 for `crosscheck serve` and bench/serve_load.py) with the local engine, and prints when each
 stage ran, from the pipeline's own progress notes.
 
+``--sizes 2000,19000 [--engine local|ray]`` runs the whole pipeline at each size (the first N
+rows) into fresh stores and prints wall seconds, articles/s and peak memory (this process and
+every process under it: pool workers, or Ray's raylet and workers) per size, with the growth
+exponents between sizes: time ~ n^b and peak memory ~ n^c (issue 12's goal: b <= 1.05, and
+memory flat for the local engine).
+
 ``--floor`` runs the stages one after another (``until=`` each stage in turn, so each is timed
 on its own: wall seconds and CPU seconds of this process and its workers) and then, in the same
 run, the floor: spaCy's pipeline alone (``nlp.pipe``, ``--workers`` processes) on the same
@@ -12,11 +18,13 @@ least 0.8) and where the rest of the time goes, stage by stage.
 
     python bench/pipeline_scale.py [--data FILE] [--limit N] [--workers 2] [--store PATH]
     python bench/pipeline_scale.py --limit 2000 --floor
+    python bench/pipeline_scale.py --sizes 2000,19043 --engine local
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import tempfile
 import time
@@ -52,10 +60,14 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="keep the store here (default: a temporary one)")
     parser.add_argument("--floor", action="store_true",
                         help="time each stage on its own, then spaCy alone on the same texts")
+    parser.add_argument("--sizes", help="comma-separated corpus sizes: the growth of time and memory")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local")
     args = parser.parse_args()
     require_dataset(args.data, name="pipeline scale")
     if args.floor:
         return against_floor(args)
+    if args.sizes:
+        return growth(args)
     with tempfile.TemporaryDirectory() as tmp:
         data = limited_copy(args.data, args.limit, Path(tmp))
         path = args.store or Path(tmp) / "bench.duckdb"
@@ -74,6 +86,38 @@ def main() -> None:
     articles = counts["Article"]
     print(f"total {total:.1f} s, {articles / total:.1f} articles/s, peak {memory.peak / 2**20:.0f} MiB "
           f"(parent and workers); {counts}")
+
+
+def growth(args) -> None:
+    """The whole pipeline at each size, and the growth exponents between sizes."""
+    from crosscheck.engine import make_engine
+
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = limited_copy(args.data, size, Path(tmp))
+            settings = Settings(workers=args.workers)
+            with PeakMemory() as memory:
+                engine = make_engine(args.engine, settings=settings)
+                started = time.perf_counter()
+                with Store(Path(tmp) / "bench.duckdb") as store:
+                    run([str(data)], store=store, settings=settings, engine=engine)
+                    articles = store.count(Article)
+                seconds = time.perf_counter() - started
+                engine.close()
+        rows.append((size, articles, seconds, memory.peak / 2**20))
+        print(f"{args.engine}: {size} rows, {articles} articles, {seconds:.1f} s, "
+              f"{articles / seconds:.1f} articles/s, peak {memory.peak / 2**20:,.0f} MiB", flush=True)
+    print(f"input: {args.data}, engine {args.engine}, workers={args.workers}")
+    print(f"{'articles':>9}{'wall s':>9}{'art/s':>8}{'peak MiB':>10}{'time exp':>10}{'memory exp':>12}")
+    for i, (_, n, seconds, peak) in enumerate(rows):
+        if i:
+            _, n0, s0, p0 = rows[i - 1]
+            grow = math.log(n / n0)
+            exponents = f"{math.log(seconds / s0) / grow:>10.2f}{math.log(peak / p0) / grow:>12.2f}"
+        else:
+            exponents = f"{'':>10}{'':>12}"
+        print(f"{n:>9}{seconds:>9.1f}{n / seconds:>8.1f}{peak:>10,.0f}{exponents}")
 
 
 def _cpu() -> float:
