@@ -7,7 +7,6 @@ articles came from and what cleaning removed. Everything else is in analysis.jso
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 
 from rich.console import Console
@@ -17,6 +16,7 @@ from ..excerpt import excerpt
 from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
+from .views import date_span
 
 __all__ = ["print_summary"]
 
@@ -100,20 +100,8 @@ def _when(time: dict | None) -> str:
     text, start, end = time.get("text") or "", time.get("start"), time.get("end")
     if not start:
         return text or "-"
-    dates = _span(start, end)
+    dates = date_span(start, end)
     return f"{text} ({dates})" if text and text != dates else dates
-
-
-def _span(start: str, end: str | None) -> str:
-    """``2018`` for a whole year, ``2019-11`` for a whole month, else the day or the days."""
-    if end in (None, start):
-        return start
-    if start.endswith("-01-01") and end == start[:4] + "-12-31":
-        return start[:4]
-    if start[:7] == end[:7] and start.endswith("-01") and end[8:] == str(
-            calendar.monthrange(int(start[:4]), int(start[5:7]))[1]):
-        return start[:7]
-    return f"{start}..{end}"
 
 
 def _claim_groups(groups: list[dict]) -> Table:

@@ -7,6 +7,7 @@ as coordinates, the claim matrix as cells. Everything is ordered deterministical
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from markupsafe import Markup, escape
 from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
-           "provenance_graph", "claim_matrix", "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS"]
+           "provenance_graph", "claim_matrix", "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS",
+           "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
@@ -186,6 +188,18 @@ def outlet_label(article: dict[str, Any]) -> str:
         return article["outlet"]
     source = (article.get("source") or "").rstrip("/")
     return source.rsplit("/", 1)[-1] if source else "(unknown outlet)"
+
+
+def date_span(start: str, end: str | None) -> str:
+    """``2018`` for a whole year, ``2019-11`` for a whole month, else the day or the days."""
+    if end in (None, start):
+        return start
+    if start.endswith("-01-01") and end == start[:4] + "-12-31":
+        return start[:4]
+    if start[:7] == end[:7] and start.endswith("-01") and end[8:] == str(
+            calendar.monthrange(int(start[:4]), int(start[5:7]))[1]):
+        return start[:7]
+    return f"{start}..{end}"
 
 
 def _columns(articles: list[dict[str, Any]]) -> dict[str, int]:
