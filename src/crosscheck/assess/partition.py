@@ -122,10 +122,11 @@ class CorpusIndex:
 
 def story_batches(store: Store, corpus: CorpusIndex, redo: set[str], *, settings_key: str,
                   embedder: str, technique_tagger: str, full: bool = True,
-                  size: int = STORY_BATCH_ARTICLES) -> Iterator[list[StoryBatch]]:
-    """The stories of ``redo`` in batches (stories in id order), each read from the store when
-    the engine asks for it; ``full=False`` reads only what fingerprints need."""
-    for members in _batch_members(corpus, redo, size):
+                  size: int | None = None) -> Iterator[list[StoryBatch]]:
+    """The stories of ``redo`` in batches of about ``size`` articles (default
+    :data:`STORY_BATCH_ARTICLES`; stories in id order), each read from the store when the engine
+    asks for it; ``full=False`` reads only what fingerprints need."""
+    for members in _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES):
         yield [_read_batch(store, corpus, members, settings_key=settings_key, embedder=embedder,
                            technique_tagger=technique_tagger, full=full)]
 
