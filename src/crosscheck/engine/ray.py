@@ -55,6 +55,17 @@ class RayEngine:
         while pending:
             yield self._ray.get(pending.popleft())
 
+    def map_groups(self, table: Any, keys: list[str], fn: Callable[[dict], dict]) -> list[Any]:
+        """A shuffle: the rows of the Arrow ``table`` grouped by ``keys`` with Ray Data
+        (``groupby(keys).map_groups``), ``fn`` applied to each group (a dict of NumPy columns)
+        on the cluster; the Arrow tables of the results, in no particular order."""
+        import ray.data
+
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        grouped = ray.data.from_arrow(table).groupby(keys).map_groups(fn, batch_format="numpy")
+        return [self._ray.get(ref) for ref in grouped.to_arrow_refs()]
+
     def close(self) -> None:
         if self._started_here and self._ray.is_initialized():
             self._ray.shutdown()

@@ -26,6 +26,7 @@ from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence
                        TimeExpr, content_id)
 from ..settings import Settings
 from ..store import ArticleRecords, Store
+from .banding import candidate_finder
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
@@ -68,7 +69,8 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
             features.complete()  # kept for the next run, which places its new articles with them
     note("link", 0)
     signatures = Signatures(store, articles)
-    pairs = _candidate_pairs(articles, members, settings, signatures)
+    pairs = _candidate_pairs(articles, members, settings, signatures,
+                             near=candidate_finder(engine, store.con))
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
     # earlier run over the same two texts are read back, not aligned again.
     cache = PairCache(store, articles, embedder=settings.embedder)
@@ -116,9 +118,12 @@ def _fingerprint(store: Store, settings: Settings) -> str:
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
-                     settings: Settings, signatures: Signatures) -> list[tuple[str, str]]:
-    """Pairs worth aligning: near-duplicates anywhere, and pairs within a story."""
-    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(threshold=settings.neardup_threshold)}
+                     settings: Settings, signatures: Signatures,
+                     near=None) -> list[tuple[str, str]]:
+    """Pairs worth aligning: near-duplicates anywhere (band keys grouped by ``near``, a
+    shuffle), and pairs within a story."""
+    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(
+        threshold=settings.neardup_threshold, candidates=near)}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)
