@@ -37,8 +37,8 @@ ray`` runs them on a local Ray of ``--workers`` CPUs and ``--only link|assess`` 
 alone in this process, so that its peak is its own (the driver's peak is printed apart from the
 peak with workers). The before/after of issue 12's partitioned assessment, on 2,000 Reuters:
 
-    python bench/link_scale.py --store COPY.duckdb --only assess [--engine ray]
-    python bench/link_scale.py --store COPY.duckdb --only link [--engine ray] Peak RSS counts the process
+    python bench/link_scale.py --store COPY.duckdb --fresh --only assess [--engine ray]
+    python bench/link_scale.py --store COPY.duckdb --fresh --only link [--engine ray] Peak RSS counts the process
 and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate anchor
 (datasketch vs crosscheck MinHash at the same sizes) is bench/neardup.py; it is not re-run here.
 """
@@ -75,17 +75,35 @@ def _run_stage(store: Store, settings: Settings, engine, until: str) -> tuple[fl
     return time.perf_counter() - start, memory.peak // 2**20, memory.own_peak // 2**20
 
 
+_KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
+               "assess_scopes")
+
+
+def _warm(batch: list[int]) -> list[int]:
+    """Import the corpus stages in a worker, as a pipeline's workers have after enrich."""
+    import crosscheck.assess  # noqa: F401
+    import crosscheck.link  # noqa: F401
+
+    return batch
+
+
 def measure(path: Path, *, workers: int, until: str, engine_name: str = "local",
-            only: str | None = None) -> dict:
+            only: str | None = None, fresh: bool = False) -> dict:
     """Clear the link/assess markers of the store at ``path`` and run those stages again
-    (``only``: that stage alone, in a fresh process, so its peak is its own)."""
+    (``only``: that stage alone, in a fresh process, so its peak is its own; ``fresh``: with
+    what earlier runs kept for incremental ones dropped, so everything is recomputed). The
+    engine's workers are started before the clock, as in a pipeline run they are by enrich."""
     settings = Settings(workers=workers)
     engine = LocalEngine(workers=workers) if engine_name == "local" else make_engine(
         engine_name, settings=settings)
+    list(engine.map_batches(_warm, [[i] for i in range(2 * workers)]))
     stages = (only,) if only else ("link", "assess")[: 1 + (until == "assess")]
     result: dict = {}
     try:
         with Store(path) as store:
+            for table in _KEPT_STATE if fresh else ():
+                if store.has_table(table):
+                    store.con.execute(f"DELETE FROM {table}")
             store.con.execute("DELETE FROM markers WHERE stage IN ({})".format(
                 ", ".join(f"'{s}'" for s in (stages if only else ("link", "assess")))))
             result["articles"] = store.count(Article)
@@ -138,6 +156,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="with --store: the engine (ray: a local Ray of --workers CPUs)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="with --store: drop the state kept for incremental runs first")
     parser.add_argument("--only", choices=("link", "assess"),
                         help="with --store: clear and run that stage alone (its own peak memory)")
     parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
@@ -148,7 +168,7 @@ def main() -> None:
     if args.store:
         print(_HEADER)
         result = measure(args.store, workers=args.workers, until=args.until,
-                         engine_name=args.engine, only=args.only)
+                         engine_name=args.engine, only=args.only, fresh=args.fresh)
         print(_line(args.store.name, result))
         print("output digests:", " ".join(f"{t}={d}" for t, d in result["digest"].items()))
         return

@@ -44,9 +44,10 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
     scoped = corpus.scoped
     scopes: dict[str, str] | None = None
     if before is not None and scoped:  # an incremental run: find the stories to redo first
+        # Here, batch by batch: hashing is cheap beside shipping every story to a worker.
         scopes = {}
         batches = story_batches(store, corpus, set(corpus.article_ids), full=False, **options)
-        for found in _map(engine, fingerprint_story_batches, batches):
+        for found in _map(None, fingerprint_story_batches, batches):
             scopes.update(found)
     redo = _articles_to_redo(corpus, scopes, before)
     with store.transaction():
