@@ -102,8 +102,7 @@ def measure(path: Path, *, workers: int, until: str, engine_name: str = "local",
     try:
         with Store(path) as store:
             for table in _KEPT_STATE if fresh else ():
-                if store.has_table(table):
-                    store.con.execute(f"DELETE FROM {table}")
+                store.con.execute(f"DROP TABLE IF EXISTS {table}")  # the stages create them
             store.con.execute("DELETE FROM markers WHERE stage IN ({})".format(
                 ", ".join(f"'{s}'" for s in (stages if only else ("link", "assess")))))
             result["articles"] = store.count(Article)
