@@ -87,3 +87,23 @@ def test_ray_data_groupby_finds_the_in_memory_pairs():
     finally:
         engine.close()
     assert found == expected
+
+
+def test_the_engine_shuffle_is_used_from_its_row_count_on(monkeypatch):
+    from crosscheck.link import banding
+
+    calls = []
+
+    def map_groups(table, keys, fn):
+        calls.append(table.num_rows)
+        return _in_python(table, keys, fn)
+
+    ids, matrix = _signatures()
+    expected = pairs_of_signatures(ids, matrix, threshold=0.5)
+    with duckdb.connect() as con:
+        finder = banding.candidate_finder(type("Engine", (), {"map_groups": staticmethod(map_groups)})(), con)
+        assert pairs_of_signatures(ids, matrix, threshold=0.5, candidates=finder) == expected
+        assert calls == []  # a few hundred rows: DuckDB
+        monkeypatch.setattr(banding, "ENGINE_SHUFFLE_ROWS", 0)
+        assert pairs_of_signatures(ids, matrix, threshold=0.5, candidates=finder) == expected
+        assert len(calls) == 1

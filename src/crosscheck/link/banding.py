@@ -8,7 +8,8 @@ and the pairs of every bucket held at once; here the grouping is a shuffle by ``
   DuckDB and a windowed self-join on the key, which DuckDB runs in bounded memory (spilling to
   its temporary directory) however many pairs come out;
 - :func:`grouped_candidates` (an engine with ``map_groups``, the Ray engine: Ray Data
-  ``groupby(["band", "key"]).map_groups``): each bucket's pairs made by the task holding it.
+  ``groupby(["band", "key"]).map_groups``): each bucket's pairs made by the task holding it,
+  used from :data:`ENGINE_SHUFFLE_ROWS` band rows on (below, DuckDB is faster).
 
 Both return exactly the pairs of the in-memory path: a bucket's members in rank order (the
 order of the distinct signatures), cut into slices of ``max_bucket``, pairs within a slice, each
@@ -26,7 +27,14 @@ import pyarrow as pa
 
 from .minhash import CandidateFinder
 
-__all__ = ["duckdb_candidates", "grouped_candidates", "candidate_finder", "bucket_pairs"]
+__all__ = ["ENGINE_SHUFFLE_ROWS", "duckdb_candidates", "grouped_candidates", "candidate_finder",
+           "bucket_pairs"]
+
+# Band rows (distinct signatures x bands) from which an engine's shuffle is used: below it a
+# Ray Data shuffle's fixed cost (tens of seconds on a 2-CPU local Ray, bench/conformance.py)
+# outweighs the work, which DuckDB does in the driver in well under a second. 2 million rows
+# are about 54,000 articles at the default threshold (37 bands).
+ENGINE_SHUFFLE_ROWS = 2_000_000
 
 MapGroups = Callable[[pa.Table, list[str], Callable[[dict], dict]], list[pa.Table]]
 
@@ -104,6 +112,16 @@ def grouped_candidates(map_groups: MapGroups) -> CandidateFinder:
 
 
 def candidate_finder(engine: object, con) -> CandidateFinder:
-    """The shuffle of the engine in use: its ``map_groups`` when it has one, else DuckDB."""
+    """The shuffle of the engine in use: its ``map_groups`` when it has one and the band rows
+    reach :data:`ENGINE_SHUFFLE_ROWS`, else DuckDB on ``con``."""
+    in_duckdb = duckdb_candidates(con)
     map_groups = getattr(engine, "map_groups", None)
-    return grouped_candidates(map_groups) if map_groups is not None else duckdb_candidates(con)
+    if map_groups is None:
+        return in_duckdb
+    on_engine = grouped_candidates(map_groups)
+
+    def find(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
+        shuffle = on_engine if band_keys.size >= ENGINE_SHUFFLE_ROWS else in_duckdb
+        return shuffle(band_keys, max_bucket)
+
+    return find
