@@ -6,7 +6,10 @@ tables in one transaction and leaves a completion marker, so a re-run on the sam
 no-op. The work is done story by story: each story's inputs have a fingerprint
 (``assess/scope.py``), kept in the store with the records, and a run redoes only the stories
 whose fingerprint changed (new articles, new or changed derivations, entities renamed) and
-leaves the others' records in place; the result is the one a batch run would write. The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
+leaves the others' records in place; the result is the one a batch run would write. The
+stories to assess go to the engine in batches of whole stories, each read from the store on its
+own (``assess/partition.py``); the driver holds the corpus reach and writes what comes back.
+The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
 ``assess/framing.py`` (names, loaded language, propaganda cues), ``assess/findings.py`` and
 ``assess/events.py`` (events across articles, with origins and conflicts).
 """
