@@ -8,7 +8,7 @@ import random
 import pytest
 
 from crosscheck.engine import make_engine
-from crosscheck.link import _candidate_pairs, story_pairs
+from crosscheck.link import _candidate_pairs, large_story_pairs
 from crosscheck.link.state import Signatures
 from crosscheck.records import Article, StoryMember, content_id
 from crosscheck.settings import Settings
@@ -61,9 +61,9 @@ def test_large_story_pairs_on_the_engine_equal_those_in_the_driver(engine_name):
     assert len(here) < 38 * 37 / 2
 
 
-def test_story_pairs_keep_each_articles_nearest_in_its_own_story():
+def test_large_story_pairs_keep_each_articles_nearest_in_its_own_story():
     articles = _articles(14)
     ids = sorted(articles)
-    [found] = story_pairs([(ids, [articles[i].text for i in ids])], embedder="hashing", k=2)
+    [found] = large_story_pairs([(ids, [articles[i].text for i in ids])], embedder="hashing", k=2)
     assert found and all(a < b and a in ids and b in ids for a, b in found)
     assert len(found) <= 2 * len(ids)

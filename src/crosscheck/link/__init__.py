@@ -37,7 +37,7 @@ from .passages import align_verbatim
 from .stories import cluster_stories
 from .story_update import update_stories
 
-__all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs", "story_pairs"]
+__all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs", "large_story_pairs"]
 
 LINK_TABLES = ("entities", "entity_keys", "stories", "story_members", "derivations", "passages")
 _SMALL_STORY = 12  # all pairs below this size; nearest neighbours above
@@ -138,7 +138,7 @@ def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember]
         else:
             large.append(ids)
     work = ((ids, [articles[i].text[:3000] for i in ids]) for ids in large)
-    task = functools.partial(story_pairs, embedder=settings.embedder,
+    task = functools.partial(large_story_pairs, embedder=settings.embedder,
                              k=settings.story_pairs_per_article)
     batches = _story_batches(work)
     for found in (map(task, batches) if map_batches is None else map_batches(task, batches)):
@@ -160,8 +160,8 @@ def _story_batches(work: Iterator[tuple[list[str], list[str]]]) -> Iterator[list
         yield batch
 
 
-def story_pairs(batch: list[tuple[list[str], list[str]]], *, embedder: str,
-                k: int) -> list[list[tuple[str, str]]]:
+def large_story_pairs(batch: list[tuple[list[str], list[str]]], *, embedder: str,
+                      k: int) -> list[list[tuple[str, str]]]:
     """Each large story's candidate pairs (runs on the engine's workers): its texts embedded
     and each article's ``k`` nearest neighbours within the story."""
     model = get_embedder(embedder)
