@@ -170,7 +170,7 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
     quotes = read(Quote, by_redo, "article, start, id", full)
     keys = sorted({m.key for m in mentions} | {c.speaker_key for c in claims if c.speaker_key}
                   | {q.speaker_key for q in quotes if q.speaker_key})
-    entity_keys = [EntityKey(f"{key}", corpus.entity_of[key], key)
+    entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
                    for key in keys if key in corpus.entity_of]
     entities = {corpus.entity_of.get(key, key) for key in keys}
     derivation_ids = [d.id for d in derivations]

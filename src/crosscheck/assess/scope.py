@@ -21,6 +21,7 @@ quotes across the whole corpus (greedily, in article order); it is recomputed in
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -115,7 +116,16 @@ class CorpusReach:
             self.copies & frozenset(articles), self.sources & frozenset(articles),
             EntityNames({e: names.names[e] for e in entities if e in names.names},
                         {e: names.labels[e] for e in entities if e in names.labels}),
-            frozenset(p for p in self.co_mentioned if p[0] in entities and p[1] in entities))
+            frozenset((a, b) for a in entities for b in self._partners.get(a, ()) if b in entities))
+
+    @functools.cached_property
+    def _partners(self) -> dict[str, list[str]]:
+        """Place -> the places after it that some sentence names with it (an index, so that a
+        part costs its own entities, not the corpus's pairs)."""
+        partners: dict[str, list[str]] = defaultdict(list)
+        for a, b in self.co_mentioned:
+            partners[a].append(b)
+        return partners
 
 
 def _entity_names(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
