@@ -77,8 +77,8 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     ``mentions`` give the place names that only qualify a speaker ("Korvask security agency"
     and "Velmora security agency" are one voice) and ``entity_keys`` the entity each speaker
     key belongs to; without them, speakers are compared by their names alone. ``place_names``,
-    when given, are the corpus's place names, and ``mentions`` need only be the quoting
-    articles' own (their names for speakers)."""
+    when given, are the corpus's place names, and ``mentions`` need only be those of each
+    quote's article and speaker key (their names for speakers)."""
     if not quotes:
         return []
     voices = _Voices(articles, mentions, entity_keys, place_names)

@@ -263,7 +263,8 @@ def inside(records: list, redo: Iterable[str]) -> list:
 def corpus_findings(store: Store, corpus: CorpusIndex) -> list[Finding]:
     """``moved_quotes`` over the whole corpus, in the driver: it groups every quote of the
     corpus by its words, greedily in article order, so no story partition holds its groups. It
-    reads every quote, and the texts and mentions of the articles that quote, not the rest."""
+    reads every quote, the texts of the articles that quote and the mentions of their speakers'
+    keys, not the rest."""
     from .findings import moved_quotes
     from .voices import PLACE_LABELS
 
@@ -273,8 +274,10 @@ def corpus_findings(store: Store, corpus: CorpusIndex) -> list[Finding]:
     quoting = sorted({q.article for q in quotes})
     articles = {a.id: a for a in store.iter_records(Article, where=_IN.format(column="id"),
                                                     params=[quoting])}
-    mentions = list(store.iter_records(Mention, where=_IN.format(column="article"),
-                                       params=[quoting], order_by="article, start, id"))
+    # a speaker's name is the fullest one its article gives its key: those mentions alone
+    mentions = list(store.iter_records(
+        Mention, where="EXISTS (SELECT 1 FROM quotes q WHERE q.article = mentions.article "
+                       "AND q.speaker_key = mentions.key)", order_by="article, start, id"))
     labels = ", ".join(f"'{label}'" for label in sorted(PLACE_LABELS))
     place_names = [row[0] for row in store.con.execute(
         f"SELECT DISTINCT text FROM mentions WHERE label IN ({labels}) ORDER BY text").fetchall()]
