@@ -51,6 +51,7 @@ import shutil
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from throughput import PeakMemory
@@ -67,13 +68,22 @@ from crosscheck.store import Store
 DEFAULT_SOURCE = Path("/tmp/reuters19k.duckdb")
 
 
-def _run_stage(store: Store, settings: Settings, engine, until: str) -> tuple[float, int, int]:
+def _run_stage(store: Store, settings: Settings, engine, until: str,
+               heap: bool = False) -> tuple[float, int, int]:
     """Seconds, peak RSS (MiB, with workers) and the driver's own peak RSS (MiB) of the
-    pipeline run up to ``until``."""
+    pipeline run up to ``until``; with ``heap``, also the peak of the driver's Python heap
+    (tracemalloc: what the stage holds in Python objects, without DuckDB's buffer pool)."""
+    if heap:
+        tracemalloc.start()
     start = time.perf_counter()
     with PeakMemory() as memory:
         run([], store=store, settings=settings, engine=engine, until=until)
-    return time.perf_counter() - start, memory.peak // 2**20, memory.own_peak // 2**20
+    seconds = time.perf_counter() - start
+    if heap:
+        print(f"  driver Python heap peak ({until}): "
+              f"{tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB (tracemalloc)", flush=True)
+        tracemalloc.stop()
+    return seconds, memory.peak // 2**20, memory.own_peak // 2**20
 
 
 _KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
@@ -89,7 +99,7 @@ def _warm(batch: list[int]) -> list[int]:
 
 
 def measure(path: Path, *, workers: int, until: str, engine_name: str = "local",
-            only: str | None = None, fresh: bool = False) -> dict:
+            only: str | None = None, fresh: bool = False, heap: bool = False) -> dict:
     """Clear the link/assess markers of the store at ``path`` and run those stages again
     (``only``: that stage alone, in a fresh process, so its peak is its own; ``fresh``: with
     what earlier runs kept for incremental ones dropped, so everything is recomputed). The
@@ -108,7 +118,7 @@ def measure(path: Path, *, workers: int, until: str, engine_name: str = "local",
                 ", ".join(f"'{s}'" for s in (stages if only else ("link", "assess")))))
             result["articles"] = store.count(Article)
             for stage in stages:
-                result[stage] = _run_stage(store, settings, engine, stage)
+                result[stage] = _run_stage(store, settings, engine, stage, heap)
                 print(f"  {path.name} ({engine_name}): {stage} {result[stage][0]:.1f} s, peak "
                       f"{result[stage][1]} MiB with workers, driver {result[stage][2]} MiB", flush=True)
             for record_type in (Story, Derivation, Claim, ClaimGroup):
@@ -165,6 +175,8 @@ def main() -> None:
                         help="with --store: the engine (ray: a local Ray of --workers CPUs)")
     parser.add_argument("--fresh", action="store_true",
                         help="with --store: drop the state kept for incremental runs first")
+    parser.add_argument("--heap", action="store_true",
+                        help="with --store: print the driver's Python heap peak (tracemalloc; slower)")
     parser.add_argument("--only", choices=("link", "assess"),
                         help="with --store: clear and run that stage alone (its own peak memory)")
     parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
@@ -175,7 +187,8 @@ def main() -> None:
     if args.store:
         print(_HEADER)
         result = measure(args.store, workers=args.workers, until=args.until,
-                         engine_name=args.engine, only=args.only, fresh=args.fresh)
+                         engine_name=args.engine, only=args.only, fresh=args.fresh,
+                         heap=args.heap)
         print(_line(args.store.name, result))
         print("output digests:", " ".join(f"{t}={d}" for t, d in result["digest"].items()))
         return
