@@ -10,7 +10,10 @@ workers are children of the Ray node this script starts).
 Corpora: the team's example corpus (``examples/corpus``), the seeds (``../shared/corpus/seeds``)
 and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when missing).
 
-    python bench/conformance.py [--reuters 2000] [--workers 2]
+    python bench/conformance.py [--reuters 2000] [--workers 2] [--engine-shuffle-rows 0]
+
+``--engine-shuffle-rows 0`` has Ray group the LSH band keys with Ray Data at any size (by
+default it does from 2 million band rows on, and DuckDB below).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from same_answer import without_sources
 from throughput import PeakMemory, limited_copy
 
 from crosscheck.engine import make_engine
+from crosscheck.link import banding
 from crosscheck.pipeline import run
 from crosscheck.records import Article
 from crosscheck.report.json import build_analysis
@@ -71,7 +75,13 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuters", type=int, default=2000, help="rows of reuters-21578 (0: none)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine-shuffle-rows", type=int,
+                        help="band rows from which Ray groups LSH band keys with Ray Data "
+                             "(0: always; default: crosscheck.link.banding.ENGINE_SHUFFLE_ROWS)")
     args = parser.parse_args()
+    if args.engine_shuffle_rows is not None:
+        banding.ENGINE_SHUFFLE_ROWS = args.engine_shuffle_rows
+        print(f"Ray Data band shuffle from {args.engine_shuffle_rows} band rows")
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, workers={args.workers}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -32,7 +32,13 @@ the boilerplate marker is set (there are no drafts to learn from), so the real p
     python bench/link_scale.py --store COPY.duckdb    # re-run link+assess on an existing store
 
 ``--store`` clears the link and assess markers of that store (work on a copy) and measures the
-two stages again: how the 19k before/after peak memory is taken. Peak RSS counts the process
+two stages again: how the 19k before/after peak memory is taken. With ``--store``, ``--engine
+ray`` runs them on a local Ray of ``--workers`` CPUs and ``--only link|assess`` runs one stage
+alone in this process, so that its peak is its own (the driver's peak is printed apart from the
+peak with workers). The before/after of issue 12's partitioned assessment, on 2,000 Reuters:
+
+    python bench/link_scale.py --store COPY.duckdb --fresh --only assess [--engine ray]
+    python bench/link_scale.py --store COPY.duckdb --fresh --only link [--engine ray] Peak RSS counts the process
 and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate anchor
 (datasketch vs crosscheck MinHash at the same sizes) is bench/neardup.py; it is not re-run here.
 """
@@ -40,15 +46,18 @@ and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate a
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from throughput import PeakMemory
 
 from crosscheck.assess import ASSESS_TABLES
+from crosscheck.engine import make_engine
 from crosscheck.engine.local import LocalEngine
 from crosscheck.link import LINK_TABLES
 from crosscheck.pipeline import run
@@ -59,32 +68,73 @@ from crosscheck.store import Store
 DEFAULT_SOURCE = Path("/tmp/reuters19k.duckdb")
 
 
-def _run_stage(store: Store, settings: Settings, engine: LocalEngine, until: str) -> tuple[float, int]:
-    """Seconds and peak RSS (MiB, with workers) of the pipeline run up to ``until``."""
+def _run_stage(store: Store, settings: Settings, engine, until: str,
+               heap: bool = False) -> tuple[float, int, int]:
+    """Seconds, peak RSS (MiB, with workers) and the driver's own peak RSS (MiB) of the
+    pipeline run up to ``until``; with ``heap``, also the peak of the driver's Python heap
+    (tracemalloc: what the stage holds in Python objects, without DuckDB's buffer pool)."""
+    if heap:
+        tracemalloc.start()
     start = time.perf_counter()
     with PeakMemory() as memory:
         run([], store=store, settings=settings, engine=engine, until=until)
-    return time.perf_counter() - start, memory.peak // 2**20
+    seconds = time.perf_counter() - start
+    if heap:
+        print(f"  driver Python heap peak ({until}): "
+              f"{tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB (tracemalloc)", flush=True)
+        tracemalloc.stop()
+    return seconds, memory.peak // 2**20, memory.own_peak // 2**20
 
 
-def measure(path: Path, *, workers: int, until: str) -> dict:
-    """Clear the link/assess markers of the store at ``path`` and run those stages again."""
+_KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
+               "assess_scopes")
+
+
+def _warm(batch: list[int]) -> list[int]:
+    """Import the corpus stages in a worker, as a pipeline's workers have after enrich."""
+    import crosscheck.assess  # noqa: F401
+    import crosscheck.link  # noqa: F401
+
+    return batch
+
+
+def measure(path: Path, *, workers: int, until: str, engine_name: str = "local",
+            only: str | None = None, fresh: bool = False, heap: bool = False) -> dict:
+    """Clear the link/assess markers of the store at ``path`` and run those stages again
+    (``only``: that stage alone, in a fresh process, so its peak is its own; ``fresh``: with
+    what earlier runs kept for incremental ones dropped, so everything is recomputed). The
+    engine's workers are started before the clock, as in a pipeline run they are by enrich."""
     settings = Settings(workers=workers)
-    engine = LocalEngine(workers=workers)
+    engine = LocalEngine(workers=workers) if engine_name == "local" else make_engine(
+        engine_name, settings=settings)
+    list(engine.map_batches(_warm, [[i] for i in range(2 * workers)]))
+    stages = (only,) if only else ("link", "assess")[: 1 + (until == "assess")]
     result: dict = {}
     try:
         with Store(path) as store:
-            store.con.execute("DELETE FROM markers WHERE stage IN ('link', 'assess')")
+            for table in _KEPT_STATE if fresh else ():
+                store.con.execute(f"DROP TABLE IF EXISTS {table}")  # the stages create them
+            store.con.execute("DELETE FROM markers WHERE stage IN ({})".format(
+                ", ".join(f"'{s}'" for s in (stages if only else ("link", "assess")))))
             result["articles"] = store.count(Article)
-            for stage in ("link", "assess")[: 1 + (until == "assess")]:
-                result[stage] = _run_stage(store, settings, engine, stage)
-                print(f"  {path.name}: {stage} {result[stage][0]:.1f} s, peak {result[stage][1]} MiB",
-                      flush=True)
+            for stage in stages:
+                result[stage] = _run_stage(store, settings, engine, stage, heap)
+                print(f"  {path.name} ({engine_name}): {stage} {result[stage][0]:.1f} s, peak "
+                      f"{result[stage][1]} MiB with workers, driver {result[stage][2]} MiB", flush=True)
             for record_type in (Story, Derivation, Claim, ClaimGroup):
                 result[record_type.__name__] = store.count(record_type)
-            result["digest"] = _digest(store, (*LINK_TABLES, *ASSESS_TABLES)[: 6 + 7 * (until == "assess")])
+            tables = ASSESS_TABLES if only == "assess" else (*LINK_TABLES, *ASSESS_TABLES)[
+                : 6 + len(ASSESS_TABLES) * ("assess" in stages)]
+            result["digest"] = _digest(store, tables)
     finally:
         engine.close()
+    # CPU seconds of this process and of its ended children: the local engine's workers (Ray's
+    # are not this process's children once its node is gone, so they are not counted)
+    times = os.times()
+    result["cpu"] = times.user + times.system + times.children_user + times.children_system
+    if only:
+        print(f"  {path.name} ({engine_name}): CPU {result['cpu']:.1f} s in all (driver and "
+              f"{'local workers' if engine_name == 'local' else 'no Ray workers'}, setup included)")
     return result
 
 
@@ -95,11 +145,14 @@ def _digest(store: Store, tables: tuple[str, ...]) -> dict[str, str]:
 
 
 def _line(size: str, result: dict) -> str:
-    link_s, link_mib = result["link"]
-    parts = [f"{size:>8}", f"{result['articles']:>8}", f"{link_s:>8.1f}",
-             f"{result['articles'] / link_s:>8.1f}", f"{link_mib:>8}"]
+    parts = [f"{size:>8}", f"{result['articles']:>8}"]
+    if "link" in result:
+        link_s, link_mib, _ = result["link"]
+        parts += [f"{link_s:>8.1f}", f"{result['articles'] / link_s:>8.1f}", f"{link_mib:>8}"]
+    else:
+        parts += [f"{'-':>8}"] * 3
     if "assess" in result:
-        assess_s, assess_mib = result["assess"]
+        assess_s, assess_mib, _ = result["assess"]
         parts += [f"{assess_s:>8.1f}", f"{assess_mib:>8}"]
     else:
         parts += [f"{'-':>8}", f"{'-':>8}"]
@@ -118,6 +171,14 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="re-measure link+assess on this store (a copy)")
     parser.add_argument("--until", choices=("link", "assess"), default="assess")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="with --store: the engine (ray: a local Ray of --workers CPUs)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="with --store: drop the state kept for incremental runs first")
+    parser.add_argument("--heap", action="store_true",
+                        help="with --store: print the driver's Python heap peak (tracemalloc; slower)")
+    parser.add_argument("--only", choices=("link", "assess"),
+                        help="with --store: clear and run that stage alone (its own peak memory)")
     parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
     parser.add_argument("--shared-pools", action="store_true",
                         help="no fresh vocabulary per world: every article draws from the same "
@@ -125,7 +186,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.store:
         print(_HEADER)
-        result = measure(args.store, workers=args.workers, until=args.until)
+        result = measure(args.store, workers=args.workers, until=args.until,
+                         engine_name=args.engine, only=args.only, fresh=args.fresh,
+                         heap=args.heap)
         print(_line(args.store.name, result))
         print("output digests:", " ".join(f"{t}={d}" for t, d in result["digest"].items()))
         return

@@ -36,6 +36,7 @@ class PeakMemory:
 
     def __init__(self) -> None:
         self.peak = 0
+        self.own_peak = 0  # this process alone: the driver's share
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -43,6 +44,7 @@ class PeakMemory:
         me = psutil.Process()
         while not self._stop.is_set():
             total = me.memory_info().rss
+            self.own_peak = max(self.own_peak, total)
             for child in me.children(recursive=True):
                 try:
                     total += child.memory_info().rss

@@ -6,7 +6,10 @@ tables in one transaction and leaves a completion marker, so a re-run on the sam
 no-op. The work is done story by story: each story's inputs have a fingerprint
 (``assess/scope.py``), kept in the store with the records, and a run redoes only the stories
 whose fingerprint changed (new articles, new or changed derivations, entities renamed) and
-leaves the others' records in place; the result is the one a batch run would write. The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
+leaves the others' records in place; the result is the one a batch run would write. The
+stories to assess go to the engine in batches of whole stories, each read from the store on its
+own (``assess/partition.py``); the driver holds the corpus reach and writes what comes back.
+The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
 ``assess/framing.py`` (names, loaded language, propaganda cues), ``assess/findings.py`` and
 ``assess/events.py`` (events across articles, with origins and conflicts).
 """
@@ -17,13 +20,13 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
-from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
-                       Event, EventMember, EventMention, Mention, Passage, Place, Quantity, Quote,
-                       StoryMember, TimeExpr, content_id)
+from ..records import content_id
 from .. import __version__
 from ..engine import Engine
 from ..settings import Settings
 from ..store import Store
+from .partition import (CorpusIndex, assess_story_batches, corpus_findings,
+                        fingerprint_story_batches, story_batches)
 
 __all__ = ["ASSESS_TABLES", "run_assess"]
 
@@ -37,97 +40,37 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
     fingerprint = _fingerprint(store, settings)
     if store.marker("assess") == fingerprint:
         return
-    corpus = _Corpus(store)
-    scopes = _scopes(corpus, settings)
+    corpus = CorpusIndex(store)
     before = _kept_scopes(store)
+    options = {"settings_key": _settings_key(settings), "embedder": settings.embedder,
+               "technique_tagger": settings.technique_tagger}
+    scoped = corpus.scoped
+    scopes: dict[str, str] | None = None
+    if before is not None and scoped:  # an incremental run: find the stories to redo first
+        # Here, batch by batch: hashing is cheap beside shipping every story to a worker.
+        scopes = {}
+        batches = story_batches(store, corpus, set(corpus.article_ids), full=False, **options)
+        for found in _map(None, fingerprint_story_batches, batches):
+            scopes.update(found)
     redo = _articles_to_redo(corpus, scopes, before)
-    records = _assess(corpus, redo, settings=settings, engine=engine)
     with store.transaction():
         _delete(store, redo if before is not None and scopes is not None else None)
-        store.write(records)
-        _save_scopes(store, corpus, scopes)
+        found_scopes: dict[str, str] = {}
+        batches = story_batches(store, corpus, redo, **options)
+        for story_scopes, records in _map(engine, assess_story_batches, batches):
+            found_scopes.update(story_scopes)
+            store.write(records)
+        store.write(corpus_findings(store, corpus))
+        _save_scopes(store, corpus, (scopes if scopes is not None else found_scopes) if scoped else None)
         store.set_marker("assess", fingerprint)
     note("assess", len(redo))
 
 
-def _assess(corpus: "_Corpus", redo: set[str], *, settings: Settings,
-            engine: Engine | None) -> list[object]:
-    """The records of the articles in ``redo`` (whole stories), and the corpus-wide
-    ``quote_moved`` findings; a batch run is the case where ``redo`` holds every article."""
-    from .claims import assess_claims
-    from .events import assess_events, event_findings
-    from .findings import find_findings, moved_quotes
-    from .framing import assess_framing
-
-    # What the redone articles read of others: the far side of their derivations.
-    near = set(redo)
-    for d in corpus.derivations:
-        if d.source in redo or d.derived in redo:
-            near.update((d.source, d.derived))
-    corpus.load_articles(near)
-    articles = {i: a for i, a in corpus.articles.items() if i in near}
-    claims = [c for c in corpus.claims if c.article in redo]
-    quotes = [q for q in corpus.quotes if q.article in redo]
-    grouped = assess_claims(
-        articles=articles, claims=claims, quantities=corpus.quantities,
-        times=corpus.times, quotes=quotes, mentions=corpus.mentions,
-        entity_keys=corpus.entity_keys, story_of=corpus.story_of,
-        derivations=corpus.derivations, embedder=settings.embedder)
-    grouped = _inside(grouped, redo)
-    framing = assess_framing(
-        articles=articles, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
-        quotes=corpus.quotes, derivations=corpus.derivations, passages=corpus.passages,
-        map_batches=engine.map_batches if engine is not None else None, only=redo,
-        technique_tagger=settings.technique_tagger)
-    findings = find_findings(
-        articles=articles, claims=claims, quantities=corpus.quantities,
-        times=corpus.times, quotes=(), derivations=corpus.derivations,
-        passages=corpus.passages,
-        claim_groups=[r for r in grouped if isinstance(r, ClaimGroup)],
-        members=[r for r in grouped if isinstance(r, ClaimGroupMember)],
-        mentions=corpus.mentions, entity_keys=corpus.entity_keys)
-    events = assess_events(
-        articles=articles, mentions=[m for m in corpus.event_mentions if m.article in redo],
-        quantities=corpus.quantities, times=corpus.times, places=corpus.places,
-        story_of=corpus.story_of, derivations=corpus.derivations, passages=corpus.passages)
-    events = _inside(events, redo)
-    findings += event_findings(events, articles=articles,
-                               mentions={m.id: m for m in corpus.event_mentions},
-                               quantities=corpus.quantities, derivations=corpus.derivations)
-    findings = [f for f in findings if f.article in redo]
-    # Quotes are grouped across the whole corpus in one greedy pass: always redone in full.
-    findings += moved_quotes(corpus.articles, corpus.quotes, corpus.derivations,
-                             mentions=corpus.mentions, entity_keys=corpus.entity_keys)
-    unique = {f.id: f for f in findings}
-    findings = sorted(unique.values(), key=lambda f: (f.article, f.start or -1, f.kind, f.id))
-    return [*grouped, *framing, *findings, *events]
-
-
-def _inside(records: list, redo: set[str]) -> list:
-    """The records of groups (claim groups, events: each comes first, followed by its own
-    records) whose every member article is redone; a group of another story, built from the
-    far side of a derivation alone, is dropped."""
-    owner, current = [], None
-    for record in records:
-        if isinstance(record, (ClaimGroup, Event)):
-            current = record.id
-        owner.append(current)
-    outside = {o for o, r in zip(owner, records)
-               if isinstance(r, (ClaimGroupMember, EventMember)) and r.article not in redo}
-    return [r for o, r in zip(owner, records) if o not in outside]
-
-
-def _scopes(corpus: "_Corpus", settings: Settings) -> dict[str, str] | None:
-    """Story -> fingerprint of its inputs; ``None`` when some article has no story (claims
-    outside stories may group across them, so everything is redone)."""
-    from .scope import story_fingerprints
-
-    if any(i not in corpus.story_of for i in corpus.articles):
-        return None
-    return story_fingerprints(
-        articles=corpus.articles, story_of=corpus.story_of, derivations=corpus.derivations,
-        passages=corpus.passages, mentions=corpus.mentions, entity_keys=corpus.entity_keys,
-        settings_key=_settings_key(settings))
+def _map(engine: Engine | None, task, batches):
+    """Each batch's results, on the engine when there is one, else here."""
+    results = map(task, batches) if engine is None else engine.map_batches(task, batches)
+    for result in results:
+        yield from result
 
 
 def _kept_scopes(store: Store) -> dict[str, tuple[str, str]] | None:
@@ -138,14 +81,14 @@ def _kept_scopes(store: Store) -> dict[str, tuple[str, str]] | None:
     return {article: (story, fp) for article, story, fp in rows} or None
 
 
-def _articles_to_redo(corpus: "_Corpus", scopes: dict[str, str] | None,
+def _articles_to_redo(corpus: CorpusIndex, scopes: dict[str, str] | None,
                       before: dict[str, tuple[str, str]] | None) -> set[str]:
     """Members of the stories whose fingerprint is new, and articles gone from the corpus."""
     if scopes is None or before is None:
-        return set(corpus.articles) | set(before or ())
-    redo = {a for a in corpus.articles if before.get(a) != (corpus.story_of[a], scopes[corpus.story_of[a]])}
+        return set(corpus.article_ids) | set(before or ())
+    redo = {a for a in corpus.article_ids if before.get(a) != (corpus.story_of[a], scopes[corpus.story_of[a]])}
     stale = {story for a, (story, _) in before.items()
-             if a not in corpus.articles or before[a][1] != scopes.get(story)}
+             if a not in corpus.article_ids or before[a][1] != scopes.get(story)}
     redo |= {a for a, (story, _) in before.items() if story in stale}
     stories = {corpus.story_of[a] for a in redo if a in corpus.story_of}
     return redo | {a for a, s in corpus.story_of.items() if s in stories}
@@ -184,11 +127,11 @@ _SCOPE_TABLE = ("CREATE TABLE IF NOT EXISTS assess_scopes (article VARCHAR PRIMA
                 "story VARCHAR, fingerprint VARCHAR)")
 
 
-def _save_scopes(store: Store, corpus: "_Corpus", scopes: dict[str, str] | None) -> None:
+def _save_scopes(store: Store, corpus: CorpusIndex, scopes: dict[str, str] | None) -> None:
     store.con.execute("DELETE FROM assess_scopes")
     if scopes is None:
         return
-    rows = sorted((a, s, scopes[s]) for a, s in corpus.story_of.items() if a in corpus.articles)
+    rows = sorted((a, s, scopes[s]) for a, s in corpus.story_of.items() if a in corpus.article_ids)
     table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(("article", "story", "fingerprint"))},
                      schema=pa.schema([(n, pa.string()) for n in ("article", "story", "fingerprint")]))
     store.con.register("_scopes", table)
@@ -196,38 +139,6 @@ def _save_scopes(store: Store, corpus: "_Corpus", scopes: dict[str, str] | None)
         store.con.execute("INSERT INTO assess_scopes SELECT * FROM _scopes")
     finally:
         store.con.unregister("_scopes")
-
-
-class _Corpus:
-    """Everything the assessment reads, loaded from the store: what reaches across stories
-    (articles, quotes, mentions, derivations) at once, the rest per article on demand
-    (:meth:`load_articles`), so that a run redoing a few stories reads only theirs."""
-
-    def __init__(self, store: Store):
-        self._store = store
-        self.articles = {a.id: a for a in store.iter_records(Article)}
-        self.quotes = list(store.iter_records(Quote, order_by="article, start, id"))
-        self.mentions = list(store.iter_records(Mention, order_by="article, start, id"))
-        self.entity_keys = list(store.iter_records(EntityKey, order_by="key"))
-        self.story_of = {m.article: m.story for m in store.iter_records(StoryMember)}
-        self.derivations = list(store.iter_records(Derivation, order_by="source, derived"))
-        self.passages = list(store.iter_records(Passage, order_by="derivation, derived_start, id"))
-
-    def load_articles(self, ids: set[str]) -> None:
-        """Claims, quantities, times, event mentions and places of the articles ``ids`` (all
-        of them when ``ids`` holds every article)."""
-        every = ids >= set(self.articles)
-        where = "true" if every else "article IN (SELECT unnest(?::VARCHAR[]))"
-        params = None if every else [sorted(ids)]
-
-        def read(record_type, order_by="id"):
-            return self._store.iter_records(record_type, where=where, params=params, order_by=order_by)
-
-        self.claims = list(read(Claim, "article, start, id"))
-        self.quantities = {q.id: q for q in read(Quantity)}
-        self.times = {t.id: t for t in read(TimeExpr)}
-        self.event_mentions = list(read(EventMention, "article, start, id"))
-        self.places = {p.id: p for p in read(Place)}
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:

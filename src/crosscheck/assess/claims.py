@@ -12,16 +12,16 @@ reads claims directly for what concerns one article (unattributed figures, contr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from ..link.claims import (CLAIM_THRESHOLDS, ClaimFacts, ClaimVectors, align_claims, claim_facts,
-                           fact_vectors)
+from ..link.claims import (CLAIM_THRESHOLDS, ClaimFacts, ClaimVectors, EntityNames, align_claims,
+                           claim_facts, fact_vectors)
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Conflict, ConflictValue,
                        Derivation, EntityKey, Mention, Quantity, Quote, TimeExpr, content_id)
 from .conflicts import conflict_records, find_conflicts
 from .corroboration import earliest, group_origins, primary_source, reporting_lines
 
-__all__ = ["assess_claims", "group_key"]
+__all__ = ["assess_claims", "group_key", "co_mentioned_places"]
 
 AssessedClaim = ClaimGroup | ClaimGroupMember | Conflict | ConflictValue
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -33,25 +33,37 @@ def assess_claims(*, articles: Mapping[str, Article], claims: Sequence[Claim],
                   entity_keys: Sequence[EntityKey], story_of: Mapping[str, str],
                   derivations: Sequence[Derivation], embedder: str = "wordllama",
                   threshold: float | None = None, same_outlet_one_line: bool = True,
+                  lines: Mapping[str, str] | None = None,
+                  entity_names: EntityNames | None = None,
+                  co_mentioned: Collection[tuple[str, str]] | None = None,
                   ) -> list[AssessedClaim]:
     """Claim groups, their members (with origins) and conflicts (with one value per article).
 
     Output order: each group (sorted by story, key, id) followed by its members and then each
     conflict followed by its values. ``threshold`` overrides the embedder's pair threshold.
+
+    What reaches across the whole corpus is computed from the inputs unless given: ``lines``
+    (:func:`reporting_lines` of every derivation), ``entity_names`` (over every mention) and
+    ``co_mentioned`` (place pairs named in one sentence somewhere); a part of the corpus
+    assessed on its own gets them from the driver (``assess/partition.py``).
     """
     known = [c for c in claims if c.article in articles]
     facts = claim_facts(known, story_of=story_of, quantities=quantities, times=times,
-                        quotes=quotes, mentions=mentions, entity_keys=entity_keys)
+                        quotes=quotes, mentions=mentions, entity_keys=entity_keys,
+                        entity_names=entity_names)
     threshold = CLAIM_THRESHOLDS.get(embedder, 0.56) if threshold is None else threshold
     vectors = fact_vectors(facts, embedder=embedder) if len(facts) > 1 else {}
     groups = align_claims(facts, embedder=embedder, threshold=threshold, vectors=vectors)
-    lines = reporting_lines(derivations)
+    lines = reporting_lines(derivations) if lines is None else lines
     copies = frozenset(d.derived for d in derivations)  # never the origin while a source is there
     # among undated non-copies, a text some derivation names as source goes first (as events do)
     sources = frozenset(d.source for d in derivations)
-    co_mentioned = _co_mentioned(mentions, entity_keys)
+    together = co_mentioned_places(mentions, entity_keys) if co_mentioned is None else co_mentioned
+
+    def named_together(a: str, b: str) -> bool:
+        return (min(a, b), max(a, b)) in together
     built = [_group_records(members, articles=articles, lines=lines,
-                            co_mentioned=co_mentioned, same_outlet_one_line=same_outlet_one_line,
+                            co_mentioned=named_together, same_outlet_one_line=same_outlet_one_line,
                             vectors=vectors, threshold=threshold, copies=copies,
                             sources=sources)
              for members in groups]
@@ -133,8 +145,9 @@ def group_key(fact: ClaimFacts, *, max_words: int = 10) -> str:
     return f"{key}, {fact.places[0][1]}" if fact.places else key
 
 
-def _co_mentioned(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey]):
-    """A test: were two places ever named in one sentence anywhere in the corpus?"""
+def co_mentioned_places(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
+                        ) -> set[tuple[str, str]]:
+    """Pairs of place entities (smaller id first) named in one sentence somewhere in the corpus."""
     entity_of = {k.key: k.entity for k in entity_keys}
     by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
     for mention in mentions:
@@ -144,4 +157,4 @@ def _co_mentioned(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey])
     together: set[tuple[str, str]] = set()
     for places in by_sentence.values():
         together.update((a, b) for a in places for b in places if a < b)
-    return lambda a, b: (min(a, b), max(a, b)) in together
+    return together

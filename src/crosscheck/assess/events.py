@@ -116,9 +116,11 @@ def assess_events(*, articles: Mapping[str, Article], mentions: Sequence[EventMe
                   quantities: Mapping[str, Quantity], times: Mapping[str, TimeExpr],
                   places: Mapping[str, Place], story_of: Mapping[str, str],
                   derivations: Sequence[Derivation],
-                  passages: Sequence[Passage] = ()) -> list[AssessedEvent]:
+                  passages: Sequence[Passage] = (),
+                  lines: Mapping[str, str] | None = None) -> list[AssessedEvent]:
     """Events with their members, places and conflicts (see the module docstring);
-    ``passages`` are the derivations' aligned passages (echoes, above)."""
+    ``passages`` are the derivations' aligned passages (echoes, above); ``lines`` the reporting
+    lines of the whole corpus, computed from ``derivations`` unless given."""
     copies = frozenset(d.derived for d in derivations)
     sources = frozenset(d.source for d in derivations)
     order = {a: rank for rank, a in enumerate(
@@ -127,7 +129,7 @@ def assess_events(*, articles: Mapping[str, Article], mentions: Sequence[EventMe
                          tuple(places[p] for p in m.places if p in places))
                 for m in mentions if m.status == "asserted" and m.article in articles]
     readings.sort(key=lambda r: (order[r.mention.article], r.mention.start, r.mention.id))
-    lines = reporting_lines(derivations)
+    lines = reporting_lines(derivations) if lines is None else lines
     echoes = _Echoes.of(derivations, passages)
     clusters: list[_Cluster] = []
     by_key: dict[tuple, list[_Cluster]] = defaultdict(list)

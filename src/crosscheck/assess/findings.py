@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -71,15 +71,18 @@ _MIN_QUOTE_WORDS = 6
 
 def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
                  derivations: Sequence[Derivation], *, mentions: Sequence[Mention] = (),
-                 entity_keys: Sequence[EntityKey] = ()) -> list[Finding]:
+                 entity_keys: Sequence[EntityKey] = (),
+                 place_names: Iterable[str] | None = None) -> list[Finding]:
     """The same quoted words with another speaker than in the article they came from.
 
     ``mentions`` give the place names that only qualify a speaker ("Korvask security agency"
     and "Velmora security agency" are one voice) and ``entity_keys`` the entity each speaker
-    key belongs to; without them, speakers are compared by their names alone."""
+    key belongs to; without them, speakers are compared by their names alone. ``place_names``,
+    when given, are the corpus's place names, and ``mentions`` need only be those of each
+    quote's article and speaker key (their names for speakers)."""
     if not quotes:
         return []
-    voices = _Voices(articles, mentions, entity_keys)
+    voices = _Voices(articles, mentions, entity_keys, place_names)
     # A pronoun speaker counts once resolved to the person it stands for ("he" -> X).
     carried = [(q, _quoted_words(articles, q)) for q in quotes
                if q.speaker and voices.shown(q).lower() not in _PRONOUNS]
@@ -116,10 +119,12 @@ class _Voices:
     """Who speaks in a quote, compared across articles (see :mod:`.voices`)."""
 
     def __init__(self, articles: Mapping[str, Article], mentions: Sequence[Mention],
-                 entity_keys: Sequence[EntityKey]):
+                 entity_keys: Sequence[EntityKey], place_names: Iterable[str] | None = None):
         self.articles = articles
         self.entity_of = {k.key: k.entity for k in entity_keys}
-        self.places = place_words(m.text for m in mentions if m.label in PLACE_LABELS)
+        if place_names is None:
+            place_names = (m.text for m in mentions if m.label in PLACE_LABELS)
+        self.places = place_words(place_names)
         self.names = speaker_names(mentions)
         # one_voice depends only on each quote's voice, speaker and attribution words: a story
         # that repeats one quote a thousand times asks the same question a million times

@@ -21,15 +21,18 @@ quotes across the whole corpus (greedily, in article order); it is recomputed in
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
-from ..link.claims import _Resolver  # the corpus names and labels claim facts use
+from ..link.claims import EntityNames, _Resolver  # the corpus names and labels claim facts use
 from ..link.state import record_key, record_values
 from ..records import Article, Derivation, EntityKey, Mention, Passage, content_id
+from .claims import co_mentioned_places
 from .corroboration import reporting_lines
 
-__all__ = ["story_fingerprints", "co_mentioned_places", "SCOPE_VERSION"]
+__all__ = ["story_fingerprints", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
 
 # Changes when what the fingerprint covers changes: stores written before redo every story.
 SCOPE_VERSION = "1"
@@ -39,12 +42,17 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str, str],
                        derivations: Sequence[Derivation], passages: Sequence[Passage],
                        mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
-                       settings_key: str) -> dict[str, str]:
-    """Story id -> a fingerprint of everything its assessment reads (see the module notes)."""
+                       settings_key: str, reach: "CorpusReach | None" = None) -> dict[str, str]:
+    """Story id -> a fingerprint of everything its assessment reads (see the module notes).
+
+    ``reach`` holds what crosses stories, computed over the whole corpus, when the inputs are
+    only the stories of ``story_of`` with the articles, derivations, passages and mentions they
+    touch; without it that is computed from the inputs, which must then be the whole corpus."""
     article_key = {i: record_key(a) for i, a in articles.items()}
-    lines = reporting_lines(derivations)
-    copies = {d.derived for d in derivations}
-    sources = {d.source for d in derivations}
+    if reach is None:
+        reach = CorpusReach.of(derivations=derivations, mentions=mentions,
+                               entity_keys=entity_keys)
+    lines, copies, sources = reach.lines, reach.copies, reach.sources
     spans: dict[str, list[tuple]] = defaultdict(list)
     for p in passages:
         spans[p.derivation].append(record_values(p))
@@ -55,10 +63,10 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
                           article_key.get(d.source), article_key.get(d.derived))
         for side in (d.source, d.derived):
             edges[side].append(edge + ":" + other[side])
-    names = _entity_names(mentions, entity_keys)
+    names = _entity_names(mentions, entity_keys, reach.entity_names)
     keys, places = _article_keys(mentions, names)
     partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in co_mentioned_places(mentions, entity_keys):
+    for a, b in reach.co_mentioned:
         partners[a].add(b)
     members: dict[str, list[str]] = defaultdict(list)
     for article in sorted(story_of):
@@ -75,19 +83,54 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
     return found
 
 
-def co_mentioned_places(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
-                        ) -> set[tuple[str, str]]:
-    """Pairs of place entities named in one sentence somewhere in the corpus."""
-    entity_of = {k.key: k.entity for k in entity_keys}
-    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for m in mentions:
-        if m.label in _PLACE_LABELS:
-            by_sentence[(m.article, m.sentence)].add(entity_of.get(m.key, m.key))
-    return {(a, b) for found in by_sentence.values() for a in found for b in found if a < b}
+@dataclass(frozen=True)
+class CorpusReach:
+    """What a story's assessment reads of the whole corpus beyond its own articles and their
+    derivations: each article's reporting line, which articles some derivation names as derived
+    (``copies``) or as source (``sources``), each entity's corpus name and label, and the place
+    pairs some sentence names together. Held by the driver; a batch of stories gets the part
+    its articles and entities use (:meth:`part`)."""
+
+    lines: Mapping[str, str]
+    copies: frozenset[str]
+    sources: frozenset[str]
+    entity_names: EntityNames
+    co_mentioned: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, *, derivations: Sequence[Derivation], mentions: Sequence[Mention],
+           entity_keys: Sequence[EntityKey]) -> "CorpusReach":
+        """Computed from the whole corpus's records."""
+        resolver = _Resolver(mentions, entity_keys)
+        return cls(reporting_lines(derivations), frozenset(d.derived for d in derivations),
+                   frozenset(d.source for d in derivations),
+                   EntityNames(resolver.names, resolver.labels),
+                   frozenset(co_mentioned_places(mentions, entity_keys)))
+
+    def part(self, articles: Collection[str], entities: Collection[str | None]) -> "CorpusReach":
+        """The part that concerns ``articles`` and ``entities`` (what a batch ships)."""
+        entities = set(entities)
+        names = self.entity_names
+        return CorpusReach(
+            {a: self.lines[a] for a in articles if a in self.lines},
+            self.copies & frozenset(articles), self.sources & frozenset(articles),
+            EntityNames({e: names.names[e] for e in entities if e in names.names},
+                        {e: names.labels[e] for e in entities if e in names.labels}),
+            frozenset((a, b) for a in entities for b in self._partners.get(a, ()) if b in entities))
+
+    @functools.cached_property
+    def _partners(self) -> dict[str, list[str]]:
+        """Place -> the places after it that some sentence names with it (an index, so that a
+        part costs its own entities, not the corpus's pairs)."""
+        partners: dict[str, list[str]] = defaultdict(list)
+        for a, b in self.co_mentioned:
+            partners[a].append(b)
+        return partners
 
 
-def _entity_names(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey]):
-    resolver = _Resolver(mentions, entity_keys)
+def _entity_names(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
+                  entity_names: EntityNames | None = None):
+    resolver = _Resolver(mentions, entity_keys, entity_names)
     return lambda key: (resolver.entity(key), resolver.names.get(resolver.entity(key)),
                         resolver.label_of(key))
 

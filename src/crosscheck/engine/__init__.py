@@ -28,6 +28,10 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
+    # Optional, for corpus stages that shuffle by key (the Ray engine has it):
+    # ``map_groups(table, keys, fn) -> list[pyarrow.Table]`` groups an Arrow table's rows by
+    # ``keys`` and applies ``fn`` to each group. Without it the stage groups inside DuckDB.
+
 
 def make_engine(name: str, *, settings: Settings, address: str | None = None) -> Engine:
     """The engine called ``name`` (``local`` or ``ray``)."""

@@ -55,6 +55,25 @@ class RayEngine:
         while pending:
             yield self._ray.get(pending.popleft())
 
+    def map_groups(self, table: Any, keys: list[str], fn: Callable[[dict], dict]) -> list[Any]:
+        """A shuffle: the rows of the Arrow ``table`` grouped by ``keys`` with Ray Data
+        (``groupby(keys).map_groups``), ``fn`` applied to each group (a dict of NumPy columns)
+        on the cluster; the Arrow tables of the results, in no particular order."""
+        import logging
+
+        import ray.data
+
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-dataset INFO lines
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        # Ray Data's default of 200 shuffle partitions is overhead on a small cluster; a
+        # partition per million rows keeps big shuffles spread over the cluster.
+        partitions = max(2 * int(self._ray.cluster_resources().get("CPU", 1)),
+                         table.num_rows // 1_000_000)
+        grouped = ray.data.from_arrow(table).groupby(keys, num_partitions=partitions)
+        results = grouped.map_groups(fn, batch_format="numpy")
+        return list(results.iter_batches(batch_size=None, batch_format="pyarrow"))
+
     def close(self) -> None:
         if self._started_here and self._ray.is_initialized():
             self._ray.shutdown()

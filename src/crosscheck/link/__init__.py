@@ -26,6 +26,7 @@ from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence
                        TimeExpr, content_id)
 from ..settings import Settings
 from ..store import ArticleRecords, Store
+from .banding import candidate_finder
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
@@ -36,12 +37,13 @@ from .passages import align_verbatim
 from .stories import cluster_stories
 from .story_update import update_stories
 
-__all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs"]
+__all__ = ["LINK_TABLES", "run_link", "compare_articles", "derive_pairs", "large_story_pairs"]
 
 LINK_TABLES = ("entities", "entity_keys", "stories", "story_members", "derivations", "passages")
 _SMALL_STORY = 12  # all pairs below this size; nearest neighbours above
 _PAIR_BATCH = 32
 _WORK_CHUNK = 1024  # pairs whose sentences and quantities are read in one query
+_STORY_TEXTS = 512  # texts of large stories embedded by one task
 
 Progress = Callable[[str, int], None]
 
@@ -68,7 +70,9 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
             features.complete()  # kept for the next run, which places its new articles with them
     note("link", 0)
     signatures = Signatures(store, articles)
-    pairs = _candidate_pairs(articles, members, settings, signatures)
+    pairs = _candidate_pairs(articles, members, settings, signatures,
+                             near=candidate_finder(engine, store.con),
+                             map_batches=engine.map_batches)
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
     # earlier run over the same two texts are read back, not aligned again.
     cache = PairCache(store, articles, embedder=settings.embedder)
@@ -116,23 +120,56 @@ def _fingerprint(store: Store, settings: Settings) -> str:
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
-                     settings: Settings, signatures: Signatures) -> list[tuple[str, str]]:
-    """Pairs worth aligning: near-duplicates anywhere, and pairs within a story."""
-    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(threshold=settings.neardup_threshold)}
+                     settings: Settings, signatures: Signatures, near=None,
+                     map_batches=None) -> list[tuple[str, str]]:
+    """Pairs worth aligning: near-duplicates anywhere (band keys grouped by ``near``, a
+    shuffle), and pairs within a story: all of a small story's, the nearest neighbours by text
+    embedding in a large one (each large story embedded by one task of ``map_batches``)."""
+    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(
+        threshold=settings.neardup_threshold, candidates=near)}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)
-    embedder = None
+    large = []
     for story in sorted(by_story):
         ids = sorted(by_story[story])
         if len(ids) <= _SMALL_STORY:
             pairs.update(itertools.combinations(ids, 2))
-            continue
-        embedder = embedder or get_embedder(settings.embedder)
-        vectors = embedder.encode([articles[i].text[:3000] for i in ids])
-        k = settings.story_pairs_per_article
-        pairs.update((a, b) for a, b, _ in candidate_pairs(vectors, ids, k=k, threshold=0.0))
+        else:
+            large.append(ids)
+    work = ((ids, [articles[i].text[:3000] for i in ids]) for ids in large)
+    task = functools.partial(large_story_pairs, embedder=settings.embedder,
+                             k=settings.story_pairs_per_article)
+    batches = _story_batches(work)
+    for found in (map(task, batches) if map_batches is None else map_batches(task, batches)):
+        for story_found in found:
+            pairs.update(story_found)
     return sorted(pairs)
+
+
+def _story_batches(work: Iterator[tuple[list[str], list[str]]]) -> Iterator[list]:
+    """Whole large stories, about ``_STORY_TEXTS`` texts a batch."""
+    batch, texts = [], 0
+    for story in work:
+        batch.append(story)
+        texts += len(story[0])
+        if texts >= _STORY_TEXTS:
+            yield batch
+            batch, texts = [], 0
+    if batch:
+        yield batch
+
+
+def large_story_pairs(batch: list[tuple[list[str], list[str]]], *, embedder: str,
+                      k: int) -> list[list[tuple[str, str]]]:
+    """Each large story's candidate pairs (runs on the engine's workers): its texts embedded
+    and each article's ``k`` nearest neighbours within the story."""
+    model = get_embedder(embedder)
+    found = []
+    for ids, texts in batch:
+        vectors = model.encode(texts)
+        found.append([(a, b) for a, b, _ in candidate_pairs(vectors, ids, k=k, threshold=0.0)])
+    return found
 
 
 def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article],

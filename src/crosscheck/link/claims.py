@@ -30,7 +30,7 @@ import numpy as np
 from ..records import Claim, EntityKey, Mention, Quantity, Quote, TimeExpr
 from .claim_vectors import ClaimVectors, claim_vectors
 
-__all__ = ["ClaimFacts", "ClaimVectors", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "claim_facts", "align_claims",
+__all__ = ["ClaimFacts", "EntityNames", "ClaimVectors", "CLAIM_THRESHOLDS", "DATELINE", "PEOPLE", "claim_facts", "align_claims",
            "fact_vectors", "claim_vectors", "pair_score", "counts_people", "body_text",
            "intervals_overlap", "weekday_of"]
 
@@ -137,23 +137,42 @@ def weekday_of(time: TimeExpr) -> str | None:
 # --- facts -----------------------------------------------------------------------------------
 
 
-class _Resolver:
-    """Mention keys to corpus entities, per article, for speakers and places."""
+@dataclass(frozen=True)
+class EntityNames:
+    """Each corpus entity's most used name and mention label (ties: the longer name, then the
+    first in order). Counted over every mention of the corpus; a part of the corpus assessed on
+    its own is handed the corpus-wide counts (see ``assess/partition.py``)."""
 
-    def __init__(self, mentions: Sequence[Mention], entity_keys: Sequence[EntityKey]):
+    names: Mapping[str | None, str]
+    labels: Mapping[str | None, str]
+
+    @classmethod
+    def from_counts(cls, names: Mapping, labels: Mapping) -> "EntityNames":
+        """From ``entity -> Counter(name)`` and ``entity -> Counter(label)``."""
+        return cls({entity: min(counts, key=lambda n: (-counts[n], -len(n), n))
+                    for entity, counts in names.items()},
+                   {entity: min(counts, key=lambda n: (-counts[n], n))
+                    for entity, counts in labels.items()})
+
+
+class _Resolver:
+    """Mention keys to corpus entities, per article, for speakers and places; ``entity_names``
+    (corpus-wide) replaces the counts over ``mentions`` when those are a part of the corpus."""
+
+    def __init__(self, mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
+                 entity_names: EntityNames | None = None):
         self.entity_of = {k.key: k.entity for k in entity_keys}
         self.by_article: dict[str, list[Mention]] = defaultdict(list)
         names: dict[str, Counter] = defaultdict(Counter)
         labels: dict[str, Counter] = defaultdict(Counter)
         for mention in sorted(mentions, key=lambda m: (m.article, m.start, m.id)):
             self.by_article[mention.article].append(mention)
-            names[self.entity(mention.key)][mention.name] += 1
-            labels[self.entity(mention.key)][mention.label] += 1
-        # Most used name and label; ties go to the longer (fuller) name.
-        self.names = {entity: min(counts, key=lambda n: (-counts[n], -len(n), n))
-                      for entity, counts in names.items()}
-        self.labels = {entity: min(counts, key=lambda n: (-counts[n], n))
-                       for entity, counts in labels.items()}
+            if entity_names is None:
+                names[self.entity(mention.key)][mention.name] += 1
+                labels[self.entity(mention.key)][mention.label] += 1
+        if entity_names is None:
+            entity_names = EntityNames.from_counts(names, labels)
+        self.names, self.labels = entity_names.names, entity_names.labels
 
     def entity(self, key: str | None) -> str | None:
         return None if key is None else self.entity_of.get(key, key)
@@ -168,9 +187,10 @@ class _Resolver:
 def claim_facts(claims: Sequence[Claim], *, story_of: Mapping[str, str],
                 quantities: Mapping[str, Quantity], times: Mapping[str, TimeExpr],
                 quotes: Sequence[Quote], mentions: Sequence[Mention],
-                entity_keys: Sequence[EntityKey]) -> list[ClaimFacts]:
-    """Resolve every claim's slots (claims in id order)."""
-    resolver = _Resolver(mentions, entity_keys)
+                entity_keys: Sequence[EntityKey],
+                entity_names: EntityNames | None = None) -> list[ClaimFacts]:
+    """Resolve every claim's slots (claims in id order); ``entity_names``: see :class:`EntityNames`."""
+    resolver = _Resolver(mentions, entity_keys, entity_names)
     quotes_by_article: dict[str, list[Quote]] = defaultdict(list)
     for quote in sorted(quotes, key=lambda q: (q.article, q.start, q.id)):
         quotes_by_article[quote.article].append(quote)

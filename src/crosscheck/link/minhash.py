@@ -28,7 +28,7 @@ import hashlib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -239,15 +239,24 @@ def near_duplicate_pairs(items: Iterable[tuple[str, str]], *, threshold: float =
                                max_bucket=max_bucket)
 
 
+CandidateFinder = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
+
+
 def pairs_of_signatures(ids: list[str], signatures: np.ndarray, *, threshold: float = 0.5,
-                        verify: bool = True, max_bucket: int = 1000) -> list[tuple[str, str, float]]:
+                        verify: bool = True, max_bucket: int = 1000,
+                        candidates: CandidateFinder | None = None) -> list[tuple[str, str, float]]:
     """:func:`near_duplicate_pairs` of texts whose signatures are already computed (one row
-    per id, all from one :class:`MinHasher`; ids unique), e.g. kept from an earlier run."""
+    per id, all from one :class:`MinHasher`; ids unique), e.g. kept from an earlier run.
+
+    ``candidates`` finds the pairs sharing a band key, given the ``(signatures, bands)`` array of
+    band keys and ``max_bucket``: in memory here by default, or as a shuffle by band key
+    (``link/banding.py``: DuckDB, Ray Data), which must return the same pairs."""
     bands, rows = band_parameters(threshold, signatures.shape[1] if signatures.ndim == 2 else 128)
     if len(ids) < 2:
         return []
     distinct, copy_of = np.unique(signatures, axis=0, return_inverse=True)
-    firsts, seconds = _candidate_pairs(_band_keys(distinct, bands, rows), max_bucket=max_bucket)
+    find = candidates or (lambda keys, limit: _candidate_pairs(keys, max_bucket=limit))
+    firsts, seconds = find(_band_keys(distinct, bands, rows), max_bucket)
     estimates = _agreement(distinct, firsts, seconds)
     if verify:
         keep = estimates >= threshold - 1e-9

@@ -149,7 +149,9 @@ class Signatures:
                 self._rows[article] = bytes(signature)
         self._computed: set[str] = set()
 
-    def near_duplicate_pairs(self, *, threshold: float) -> list[tuple[str, str, float]]:
+    def near_duplicate_pairs(self, *, threshold: float,
+                             candidates=None) -> list[tuple[str, str, float]]:
+        """The pairs, with ``candidates`` (a shuffle by band key, ``banding.py``) when given."""
         from .minhash import MinHasher, pairs_of_signatures
 
         missing = sorted(set(self._key) - set(self._rows))
@@ -164,7 +166,8 @@ class Signatures:
             self._computed.update(missing)
         ids = [i for i in sorted(self._key) if self._rows[i]]
         matrix = np.frombuffer(b"".join(self._rows[i] for i in ids), dtype="<u4").astype(np.uint32)
-        return pairs_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]), threshold=threshold)
+        return pairs_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]), threshold=threshold,
+                                   candidates=candidates)
 
     def save(self) -> None:
         """Drop the signatures of articles gone or changed; add those computed in this run."""

@@ -1,0 +1,295 @@
+"""The assessment partitioned by story: batches of whole stories, each assessed by one task.
+
+Claim groups, events, their conflicts and findings never cross a story (when every article has
+one), and framing and most findings stay inside one article, so the stories to assess are cut
+into batches (stories in id order, about :data:`STORY_BATCH_ARTICLES` articles each, a story
+never split) and each batch is handed to the engine as a :class:`StoryBatch`: the records of
+its own articles and of the far side of their derivations, read from the store for that batch
+alone, plus the part of :class:`~.scope.CorpusReach` they use (reporting lines over the whole
+derivation graph, corpus names of entities, places some sentence names together), which the
+driver computes once from the store without holding article texts or mentions.
+
+A task returns its stories' fingerprints and records; the driver writes them. The one
+corpus-wide step, ``moved_quotes`` (the same quoted words given to another speaker anywhere in
+the corpus, grouped greedily in article order), stays in the driver: see :func:`corpus_findings`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..link.claims import EntityNames
+from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
+                       Event, EventMember, EventMention, Finding, Mention, Passage, Place,
+                       Quantity, Quote, StoryMember, TimeExpr)
+from ..store import Store
+from .corroboration import reporting_lines
+from .scope import CorpusReach, story_fingerprints
+
+__all__ = ["STORY_BATCH_ARTICLES", "StoryBatch", "CorpusIndex", "story_batches",
+           "assess_story_batches", "fingerprint_story_batches", "assess_stories", "corpus_findings"]
+
+# Articles per batch: large enough that a task's fixed costs (a worker's first model load,
+# pickling) are small beside its work, small enough that a batch's texts fit any worker.
+STORY_BATCH_ARTICLES = 256
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_IN = "{column} IN (SELECT unnest(?::VARCHAR[]))"
+
+
+@dataclass(frozen=True)
+class StoryBatch:
+    """Everything the assessment of some whole stories reads: ``redo`` their articles,
+    ``articles`` those and the far sides of their derivations (with their quantities, times,
+    places and event mentions), ``claims``, ``quotes`` and ``mentions`` of ``redo`` alone."""
+
+    redo: frozenset[str]
+    articles: dict[str, Article]
+    story_of: dict[str, str]
+    claims: list[Claim]
+    quotes: list[Quote]
+    mentions: list[Mention]
+    entity_keys: list[EntityKey]
+    derivations: list[Derivation]
+    passages: list[Passage]
+    quantities: dict[str, Quantity]
+    times: dict[str, TimeExpr]
+    places: dict[str, Place]
+    event_mentions: list[EventMention]
+    reach: CorpusReach
+    settings_key: str
+    embedder: str
+    technique_tagger: str
+    scoped: bool  # every article has a story: fingerprints are kept
+
+
+class CorpusIndex:
+    """What the driver holds of the whole corpus: article ids, stories, derivations (edges, no
+    text) and :class:`CorpusReach`; mentions and entity keys are aggregated inside DuckDB."""
+
+    def __init__(self, store: Store):
+        self.article_ids = store.ids(Article)
+        self.story_of = {m.article: m.story for m in store.iter_records(StoryMember)}
+        self.derivations = list(store.iter_records(Derivation, order_by="source, derived"))
+        self.touching: dict[str, list[int]] = defaultdict(list)
+        for position, d in enumerate(self.derivations):
+            self.touching[d.source].append(position)
+            if d.derived != d.source:
+                self.touching[d.derived].append(position)
+        self.entity_of = {key: entity for key, entity in store.con.execute(
+            "SELECT key, entity FROM entity_keys ORDER BY key").fetchall()}
+        self.reach = CorpusReach(
+            reporting_lines(self.derivations), frozenset(d.derived for d in self.derivations),
+            frozenset(d.source for d in self.derivations), self._entity_names(store),
+            frozenset(self._co_mentioned(store)))
+
+    @property
+    def scoped(self) -> bool:
+        """Every article has a story (else claims may group across stories: one batch)."""
+        return all(i in self.story_of for i in self.article_ids)
+
+    def derivations_of(self, articles: Iterable[str]) -> list[Derivation]:
+        """Derivations with a side among ``articles``, in the corpus order (source, derived)."""
+        positions = sorted({p for a in articles for p in self.touching.get(a, ())})
+        return [self.derivations[p] for p in positions]
+
+    def _entity_names(self, store: Store) -> EntityNames:
+        """Each entity's most used name and label over every mention, counted in DuckDB."""
+        names: dict[str, Counter] = defaultdict(Counter)
+        labels: dict[str, Counter] = defaultdict(Counter)
+        rows = store.con.execute("SELECT key, name, label, count(*) FROM mentions "
+                                 "GROUP BY key, name, label ORDER BY key, name, label")
+        while chunk := rows.fetchmany(4096):
+            for key, name, label, n in chunk:
+                entity = self.entity_of.get(key, key)
+                names[entity][name] += n
+                labels[entity][label] += n
+        return EntityNames.from_counts(names, labels)
+
+    @staticmethod
+    def _co_mentioned(store: Store) -> list[tuple[str, str]]:
+        """Place entity pairs (smaller first) named in one sentence, joined inside DuckDB."""
+        labels = ", ".join(f"'{label}'" for label in _PLACE_LABELS)
+        return [tuple(row) for row in store.con.execute(f"""
+            WITH p AS (SELECT DISTINCT m.article, m.sentence, coalesce(k.entity, m.key) AS place
+                       FROM mentions m LEFT JOIN entity_keys k ON k.key = m.key
+                       WHERE m.label IN ({labels}))
+            SELECT DISTINCT a.place, b.place FROM p a JOIN p b
+              ON a.article = b.article AND a.sentence = b.sentence AND a.place < b.place
+            ORDER BY 1, 2""").fetchall()]
+
+
+def story_batches(store: Store, corpus: CorpusIndex, redo: set[str], *, settings_key: str,
+                  embedder: str, technique_tagger: str, full: bool = True,
+                  size: int | None = None) -> Iterator[list[StoryBatch]]:
+    """The stories of ``redo`` in batches of about ``size`` articles (default
+    :data:`STORY_BATCH_ARTICLES`; stories in id order), each read from the store when the engine
+    asks for it; ``full=False`` reads only what fingerprints need."""
+    for members in _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES):
+        yield [_read_batch(store, corpus, members, settings_key=settings_key, embedder=embedder,
+                           technique_tagger=technique_tagger, full=full)]
+
+
+def _batch_members(corpus: CorpusIndex, redo: set[str], size: int) -> Iterator[list[str]]:
+    present = sorted(a for a in redo if a in corpus.article_ids)
+    if not corpus.scoped:  # claims may group across stories: everything in one batch
+        if present:
+            yield present
+        return
+    stories: dict[str, list[str]] = defaultdict(list)
+    for article in present:
+        stories[corpus.story_of[article]].append(article)
+    batch: list[str] = []
+    for story in sorted(stories):
+        batch.extend(stories[story])
+        if len(batch) >= size:
+            yield sorted(batch)
+            batch = []
+    if batch:
+        yield sorted(batch)
+
+
+def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settings_key: str,
+                embedder: str, technique_tagger: str, full: bool) -> StoryBatch:
+    derivations = corpus.derivations_of(members)
+    near = sorted(set(members).union(*((d.source, d.derived) for d in derivations)))
+    # the far sides' own derivations too: whether an article is some derivation's copy or
+    # source orders it among the earliest (events, origins)
+    derivations = corpus.derivations_of(near)
+    by_near, by_redo = [_IN.format(column="article"), [near]], [_IN.format(column="article"), [members]]
+
+    def read(record_type, where, order_by="id", wanted=True):
+        if not wanted:
+            return []
+        return list(store.iter_records(record_type, where=where[0], params=where[1],
+                                       order_by=order_by))
+
+    mentions = read(Mention, by_redo, "article, start, id")
+    claims = read(Claim, by_redo, "article, start, id", full)
+    quotes = read(Quote, by_redo, "article, start, id", full)
+    keys = sorted({m.key for m in mentions} | {c.speaker_key for c in claims if c.speaker_key}
+                  | {q.speaker_key for q in quotes if q.speaker_key})
+    entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
+                   for key in keys if key in corpus.entity_of]
+    entities = {corpus.entity_of.get(key, key) for key in keys}
+    derivation_ids = [d.id for d in derivations]
+    return StoryBatch(
+        redo=frozenset(members),
+        articles={a.id: a for a in read(Article, [_IN.format(column="id"), [near]])},
+        story_of={a: corpus.story_of[a] for a in near if a in corpus.story_of},
+        claims=claims, quotes=quotes, mentions=mentions, entity_keys=entity_keys,
+        derivations=derivations,
+        passages=read(Passage, [_IN.format(column="derivation"), [derivation_ids]],
+                      "derivation, derived_start, id"),
+        quantities={q.id: q for q in read(Quantity, by_near, wanted=full)},
+        times={t.id: t for t in read(TimeExpr, by_near, wanted=full)},
+        places={p.id: p for p in read(Place, by_near, wanted=full)},
+        event_mentions=read(EventMention, by_near, "article, start, id", full),
+        reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
+        technique_tagger=technique_tagger, scoped=corpus.scoped)
+
+
+def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]:
+    """The engine's unit for fingerprints alone (an incremental run's first pass)."""
+    return [_fingerprints(batch) for batch in batches]
+
+
+def assess_story_batches(batches: list[StoryBatch]) -> list[tuple[dict[str, str], list[object]]]:
+    """The engine's unit of work: each batch's story fingerprints and records."""
+    return [(_fingerprints(batch), assess_stories(batch)) for batch in batches]
+
+
+def _fingerprints(batch: StoryBatch) -> dict[str, str]:
+    if not batch.scoped:
+        return {}
+    return story_fingerprints(
+        articles=batch.articles, story_of={a: batch.story_of[a] for a in batch.redo},
+        derivations=batch.derivations, passages=batch.passages, mentions=batch.mentions,
+        entity_keys=batch.entity_keys, settings_key=batch.settings_key, reach=batch.reach)
+
+
+def assess_stories(batch: StoryBatch) -> list[object]:
+    """Claim groups, framing, findings and events of the batch's articles (whole stories);
+    ``moved_quotes`` is left to :func:`corpus_findings`."""
+    from .claims import assess_claims
+    from .events import assess_events, event_findings
+    from .findings import find_findings
+    from .framing import assess_framing
+
+    redo, articles, reach = batch.redo, batch.articles, batch.reach
+    grouped = assess_claims(
+        articles=articles, claims=batch.claims, quantities=batch.quantities, times=batch.times,
+        quotes=batch.quotes, mentions=batch.mentions, entity_keys=batch.entity_keys,
+        story_of=batch.story_of, derivations=batch.derivations, embedder=batch.embedder,
+        lines=reach.lines, entity_names=reach.entity_names, co_mentioned=reach.co_mentioned)
+    grouped = inside(grouped, redo)
+    framing = assess_framing(
+        articles=articles, mentions=batch.mentions, entity_keys=batch.entity_keys,
+        quotes=batch.quotes, derivations=batch.derivations, passages=batch.passages,
+        only=redo, technique_tagger=batch.technique_tagger)
+    findings = find_findings(
+        articles=articles, claims=batch.claims, quantities=batch.quantities, times=batch.times,
+        quotes=(), derivations=batch.derivations, passages=batch.passages,
+        claim_groups=[r for r in grouped if isinstance(r, ClaimGroup)],
+        members=[r for r in grouped if isinstance(r, ClaimGroupMember)])
+    events = assess_events(
+        articles=articles, mentions=[m for m in batch.event_mentions if m.article in redo],
+        quantities=batch.quantities, times=batch.times, places=batch.places,
+        story_of=batch.story_of, derivations=batch.derivations, passages=batch.passages,
+        lines=reach.lines)
+    events = inside(events, redo)
+    findings += event_findings(events, articles=articles,
+                               mentions={m.id: m for m in batch.event_mentions},
+                               quantities=batch.quantities, derivations=batch.derivations)
+    findings = _sorted_findings(f for f in findings if f.article in redo)
+    return [*grouped, *framing, *findings, *events]
+
+
+def inside(records: list, redo: Iterable[str]) -> list:
+    """The records of groups (claim groups, events: each comes first, followed by its own
+    records) whose every member article is redone; a group of another story, built from the
+    far side of a derivation alone, is dropped."""
+    redo = set(redo)
+    owner, current = [], None
+    for record in records:
+        if isinstance(record, (ClaimGroup, Event)):
+            current = record.id
+        owner.append(current)
+    outside = {o for o, r in zip(owner, records)
+               if isinstance(r, (ClaimGroupMember, EventMember)) and r.article not in redo}
+    return [r for o, r in zip(owner, records) if o not in outside]
+
+
+def corpus_findings(store: Store, corpus: CorpusIndex) -> list[Finding]:
+    """``moved_quotes`` over the whole corpus, in the driver: it groups every quote of the
+    corpus by its words, greedily in article order, so no story partition holds its groups. It
+    reads every quote, the texts of the articles that quote and the mentions of their speakers'
+    keys, not the rest."""
+    from .findings import moved_quotes
+    from .voices import PLACE_LABELS
+
+    quotes = list(store.iter_records(Quote, order_by="article, start, id"))
+    if not quotes:
+        return []
+    quoting = sorted({q.article for q in quotes})
+    articles = {a.id: a for a in store.iter_records(Article, where=_IN.format(column="id"),
+                                                    params=[quoting])}
+    # a speaker's name is the fullest one its article gives its key: those mentions alone
+    mentions = list(store.iter_records(
+        Mention, where="EXISTS (SELECT 1 FROM quotes q WHERE q.article = mentions.article "
+                       "AND q.speaker_key = mentions.key)", order_by="article, start, id"))
+    labels = ", ".join(f"'{label}'" for label in sorted(PLACE_LABELS))
+    place_names = [row[0] for row in store.con.execute(
+        f"SELECT DISTINCT text FROM mentions WHERE label IN ({labels}) ORDER BY text").fetchall()]
+    speaker_keys = sorted({q.speaker_key for q in quotes if q.speaker_key})
+    entity_keys = [EntityKey(key, corpus.entity_of[key], key)
+                   for key in speaker_keys if key in corpus.entity_of]
+    found = moved_quotes(articles, quotes, corpus.derivations, mentions=mentions,
+                         entity_keys=entity_keys, place_names=place_names)
+    return _sorted_findings(found)
+
+
+def _sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    unique = {f.id: f for f in findings}
+    return sorted(unique.values(), key=lambda f: (f.article, f.start or -1, f.kind, f.id))
