@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from hypothesis import given, settings as hyp_settings, strategies as st
+from hypothesis import example, given, settings as hyp_settings, strategies as st
 
 from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
 from crosscheck.clean.document import strip_document_chrome
@@ -154,6 +154,7 @@ def test_strip_is_idempotent_and_removes_only_input(lines, joiner, title):
 
 @hyp_settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab .<>\n\x19-x9:/"), max_size=80))
+@example("<\n<<b>")  # a tag whose removal leaves a line-end mark
 def test_strip_handles_arbitrary_text(text):
     clean, found_title, removals = strip_document_chrome(text)
     for position, removed, _reason in removals:

@@ -89,12 +89,26 @@ def _substitute(text: str, origin: list[int], pattern: re.Pattern[str], replace)
     return "".join(chars), kept
 
 
+def _tag_gap(match: re.Match[str]) -> str:
+    """What removing one markup match leaves (a line-end mark is left in place)."""
+    kind, found = match.lastgroup, match.group()
+    if kind == "mark":
+        return found
+    name = found.strip("</>").split()[0].lower() if kind == "tag" and found.strip("</>") else ""
+    if kind == "tag" and name not in _MARKUP_TAGS:
+        return found
+    return " " if name in _INLINE_TAGS else "\n\n"
+
+
 def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
     """``text`` without markup, the input offset of each kept character, and the markup removed.
 
     Control characters go first, so that markup they split is still recognised as markup.
     """
-    lines = _CONTROL.sub(lambda m: "\n" if m.group().startswith("\r") else "", text).split("\n")
+    # Line-end marks are counted as they stand once tags are gone: "<<b>" ends in a mark when
+    # its tag is removed, and cleaning the cleaned text again must find the same marks.
+    untagged = _MARKUP.sub(_tag_gap, _CONTROL.sub(lambda m: "\n" if m.group().startswith("\r") else "", text))
+    lines = untagged.split("\n")
     marks = sum(1 for line in lines if line.rstrip().endswith("<"))
     wire = marks >= 2 or (marks == 1 and re.search(r"<[ \t]*\r?\n[\x00-\x08\x0e-\x1f]", text) is not None)
 
@@ -114,12 +128,12 @@ def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
             if not any(chunk == "<" for _, chunk, _ in removals):
                 removals.append((origin[match.start()], "<", "wire-markup"))  # stands for all marks
             return "\n\n"
-        name = found.strip("</>").split()[0].lower() if kind == "tag" and found.strip("</>") else ""
-        if kind == "tag" and name not in _MARKUP_TAGS:
+        gap = _tag_gap(match)
+        if gap == found:  # a tag of no markup language: text, kept
             return found
         first, last = origin[match.start()], origin[match.end() - 1]
         removals.append((first, text[first : last + 1], "wire-markup"))
-        return " " if name in _INLINE_TAGS else "\n\n"
+        return gap
 
     clean, origin = _substitute(plain, origin, _MARKUP, markup)
     return clean, origin, removals
