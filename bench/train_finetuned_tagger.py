@@ -1,4 +1,4 @@
-"""Train the fine-tuned technique tagger shipped in src/crosscheck/data/propaganda_finetuned.npz.
+"""Train a technique tagger with MiniLM's top layer fine-tuned (not shipped; see docs/benchmarks.md).
 
 all-MiniLM-L6-v2's bottom layers stay frozen (the ``embeddings`` extra's packaged weights); its
 top layer(s) and a linear head are fine-tuned with a token-classification loss (one sigmoid per
@@ -8,7 +8,8 @@ as held out. Runtime: ``crosscheck.assess.finetuned``.
 
 Every setting is chosen by k-fold cross-validation across articles (article ``i`` in fold
 ``i % k``): the number of epochs (each fold's network is scored after every epoch), then per
-technique whose probabilities decide (this model's or the hashed tagger's, out of fold) and the
+technique whose probabilities decide (this model's, the hashed tagger's out of fold, or their
+mean) and the
 decoding (threshold, gap, extent, fewest words) with the best out-of-fold span F-beta among
 those whose precision reaches ``--min-precision`` (several floors may be given: the one with
 the best mean fold F1 is kept), as ``bench/train_contextual_tagger.py``. Each fold's figures
@@ -16,7 +17,8 @@ come from decodings tuned on the other folds only. The frozen layers' outputs ar
 article under /tmp. Deterministic for a given ``--threads`` (fixed seeds, fixed order).
 
 Example:
-    python bench/train_finetuned_tagger.py
+    python bench/train_finetuned_tagger.py --out /tmp/propaganda_finetuned.npz
+    python bench/framing.py --finetuned-model /tmp/propaganda_finetuned.npz
     python bench/train_finetuned_tagger.py --epochs 2 --limit 40 --dry-run
 """
 
@@ -85,6 +87,20 @@ def cached_frozen(text: str, ids: np.ndarray, first_tuned: int):
     CACHE.mkdir(parents=True, exist_ok=True)
     np.savez(path, states=padded, mask=full_mask)
     return padded, full_mask, plan
+
+
+def cached_hashed(docs, texts, gold, *, folds: int) -> dict[str, np.ndarray]:
+    """``train_sequence_tagger.hashed_out_of_fold``, kept under /tmp for the next run."""
+    key = hashlib.sha1("\0".join([str(folds), *docs, *(texts[d] for d in docs)])
+                       .encode("utf-8")).hexdigest()[:20]
+    path = CACHE / f"hashed-{key}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return {d: data[d] for d in docs}
+    scores = hashed_out_of_fold(docs, texts, gold, folds=folds)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **scores)
+    return scores
 
 
 def training_windows(docs, articles, every: int):
@@ -183,14 +199,9 @@ def write_model(out: Path, *, module, docs, gold, rules, chosen, first_tuned: in
     rule_precision = np.array([score(rules, wanted, t)[0] for t in TARGETED], dtype=np.float32)
     layers, head, head_bias = module.weights()
     thresholds, gaps, extents, min_words, sources = chosen
-    arrays = {f"layer{i}_{name}": w.astype(np.float16)
-              for i, layer in enumerate(layers) for name, w in sorted(layer.items())}
-    np.savez_compressed(out, techniques=np.array(TARGETED), first_tuned=np.array(first_tuned),
-                        tuned_layers=np.array(len(layers)), head=head.astype(np.float16),
-                        head_bias=head_bias.astype(np.float32), thresholds=thresholds,
-                        gaps=gaps.astype(np.int64), extents=extents.astype(np.int64),
-                        min_words=min_words.astype(np.int64), sources=sources.astype(np.int64),
-                        rule_precision=rule_precision, **arrays)
+    finetuned.save_finetuned_model(out, finetuned.FinetunedModel(
+        TARGETED, first_tuned, tuple(layers), head, head_bias, thresholds, gaps, extents,
+        min_words, sources, rule_precision))
     digest = hashlib.sha256(out.read_bytes()).hexdigest()[:8]
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, SHA-256 {digest}…)")
 
@@ -209,18 +220,20 @@ def main() -> None:
     parser.add_argument("--first-tuned", type=int, default=5,
                         help="frozen packaged layers below the tuned ones (MiniLM has 6)")
     parser.add_argument("--tuned", type=int, default=1, help="layers fine-tuned")
-    parser.add_argument("--epochs", type=int, default=3,
+    parser.add_argument("--epochs", type=int, default=4,
                         help="most epochs; cross-validation picks how many")
-    parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the layers")
-    parser.add_argument("--head-lr", type=float, default=2e-3)
-    parser.add_argument("--batch", type=int, default=32, help="windows per step")
+    parser.add_argument("--lr", type=float, default=3e-4, help="learning rate of the layers")
+    parser.add_argument("--head-lr", type=float, default=3e-3)
+    parser.add_argument("--batch", type=int, default=8, help="windows per step")
     parser.add_argument("--every", type=int, default=2,
                         help="train on every n-th window (2: windows that do not overlap)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--min-precision", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5])
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--limit", type=int, default=None, help="train on at most N articles")
-    parser.add_argument("--out", type=Path, default=finetuned.FINETUNED_MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/propaganda_finetuned.npz"))
+    parser.add_argument("--save-out-of-fold", type=Path, default=None,
+                        help="also write each epoch's out-of-fold probabilities to this .npz")
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")
     args = parser.parse_args()
     import torch
@@ -235,12 +248,16 @@ def main() -> None:
     settings = dict(first_tuned=args.first_tuned, tuned=args.tuned, epochs=args.epochs,
                     lr=args.lr, head_lr=args.head_lr, batch=args.batch, every=args.every)
     by_epoch = out_of_fold(docs, articles, folds=args.folds, **settings)
-    hashed = hashed_out_of_fold(docs, texts, gold, folds=args.folds)
+    if args.save_out_of_fold:
+        np.savez(args.save_out_of_fold, **{f"{e}/{d}": p for e, probs in enumerate(by_epoch, 1)
+                                           for d, p in probs.items()})
+    hashed = cached_hashed(docs, texts, gold, folds=args.folds)
     rules = rule_spans(docs, texts)
     rows = {d: (articles[d].tokens, None, articles[d].labels) for d in docs}
     results = []
     for epoch, own in enumerate(by_epoch, start=1):
-        probs = {d: np.hstack([own[d], 1 / (1 + np.exp(-hashed[d]))]) for d in docs}
+        probs = {d: np.hstack([own[d], 1 / (1 + np.exp(-hashed[d])),
+                               (own[d] + 1 / (1 + np.exp(-hashed[d]))) / 2]) for d in docs}
         print_token_auc(docs, articles, probs, f"epochs {epoch}")
         tables = fold_scores(docs, gold, rows, probs, rules, folds=args.folds,
                              floors=args.min_precision, beta=args.beta)

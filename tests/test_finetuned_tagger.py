@@ -2,8 +2,6 @@
 
 Tests that run the encoder skip when the extra is absent (CI does not install it)."""
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -11,8 +9,6 @@ from crosscheck.assess import contextual, finetuned, propaganda, technique_tagge
 
 needs_extra = pytest.mark.skipif(not contextual.available(),
                                  reason="the embeddings extra (torch, transformers) is absent")
-needs_model = pytest.mark.skipif(not finetuned.FINETUNED_MODEL_PATH.exists(),
-                                 reason="no fine-tuned model")
 
 
 @pytest.mark.parametrize("n_ids", [1, 5, 126, 127, 130, 200, 500, 1001])
@@ -50,50 +46,46 @@ def test_tuned_layer_starting_from_packaged_weights_is_the_packaged_top_layer():
     assert np.abs(ours - packaged).max() < 1e-3
 
 
-@needs_model
-def test_shipped_finetuned_model_is_small_and_consistent():
-    model = finetuned.load_finetuned_model()
-    assert model.techniques == tagger.load_model().techniques
-    assert 0 < model.first_tuned < 6 and model.first_tuned + len(model.layers) == 6
-    assert model.head.shape == (contextual.DIMENSIONS, len(model.techniques))
-    for array in (model.thresholds, model.gaps, model.extents, model.min_words, model.sources):
-        assert array.shape == (len(model.techniques),)
-    assert finetuned.FINETUNED_MODEL_PATH.stat().st_size < 4_000_000 * len(model.layers)
+def _model(layers, *, threshold: float = 0.5) -> finetuned.FinetunedModel:
+    rng = np.random.default_rng(3)
+    techniques = tagger.load_model().techniques
+    count = len(techniques)
+    return finetuned.FinetunedModel(
+        techniques, 6 - len(layers), tuple(layers),
+        rng.normal(0, 0.05, (contextual.DIMENSIONS, count)).astype(np.float32),
+        np.zeros(count, np.float32), np.full(count, threshold, np.float32),
+        np.zeros(count, np.int64), np.zeros(count, np.int64), np.ones(count, np.int64),
+        np.zeros(count, np.int64), np.full(count, 0.3, np.float32))
+
+
+def test_a_model_file_round_trips(tmp_path):
+    rng = np.random.default_rng(5)
+    layer = {name: rng.normal(0, 0.1, (4, 4)).astype(np.float32) for name in finetuned._NAMES}
+    model = _model([layer])
+    finetuned.save_finetuned_model(tmp_path / "tuned.npz", model)
+    loaded = finetuned.load_finetuned_model(str(tmp_path / "tuned.npz"))
+    assert loaded.techniques == model.techniques and loaded.first_tuned == 5
+    assert len(loaded.layers) == 1 and set(loaded.layers[0]) == set(finetuned._NAMES)
+    for name, weights in layer.items():  # float16 on disk
+        assert np.allclose(loaded.layers[0][name], weights, atol=1e-3)
+    assert np.allclose(loaded.head, model.head, atol=1e-3)
+    assert (loaded.sources == model.sources).all() and (loaded.gaps == model.gaps).all()
+    with pytest.raises(FileNotFoundError, match="train_finetuned_tagger"):
+        finetuned.load_finetuned_model(str(tmp_path / "missing.npz"))
 
 
 @needs_extra
-@needs_model
 def test_finetuned_spans_carry_a_confidence_and_repeat():
     text = ("The cowardly, corrupt elite has betrayed every hard-working family in this country, "
             "and its shameless lies will destroy us all! The so-called council met.")
-    model = finetuned.load_finetuned_model()
+    model = _model([finetuned.layer_weights(5)], threshold=0.0)
     hits = propaganda.tagger_hits(text, model=model)
+    assert hits  # a threshold of 0 shows every run
     for hit in hits:
         assert hit.term == "tagger" and 0 <= hit.confidence <= 1
         assert 0 <= hit.start < hit.end <= len(text)
     assert propaganda.tagger_hits(text, model=model) == hits
     assert propaganda.tagger_hits("", model=model) == []
     assert propaganda.detect_techniques(text, model=model)
-
-
-def test_finetuned_setting_names_the_model_or_falls_back_without_the_extra():
-    propaganda.technique_model.cache_clear()
-    if contextual.available() and finetuned.FINETUNED_MODEL_PATH.exists():
-        assert isinstance(propaganda.technique_model("finetuned"), finetuned.FinetunedModel)
-    else:
-        with pytest.warns(UserWarning, match="embeddings extra"):
-            assert propaganda.technique_model("finetuned") is True
-
-
-def test_framing_runs_with_the_finetuned_tagger():
-    from crosscheck.assess.framing import loaded_spans_batch
-    from crosscheck.records import Article
-
-    text = ("The corrupt, cowardly elite lied to every hard-working family again! "
-            "Nobody believes a word of it.")
-    article = Article("a1", "a1.txt", None, "Test Outlet", "input", None, "2024-01-02", "input",
-                      "en", text)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        [spans] = loaded_spans_batch([(article, [])], technique_tagger="finetuned")
-    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert propaganda.tagger_hits(text, model=_model([finetuned.layer_weights(5)],
+                                                     threshold=1.01)) == []

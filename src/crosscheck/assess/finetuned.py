@@ -6,12 +6,16 @@ downloaded) read the article in the overlapping wordpiece windows of
 with a token-classification loss (``bench/train_finetuned_tagger.py``), and a linear head
 give each wordpiece one logit per SemEval-2020 Task 11 technique. A tagger token's probability
 is the sigmoid of the mean logit of its wordpieces; per technique, where cross-validation found
-them better, the hashed tagger's own probabilities decide instead (``sources``), and runs above
+them better, the hashed tagger's own probabilities or the mean of the two decide instead
+(``sources``), and runs above
 the technique's threshold become spans with their mean probability as confidence
 (:func:`technique_tagger.decode`), as for the other taggers.
 
-Only the fine-tuned layers and the head are shipped (``data/propaganda_finetuned.npz``,
-float16); the frozen layers come from the installed package.
+A trained file holds only the fine-tuned layers and the head (float16, about 3.3 MB for one
+layer); the frozen layers come from the installed package. No file is shipped: on held-out PTC
+articles this tagger scored level with the shipped ``contextual`` head, with lower precision
+(docs/benchmarks.md), so ``bench/train_finetuned_tagger.py --out FILE`` trains one and
+``detect_techniques(text, model=load_finetuned_model(FILE))`` runs it.
 """
 
 from __future__ import annotations
@@ -25,11 +29,10 @@ import numpy as np
 
 from . import contextual, technique_tagger as tagger
 
-__all__ = ["FinetunedModel", "FINETUNED_MODEL_PATH", "load_finetuned_model", "wordpieces",
+__all__ = ["FinetunedModel", "load_finetuned_model", "save_finetuned_model", "wordpieces",
            "frozen_states", "token_logits", "token_probabilities", "layer_weights",
            "TunedLayers", "HEADS"]
 
-FINETUNED_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_finetuned.npz"
 #: Attention heads of MiniLM-L6 (12 of 32 dimensions each).
 HEADS = 12
 _EPS = 1e-12
@@ -49,7 +52,8 @@ class FinetunedModel:
     """``first_tuned``: how many packaged layers run frozen below the tuned ones; ``layers``
     the tuned layers' weights (:data:`_NAMES`); ``head`` ``(D, T)`` + ``head_bias``; per
     technique the decoding (as :class:`technique_tagger.TaggerModel`), ``sources`` (0: this
-    model's probabilities, 1: the hashed tagger's) and the training precision of its rule spans."""
+    model's probabilities, 1: the hashed tagger's, 2: their mean) and the training precision of
+    its rule spans."""
 
     techniques: tuple[str, ...]
     first_tuned: int
@@ -65,9 +69,9 @@ class FinetunedModel:
 
 
 @lru_cache(maxsize=2)
-def load_finetuned_model(path: str | None = None) -> FinetunedModel:
-    """The shipped model unless ``path`` names another ``.npz`` written by the training script."""
-    target = Path(path) if path else FINETUNED_MODEL_PATH
+def load_finetuned_model(path: str) -> FinetunedModel:
+    """The model in ``path``, an ``.npz`` written by ``bench/train_finetuned_tagger.py``."""
+    target = Path(path)
     if not target.exists():
         raise FileNotFoundError(f"fine-tuned technique model not found at {target}: run "
                                 f"python bench/train_finetuned_tagger.py to train it")
@@ -83,6 +87,22 @@ def load_finetuned_model(path: str | None = None) -> FinetunedModel:
                               data["min_words"].astype(np.int64),
                               data["sources"].astype(np.int64),
                               data["rule_precision"].astype(np.float32))
+
+
+def save_finetuned_model(path: Path, model: FinetunedModel) -> None:
+    """Write ``model`` to ``path`` (``.npz``; weight matrices as float16)."""
+    arrays = {f"layer{i}_{name}": np.asarray(w, dtype=np.float16)
+              for i, layer in enumerate(model.layers) for name, w in sorted(layer.items())}
+    np.savez_compressed(path, techniques=np.array(model.techniques),
+                        first_tuned=np.array(model.first_tuned),
+                        tuned_layers=np.array(len(model.layers)),
+                        head=model.head.astype(np.float16),
+                        head_bias=model.head_bias.astype(np.float32),
+                        thresholds=model.thresholds.astype(np.float32),
+                        gaps=model.gaps.astype(np.int64), extents=model.extents.astype(np.int64),
+                        min_words=model.min_words.astype(np.int64),
+                        sources=model.sources.astype(np.int64),
+                        rule_precision=model.rule_precision.astype(np.float32), **arrays)
 
 
 @lru_cache(maxsize=2)
