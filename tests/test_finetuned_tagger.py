@@ -89,3 +89,19 @@ def test_finetuned_spans_carry_a_confidence_and_repeat():
     assert propaganda.detect_techniques(text, model=model)
     assert propaganda.tagger_hits(text, model=_model([finetuned.layer_weights(5)],
                                                      threshold=1.01)) == []
+
+
+@needs_extra
+def test_sources_hand_a_technique_to_the_hashed_tagger_or_the_mean_of_both():
+    from dataclasses import replace
+
+    text = "The corrupt elite lied to every family again! Nobody believes a word of it."
+    model = _model([finetuned.layer_weights(5)])
+    tokens, own = propaganda._finetuned_probabilities(text, model)
+    sources = np.zeros(len(model.techniques), np.int64)
+    sources[0], sources[1] = 1, 2
+    _, mixed = propaganda._finetuned_probabilities(text, replace(model, sources=sources))
+    hashed = 1 / (1 + np.exp(-propaganda._hashed_scores(text)))
+    assert np.allclose(mixed[:, 0], hashed[:, 0], atol=1e-6)
+    assert np.allclose(mixed[:, 1], (own[:, 1] + hashed[:, 1]) / 2, atol=1e-6)
+    assert np.allclose(mixed[:, 2:], own[:, 2:], atol=1e-6)
