@@ -2,19 +2,19 @@
 
 all-MiniLM-L6-v2's bottom layers stay frozen (the ``embeddings`` extra's packaged weights); its
 top layer(s) and a linear head are fine-tuned with a token-classification loss (one sigmoid per
-SemEval-2020 Task 11 technique, binary cross-entropy on every wordpiece of every window) on the
+SemEval-2020 Task 11 technique, binary cross-entropy on every wordpiece of every ``--every``-th window) on the
 even-id half of PTC (``../shared/bench/ptc``) only; ``bench/framing.py`` scores the odd-id half
 as held out. Runtime: ``crosscheck.assess.finetuned``.
 
 Every setting is chosen by k-fold cross-validation across articles (article ``i`` in fold
 ``i % k``): the number of epochs (each fold's network is scored after every epoch), then per
 technique whose probabilities decide (this model's, the hashed tagger's out of fold, or their
-mean) and the
-decoding (threshold, gap, extent, fewest words) with the best out-of-fold span F-beta among
-those whose precision reaches ``--min-precision`` (several floors may be given: the one with
+mean) and the decoding (threshold, gap, extent, fewest words) with the best out-of-fold span
+F-beta among those whose precision reaches ``--min-precision`` (several floors may be given: the one with
 the best mean fold F1 is kept), as ``bench/train_contextual_tagger.py``. Each fold's figures
 come from decodings tuned on the other folds only. The frozen layers' outputs are cached per
-article under /tmp. Deterministic for a given ``--threads`` (fixed seeds, fixed order).
+article under /tmp. Seeds and order are fixed (torch's CPU kernels may still differ between
+thread counts; two runs were not compared byte for byte).
 
 Example:
     python bench/train_finetuned_tagger.py --out /tmp/propaganda_finetuned.npz
