@@ -1,4 +1,4 @@
-"""Train a technique tagger with MiniLM's top layer fine-tuned (not shipped; see docs/benchmarks.md).
+"""Train the fine-tuned technique tagger shipped in src/crosscheck/data/propaganda_finetuned.npz.
 
 all-MiniLM-L6-v2's bottom layers stay frozen (the ``embeddings`` extra's packaged weights); its
 top layer(s) and a linear head are fine-tuned with a token-classification loss (one sigmoid per
@@ -17,8 +17,9 @@ article under /tmp. Seeds and order are fixed (torch's CPU kernels may still dif
 thread counts; two runs were not compared byte for byte).
 
 Example:
-    python bench/train_finetuned_tagger.py --out /tmp/propaganda_finetuned.npz
-    python bench/framing.py --finetuned-model /tmp/propaganda_finetuned.npz
+    python bench/train_finetuned_tagger.py  # the shipped file
+    python bench/train_finetuned_tagger.py --out /tmp/tuned.npz && \
+        python bench/framing.py --finetuned-model /tmp/tuned.npz
     python bench/train_finetuned_tagger.py --epochs 2 --limit 40 --dry-run
 """
 
@@ -220,9 +221,9 @@ def main() -> None:
     parser.add_argument("--first-tuned", type=int, default=5,
                         help="frozen packaged layers below the tuned ones (MiniLM has 6)")
     parser.add_argument("--tuned", type=int, default=1, help="layers fine-tuned")
-    parser.add_argument("--epochs", type=int, default=4,
+    parser.add_argument("--epochs", type=int, default=5,
                         help="most epochs; cross-validation picks how many")
-    parser.add_argument("--lr", type=float, default=3e-4, help="learning rate of the layers")
+    parser.add_argument("--lr", type=float, default=5e-4, help="learning rate of the layers")
     parser.add_argument("--head-lr", type=float, default=3e-3)
     parser.add_argument("--batch", type=int, default=8, help="windows per step")
     parser.add_argument("--every", type=int, default=2,
@@ -231,7 +232,7 @@ def main() -> None:
     parser.add_argument("--min-precision", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5])
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--limit", type=int, default=None, help="train on at most N articles")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/propaganda_finetuned.npz"))
+    parser.add_argument("--out", type=Path, default=finetuned.FINETUNED_MODEL_PATH)
     parser.add_argument("--save-out-of-fold", type=Path, default=None,
                         help="also write each epoch's out-of-fold probabilities to this .npz")
     parser.add_argument("--dry-run", action="store_true", help="cross-validate, write nothing")

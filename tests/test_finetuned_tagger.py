@@ -105,3 +105,38 @@ def test_sources_hand_a_technique_to_the_hashed_tagger_or_the_mean_of_both():
     assert np.allclose(mixed[:, 0], hashed[:, 0], atol=1e-6)
     assert np.allclose(mixed[:, 1], (own[:, 1] + hashed[:, 1]) / 2, atol=1e-6)
     assert np.allclose(mixed[:, 2:], own[:, 2:], atol=1e-6)
+
+
+@pytest.mark.skipif(not finetuned.FINETUNED_MODEL_PATH.exists(), reason="no fine-tuned model")
+def test_shipped_finetuned_model_is_small_and_consistent():
+    model = finetuned.load_finetuned_model()
+    assert model.techniques == tagger.load_model().techniques
+    assert model.first_tuned + len(model.layers) == 6
+    assert model.head.shape == (contextual.DIMENSIONS, len(model.techniques))
+    for array in (model.thresholds, model.gaps, model.extents, model.min_words, model.sources):
+        assert array.shape == (len(model.techniques),)
+    assert set(model.sources.tolist()) <= {0, 1, 2}
+    assert finetuned.FINETUNED_MODEL_PATH.stat().st_size < 4_000_000 * len(model.layers)
+
+
+def test_finetuned_setting_names_the_model_or_falls_back_without_the_extra():
+    propaganda.technique_model.cache_clear()
+    if contextual.available() and finetuned.FINETUNED_MODEL_PATH.exists():
+        assert isinstance(propaganda.technique_model("finetuned"), finetuned.FinetunedModel)
+    else:
+        with pytest.warns(UserWarning, match="embeddings extra"):
+            assert propaganda.technique_model("finetuned") is True
+
+
+@needs_extra
+def test_framing_runs_with_the_finetuned_tagger():
+    from crosscheck.assess.framing import loaded_spans_batch
+    from crosscheck.records import Article
+
+    text = ("The corrupt, cowardly elite lied to every hard-working family again! "
+            "Nobody believes a word of it.")
+    article = Article("a1", "a1.txt", None, "Test Outlet", "input", None, "2024-01-02", "input",
+                      "en", text)
+    [spans] = loaded_spans_batch([(article, [])], technique_tagger="finetuned")
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert any(s.confidence is not None for s in spans)

@@ -11,11 +11,9 @@ them better, the hashed tagger's own probabilities or the mean of the two decide
 the technique's threshold become spans with their mean probability as confidence
 (:func:`technique_tagger.decode`), as for the other taggers.
 
-A trained file holds only the fine-tuned layers and the head (float16, about 3.3 MB for one
-layer); the frozen layers come from the installed package. No file is shipped: on held-out PTC
-articles this tagger scored level with the shipped ``contextual`` head, with lower precision
-(docs/benchmarks.md), so ``bench/train_finetuned_tagger.py --out FILE`` trains one and
-``detect_techniques(text, model=load_finetuned_model(FILE))`` runs it.
+Only the fine-tuned layer and the head are shipped (``data/propaganda_finetuned.npz``, float16,
+3.3 MB); the frozen layers come from the installed package. The ``finetuned`` value of the
+``technique_tagger`` setting picks it (:func:`crosscheck.assess.propaganda.technique_model`).
 """
 
 from __future__ import annotations
@@ -29,13 +27,15 @@ import numpy as np
 
 from . import contextual, technique_tagger as tagger
 
-__all__ = ["FinetunedModel", "load_finetuned_model", "save_finetuned_model", "wordpieces",
+__all__ = ["FinetunedModel", "FINETUNED_MODEL_PATH", "load_finetuned_model", "save_finetuned_model", "wordpieces",
            "frozen_states", "token_logits", "token_probabilities", "layer_weights",
            "TunedLayers", "HEADS"]
 
 #: Attention heads of MiniLM-L6 (12 of 32 dimensions each).
 HEADS = 12
 _EPS = 1e-12
+#: The shipped model, trained by ``bench/train_finetuned_tagger.py``.
+FINETUNED_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_finetuned.npz"
 #: Parameter names of one transformer layer (ours) and where the packaged model keeps them.
 _NAMES = {"q_w": "attention.self.query.weight", "q_b": "attention.self.query.bias",
           "k_w": "attention.self.key.weight", "k_b": "attention.self.key.bias",
@@ -69,9 +69,10 @@ class FinetunedModel:
 
 
 @lru_cache(maxsize=2)
-def load_finetuned_model(path: str) -> FinetunedModel:
-    """The model in ``path``, an ``.npz`` written by ``bench/train_finetuned_tagger.py``."""
-    target = Path(path)
+def load_finetuned_model(path: str | None = None) -> FinetunedModel:
+    """The shipped model unless ``path`` names another ``.npz`` written by
+    ``bench/train_finetuned_tagger.py``."""
+    target = Path(path) if path else FINETUNED_MODEL_PATH
     if not target.exists():
         raise FileNotFoundError(f"fine-tuned technique model not found at {target}: run "
                                 f"python bench/train_finetuned_tagger.py to train it")

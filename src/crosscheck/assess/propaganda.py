@@ -16,9 +16,8 @@ Three detectors feed one list of :class:`TechniqueHit`:
   (:mod:`crosscheck.assess.sequence_tagger`, ``data/propaganda_sequence.npz``, which also reads
   the token tagger's scores) can be passed as ``model``; ``bench/framing.py`` scores both, and
   the default stays the one that scores better on held-out articles. With the ``embeddings``
-  extra, a head over MiniLM's hidden states (``contextual``) can be chosen instead; MiniLM with
-  its top layer fine-tuned (:mod:`crosscheck.assess.finetuned`, not shipped: it scored below
-  the head on held-out articles) can be passed as ``model``.
+  extra, a head over MiniLM's hidden states (``contextual``) or MiniLM with its top layer
+  fine-tuned (``finetuned``, :mod:`crosscheck.assess.finetuned`) can be chosen instead.
 
 A label the text reports rather than uses ("which the government lists as a terrorist
 organisation", "started calling them terrorists") is left out: the outlet is not using it.
@@ -307,9 +306,8 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     which still scores better on held-out PTC articles than the sequence tagger), or a model
     object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger,
     :func:`sequence_tagger.load_contextual_model` for the head over MiniLM's hidden states, which
-    needs the ``embeddings`` extra, :func:`finetuned.load_finetuned_model` for a trained file of
-    MiniLM with its top layer fine-tuned, the same; :func:`technique_model` maps the setting to
-    one). With a
+    needs the ``embeddings`` extra, :func:`finetuned.load_finetuned_model` for MiniLM with its
+    top layer fine-tuned, the same; :func:`technique_model` maps the setting to one). With a
     tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
@@ -326,15 +324,15 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
 
 
 #: Values of the ``technique_tagger`` setting.
-TECHNIQUE_TAGGERS = ("hashed", "contextual")
+TECHNIQUE_TAGGERS = ("hashed", "contextual", "finetuned")
 
 
 @lru_cache(maxsize=None)
-def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
+def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel | tuned.FinetunedModel:
     """The ``model`` argument of :func:`detect_techniques` for a ``technique_tagger`` setting:
     ``True`` (the hashed-feature tagger) for ``hashed``; for ``contextual`` the head over
-    MiniLM's hidden states when the ``embeddings`` extra is installed, else, with a warning,
-    the hashed tagger."""
+    MiniLM's hidden states, for ``finetuned`` MiniLM with its top layer fine-tuned, when the
+    ``embeddings`` extra is installed, else, with a warning, the hashed tagger."""
     if name not in TECHNIQUE_TAGGERS:
         raise CrosscheckError(f"unknown technique tagger {name!r}: choose one of "
                               f"{', '.join(TECHNIQUE_TAGGERS)}")
@@ -342,11 +340,14 @@ def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
         return True
     from . import contextual
 
-    if not contextual.available() or not sequence.CONTEXTUAL_MODEL_PATH.exists():
-        warnings.warn("technique_tagger 'contextual' needs the embeddings extra "
+    path = sequence.CONTEXTUAL_MODEL_PATH if name == "contextual" else tuned.FINETUNED_MODEL_PATH
+    if not contextual.available() or not path.exists():
+        warnings.warn(f"technique_tagger {name!r} needs the embeddings extra "
                       "(pip install 'crosscheck[embeddings]'); using the hashed tagger",
                       stacklevel=2)
         return True
+    if name == "finetuned":
+        return tuned.load_finetuned_model()
     return sequence.load_contextual_model()
 
 
