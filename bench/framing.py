@@ -4,6 +4,7 @@ Usage:
     python bench/framing.py [--data DIR] [--limit N] [--split heldout|train|all] [--folds 5]
     python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
     python bench/framing.py --contextual-model FILE.npz  # another contextual-tagger file
+    python bench/framing.py --finetuned-model FILE.npz  # another fine-tuned-tagger file
     python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
@@ -12,8 +13,9 @@ hashed-feature token tagger (data/propaganda_model.npz, bench/train_propaganda.p
 learned sequence tagger (data/propaganda_sequence.npz, bench/train_sequence_tagger.py), both
 trained on the even-id half only; with the ``embeddings`` extra installed, also the contextual
 tagger (a head over MiniLM's hidden states, data/propaganda_contextual.npz,
-bench/train_contextual_tagger.py; the run says so when it is left out). The spread is over
-groups of held-out articles.
+bench/train_contextual_tagger.py) and the fine-tuned tagger (MiniLM with its top layer and a
+head fine-tuned, data/propaganda_finetuned.npz, bench/train_finetuned_tagger.py); the run says
+so when one is left out. The spread is over groups of held-out articles.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -36,6 +38,7 @@ import numpy as np  # noqa: E402
 
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
 from crosscheck.assess import contextual  # noqa: E402
+from crosscheck.assess.finetuned import FINETUNED_MODEL_PATH, load_finetuned_model  # noqa: E402
 from crosscheck.assess.sequence_tagger import (CONTEXTUAL_MODEL_PATH,  # noqa: E402
                                                load_sequence_model)
 from crosscheck.assess.technique_tagger import load_model  # noqa: E402
@@ -163,6 +166,10 @@ def main() -> None:
                         help="score this .npz instead of the shipped sequence tagger")
     parser.add_argument("--contextual-model", default=None,
                         help="score this .npz instead of the shipped contextual tagger")
+    parser.add_argument("--finetuned-model", default=None,
+                        help="score this .npz instead of the shipped fine-tuned tagger")
+    parser.add_argument("--only", nargs="+", default=None,
+                        help="score only these taggers (hashed, sequence, contextual, finetuned)")
     parser.add_argument("--folds", type=int, default=5,
                         help="groups of articles the spread is taken over")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
@@ -183,12 +190,21 @@ def main() -> None:
         runs = {"current (hashed tagger)": load_model(),
                 "sequence tagger": load_sequence_model(args.sequence_model)}
         contextual_path = args.contextual_model or CONTEXTUAL_MODEL_PATH
+        finetuned_path = args.finetuned_model or FINETUNED_MODEL_PATH
         if not contextual.available():
-            print("  contextual tagger left out: the embeddings extra is not installed")
-        elif not Path(contextual_path).exists():
-            print(f"  contextual tagger left out: no model at {contextual_path}")
+            print("  contextual and fine-tuned taggers left out: the embeddings extra is not "
+                  "installed")
         else:
-            runs["contextual tagger"] = load_sequence_model(str(contextual_path))
+            for name, path, load in (("contextual tagger", contextual_path, load_sequence_model),
+                                     ("fine-tuned tagger", finetuned_path, load_finetuned_model)):
+                if Path(path).exists():
+                    runs[name] = load(str(path))
+                else:
+                    print(f"  {name} left out: no model at {path}")
+        if args.only:
+            keys = {"hashed": "current (hashed tagger)", "sequence": "sequence tagger",
+                    "contextual": "contextual tagger", "finetuned": "fine-tuned tagger"}
+            runs = {n: m for n, m in runs.items() if any(keys.get(o) == n for o in args.only)}
     found = {}
     for name, model in runs.items():
         started = time.perf_counter()

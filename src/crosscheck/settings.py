@@ -47,7 +47,7 @@ class Settings:
     boilerplate_min_articles: int = _setting(2, "a line recurring in at least this many articles of one outlet is boilerplate", minimum=2)
     boilerplate_corpus_share: float = _setting(0.2, "share of the whole corpus a line must recur in to be boilerplate corpus-wide", minimum=0)
     embedder: str = _setting("wordllama", "sentence embeddings for paraphrase alignment: wordllama, minilm (needs the embeddings extra) or hashing")
-    technique_tagger: str = _setting("hashed", "learned tagger of propaganda-technique spans: hashed (numpy only) or contextual (a head over MiniLM's hidden states: more precise spans, slower; needs the embeddings extra, without which hashed is used)")
+    technique_tagger: str = _setting("hashed", "learned tagger of propaganda-technique spans: hashed (numpy only), contextual (a head over MiniLM's hidden states: more precise spans, slower) or finetuned (MiniLM with its top layer fine-tuned: as precise overall, more precise in its confident spans, as slow); contextual and finetuned need the embeddings extra, without which hashed is used")
     neardup_threshold: float = _setting(0.3, "estimated Jaccard of word 5-gram shingles from which two articles are compared as possible copies", minimum=0.01)
     incremental_stories: bool = _setting(False, "on a store analysed before, place new articles in the stories they reach and cluster only those again, keeping the other stories (faster on a large store; stories may then differ from a batch run, see docs/scaling.md); false: cluster the whole corpus again, as a batch run does")
     story_pairs_per_article: int = _setting(10, "in a large story, how many most similar articles each article is compared with for reuse", minimum=1)

@@ -21,7 +21,7 @@ import numpy as np
 from . import technique_tagger as tagger
 
 __all__ = ["available", "token_states", "mixed", "features", "lexical_features", "MIXES",
-           "DIMENSIONS", "LAYERS", "WINDOW", "STRIDE"]
+           "DIMENSIONS", "LAYERS", "WINDOW", "STRIDE", "window_plan", "per_token"]
 
 #: Hidden size of MiniLM-L6.
 DIMENSIONS = 384
@@ -80,16 +80,14 @@ def token_states(text: str, tokens: tagger.Tokens, *, layers: tuple[int, ...] = 
     offsets = np.array(encoded["offset_mapping"], dtype=np.int64).reshape(-1, 2)
     if not len(ids):
         return out
-    starts = list(range(0, max(len(ids) - WINDOW, 0) + STRIDE, STRIDE))
-    starts = [s for s in starts if s == 0 or s + (WINDOW - STRIDE) // 2 < len(ids)]
-    margin = (WINDOW - STRIDE) // 2
+    plan = window_plan(len(ids))
     states = np.zeros((len(ids), len(layers), DIMENSIONS), dtype=np.float32)
-    for first in range(0, len(starts), batch):
-        group = starts[first:first + batch]
-        length = min(WINDOW, len(ids) - group[0]) + 2
+    for first in range(0, len(plan), batch):
+        group = plan[first:first + batch]
+        length = min(WINDOW, len(ids) - group[0][0]) + 2
         inputs = np.zeros((len(group), length), dtype=np.int64)
         mask = np.zeros((len(group), length), dtype=np.int64)
-        for row, start in enumerate(group):
+        for row, (start, _, _) in enumerate(group):
             piece = ids[start:start + WINDOW]
             inputs[row, :len(piece) + 2] = [tokenizer.cls_token_id, *piece, tokenizer.sep_token_id]
             mask[row, :len(piece) + 2] = 1
@@ -97,25 +95,43 @@ def token_states(text: str, tokens: tagger.Tokens, *, layers: tuple[int, ...] = 
             hidden = model(input_ids=torch.from_numpy(inputs), attention_mask=torch.from_numpy(mask),
                            output_hidden_states=True).hidden_states
         stacked = np.stack([hidden[k].numpy() for k in layers], axis=2)  # (B, L, layers, D)
-        for row, start in enumerate(group):
-            count = min(WINDOW, len(ids) - start)
-            keep_from = 0 if start == 0 else margin
-            keep_to = count if start == starts[-1] else min(count, margin + STRIDE)
-            if start == 0 and len(starts) > 1:
-                keep_to = margin + STRIDE
+        for row, (start, keep_from, keep_to) in enumerate(group):
             states[start + keep_from:start + keep_to] = stacked[row, 1 + keep_from:1 + keep_to]
-    # Each tagger token: the mean of the wordpieces whose characters overlap it.
+    return per_token(states, offsets, tokens)
+
+
+def window_plan(n_ids: int) -> list[tuple[int, int, int]]:
+    """``(start, keep_from, keep_to)`` of each window over ``n_ids`` wordpieces: each wordpiece
+    is kept from the one window where it sits nearest the middle (positions relative to start)."""
+    margin = (WINDOW - STRIDE) // 2
+    starts = list(range(0, max(n_ids - WINDOW, 0) + STRIDE, STRIDE))
+    starts = [s for s in starts if s == 0 or s + margin < n_ids]
+    plan = []
+    for start in starts:
+        count = min(WINDOW, n_ids - start)
+        keep_from = 0 if start == 0 else margin
+        keep_to = count if start == starts[-1] else min(count, margin + STRIDE)
+        if start == 0 and len(starts) > 1:
+            keep_to = margin + STRIDE
+        plan.append((start, keep_from, keep_to))
+    return plan
+
+
+def per_token(values: np.ndarray, offsets: np.ndarray, tokens: tagger.Tokens) -> np.ndarray:
+    """Per tagger token the mean of ``values`` (first axis: wordpieces) over the wordpieces whose
+    middle falls inside it; a token no wordpiece falls in takes the nearest wordpiece's."""
+    out = np.zeros((len(tokens.words), *values.shape[1:]), dtype=np.float32)
     middle = (offsets[:, 0] + offsets[:, 1]) / 2
     first = np.searchsorted(middle, tokens.starts, side="left")
     last = np.searchsorted(middle, tokens.ends, side="left")
-    cumulative = np.concatenate([np.zeros((1, len(layers), DIMENSIONS), np.float32),
-                                 np.cumsum(states, axis=0)])
-    count = (last - first)[:, None, None]
-    found = count[:, 0, 0] > 0
+    cumulative = np.concatenate([np.zeros((1, *values.shape[1:]), np.float32),
+                                 np.cumsum(values, axis=0)])
+    count = (last - first).reshape(-1, *([1] * (values.ndim - 1)))
+    found = (last - first) > 0
     out[found] = (cumulative[last] - cumulative[first])[found] / count[found]
-    if not found.all():  # a token no wordpiece falls in: the nearest wordpiece's states
-        nearest = np.clip(first, 0, len(ids) - 1)
-        out[~found] = states[nearest[~found]]
+    if not found.all():
+        nearest = np.clip(first, 0, len(values) - 1)
+        out[~found] = values[nearest[~found]]
     return out
 
 

@@ -15,7 +15,9 @@ Three detectors feed one list of :class:`TechniqueHit`:
   technique lies (``term="tagger"``), each with a confidence. The learned sequence tagger
   (:mod:`crosscheck.assess.sequence_tagger`, ``data/propaganda_sequence.npz``, which also reads
   the token tagger's scores) can be passed as ``model``; ``bench/framing.py`` scores both, and
-  the default stays the one that scores better on held-out articles.
+  the default stays the one that scores better on held-out articles. With the ``embeddings``
+  extra, a head over MiniLM's hidden states (``contextual``) or MiniLM with its top layer
+  fine-tuned (``finetuned``, :mod:`crosscheck.assess.finetuned`) can be chosen instead.
 
 A label the text reports rather than uses ("which the government lists as a terrorist
 organisation", "started calling them terrorists") is left out: the outlet is not using it.
@@ -33,7 +35,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import CrosscheckError
-from . import sequence_tagger as sequence, technique_tagger as tagger
+from . import finetuned as tuned, sequence_tagger as sequence, technique_tagger as tagger
 
 __all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
            "tagger_inputs", "tagger_only", "technique_model", "TECHNIQUES",
@@ -294,7 +296,8 @@ def _repetitions(text: str, *, min_count: int = 3) -> list[TechniqueHit]:
 
 def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = None,
                       techniques: frozenset[str] | None = None, repetition: bool = False,
-                      model: bool | tagger.TaggerModel | sequence.SequenceModel = True,
+                      model: bool | tagger.TaggerModel | sequence.SequenceModel
+                      | tuned.FinetunedModel = True,
                       ) -> list[TechniqueHit]:
     """Every technique span found in ``text``, sorted by position then technique; overlapping
     hits of one technique are merged (the stronger weight and confidence kept). ``model`` adds
@@ -303,7 +306,8 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
     which still scores better on held-out PTC articles than the sequence tagger), or a model
     object (:func:`sequence_tagger.load_sequence_model` for the sequence tagger,
     :func:`sequence_tagger.load_contextual_model` for the head over MiniLM's hidden states, which
-    needs the ``embeddings`` extra; :func:`technique_model` maps the setting to one). With a
+    needs the ``embeddings`` extra, :func:`finetuned.load_finetuned_model` for MiniLM with its
+    top layer fine-tuned, the same; :func:`technique_model` maps the setting to one). With a
     tagger, lexicon and rule spans carry their measured precision as confidence.
     ``repetition`` adds the rule for repeated phrases: off by default, as news repeats names and
     phrases without propaganda (on PTC its precision is below 0.05); the tagger has its own."""
@@ -320,15 +324,15 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
 
 
 #: Values of the ``technique_tagger`` setting.
-TECHNIQUE_TAGGERS = ("hashed", "contextual")
+TECHNIQUE_TAGGERS = ("hashed", "contextual", "finetuned")
 
 
 @lru_cache(maxsize=None)
-def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
+def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel | tuned.FinetunedModel:
     """The ``model`` argument of :func:`detect_techniques` for a ``technique_tagger`` setting:
     ``True`` (the hashed-feature tagger) for ``hashed``; for ``contextual`` the head over
-    MiniLM's hidden states when the ``embeddings`` extra is installed, else, with a warning,
-    the hashed tagger."""
+    MiniLM's hidden states, for ``finetuned`` MiniLM with its top layer fine-tuned, when the
+    ``embeddings`` extra is installed, else, with a warning, the hashed tagger."""
     if name not in TECHNIQUE_TAGGERS:
         raise CrosscheckError(f"unknown technique tagger {name!r}: choose one of "
                               f"{', '.join(TECHNIQUE_TAGGERS)}")
@@ -336,11 +340,14 @@ def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel:
         return True
     from . import contextual
 
-    if not contextual.available() or not sequence.CONTEXTUAL_MODEL_PATH.exists():
-        warnings.warn("technique_tagger 'contextual' needs the embeddings extra "
+    path = sequence.CONTEXTUAL_MODEL_PATH if name == "contextual" else tuned.FINETUNED_MODEL_PATH
+    if not contextual.available() or not path.exists():
+        warnings.warn(f"technique_tagger {name!r} needs the embeddings extra "
                       "(pip install 'crosscheck[embeddings]'); using the hashed tagger",
                       stacklevel=2)
         return True
+    if name == "finetuned":
+        return tuned.load_finetuned_model()
     return sequence.load_contextual_model()
 
 
@@ -450,8 +457,22 @@ def _sequence_probabilities(text: str, model: sequence.SequenceModel,
     return tokens, probs
 
 
-def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel | None = None,
-                ) -> list[TechniqueHit]:
+def _finetuned_probabilities(text: str, model: tuned.FinetunedModel,
+                            ) -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens and ``(n, T)`` probabilities of the fine-tuned model; where the model says so
+    (``sources``), a technique's column is the hashed tagger's own probability (1) or the mean of
+    the two (2)."""
+    tokens = tagger.tokenize(text)
+    probs = tuned.token_probabilities(model, text, tokens)
+    if tokens.words and (model.sources > 0).any():
+        hashed = 1.0 / (1.0 + np.exp(-_hashed_scores(text)))
+        probs = np.where(model.sources == 1, hashed,
+                         np.where(model.sources == 2, (probs + hashed) / 2, probs))
+    return tokens, probs.astype(np.float32)
+
+
+def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel
+                | tuned.FinetunedModel | None = None) -> list[TechniqueHit]:
     """Spans of a learned tagger (the default hashed-feature one unless ``model`` names
     another): runs of tokens above each technique's threshold, ``confidence`` their mean
     probability."""
@@ -461,6 +482,12 @@ def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel
         if not tokens.words:
             return []
         spans = sequence.sequence_spans(model, probs, tokens)
+    elif isinstance(model, tuned.FinetunedModel):
+        tokens, probs = _finetuned_probabilities(text, model)
+        if not tokens.words:
+            return []
+        spans = tagger.tag_spans(probs, tokens, model.thresholds, model.gaps, model.extents,
+                                 model.min_words)
     else:
         tokens, inputs = tagger_inputs(text)
         if not tokens.words:
