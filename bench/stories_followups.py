@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from stories import baseline, bcubed, load_ecbplus  # noqa: E402
-from stories_event_rules import Rule, corpus, load_seeds, partition, seed_partition  # noqa: E402
+from stories_event_rules import (Rule, corpus, cross_validated, load_seeds, partition,  # noqa: E402
+                                 seed_partition)
 from stories_events import enrichment  # noqa: E402
 
 FOLLOWUP_DAYS = (None, 0, 7, 31, 90)
@@ -59,17 +60,6 @@ def grid() -> list[Rule]:
                    opts={"followup_days": None, "entity_weight": w}, anchors="none", veto=v)
               for v in (None, "count") for w in WEIGHTS]
     return rules
-
-
-def cross_validated(table: dict[str, list[float]], family: list[Rule]) -> tuple[list[float], list[str]]:
-    """Each fold scored with the configuration of ``family`` best on the other folds."""
-    values, chosen = [], []
-    for i in range(len(next(iter(table.values())))):
-        best = max(family, key=lambda r: (statistics.mean(v for j, v in enumerate(table[r.name]) if j != i),
-                                          -family.index(r)))
-        values.append(table[best.name][i])
-        chosen.append(best.name)
-    return values, chosen
 
 
 def summary(values: list[float]) -> str:

@@ -45,7 +45,7 @@ from _contextual_cache import cached_states  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
 from train_propaganda import apart_from_rules as apart, merged_spans as merged  # noqa: E402
 from train_sequence_tagger import (DECODINGS, OFF, WordTable, describe, f_beta,  # noqa: E402
-                                   hashed_out_of_fold, out_of_fold, predicted,
+                                   hashed_out_of_fold, out_of_fold, predicted, print_chosen,
                                    rule_spans, spans_of, write_model)
 
 from crosscheck.assess import contextual, propaganda, technique_tagger as tagger  # noqa: E402
@@ -172,12 +172,8 @@ def main() -> None:
                                     hidden, alpha, floor, probs, by_fold, rows, table))
         del rows
     _, mix, hidden, alpha, floor, probs, by_fold, rows, table = max(results, key=lambda r: r[0])
-    print(f"\nchosen: mix {mix} hidden {hidden} alpha {alpha:g} precision floor {floor:g}; per "
-          f"technique, {args.folds}-fold P R F1 (mean±sd; each fold decoded with settings tuned "
-          f"on the others)")
-    for technique in TARGETED:
-        print(f"  {technique:38} {describe(by_fold[technique])}")
-    print(f"  {'overall':38} {describe(by_fold[None])}")
+    print_chosen(f"mix {mix} hidden {hidden} alpha {alpha:g} precision floor {floor:g}", by_fold,
+                 args.folds)
     chosen = tune(docs, gold, rows, probs, rules, floors=[floor], beta=args.beta)[floor]
     write_model(args.out, docs=docs, gold=gold, rows=rows, rules=rules, chosen=chosen,
                 table=table, hidden=hidden, alpha=alpha, epochs=args.epochs, stacked=True,

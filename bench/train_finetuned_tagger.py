@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
 from train_contextual_tagger import fold_scores, tune  # noqa: E402
-from train_sequence_tagger import describe, hashed_out_of_fold, rule_spans  # noqa: E402
+from train_sequence_tagger import (describe, hashed_out_of_fold, print_chosen,  # noqa: E402
+                                   rule_spans)
 
 from crosscheck.assess import contextual, finetuned, technique_tagger as tagger  # noqa: E402
 
@@ -268,11 +269,7 @@ def main() -> None:
             results.append((float(np.mean([f for _, _, f in by_fold[None]])), epoch, floor,
                             probs, by_fold))
     _, epochs, floor, probs, by_fold = max(results, key=lambda r: r[0])
-    print(f"\nchosen: epochs {epochs} precision floor {floor:g}; per technique, {args.folds}-fold "
-          f"P R F1 (mean±sd; each fold decoded with settings tuned on the others)")
-    for technique in TARGETED:
-        print(f"  {technique:38} {describe(by_fold[technique])}")
-    print(f"  {'overall':38} {describe(by_fold[None])}")
+    print_chosen(f"epochs {epochs} precision floor {floor:g}", by_fold, args.folds)
     chosen = tune(docs, gold, rows, probs, rules, floors=[floor], beta=args.beta)[floor]
     print_decodings(chosen)
     if args.dry_run:

@@ -251,6 +251,15 @@ def describe(values) -> str:
     return " ".join(f"{values[:, i].mean():.3f}±{values[:, i].std():.3f}" for i in range(3))
 
 
+def print_chosen(setting: str, by_fold, folds: int) -> None:
+    """The chosen setting's out-of-fold P R F1, per technique and overall."""
+    print(f"\nchosen: {setting}; per technique, {folds}-fold P R F1 (mean±sd; each fold decoded "
+          f"with settings tuned on the others)")
+    for technique in TARGETED:
+        print(f"  {technique:38} {describe(by_fold[technique])}")
+    print(f"  {'overall':38} {describe(by_fold[None])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=SHARED_BENCH / "ptc")
@@ -295,11 +304,7 @@ def main() -> None:
             results.append((float(np.mean([f for _, _, f in by_fold[None]])), hidden, alpha,
                             probs, by_fold))
     _, hidden, alpha, probs, by_fold = max(results, key=lambda r: r[0])
-    print(f"\nchosen: hidden {hidden} alpha {alpha:g}; per technique, {args.folds}-fold "
-          f"P R F1 (mean±sd; each fold decoded with settings tuned on the others)")
-    for technique in TARGETED:
-        print(f"  {technique:38} {describe(by_fold[technique])}")
-    print(f"  {'overall':38} {describe(by_fold[None])}")
+    print_chosen(f"hidden {hidden} alpha {alpha:g}", by_fold, args.folds)
     chosen = tune(docs, gold, rows, probs, rules, min_precision=args.min_precision,
                   beta=args.beta)
     write_model(args.out, docs=docs, gold=gold, rows=rows, rules=rules, chosen=chosen,
