@@ -42,11 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from _contextual_cache import cached_states  # noqa: E402
-from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
-from train_propaganda import apart_from_rules as apart, merged_spans as merged  # noqa: E402
-from train_sequence_tagger import (DECODINGS, OFF, WordTable, describe, f_beta,  # noqa: E402
-                                   hashed_out_of_fold, out_of_fold, predicted, print_chosen,
-                                   rule_spans, spans_of, write_model)
+from framing import TARGETED, in_split, read_ptc  # noqa: E402
+from train_sequence_tagger import (WordTable, describe, fold_scores,  # noqa: E402
+                                   hashed_out_of_fold, out_of_fold, print_chosen, rule_spans,
+                                   tune, write_model)
 
 from crosscheck.assess import contextual, propaganda, technique_tagger as tagger  # noqa: E402
 from crosscheck.assess.sequence_tagger import CONTEXTUAL_MODEL_PATH  # noqa: E402
@@ -66,49 +65,6 @@ def base_rows(text: str, spans):
         if technique in TARGETED:
             labels[(middle >= start) & (middle < end), TARGETED.index(technique)] = 1
     return tokens, states.astype(np.float16), lexical, labels
-
-
-def tune(docs, gold, rows, probs, rules, *, floors, beta: float) -> dict[float, np.ndarray]:
-    """Per precision floor, ``train_sequence_tagger.tune``'s choice (``(5, T)``: decoding and
-    source per technique), every decoding scored once for all floors."""
-    wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
-    mine = set(docs)
-    chosen = {f: np.array([(*OFF, 0)] * len(TARGETED), dtype=np.float32).T.copy() for f in floors}
-    best = {}
-    sources = probs[docs[0]].shape[1] // len(TARGETED)
-    for column, technique in enumerate(TARGETED):
-        fixed = [r for r in rules if r[1] == technique and r[0] in mine]
-        precision, recall, *_ = score(fixed, wanted, technique)
-        for f in floors:
-            best[f] = f_beta(precision, recall, beta) if precision >= f else 0.0
-        for source in range(sources):
-            for decoding in DECODINGS:
-                found = spans_of(docs, rows, probs, column + source * len(TARGETED), decoding)
-                if not found:
-                    break  # higher thresholds find nothing either
-                precision, recall, *_ = score(merged(fixed + apart(found, fixed)), wanted,
-                                              technique)
-                value = f_beta(precision, recall, beta)
-                for f in floors:
-                    if precision >= f and value > best[f]:
-                        best[f], chosen[f][:, column] = value, (*decoding, source)
-    return chosen
-
-
-def fold_scores(docs, gold, rows, probs, rules, *, folds: int, floors, beta: float):
-    """Per floor and fold: decoding tuned on the other folds' out-of-fold probabilities, scored
-    on this fold (rules and tagger, as shipped); ``{floor: {technique|None: [(P, R, F1)]}}``."""
-    table: dict[float, dict[str | None, list]] = {f: {} for f in floors}
-    for fold in range(folds):
-        others = [d for i, d in enumerate(docs) if i % folds != fold]
-        mine = [d for i, d in enumerate(docs) if i % folds == fold]
-        wanted = [(d, t, s, e) for d in mine for t, s, e in gold.get(d, [])]
-        for floor, chosen in tune(others, gold, rows, probs, rules, floors=floors,
-                                  beta=beta).items():
-            found = predicted(mine, rows, probs, rules, chosen)
-            for technique in (None, *TARGETED):
-                table[floor].setdefault(technique, []).append(score(found, wanted, technique)[:3])
-    return table
 
 
 def print_token_auc(docs, rows, probs, label: str) -> None:

@@ -41,9 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
-from train_contextual_tagger import fold_scores, tune  # noqa: E402
-from train_sequence_tagger import (describe, hashed_out_of_fold, print_chosen,  # noqa: E402
-                                   rule_spans)
+from train_sequence_tagger import (describe, fold_scores, hashed_out_of_fold,  # noqa: E402
+                                   print_chosen, rule_spans, tune)
 
 from crosscheck.assess import contextual, finetuned, technique_tagger as tagger  # noqa: E402
 

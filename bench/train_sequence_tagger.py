@@ -192,20 +192,23 @@ def f_beta(precision: float, recall: float, beta: float) -> float:
     return (1 + weight) * precision * recall / (weight * precision + recall) if precision else 0.0
 
 
-def tune(docs, gold, rows, probs, rules, *, min_precision: float, beta: float) -> np.ndarray:
-    """``(5, T)``: per technique the probabilities (row 4: 0 the network's, 1 the hashed
-    tagger's, when ``probs`` holds both side by side) and the decoding whose spans, with the rule spans of ``docs``
-    (tagger spans only where no rule span of the technique lies, as ``detect_techniques``), have
-    the best span F-beta among those with precision at least ``min_precision`` (none better than
-    the rules alone: :data:`OFF`)."""
+def tune(docs, gold, rows, probs, rules, *, floors, beta: float) -> dict[float, np.ndarray]:
+    """Per precision floor, ``(5, T)``: per technique the probabilities (row 4: which block of
+    ``probs``' columns, when it holds several side by side: the network's, the hashed
+    tagger's, ...) and the decoding whose spans, with the rule spans of ``docs`` (tagger spans
+    only where no rule span of the technique lies, as ``detect_techniques``), have the best
+    span F-beta among those with precision at least the floor (none better than the rules
+    alone: :data:`OFF`). Every decoding is scored once for all floors."""
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     mine = set(docs)
-    chosen = np.array([(*OFF, 0)] * len(TARGETED), dtype=np.float32).T.copy()
+    chosen = {f: np.array([(*OFF, 0)] * len(TARGETED), dtype=np.float32).T.copy() for f in floors}
+    best = {}
     sources = probs[docs[0]].shape[1] // len(TARGETED)
     for column, technique in enumerate(TARGETED):
         fixed = [r for r in rules if r[1] == technique and r[0] in mine]
         precision, recall, *_ = score(fixed, wanted, technique)
-        best = f_beta(precision, recall, beta) if precision >= min_precision else 0.0
+        for f in floors:
+            best[f] = f_beta(precision, recall, beta) if precision >= f else 0.0
         for source in range(sources):
             for decoding in DECODINGS:
                 found = spans_of(docs, rows, probs, column + source * len(TARGETED), decoding)
@@ -214,8 +217,9 @@ def tune(docs, gold, rows, probs, rules, *, min_precision: float, beta: float) -
                 precision, recall, *_ = score(merged(fixed + apart(found, fixed)), wanted,
                                               technique)
                 value = f_beta(precision, recall, beta)
-                if precision >= min_precision and value > best:
-                    best, chosen[:, column] = value, (*decoding, source)
+                for f in floors:
+                    if precision >= f and value > best[f]:
+                        best[f], chosen[f][:, column] = value, (*decoding, source)
     return chosen
 
 
@@ -230,19 +234,19 @@ def predicted(docs, rows, probs, rules, chosen):
     return found
 
 
-def fold_scores(docs, gold, rows, probs, rules, *, folds: int, min_precision: float,
-                beta: float):
-    """Per fold: decoding tuned on the other folds' out-of-fold probabilities, scored on this
-    fold (rules and tagger, as shipped); ``{technique|None: [(P, R, F1), ...]}``."""
-    table: dict[str | None, list[tuple[float, float, float]]] = {}
+def fold_scores(docs, gold, rows, probs, rules, *, folds: int, floors, beta: float):
+    """Per floor and fold: decoding tuned on the other folds' out-of-fold probabilities, scored
+    on this fold (rules and tagger, as shipped); ``{floor: {technique|None: [(P, R, F1)]}}``."""
+    table: dict[float, dict[str | None, list]] = {f: {} for f in floors}
     for fold in range(folds):
         others = [d for i, d in enumerate(docs) if i % folds != fold]
         mine = [d for i, d in enumerate(docs) if i % folds == fold]
-        chosen = tune(others, gold, rows, probs, rules, min_precision=min_precision, beta=beta)
-        found = predicted(mine, rows, probs, rules, chosen)
         wanted = [(d, t, s, e) for d in mine for t, s, e in gold.get(d, [])]
-        for technique in (None, *TARGETED):
-            table.setdefault(technique, []).append(score(found, wanted, technique)[:3])
+        for floor, chosen in tune(others, gold, rows, probs, rules, floors=floors,
+                                  beta=beta).items():
+            found = predicted(mine, rows, probs, rules, chosen)
+            for technique in (None, *TARGETED):
+                table[floor].setdefault(technique, []).append(score(found, wanted, technique)[:3])
     return table
 
 
@@ -298,15 +302,15 @@ def main() -> None:
             if args.stacked:  # per technique, CV may keep the hashed tagger's own probabilities
                 probs = {d: np.hstack([p, 1 / (1 + np.exp(-scores[d]))]) for d, p in probs.items()}
             by_fold = fold_scores(docs, gold, rows, probs, rules, folds=args.folds,
-                                  min_precision=args.min_precision, beta=args.beta)
+                                  floors=[args.min_precision], beta=args.beta)[args.min_precision]
             print(f"hidden {hidden} alpha {alpha:g}: {args.folds}-fold P R F1 (mean±sd) "
                   f"{describe(by_fold[None])}", flush=True)
             results.append((float(np.mean([f for _, _, f in by_fold[None]])), hidden, alpha,
                             probs, by_fold))
     _, hidden, alpha, probs, by_fold = max(results, key=lambda r: r[0])
     print_chosen(f"hidden {hidden} alpha {alpha:g}", by_fold, args.folds)
-    chosen = tune(docs, gold, rows, probs, rules, min_precision=args.min_precision,
-                  beta=args.beta)
+    chosen = tune(docs, gold, rows, probs, rules, floors=[args.min_precision],
+                  beta=args.beta)[args.min_precision]
     write_model(args.out, docs=docs, gold=gold, rows=rows, rules=rules, chosen=chosen,
                 table=table, hidden=hidden, alpha=alpha, epochs=args.epochs,
                 stacked=args.stacked, dry_run=args.dry_run)
