@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import random
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+BENCH = REPO / "bench"
+
+
+@contextlib.contextmanager
+def bench_module(filename: str, name: str) -> Iterator[ModuleType]:
+    """A script of ``bench/`` loaded as module ``name``, with ``bench/`` importable meanwhile
+    (the scripts import their siblings) and the module registered under its name (dataclasses
+    look their module up by name); both undone afterwards."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(name, BENCH / filename)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(name, None)
+        sys.path.remove(str(BENCH))
 
 _PLACES = ["Vessany", "Orlo Bay", "Kettmar", "the Sund valley", "Port Adrel", "Lusk"]
 _ACTORS = ["the harbour authority", "the regional council", "a workers' union",

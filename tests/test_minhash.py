@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import bench_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,19 +135,12 @@ def test_pairs_are_ordered_deterministic_and_copies_always_pair(texts, copied):
     assert not any("" == texts[int(a[2:])] for a, _, _ in pairs if a.startswith("id"))
 
 
-
 @pytest.fixture(scope="module")
 def neardup_bench():
     """bench/neardup.py: its shingles and datasketch pairs are the anchor the benchmark reports."""
     pytest.importorskip("datasketch")
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        spec = importlib.util.spec_from_file_location("neardup_bench", REPO / "bench" / "neardup.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    with bench_module("neardup.py", "neardup_bench") as module:
         yield module
-    finally:
-        sys.path.remove(str(REPO / "bench"))
 
 
 def _variants(seed: int) -> list[tuple[str, str]]:

@@ -3,36 +3,25 @@ settings sweep (bench/stories_sweep.py) on six."""
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
-import sys
-from pathlib import Path
 
 import pytest
 
-from crosscheck.records import Article
+from conftest import bench_module
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from crosscheck.records import Article
 
 
 @pytest.fixture(scope="module")
 def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("stories_bench", BENCH / "stories.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    with bench_module("stories.py", "stories_bench") as module:
         yield module
-    finally:
-        sys.path.remove(str(BENCH))
 
 
 @pytest.fixture(scope="module")
 def sweeper(bench):
-    spec = importlib.util.spec_from_file_location("stories_sweep", BENCH / "stories_sweep.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    with bench_module("stories_sweep.py", "stories_sweep") as module:
+        yield module
 
 
 def article(key: str, text: str) -> Article:

@@ -4,30 +4,18 @@ clustering giving the library's own partition."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+
+from conftest import bench_module
 
 from crosscheck.link.stories import cluster_stories
 from crosscheck.records import Article, EventMention, Place, Quantity, TimeExpr
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-
 
 @pytest.fixture(scope="module")
 def rules():
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("stories_event_rules", BENCH / "stories_event_rules.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # its dataclasses look their module up by name
-        spec.loader.exec_module(module)
+    with bench_module("stories_event_rules.py", "stories_event_rules") as module:
         yield module
-    finally:
-        sys.modules.pop("stories_event_rules", None)
-        sys.path.remove(str(BENCH))
 
 
 def event(article: str, action: str, *, count: Quantity | None = None, places=(), n: int = 0,

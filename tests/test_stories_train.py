@@ -4,19 +4,16 @@ number conflict and the fitted score behave as described."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+
+from conftest import bench_module
 
 from crosscheck.link.paraphrase import get_embedder
 from crosscheck.link.stories import StorySettings, _pair_similarities, cluster_stories
 from crosscheck.link.story_features import _features, _Vectors, _Weights
 from crosscheck.records import Article
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 # Two floods of one river a year apart (three reports of the first, two of the second) and a
 # chess final: the same kind of event twice, and something else.
@@ -46,16 +43,8 @@ def make(key: str) -> Article:
 
 @pytest.fixture(scope="module")
 def trainer():
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("train_stories", BENCH / "train_stories.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # its dataclass looks its module up while defined
-        spec.loader.exec_module(module)
+    with bench_module("train_stories.py", "train_stories") as module:
         yield module
-    finally:
-        sys.modules.pop("train_stories", None)
-        sys.path.remove(str(BENCH))
 
 
 def hashing(texts):
