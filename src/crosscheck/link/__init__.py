@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator, Mapping
 from ..batching import batched
 from ..engine import Engine
 from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence, StoryMember,
-                       TimeExpr, content_id)
+                       content_id)
 from ..settings import Settings
-from ..store import ArticleRecords, Store
+from ..store import Store
 from .banding import candidate_finder
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
@@ -58,16 +58,15 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
     linked = LinkedArticles(store, articles)
     previous = linked.previous_stories() if settings.incremental_stories else None
-    features = StoryFeatures(store, articles, settings=settings) if settings.incremental_stories else None
+    # Story features follow from each article and its records: kept in the store, a run
+    # computes those of new or changed articles only (the batch partition is the same).
+    features = StoryFeatures(store, articles, settings=settings)
     if previous:
         stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
                                           features=features.complete())
     else:
-        stories, members = cluster_stories(articles.values(),
-                                           mentions=ArticleRecords(store, Mention),
-                                           times=ArticleRecords(store, TimeExpr))
-        if features is not None:
-            features.complete()  # kept for the next run, which places its new articles with them
+        stories, members = cluster_stories(articles.values(), settings=settings,
+                                           features=features.complete())
     note("link", 0)
     signatures = Signatures(store, articles)
     pairs = _candidate_pairs(articles, members, settings, signatures,
@@ -105,8 +104,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         cache.save(aligned, keep=pairs)
         linked.save()
         signatures.save()
-        if features is not None:
-            features.save()
+        features.save()
         store.set_marker("link", fingerprint)
 
 

@@ -55,14 +55,18 @@ __all__ = ["StorySettings", "StoryIndex", "cluster_stories"]
 
 def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Sequence[Mention]] = {},
                     times: Mapping[str, Sequence[TimeExpr]] = {}, settings: object | None = None,
+                    features: Mapping[str, _Features] | None = None,
                     ) -> tuple[list[Story], list[StoryMember]]:
     """Partition ``articles`` into stories: one :class:`Story` per event and one
     :class:`StoryMember` per article. ``mentions`` and ``times`` map article ids to that
     article's records; without them the text and publication dates decide alone. ``settings``
-    is a :class:`StorySettings`, a crosscheck ``Settings`` or ``None`` for the defaults."""
+    is a :class:`StorySettings`, a crosscheck ``Settings`` or ``None`` for the defaults.
+    ``features`` (article id -> its story features, e.g. kept in the store) saves computing
+    them from ``mentions`` and ``times``: they follow from the article and its records alone."""
     opts = _settings(settings)
     unique = {a.id: a for a in articles}
-    feats = [_features(unique[k], mentions.get(k, ()), times.get(k, ()), opts)
+    known = features or {}
+    feats = [known[k] if k in known else _features(unique[k], mentions.get(k, ()), times.get(k, ()), opts)
              for k in sorted(unique)]
     weights = _Weights()
     for f in feats:
