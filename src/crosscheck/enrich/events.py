@@ -7,7 +7,9 @@ the same parse and the other extractors' records:
 
 * agent and target: subject and object, or the ``by`` agent and the subject of a passive; an
   agentless passive reported by someone ("the office says sixty were arrested") takes the
-  reporter as agent, as claims do; each with the entity key of the mention it names;
+  reporter as agent, as claims do; a verb conjoined to another with no subject of its own shares
+  its subject ("twenty were identified and arrested") and the object after the last of them
+  ("identified and arrested tens of spies"); each with the entity key of the mention it names;
 * count: the quantity inside the target ("sixty individuals", "tens of activists");
 * places: :class:`~crosscheck.records.Place` records (named places, and proper nouns listed
   with them that the offline gazetteer knows) inside the trigger's clause, else its sentence;
