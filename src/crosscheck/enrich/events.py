@@ -36,6 +36,7 @@ from importlib import resources
 from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Quote, TimeExpr,
                        content_id)
 from .claim_scope import dateline_length, noun_phrase, phrase_span
+from .event_roles import INTRANSITIVE, SPEECH_VERBS, noun_roles, verb_roles
 
 __all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract_places"]
 
@@ -51,12 +52,7 @@ _ATTEMPT_ACTION = {"kill": ("attack", "190")}
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _MODAL_AUX = frozenset({"could", "would", "might", "may", "should"})
 _CONDITION_MARKS = frozenset({"if", "unless", "whether"})
-_SPEECH_VERBS = frozenset("say tell announce report claim state add maintain confirm declare "
-                          "reveal disclose accuse boast insist note".split())
 _NEGATIVE_DETS = frozenset({"no", "neither"})
-# Actions whose verb takes no object of people or things counted ("hundreds protested and
-# burned cars": the cars are not the protest's)
-_INTRANSITIVE = frozenset({"protest"})
 _GENERIC_HEADS = frozenset({"number", "wave", "kind", "type", "series", "rate", "threat", "fear",
                             "risk", "possibility"})
 
@@ -215,8 +211,8 @@ def _action_of(token, actions: dict[str, EventAction]) -> EventAction | None:
 
 def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> EventMention | None:
     verb = token.pos_ != "NOUN"
-    agent, target = (_verb_roles(token, raise_object=action.action not in _INTRANSITIVE)
-                     if verb else _noun_roles(token))
+    agent, target = (verb_roles(token, raise_object=action.action not in INTRANSITIVE)
+                     if verb else noun_roles(token))
     opening = sent.start_char + dateline_length(ctx.article.text[sent.start_char:sent.end_char])
     if agent is not None and agent.idx < opening:  # "Iran, May 25, 2020 - ..." is no agent
         agent = None
@@ -246,91 +242,6 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
         places=tuple(p.id for p in places), time=time.id if time is not None else None,
         speaker=speaker, hedged=hedged, status=status, sentence=index,
         speaker_key=speaker_key)
-
-
-def _verb_roles(verb, *, raise_object: bool = True):
-    agent, target = _own_roles(verb, raise_object=raise_object)
-    if not _shares_head_arguments(verb):
-        return agent, target
-    # Conjoined predicates with no subject of their own share their head's, as enhanced
-    # dependencies propagate it: "ten were caught and arrested" (arrested: ten), "he surrendered
-    # and was arrested" (arrested: he), "forces raided homes and detained" (detained: forces).
-    # Without this, the second verb has no count and no target, and nothing keeps it apart from
-    # another event's report.
-    head = verb.head
-    head_agent, head_target = _verb_roles(head)
-    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if _has(verb, "auxpass") or (_passive(head) and not _has(verb, "dobj")):
-        by = _by_agent(verb)
-        agent = by if by is not None else (head_agent if _passive(head) else None)
-        return _person(agent), target or _person(subject)
-    return agent or (None if _passive(head) else head_agent), target
-
-
-def _own_roles(verb, *, raise_object: bool):
-    passive = _passive(verb)
-    agent = _by_agent(verb) if passive else next(
-        (c for c in verb.children if c.dep_ == "nsubj"), None)
-    target = next((c for c in verb.children
-                   if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
-    if target is None and not passive and raise_object:
-        target = _raised_object(verb)
-    if agent is None and verb.dep_ == "conj" and not passive:  # "forces raided homes and detained"
-        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if agent is None and verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_ in _SPEECH_VERBS:
-        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    return _person(agent), target
-
-
-def _person(token):
-    """A role word, or ``None`` for a pronoun (an unresolved "he" names no one)."""
-    return None if token is None or token.pos_ == "PRON" else token
-
-
-def _raised_object(verb):
-    """The object of the conjunct right after "and" ("identified and arrested tens of spies":
-    the spies are identified too); not across other words ("hung in there, made plays"), nor
-    from a conjunct with its own subject (another clause)."""
-    doc = verb.doc
-    conj = next((c for c in verb.children if c.dep_ == "conj" and c.i > verb.i
-                 and c.pos_ in ("VERB", "AUX")), None)
-    if conj is None or _has(conj, "nsubj", "nsubjpass"):
-        return None
-    between = doc[verb.i + 1:conj.i]
-    if not any(t.dep_ == "cc" for t in between) or any(
-            t.dep_ not in ("cc", "advmod", "punct", "preconj") for t in between):
-        return None
-    return next((c for c in conj.children if c.dep_ == "dobj"), None)
-
-
-def _by_agent(verb):
-    by = next((c for c in verb.children if c.dep_ == "agent"), None)
-    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-
-
-def _passive(verb) -> bool:
-    return _has(verb, "nsubjpass", "auxpass")
-
-
-def _has(token, *deps: str) -> bool:
-    return any(c.dep_ in deps for c in token.children)
-
-
-def _shares_head_arguments(verb) -> bool:
-    """A verb conjoined to another verb, with no subject of its own ("caught and arrested")."""
-    return (verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX")
-            and not _has(verb, "nsubj", "nsubjpass"))
-
-
-def _noun_roles(noun):
-    agent = target = None
-    for child in noun.children:
-        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-        if child.lower_ == "of" and pobj is not None:
-            target = pobj
-        elif child.lower_ == "by" and pobj is not None:
-            agent = pobj
-    return agent, target
 
 
 def _clause(token) -> list:
@@ -370,7 +281,7 @@ def _reported(times, head) -> list:
     dates the saying, not the arrests), else all of them."""
     clause = head
     while clause.head.i != clause.i:
-        if clause.dep_ in ("ccomp", "parataxis") and clause.head.lemma_.lower() in _SPEECH_VERBS:
+        if clause.dep_ in ("ccomp", "parataxis") and clause.head.lemma_.lower() in SPEECH_VERBS:
             lo = clause.left_edge.idx
             return _within(times, lo, clause.right_edge.idx + len(clause.right_edge.text))
         clause = clause.head
