@@ -45,7 +45,8 @@ from crosscheck.engine import make_engine  # noqa: E402
 from crosscheck.enrich import enrich_batch  # noqa: E402
 from crosscheck.enrich.events import event_actions  # noqa: E402
 from crosscheck.pipeline import run  # noqa: E402
-from crosscheck.records import Article, EventMention, Place, Sentence, TimeExpr  # noqa: E402
+from crosscheck.records import (Article, EventMention, Place, Quantity, Sentence,  # noqa: E402
+                                TimeExpr)
 from crosscheck.report.json import build_analysis  # noqa: E402
 from crosscheck.settings import Settings  # noqa: E402
 from crosscheck.store import Store  # noqa: E402
@@ -137,6 +138,7 @@ def ecb(limit: int, workers: int, cache: str | None = None) -> None:
           f"{len(place_hits)}/{len(with_place)} = {len(place_hits) / max(1, len(with_place)):.3f}")
     print(f"  time slot filled {len(with_time)}/{len(scored)}; overlaps an annotated time "
           f"{len(time_hits)}/{len(with_time)} = {len(time_hits) / max(1, len(with_time)):.3f}")
+    _participant_slots(scored, records, marks, text_of={a.id: a.text for a in articles})
     by_story: dict[str, list[EventMention]] = defaultdict(list)
     for m in scored:
         by_story[story[doc_of[m.article]]].append(m)
@@ -144,6 +146,29 @@ def ecb(limit: int, workers: int, cache: str | None = None) -> None:
     timed = sum(1 for ms in by_story.values() if any(m in time_hits for m in ms))
     print(f"  gold stories with event mentions: {len(by_story)}; naming an annotated place "
           f"{placed}, an annotated time {timed}")
+
+
+_PARTICIPANTS = ("HUMAN_PART", "NON_HUMAN_PART")
+
+
+def _participant_slots(scored, records, marks, *, text_of) -> None:
+    """The target slot against ECB+'s annotated participants (a target is a phrase without
+    offsets: it is looked up in its own sentence, first occurrence). ECB+ marks a participant's
+    head word, not the number before it, so the count slot is only counted."""
+    sentence_at = {(s.article, s.index): s for s in records if isinstance(s, Sentence)}
+    quantities = {r.id: r for r in records if isinstance(r, Quantity)}
+    located = hits = 0
+    with_target = [m for m in scored if m.target]
+    for m in with_target:
+        s = sentence_at[(m.article, m.sentence)]
+        at = text_of[m.article].find(m.target, s.start, s.end)
+        if at >= 0:
+            located += 1
+            hits += _overlaps(at, at + len(m.target), marks[m.article], _PARTICIPANTS)
+    with_count = sum(m.count in quantities for m in scored)
+    print(f"  target slot filled {len(with_target)}/{len(scored)}; found in its sentence "
+          f"{located}, overlaps an annotated participant {hits}/{located} = "
+          f"{hits / max(1, located):.3f}; count slot filled {with_count}/{len(scored)}")
 
 
 def seeds(workers: int) -> None:

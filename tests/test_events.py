@@ -97,6 +97,28 @@ def test_the_date_of_a_statement_is_not_the_date_of_the_event_it_reports(text, t
     assert (by_id[arrest.time].text if arrest.time else None) == time
 
 
+@pytest.mark.parametrize(("text", "trigger", "target"), [
+    ("Twelve smugglers were identified and detained near the border on Monday.", "detained",
+     "Twelve smugglers"),
+    ("Border guards identified and detained twelve smugglers on Monday.", "identified",
+     "twelve smugglers"),
+    ("After a long standoff the driver surrendered and was arrested.", "arrested", "the driver"),
+])
+def test_conjoined_verbs_share_the_people_they_act_on(text, trigger, target):
+    mentions, _ = _events_of(text)
+    assert {m.trigger: m.target for m in mentions}[trigger] == target
+
+
+def test_conjoined_verbs_do_not_share_across_other_words_or_into_a_protest():
+    mentions, _ = _events_of("Hundreds protested and burned 20 cars in Dorran on Monday.")
+    [protest] = [m for m in mentions if m.action == "protest"]
+    assert protest.target is None and protest.count is None
+    mentions, _ = _events_of("The guards arrested the organisers, and the court later released "
+                             "four students.")
+    arrest = next(m for m in mentions if m.action == "arrest")
+    assert arrest.target == "the organisers"
+
+
 def test_a_noun_with_nothing_to_log_is_no_event():
     mentions, _ = _events_of("The regime always plays down the number of arrests.")
     assert mentions == []
@@ -415,3 +437,31 @@ def test_a_copied_sentence_with_another_count_is_the_same_event_with_a_count_con
     records = corpus.events()
     [event] = [e for e in _of(records, Event) if e.count_text == "42"]
     assert {m.article for m in _of(records, EventMember) if m.event == event.id} == {"wire"}
+
+
+def test_an_earlier_report_in_a_rewrite_does_not_take_its_sources_other_arrests():
+    """The wire's second arrest report ("twelve ... identified and detained", dated only by the
+    governor's statement) and the rewrite's own addition (a rights group's "far more than 300"
+    in another year) are two events, though the rewrite derives from the wire: the detained
+    twelve keep their count, which cannot be the rights group's."""
+    wire = _article("wire", "Provincial police arrested sixty members of the Harlen Front in "
+                    "Dorran province, the police chief said on Tuesday. Earlier on May 3, the "
+                    "governor of Velmar province had also said that twelve smugglers had been "
+                    "identified and detained across the province.", published="2024-05-08")
+    paper = _article("paper", "Sixty members of the Harlen Front were arrested in Dorran "
+                     "province, police said. The Velmar Rights Council said that far more than "
+                     "300 people were detained by the authorities in 2021.", published="2024-05-09")
+    records = enrich_batch([wire, paper], settings=Settings())
+    by_kind = {kind: {r.id: r for r in records if isinstance(r, kind)}
+               for kind in (Quantity, TimeExpr, Place)}
+    mentions = [r for r in records if isinstance(r, EventMention)]
+    derivation = Derivation("d1", "wire", "paper", "rewrite", 0.6, 0.6, "dated", "")
+    events = assess_events(articles={"wire": wire, "paper": paper}, mentions=mentions,
+                           quantities=by_kind[Quantity], times=by_kind[TimeExpr],
+                           places=by_kind[Place], story_of={"wire": "s1", "paper": "s1"},
+                           derivations=[derivation])
+    event_of = {m.mention: m.event for m in _of(events, EventMember)}
+    trigger = {m.id: (m.article, m.trigger) for m in mentions}
+    detained = {trigger[m]: e for m, e in event_of.items() if trigger[m][1] == "detained"}
+    assert set(detained) == {("wire", "detained"), ("paper", "detained")}
+    assert detained[("wire", "detained")] != detained[("paper", "detained")]

@@ -7,7 +7,9 @@ the same parse and the other extractors' records:
 
 * agent and target: subject and object, or the ``by`` agent and the subject of a passive; an
   agentless passive reported by someone ("the office says sixty were arrested") takes the
-  reporter as agent, as claims do; each with the entity key of the mention it names;
+  reporter as agent, as claims do; a verb conjoined to another with no subject of its own shares
+  its subject ("twenty were identified and arrested") and the object after the last of them
+  ("identified and arrested tens of spies"); each with the entity key of the mention it names;
 * count: the quantity inside the target ("sixty individuals", "tens of activists");
 * places: :class:`~crosscheck.records.Place` records (named places, and proper nouns listed
   with them that the offline gazetteer knows) inside the trigger's clause, else its sentence;
@@ -34,6 +36,7 @@ from importlib import resources
 from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Quote, TimeExpr,
                        content_id)
 from .claim_scope import dateline_length, noun_phrase, phrase_span
+from .event_roles import INTRANSITIVE, SPEECH_VERBS, noun_roles, verb_roles
 
 __all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract_places"]
 
@@ -49,8 +52,6 @@ _ATTEMPT_ACTION = {"kill": ("attack", "190")}
 _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _MODAL_AUX = frozenset({"could", "would", "might", "may", "should"})
 _CONDITION_MARKS = frozenset({"if", "unless", "whether"})
-_SPEECH_VERBS = frozenset("say tell announce report claim state add maintain confirm declare "
-                          "reveal disclose accuse boast insist note".split())
 _NEGATIVE_DETS = frozenset({"no", "neither"})
 _GENERIC_HEADS = frozenset({"number", "wave", "kind", "type", "series", "rate", "threat", "fear",
                             "risk", "possibility"})
@@ -210,7 +211,8 @@ def _action_of(token, actions: dict[str, EventAction]) -> EventAction | None:
 
 def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> EventMention | None:
     verb = token.pos_ != "NOUN"
-    agent, target = (_verb_roles(token) if verb else _noun_roles(token))
+    agent, target = (verb_roles(token, raise_object=action.action not in INTRANSITIVE)
+                     if verb else noun_roles(token))
     opening = sent.start_char + dateline_length(ctx.article.text[sent.start_char:sent.end_char])
     if agent is not None and agent.idx < opening:  # "Iran, May 25, 2020 - ..." is no agent
         agent = None
@@ -240,34 +242,6 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
         places=tuple(p.id for p in places), time=time.id if time is not None else None,
         speaker=speaker, hedged=hedged, status=status, sentence=index,
         speaker_key=speaker_key)
-
-
-def _verb_roles(verb):
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-    by = next((c for c in verb.children if c.dep_ == "agent"), None)
-    agent = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-    if not passive:
-        agent = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    target = next((c for c in verb.children
-                   if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
-    if agent is None and verb.dep_ == "conj" and not passive:  # "forces raided homes and detained"
-        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if agent is None and verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_ in _SPEECH_VERBS:
-        agent = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-    if agent is not None and agent.pos_ == "PRON":
-        agent = None
-    return agent, target
-
-
-def _noun_roles(noun):
-    agent = target = None
-    for child in noun.children:
-        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-        if child.lower_ == "of" and pobj is not None:
-            target = pobj
-        elif child.lower_ == "by" and pobj is not None:
-            agent = pobj
-    return agent, target
 
 
 def _clause(token) -> list:
@@ -307,7 +281,7 @@ def _reported(times, head) -> list:
     dates the saying, not the arrests), else all of them."""
     clause = head
     while clause.head.i != clause.i:
-        if clause.dep_ in ("ccomp", "parataxis") and clause.head.lemma_.lower() in _SPEECH_VERBS:
+        if clause.dep_ in ("ccomp", "parataxis") and clause.head.lemma_.lower() in SPEECH_VERBS:
             lo = clause.left_edge.idx
             return _within(times, lo, clause.right_edge.idx + len(clause.right_edge.text))
         clause = clause.head
