@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from _common import REPO_ROOT, SHARED_BENCH
+from incremental_redo import print_reasons
 from pipeline_scale import StageClock
 from throughput import PeakMemory
 
@@ -102,6 +103,7 @@ def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, pla
               f"{inc_s / full_s:>7.1%}  {differences(full, inc)}", flush=True)
         print("         incremental run, last progress note per stage (s): " + ", ".join(
             f"{stage} {last:.1f}" for stage, (_, last) in clock.seen.items()), flush=True)
+        print_reasons(str(tmp / "base.duckdb"), str(tmp / "grown.duckdb"))
         if placed:
             shutil.copy(tmp / "base.duckdb", tmp / "grown.duckdb")
             ex_s, ex_mb, ex = timed_run([str(new)], tmp / "grown.duckdb",
@@ -109,6 +111,7 @@ def reuters(limit: int, adds: list[float], settings: Settings, tmp: Path, *, pla
             print(f"         with incremental_stories=true: {ex_s:.1f} s ({ex_s / full_s:.1%} of the full "
                   f"run), {ex_mb:,.0f} MiB; {differences(full, ex)}", flush=True)
             print(f"         stories placed: {story_agreement(full, ex)}", flush=True)
+            print_reasons(str(tmp / "base.duckdb"), str(tmp / "grown.duckdb"))
         (tmp / f"full-{share}.duckdb").unlink()
 
 

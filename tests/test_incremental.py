@@ -241,3 +241,23 @@ def test_sigkill_in_an_incremental_run_resumes_to_the_batch_analysis(stage, batc
     with Store(db) as store:
         run(INPUTS, store=store, settings=SETTINGS, engine=engine)
         assert _analysis(store, tmp_path / "analysis.json") == batch
+
+
+def test_the_redo_breakdown_accounts_for_every_story_an_incremental_run_assessed_again(
+        tmp_path, engine, in_repo):
+    from conftest import bench_module
+
+    half = len(INPUTS) // 2
+    base, grown = tmp_path / "base.duckdb", tmp_path / "grown.duckdb"
+    with Store(base) as store:
+        run(INPUTS[:half], store=store, settings=SETTINGS, engine=engine)
+    grown.write_bytes(base.read_bytes())
+    with Store(grown) as store:
+        run(INPUTS[half:], store=store, settings=SETTINGS, engine=engine)
+        redone = store.row("SELECT count(DISTINCT story) FROM assess_scopes")[0]
+    with bench_module("incremental_redo.py", "incremental_redo") as module:
+        rows = module.redo_reasons(str(base), str(grown))
+    causes = dict((cause, stories) for cause, stories, _ in rows)
+    assert causes.get("a new article joined", 0) >= 1
+    assert sum(causes.values()) <= redone
+    assert all(articles >= stories for _, stories, articles in rows)
