@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import chain
 from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -198,10 +199,12 @@ def _same_quote_groups(carried: list[tuple[Quote, str]]) -> list[list[Quote]]:
     for quote, words in carried:
         lowered = words.lower()
         grams = _word_trigrams(lowered)
-        shared = Counter(g for gram in grams for g in index.get(gram, ()))
-        # Half the trigrams of the shorter of the two: a short quote inside a long one still meets it.
-        candidates = sorted((p for p, n in shared.items()
-                             if n >= max(1, min(len(grams), sizes[p]) // 2)),
+        shared = Counter(chain.from_iterable([index[gram] for gram in grams if gram in index]))
+        # Half the trigrams of the shorter of the two: a short quote inside a long one still
+        # meets it (n >= min(a, b) // 2 is n >= a // 2 or n >= b // 2; each group counted is
+        # shared at least once).
+        half = len(grams) // 2
+        candidates = sorted((p for p, n in shared.items() if n >= half or n >= sizes[p] // 2),
                             key=lambda p: (-shared[p], p))[:_MAX_CANDIDATES]
         for position in candidates:
             anchor, group = groups[position]
@@ -223,7 +226,9 @@ _MAX_CANDIDATES = 20
 
 def _word_trigrams(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", text)
-    return {tuple(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:]))
 
 
 def _one_per_article(group: list[Quote]) -> list[Quote]:
