@@ -55,8 +55,10 @@ def _sentence_like(line: str) -> bool:
 def _fingerprint(text: str) -> int:
     """The smallest hash of the text's word 4-grams: equal for most near-identical copies."""
     words = text.casefold().split()
-    grams = (" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3)))
-    return min((zlib.crc32(g.encode("utf-8")) for g in grams), default=0)
+    if len(words) < 4:
+        return zlib.crc32(" ".join(words).encode("utf-8")) if words else 0
+    grams = map(" ".join, zip(words, words[1:], words[2:], words[3:]))
+    return min(map(zlib.crc32, map(str.encode, grams)))
 
 
 @dataclass
@@ -122,7 +124,10 @@ class _Learner:
                 self._tally(self.prefixes, (outlet, _hash(_normal(prefix))), fingerprint)
 
     def _tally(self, table: dict, key: object, fingerprint: int) -> None:
-        table.setdefault(key, _Tally()).add(fingerprint)
+        tally = table.get(key)
+        if tally is None:  # not setdefault: a tally built for every line seen again costs seconds
+            tally = table[key] = _Tally()
+        tally.add(fingerprint)
         if len(table) > self.max_tracked:
             # Lossy counting: lines seen once are dropped; real boilerplate recurs and comes back.
             for stale in [k for k, tally in table.items() if tally.count == 1]:
