@@ -72,20 +72,28 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
     the text dot product, mixed with the entity dot product (``entity_weight``) when both rows
     have entities."""
     terms, entities = terms.tocsr(), entities.tocsr()
-    rare = np.flatnonzero(terms.getnnz(axis=0) <= max_posting)
-    index = terms[:, rare].astype(bool).astype(np.float32).tocsr()
+    carried = terms.getnnz(axis=0)
+    rare = terms[:, np.flatnonzero(carried <= max_posting)].tocsr()
+    rare_t = rare.T.tocsr()
+    index, index_t = _ones(rare), _ones(rare_t)
     sizes = terms.getnnz(axis=1)
     has_entities = entities.getnnz(axis=1) > 0
-    lookups = (_Lookup(terms), _Lookup(entities))
+    # A pair's text dot product is its rare terms' part (a sparse product over the posting
+    # lists, cheap) plus its common terms' part (gathered): the gather costs each pair only
+    # the other article's common terms.
+    lookups = (_Lookup(terms[:, np.flatnonzero(carried > max_posting)].tocsr()), _Lookup(entities))
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, terms.shape[0], _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, terms.shape[0])
-        shared = (index[start:stop] @ index.T).tocoo()
+        shared = (index[start:stop] @ index_t).tocoo()
         rows, cols = shared.row.astype(np.int64) + start, shared.col.astype(np.int64)
         keep = rows < cols
         order = np.lexsort((cols[keep], rows[keep]))
         rows, cols = rows[keep][order], cols[keep][order]
+        rare_shared = shared.data[keep][order]
+        rare_dots = _at((rare[start:stop] @ rare_t).tocsr(), rows - start, cols)
         text, common = lookups[0].dots(rows, cols, start, stop)
+        text, common = text + rare_dots, common + rare_shared
         names, _ = lookups[1].dots(rows, cols, start, stop)
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - entity_weight) * text + entity_weight * names, text)
@@ -96,6 +104,22 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, np.zeros(0))
     return Pairs(*(np.concatenate(parts) for parts in zip(*found)))
+
+
+def _ones(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` with each stored value 1 (the terms a row carries, to count shared ones)."""
+    return sparse.csr_matrix((np.ones(matrix.nnz, dtype=np.float32), matrix.indices, matrix.indptr),
+                             shape=matrix.shape)
+
+
+def _at(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``matrix[rows[k], cols[k]]`` for each k, every pair being a stored entry: a binary
+    search of the entries' row-major keys."""
+    matrix.sort_indices()
+    width = matrix.shape[1]
+    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width \
+        + matrix.indices
+    return matrix.data[np.searchsorted(keys, rows * width + cols)]
 
 
 class _Lookup:
