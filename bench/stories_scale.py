@@ -9,6 +9,11 @@ stores are only read. Build them with ``bench/pipeline_scale.py --store PATH`` (
 ``bench/link_scale.py --keep DIR`` (record-level corpora of 20k-200k articles).
 
     python bench/stories_scale.py /tmp/worlds/scaled-20000.duckdb /tmp/worlds/scaled-200000.duckdb
+
+With ``--components`` it also prints the connected components of the pairs at or above
+``link_threshold``: agglomeration never merges across them (a story pair's mean similarity is at
+most its best member pair's), so they are the parts the clustering could be split into; one
+component holding nearly every article means it cannot be split.
 """
 
 from __future__ import annotations
@@ -36,7 +41,39 @@ def partition_digest(members) -> str:
     return hashlib.md5(text.encode()).hexdigest()[:12]
 
 
-def measure(path: Path) -> dict:
+def strong_components(articles, mentions, times) -> str:
+    """Components of the pairs at or above the link threshold: how many, the largest, and its
+    share of the articles and of the pairs above the floor."""
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    from crosscheck.link.stories import _scores
+    from crosscheck.link.story_features import _features, _settings, _Weights
+    from crosscheck.link.story_pairs import weighted_matrix
+
+    opts = _settings(None)
+    feats = [_features(a, mentions.get(a.id, ()), times.get(a.id, ()), opts)
+             for a in sorted(articles, key=lambda a: a.id)]
+    weights = _Weights()
+    for f in feats:
+        weights.count(f)
+    pairs = _scores(weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df),
+                    weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
+                                    weights.entity_df), opts)
+    strong = pairs.score >= opts.link_threshold
+    n = len(feats)
+    graph = sparse.coo_matrix((np.ones(int(strong.sum())), (pairs.first[strong], pairs.second[strong])),
+                              shape=(n, n))
+    count, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    big = int(np.argmax(sizes))
+    inside = int(((label[pairs.first] == big) & (label[pairs.second] == big)).sum())
+    return (f"{count} components of pairs >= {opts.link_threshold}; the largest holds {sizes[big]} of {n} "
+            f"articles and {inside} of {len(pairs)} pairs above the floor")
+
+
+def measure(path: Path, *, components: bool = False) -> dict:
     with Store(path, read_only=True) as store:
         articles = list(store.iter_records(Article))
         started = time.perf_counter()
@@ -44,22 +81,30 @@ def measure(path: Path) -> dict:
             stories, members = cluster_stories(articles, mentions=ArticleRecords(store, Mention),
                                                times=ArticleRecords(store, TimeExpr))
         seconds = time.perf_counter() - started
-    return {"articles": len(articles), "seconds": seconds, "peak": memory.peak // 2**20,
-            "stories": len(stories), "digest": partition_digest(members)}
+        found = {"articles": len(articles), "seconds": seconds, "peak": memory.peak // 2**20,
+                 "stories": len(stories), "digest": partition_digest(members)}
+        if components:
+            found["components"] = strong_components(articles, ArticleRecords(store, Mention),
+                                                    ArticleRecords(store, TimeExpr))
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("stores", type=Path, nargs="+")
+    parser.add_argument("--components", action="store_true",
+                        help="also the connected components of the pairs at or above the link threshold")
     args = parser.parse_args()
     print(f"{'store':<28} {'articles':>8} {'seconds':>8} {'art/s':>8} {'peak MiB':>8} {'stories':>8}  partition md5")
     for path in args.stores:
         if not path.exists():
             print(f"skipping {path}: no such store", file=sys.stderr)
             continue
-        r = measure(path)
+        r = measure(path, components=args.components)
         print(f"{path.name:<28} {r['articles']:>8} {r['seconds']:>8.1f} {r['articles'] / r['seconds']:>8.1f} "
               f"{r['peak']:>8} {r['stories']:>8}  {r['digest']}", flush=True)
+        if "components" in r:
+            print(f"{'':<28} {r['components']}", flush=True)
 
 
 if __name__ == "__main__":
