@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import random
 from datetime import date, timedelta
 
 import pytest
 
 from crosscheck.engine import make_engine
 from crosscheck.link import _candidate_pairs, run_link
-from crosscheck.link.copy_clusters import _kept, bounded_partners
+from crosscheck.link.copy_clusters import bounded_partners
 from crosscheck.link.state import Signatures
 from crosscheck.records import Article, Derivation
 from crosscheck.settings import Settings
@@ -110,13 +111,52 @@ def test_a_pair_stays_when_either_article_keeps_it():
     assert bounded_partners(pairs, {}, per_article=2) == pairs
 
 
+def _kept_by_hand(found, published, centrality, per_article) -> set[str]:
+    """The partners one crowded article keeps, by the module docstring's rule, written plainly."""
+    share = max(1, per_article // 4)
+    chosen = [y for _, y in sorted((published[y], y) for y, _ in found if published.get(y))][:share]
+    chosen += [y for y, _ in sorted(found, key=lambda p: (-centrality[p[0]], p[0]))
+               if y not in chosen][:share]
+    for y, _ in sorted(found, key=lambda p: (-p[1], p[0])):
+        if len(chosen) < per_article and y not in chosen:
+            chosen.append(y)
+    return set(chosen)
+
+
+def _bounded_by_hand(pairs, published, per_article):
+    partners: dict[str, list] = {}
+    for a, b, e in pairs:
+        partners.setdefault(a, []).append((b, e))
+        partners.setdefault(b, []).append((a, e))
+    centrality = {x: round(sum(e for _, e in found), 6) for x, found in partners.items()}
+    kept = {x: _kept_by_hand(found, published, centrality, per_article)
+            for x, found in partners.items() if len(found) > per_article}
+    return [(a, b, e) for a, b, e in pairs
+            if a not in kept or b in kept[a] or b not in kept or a in kept[b]]
+
+
 def test_a_crowded_article_keeps_its_earliest_central_and_nearest_partners():
-    # x's partners: ten dated ones, y0 the earliest; "hub", whose own partners are many; z nearest
-    found = [(f"y{i}", 0.5) for i in range(10)] + [("hub", 0.4), ("z", 0.99)]
+    # x's partners: ten dated ones (y0 earliest), "hub" with many partners of its own, z nearest
+    pairs = ([("x", f"y{i}", 0.5) for i in range(10)] + [("hub", "x", 0.4), ("x", "z", 0.99)]
+             + [("hub", f"w{i}", 0.9) for i in range(12)])
     published = {f"y{i}": f"2024-01-{10 + i}" for i in range(10)}
-    centrality = {y: 0.5 for y, _ in found} | {"hub": 9.0, "z": 0.99}
-    kept = _kept(found, published, centrality, per_article=4)
-    assert kept == {"y0", "hub", "z", "y1"}  # earliest, most central, nearest, then by id
+    kept = bounded_partners(pairs, published, per_article=4)
+    around_x = {b if a == "x" else a for a, b, _ in kept if "x" in (a, b)}
+    # earliest, most central, nearest, then by id; every y also keeps x (its only partner)
+    assert {"y0", "hub", "z", "y1"} <= around_x
+    assert ("hub", "x", 0.4) in kept
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_array_rule_is_the_rule_written_plainly(seed):
+    rng = random.Random(seed)
+    ids = [f"t{i:02d}" for i in range(rng.randint(5, 40))]
+    pairs = sorted({(a, b, round(rng.choice([0.3, 0.5, 0.7, 0.9, rng.random()]), 6))
+                    for a, b in itertools.combinations(ids, 2) if rng.random() < 0.5})
+    published = {i: f"2024-02-{rng.randint(1, 9):02d}" for i in ids if rng.random() < 0.6}
+    for per_article in (1, 3, 4, 8):
+        assert bounded_partners(pairs, published, per_article=per_article) == \
+            _bounded_by_hand(pairs, published, per_article)
 
 
 def test_siblings_meet_their_common_original_through_their_own_choice():

@@ -27,7 +27,7 @@ from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence
 from ..settings import Settings
 from ..store import ArticleRecords, Store
 from .banding import candidate_finder
-from .copy_clusters import bounded_partners
+from .copy_clusters import date_ranks, kept_pairs
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
@@ -127,10 +127,12 @@ def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember]
     shuffle), at most ``neardup_pairs_per_article`` an article (``copy_clusters.py``), and
     pairs within a story: all of a small story's, the nearest neighbours by text embedding in
     a large one (each large story embedded by one task of ``map_batches``)."""
-    near_pairs = signatures.near_duplicate_pairs(threshold=settings.neardup_threshold, candidates=near)
-    near_pairs = bounded_partners(near_pairs, {i: a.published for i, a in articles.items()},
-                                  per_article=settings.neardup_pairs_per_article)
-    pairs = {(a, b) for a, b, _ in near_pairs}
+    ids, firsts, seconds, estimates = signatures.near_duplicate_rows(
+        threshold=settings.neardup_threshold, candidates=near)
+    keep = kept_pairs(firsts, seconds, estimates,
+                      date_ranks(ids, {i: a.published for i, a in articles.items()}),
+                      per_article=settings.neardup_pairs_per_article)
+    pairs = {(ids[a], ids[b]) for a, b in zip(firsts[keep].tolist(), seconds[keep].tolist())}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)
