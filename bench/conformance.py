@@ -8,9 +8,11 @@ corpus and engine, seconds, articles/s and peak memory (this process and its chi
 workers are children of the Ray node this script starts).
 
 Corpora: the team's example corpus (``examples/corpus``), the seeds (``../shared/corpus/seeds``)
-and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when missing).
+and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when missing); with
+``--copies N``, a story of N copies of one report (``bench/hostile.py``), where each article's
+near-duplicate pairs are bounded (``neardup_pairs_per_article``).
 
-    python bench/conformance.py [--reuters 2000] [--workers 2] [--engine-shuffle-rows 0]
+    python bench/conformance.py [--reuters 2000] [--workers 2] [--engine-shuffle-rows 0] [--copies 500]
 
 ``--engine-shuffle-rows 0`` has Ray group the LSH band keys with Ray Data at any size (by
 default it does from 2 million band rows on, and DuckDB below).
@@ -70,10 +72,23 @@ def _views(analysis: dict) -> dict[str, object]:
     }
 
 
+def _story_of_copies(copies: int, folder: Path) -> Path:
+    """bench/hostile.py's story of copies, ``copies`` rows (a multiple of 10)."""
+    from hostile import KINDS
+
+    filename, build = KINDS["jsonl-story-of-copies"]
+    path = folder / filename
+    path.write_bytes(build(max(1, copies // 10)))
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuters", type=int, default=2000, help="rows of reuters-21578 (0: none)")
+    parser.add_argument("--copies", type=int, default=0,
+                        help="also a story of this many copies of one report (bench/hostile.py's "
+                             "jsonl-story-of-copies: the near-duplicate bound at work; 0: none)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine-shuffle-rows", type=int,
                         help="band rows from which Ray groups LSH band keys with Ray Data "
@@ -94,6 +109,8 @@ def main() -> None:
             corpora.append((f"reuters {args.reuters}", [str(limited_copy(REUTERS, args.reuters, tmp))]))
         elif args.reuters:
             print(f"reuters-21578 not found at {REUTERS}: skipped")
+        if args.copies:
+            corpora.append((f"{args.copies} copies", [str(_story_of_copies(args.copies, tmp))]))
         for name, inputs in corpora:
             results = {engine: _analyse(inputs, engine=engine, workers=args.workers, tmp=tmp)
                        for engine in ("local", "ray")}

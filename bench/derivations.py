@@ -54,6 +54,7 @@ from _common import REPO_ROOT, SHARED_BENCH, require_dataset  # noqa: E402
 from crosscheck.clean import clean_document  # noqa: E402
 from crosscheck.clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate  # noqa: E402
 from crosscheck.ingest import iter_documents  # noqa: E402
+from crosscheck.link.copy_clusters import bounded_partners  # noqa: E402
 from crosscheck.link.common_source import SOURCE_MARGIN, direct_undated_copies  # noqa: E402
 from crosscheck.link.derivations import derive, prune_derivations  # noqa: E402
 from crosscheck.link.minhash import near_duplicate_pairs  # noqa: E402
@@ -125,10 +126,16 @@ def find_derivations(articles: list[Article], embedder, *, k: int, cosine: float
     return len(aligned), found
 
 
-def align_pairs(articles: list[Article], embedder, *, k: int, cosine: float) -> list[tuple]:
-    """``(id_a, id_b, verbatim, paraphrase)`` for every candidate pair, in id order."""
+def align_pairs(articles: list[Article], embedder, *, k: int, cosine: float,
+                per_article: int | None = None) -> list[tuple]:
+    """``(id_a, id_b, verbatim, paraphrase)`` for every candidate pair, in id order; with
+    ``per_article``, the near-duplicate pairs bounded as the link stage bounds them
+    (``neardup_pairs_per_article``, link/copy_clusters.py)."""
     by_id = {a.id: a for a in articles}
-    pairs = {(x, y) for x, y, _ in near_duplicate_pairs([(a.id, a.text) for a in articles], threshold=0.2)}
+    near = near_duplicate_pairs([(a.id, a.text) for a in articles], threshold=0.2)
+    if per_article is not None:
+        near = bounded_partners(near, {a.id: a.published for a in articles}, per_article=per_article)
+    pairs = {(x, y) for x, y, _ in near}
     vectors = article_vectors(articles, embedder)
     pairs |= {(x, y) for x, y, _ in candidate_pairs(vectors, [a.id for a in articles], k=k, threshold=cosine)}
     aligned = []

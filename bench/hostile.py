@@ -214,7 +214,34 @@ def run_one(path: Path, out: Path, *, src: Path = REPO_ROOT / "src") -> dict:
     outcomes = [f"kept{' (cut: ' + '; '.join(_short(r['reason']) for r in a['removed'] if r.get('stage') == 'limits') + ')' if any(r.get('stage') == 'limits' for r in a['removed']) else ''}"
                 for a in data["articles"]]
     outcomes += [f"rejected ({r['stage']}): {_short(r['reason'])}" for r in data["rejected"]]
-    return {**result, "outcome": " | ".join(sorted(set(outcomes))) or "nothing"}
+    return {**result, "outcome": " | ".join(sorted(set(outcomes))) or "nothing",
+            "derivations": _provenance(data)}
+
+
+def _provenance(data: dict) -> str:
+    """How many derivations, and how many later texts they lead back to a text of the
+    earliest publication date (for a story of copies: to an original)."""
+    edges = data["derivations"]
+    if not edges:
+        return "none"
+    dates = {a["id"]: a["published"] for a in data["articles"] if a["published"]}
+    first = min(dates.values(), default=None)
+    sources: dict[str, set[str]] = {}
+    for d in edges:
+        sources.setdefault(d["derived"], set()).add(d["source"])
+    later = [i for i, day in dates.items() if day != first]
+    if not later:
+        return f"{len(edges)}"
+    led = 0
+    for article in later:
+        seen, todo = set(), [article]
+        while todo:
+            for source in sources.get(todo.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    todo.append(source)
+        led += any(dates.get(s) == first for s in seen)
+    return f"{len(edges)}; {led}/{len(later)} later texts led back to a first-day text"
 
 
 def _short(reason: str) -> str:
@@ -236,12 +263,12 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_kinds(Path(tmp) / "in", names=names, full=True, scale=args.scale)
-        print(f"| kind | input | outcome | time (s) | peak memory (MB) |\n|---|---|---|---|---|")
+        print("| kind | input | outcome | time (s) | peak memory (MB) | derivations |\n|---|---|---|---|---|---|")
         for name, path in paths.items():
             result = run_one(path, Path(tmp) / "out" / name, src=args.src)
             size = path.stat().st_size
             print(f"| {name} | {path.name}, {size:,} bytes | {result['outcome']} | "
-                  f"{result['seconds']} | {result['peak_mb']} |", flush=True)
+                  f"{result['seconds']} | {result['peak_mb']} | {result.get('derivations', '')} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Example:
     python bench/multicopy.py                       # wordllama, 2 copies per kind
     python bench/multicopy.py --copies 4 --cv-seeds 11,13,17,19,23
     python bench/multicopy.py --embedder hashing --copies 4 --seed 11
+    python bench/multicopy.py --copies 8 --k 2 --pairs-per-article 4   # link's near-duplicate bound at work
 """
 
 from __future__ import annotations
@@ -48,17 +49,21 @@ def articles_of(texts) -> list[Article]:
             for t in texts]
 
 
-def graph(articles: list[Article], embedder, **options) -> tuple[list, list]:
+def graph(articles: list[Article], embedder, *, k: int = 10, per_article: int | None = None,
+          **options) -> tuple[list, list]:
     """(derived before pruning, kept after pruning), each as (derivation, passages) pairs;
     ``options`` go to the pruning step (bench/derivations.py's ``pruned``)."""
-    found = derived(articles, embedder)
+    found = derived(articles, embedder, k=k, per_article=per_article)
     return found, pruned(articles, found, **options)
 
 
-def derived(articles: list[Article], embedder) -> list:
+def derived(articles: list[Article], embedder, *, k: int = 10, per_article: int | None = None) -> list:
+    """Every candidate pair aligned and derived: near-duplicates (at most ``per_article`` an
+    article when given, as link bounds them) and each text's ``k`` nearest by embedding."""
     by_id = {a.id: a for a in articles}
     found = []
-    for x, y, verbatim, paraphrase in align_pairs(articles, embedder, k=10, cosine=0.5):
+    for x, y, verbatim, paraphrase in align_pairs(articles, embedder, k=k, cosine=0.5,
+                                                  per_article=per_article):
         result = derive(by_id[x], by_id[y], verbatim=verbatim, paraphrase=paraphrase)
         if result:
             found.append(result)
@@ -167,6 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--embedder", default="wordllama")
     parser.add_argument("--copies", type=int, default=2, help="copies per source and kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--k", type=int, default=10, help="embedding neighbours per text (default 10)")
+    parser.add_argument("--pairs-per-article", type=int, default=None, metavar="N",
+                        help="bound the near-duplicate pairs as link's neardup_pairs_per_article does "
+                             "(default: every pair)")
     parser.add_argument("--cv-seeds", default="", metavar="S1,S2,...",
                         help="choose the containment margin by cross-validation across these seeds")
     args = parser.parse_args(argv)
@@ -175,9 +184,12 @@ def main(argv: list[str] | None = None) -> None:
                           embedder=CachedEmbedder(get_embedder(args.embedder)))
     texts = build_corpus(copies=args.copies, seed=args.seed)
     started = time.perf_counter()
-    found, kept = graph(articles_of(texts), CachedEmbedder(get_embedder(args.embedder)))
+    found, kept = graph(articles_of(texts), CachedEmbedder(get_embedder(args.embedder)), k=args.k,
+                        per_article=args.pairs_per_article)
+    bound = "every near-duplicate pair" if args.pairs_per_article is None else \
+        f"at most {args.pairs_per_article} near-duplicate pairs an article"
     print(f"multi-copy corpus: {len(texts)} texts (seed {args.seed}, {args.copies} copies per kind), "
-          f"{args.embedder}, {time.perf_counter() - started:.1f} s")
+          f"{args.embedder}, k={args.k}, {bound}, {time.perf_counter() - started:.1f} s")
     show("derived, before pruning", scores(texts, found))
     show("kept, after pruning", scores(texts, kept))
 

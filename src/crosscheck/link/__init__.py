@@ -27,6 +27,7 @@ from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence
 from ..settings import Settings
 from ..store import Store
 from .banding import candidate_finder
+from .copy_clusters import date_ranks, kept_pairs
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
@@ -114,17 +115,22 @@ def _fingerprint(store: Store, settings: Settings) -> str:
     enriched = store.row("SELECT count(*) FROM done WHERE stage = 'enrich'")[0]
     return content_id("link", row[0], row[1], enriched, settings.embedder,
                       settings.neardup_threshold, settings.story_pairs_per_article,
-                      settings.incremental_stories)
+                      settings.incremental_stories, settings.neardup_pairs_per_article)
 
 
 def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
                      settings: Settings, signatures: Signatures, near=None,
                      map_batches=None) -> list[tuple[str, str]]:
     """Pairs worth aligning: near-duplicates anywhere (band keys grouped by ``near``, a
-    shuffle), and pairs within a story: all of a small story's, the nearest neighbours by text
-    embedding in a large one (each large story embedded by one task of ``map_batches``)."""
-    pairs = {(a, b) for a, b, _ in signatures.near_duplicate_pairs(
-        threshold=settings.neardup_threshold, candidates=near)}
+    shuffle), at most ``neardup_pairs_per_article`` an article (``copy_clusters.py``), and
+    pairs within a story: all of a small story's, the nearest neighbours by text embedding in
+    a large one (each large story embedded by one task of ``map_batches``)."""
+    ids, firsts, seconds, estimates = signatures.near_duplicate_rows(
+        threshold=settings.neardup_threshold, candidates=near)
+    keep = kept_pairs(firsts, seconds, estimates,
+                      date_ranks(ids, {i: a.published for i, a in articles.items()}),
+                      per_article=settings.neardup_pairs_per_article)
+    pairs = {(ids[a], ids[b]) for a, b in zip(firsts[keep].tolist(), seconds[keep].tolist())}
     by_story: dict[str, list[str]] = defaultdict(list)
     for member in members:
         by_story[member.story].append(member.article)

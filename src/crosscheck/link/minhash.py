@@ -40,6 +40,7 @@ __all__ = [
     "LSHIndex",
     "near_duplicate_pairs",
     "pairs_of_signatures",
+    "pair_rows_of_signatures",
     "band_parameters",
     "words",
     "WORD_PATTERN",
@@ -251,9 +252,22 @@ def pairs_of_signatures(ids: list[str], signatures: np.ndarray, *, threshold: fl
     ``candidates`` finds the pairs sharing a band key, given the ``(signatures, bands)`` array of
     band keys and ``max_bucket``: in memory here by default, or as a shuffle by band key
     (``link/banding.py``: DuckDB, Ray Data), which must return the same pairs."""
+    firsts, seconds, estimates = pair_rows_of_signatures(
+        ids, signatures, threshold=threshold, verify=verify, max_bucket=max_bucket,
+        candidates=candidates)
+    return [(ids[a], ids[b], round(e, 6))
+            for a, b, e in zip(firsts.tolist(), seconds.tolist(), estimates.tolist())]
+
+
+def pair_rows_of_signatures(ids: list[str], signatures: np.ndarray, *, threshold: float = 0.5,
+                            verify: bool = True, max_bucket: int = 1000,
+                            candidates: CandidateFinder | None = None
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of :func:`pairs_of_signatures` as three arrays: the rows of ``ids`` of each
+    pair's smaller and larger id, and its estimate (unrounded), sorted by the two ids."""
     bands, rows = band_parameters(threshold, signatures.shape[1] if signatures.ndim == 2 else 128)
     if len(ids) < 2:
-        return []
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
     distinct, copy_of = np.unique(signatures, axis=0, return_inverse=True)
     find = candidates or (lambda keys, limit: _candidate_pairs(keys, max_bucket=limit))
     firsts, seconds = find(_band_keys(distinct, bands, rows), max_bucket)
@@ -335,18 +349,35 @@ def _agreement(signatures: np.ndarray, firsts: np.ndarray, seconds: np.ndarray) 
 
 
 def _expanded(ids: list[str], copy_of: np.ndarray, firsts: np.ndarray, seconds: np.ndarray,
-              estimates: np.ndarray) -> list[tuple[str, str, float]]:
-    """Pairs of distinct signatures turned into pairs of ids, copies paired among themselves."""
-    members: dict[int, list[str]] = {}
-    for key, group in zip(ids, copy_of.tolist()):
-        members.setdefault(group, []).append(key)
-    pairs: list[tuple[str, str, float]] = []
-    for group in members.values():
-        group.sort()
-        pairs.extend((a, b, 1.0) for i, a in enumerate(group) for b in group[i + 1 :])
-    for first, second, estimate in zip(firsts.tolist(), seconds.tolist(), estimates.tolist()):
-        for a in members[first]:
-            for b in members[second]:
-                pairs.append((min(a, b), max(a, b), round(estimate, 6)))
-    pairs.sort()
-    return pairs
+              estimates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of distinct signatures turned into pairs of id rows, copies paired among
+    themselves at 1.0; each pair's smaller id first, sorted by id (numpy throughout: the pairs
+    of a large cluster of copies are many)."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    order = np.lexsort((rank, copy_of))  # each signature's texts together, in id order
+    sizes = np.bincount(copy_of, minlength=int(copy_of.max(initial=-1)) + 1)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.int64)
+    lefts, rights, values = [], [], []
+    for group in np.flatnonzero(sizes > 1).tolist():
+        members = order[starts[group]:starts[group] + sizes[group]]
+        left, right = np.triu_indices(len(members), k=1)
+        lefts.append(members[left])
+        rights.append(members[right])
+        values.append(np.ones(len(left)))
+    single = (sizes[firsts] == 1) & (sizes[seconds] == 1)
+    lefts.append(order[starts[firsts[single]]])
+    rights.append(order[starts[seconds[single]]])
+    values.append(estimates[single])
+    for first, second, estimate in zip(firsts[~single].tolist(), seconds[~single].tolist(),
+                                       estimates[~single].tolist()):
+        these = order[starts[first]:starts[first] + sizes[first]]
+        those = order[starts[second]:starts[second] + sizes[second]]
+        lefts.append(np.repeat(these, len(those)))
+        rights.append(np.tile(those, len(these)))
+        values.append(np.full(len(these) * len(those), estimate))
+    a, b, values = np.concatenate(lefts), np.concatenate(rights), np.concatenate(values)
+    swap = rank[a] > rank[b]
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    sort = np.lexsort((rank[b], rank[a]))
+    return a[sort], b[sort], values[sort]

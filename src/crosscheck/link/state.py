@@ -152,7 +152,16 @@ class Signatures:
     def near_duplicate_pairs(self, *, threshold: float,
                              candidates=None) -> list[tuple[str, str, float]]:
         """The pairs, with ``candidates`` (a shuffle by band key, ``banding.py``) when given."""
-        from .minhash import MinHasher, pairs_of_signatures
+        ids, firsts, seconds, estimates = self.near_duplicate_rows(threshold=threshold,
+                                                                   candidates=candidates)
+        return [(ids[a], ids[b], round(e, 6))
+                for a, b, e in zip(firsts.tolist(), seconds.tolist(), estimates.tolist())]
+
+    def near_duplicate_rows(self, *, threshold: float, candidates=None
+                            ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs as arrays: the signed ids (sorted), and per pair the rows of its two ids
+        and its estimate (:func:`.minhash.pair_rows_of_signatures`)."""
+        from .minhash import MinHasher, pair_rows_of_signatures
 
         missing = sorted(set(self._key) - set(self._rows))
         if missing:
@@ -166,8 +175,8 @@ class Signatures:
             self._computed.update(missing)
         ids = [i for i in sorted(self._key) if self._rows[i]]
         matrix = np.frombuffer(b"".join(self._rows[i] for i in ids), dtype="<u4").astype(np.uint32)
-        return pairs_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]), threshold=threshold,
-                                   candidates=candidates)
+        return ids, *pair_rows_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]),
+                                             threshold=threshold, candidates=candidates)
 
     def save(self) -> None:
         """Drop the signatures of articles gone or changed; add those computed in this run."""
