@@ -110,6 +110,23 @@ def test_without_publication_a_weekday_date_anchors_the_year(nlp):
     assert ("May 2", "date", "2021-05-02", "2021-05-02", None) in found
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The group counted 30 arrests since the spring of last year.",
+     ("last year", "since", "2020-01-01", "2021-06-02", None)),
+    ("Prices have risen since last month.", ("last month", "since", "2021-05-01", "2021-06-02", None)),
+    ("Arrests went on last year.", ("last year", "year", "2020-01-01", "2020-12-31", None)),
+])
+def test_an_expression_after_since_runs_to_publication(nlp, text, expected):
+    # "since the spring of last year" is not the year itself: a report of this week's arrests
+    # must not clash with it
+    assert expected in _found(nlp, text)
+
+
+def test_an_expression_after_since_without_a_publication_date_stays_open(nlp):
+    text = "No one has been charged since the spring of 2019."
+    assert _found(nlp, text, None) == [("2019", "since", "2019-01-01", None, None)]
+
+
 def test_not_dates(nlp):
     assert _found(nlp, "Theresa May said 2000 people may march.") == []
 

@@ -10,7 +10,8 @@ article. Every interval ``[low, high]`` is inclusive. Kinds:
   strictly before it), ``relative`` ("yesterday", "three days ago", "last week"), ``period``
   ("the past year", "in recent weeks", "the last twelve months": back from publication to it;
   "recent"/"few" count as 5 units, "several" as 9, "a couple of" as 2), ``since`` ("since
-  1979": from the start of 1979 to publication);
+  1979": from the start of 1979 to publication; also an expression after "since" or "since the
+  spring of" that the pattern matched alone, "since last year");
 - ``iranian-year`` ("the last Iranian year": the Solar Hijri year before the one holding the
   publication date; "Iranian year 1397") and ``holiday`` ("the Iranian New Year": the 13 days
   of Nowruz), both with calendar ``solar-hijri``.
@@ -470,6 +471,11 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
         text = whole[start:end]
         kind, low, high, calendar = resolve_time(text, published=published, near_year=near_year,
                                                  anchor=anchor)
+        if kind not in ("since", "unresolved") and low is not None and _SINCE_BEFORE.search(
+                whole[max(0, start - 48):start]):
+            # "since last year", "since the spring of last year": from then to publication,
+            # not the year itself (the expression matched is only "last year")
+            kind, high = "since", published.isoformat() if published is not None else None
         records.append(TimeExpr(
             id=content_id(article.id, "time", start, end), article=article.id, start=start,
             end=end, text=text, kind=kind, low=low, high=high, calendar=calendar,
@@ -477,6 +483,8 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
     return records
 
 
+_SINCE_BEFORE = re.compile(r"\b(?i:since)\s+(?:(?i:the)\s+(?i:spring|summer|autumn|fall|winter|start|"
+                           r"beginning|end|middle|turn)\s+(?i:of)\s+)?$")
 _BEFORE_BARE_MONTH = re.compile(r"\b(?i:in|since|during|until|till|by|of|from|to|through|before|"
                                 r"after|between|and|or|around|throughout|early|late|mid)\s+$")
 
