@@ -207,6 +207,36 @@ def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else()
     assert after["C"] == before["C"]
 
 
+def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them():
+    from crosscheck.assess.scope import CorpusReach, story_fingerprints
+    from crosscheck.link.claims import EntityNames
+    from crosscheck.records import Mention
+
+    article = make_article("wire")
+    mentions = [Mention("m1", article.id, 0, 5, "Arlen", "PERSON", "Arlen", "arlen", 0),
+                Mention("m2", article.id, 10, 16, "Tovask", "GPE", "Tovask", "tovask", 0),
+                Mention("m3", article.id, 20, 26, "Brisa", "GPE", "Brisa", "brisa", 1),
+                Mention("m4", article.id, 30, 33, "Zel", "GPE", "Zel", "zel", 2)]
+
+    def fingerprint(names, co_mentioned=frozenset()):
+        reach = CorpusReach({}, frozenset(), frozenset(),
+                            EntityNames(names, {k: "GPE" for k in names}), frozenset(co_mentioned))
+        return story_fingerprints(articles={article.id: article}, story_of={article.id: "S"},
+                                  derivations=[], passages=[], mentions=mentions, entity_keys=[],
+                                  settings_key="s", reach=reach, speakers={article.id: {"arlen"}},
+                                  claim_places={article.id: {"Tovask", "Brisa"}})["S"]
+
+    names = {"arlen": "Arlen", "tovask": "Tovask", "brisa": "Brisa", "zel": "Zel"}
+    before = fingerprint(names)
+    # another article tips the corpus name of a place (no claim's speaker), or names a place
+    # no claim names beside one: nothing to redo
+    assert fingerprint({**names, "brisa": "Brisa City", "zel": "Zel Town"}) == before
+    assert fingerprint(names, {("tovask", "zel")}) == before
+    # the speaker's corpus name, and a pair of claim places named together elsewhere, are read
+    assert fingerprint({**names, "arlen": "Arlen Voss"}) != before
+    assert fingerprint(names, {("brisa", "tovask")}) != before
+
+
 _DIE_AT_COMMIT = """
 import os, signal, sys
 from crosscheck.engine.local import LocalEngine

@@ -26,7 +26,7 @@ from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation,
                        Quantity, Quote, StoryMember, TimeExpr)
 from ..store import Store
 from .corroboration import reporting_lines
-from .scope import CorpusReach, story_fingerprints
+from .scope import CorpusReach, claim_reads, story_fingerprints
 
 __all__ = ["STORY_BATCH_ARTICLES", "StoryBatch", "CorpusIndex", "story_batches",
            "assess_story_batches", "fingerprint_story_batches", "assess_stories", "corpus_findings"]
@@ -62,6 +62,9 @@ class StoryBatch:
     embedder: str
     technique_tagger: str
     scoped: bool  # every article has a story: fingerprints are kept
+    # redo article -> speaker keys of its claims and quotes / place names of its claims
+    speakers: dict[str, set[str]]
+    claim_places: dict[str, set[str]]
 
 
 class CorpusIndex:
@@ -173,6 +176,8 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
     entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
                    for key in keys if key in corpus.entity_of]
     entities = {corpus.entity_of.get(key, key) for key in keys}
+    speakers, claim_places = (claim_reads(claims, quotes) if full
+                              else _claim_reads(store, members))
     derivation_ids = [d.id for d in derivations]
     return StoryBatch(
         redo=frozenset(members),
@@ -187,7 +192,25 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         places={p.id: p for p in read(Place, by_near, wanted=full)},
         event_mentions=read(EventMention, by_near, "article, start, id", full),
         reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
-        technique_tagger=technique_tagger, scoped=corpus.scoped)
+        technique_tagger=technique_tagger, scoped=corpus.scoped, speakers=speakers,
+        claim_places=claim_places)
+
+
+def _claim_reads(store: Store, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """:func:`.scope.claim_reads` of ``members`` from two narrow queries (a fingerprint pass
+    reads no claim or quote records)."""
+    speakers: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[str]] = defaultdict(set)
+    where = _IN.format(column="article")
+    for article, key in store.con.execute(
+            f"SELECT article, speaker_key FROM claims WHERE {where} AND coalesce(speaker_key, '') <> '' "
+            f"UNION SELECT article, speaker_key FROM quotes WHERE {where} AND coalesce(speaker_key, '') <> ''",
+            [members, members]).fetchall():
+        speakers[article].add(key)
+    for article, place in store.con.execute(
+            f"SELECT article, unnest(places) FROM claims WHERE {where}", [members]).fetchall():
+        places[article].add(place)
+    return speakers, places
 
 
 def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]:
@@ -206,7 +229,8 @@ def _fingerprints(batch: StoryBatch) -> dict[str, str]:
     return story_fingerprints(
         articles=batch.articles, story_of={a: batch.story_of[a] for a in batch.redo},
         derivations=batch.derivations, passages=batch.passages, mentions=batch.mentions,
-        entity_keys=batch.entity_keys, settings_key=batch.settings_key, reach=batch.reach)
+        entity_keys=batch.entity_keys, settings_key=batch.settings_key, reach=batch.reach,
+        speakers=batch.speakers, claim_places=batch.claim_places)
 
 
 def assess_stories(batch: StoryBatch) -> list[object]:

@@ -9,10 +9,14 @@ the fingerprint of every story it reaches:
   article (framing and findings read the source's text and figures);
 - each member's reporting line (a connected component of the whole derivation graph) and
   whether some derivation names it as derived or as source (origins, earliest article);
-- the corpus entity of every mention key the members use, with the name and label the corpus
-  uses most for it (speakers and places of claims);
+- the corpus entity of every mention key the members use; the name and label the corpus uses
+  most for it only where a claim may read them, for a speaker: the speaker keys of the members'
+  claims and quotes and the keys of their PERSON and ORG mentions (a place's or a date's corpus
+  name is read by nothing a story writes, and counting it would redo stories whenever another
+  article tips a name);
 - the pairs of the story's places that some article anywhere names in one sentence (a place
-  conflict is not one when the two places are named together elsewhere).
+  conflict is not one when the two places are named together elsewhere), for the places the
+  members' claims name (claim places are the only places compared that way).
 
 Two runs give a story the same fingerprint only when all of that is the same, so the records
 kept for it are those a batch run would write. ``moved_quotes`` is the one finding that groups
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..link.claims import EntityNames, _Resolver  # the corpus names and labels claim facts use
@@ -32,22 +36,28 @@ from ..records import Article, Derivation, EntityKey, Mention, Passage, content_
 from .claims import co_mentioned_places
 from .corroboration import reporting_lines
 
-__all__ = ["story_fingerprints", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
+__all__ = ["story_fingerprints", "claim_reads", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
 
 # Changes when what the fingerprint covers changes: stores written before redo every story.
-SCOPE_VERSION = "1"
+SCOPE_VERSION = "2"
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG"})  # the mentions a claim may take its speaker from
 
 
 def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str, str],
                        derivations: Sequence[Derivation], passages: Sequence[Passage],
                        mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
-                       settings_key: str, reach: "CorpusReach | None" = None) -> dict[str, str]:
+                       settings_key: str, reach: "CorpusReach | None" = None,
+                       speakers: Mapping[str, Collection[str]] | None = None,
+                       claim_places: Mapping[str, Collection[str]] | None = None) -> dict[str, str]:
     """Story id -> a fingerprint of everything its assessment reads (see the module notes).
 
     ``reach`` holds what crosses stories, computed over the whole corpus, when the inputs are
     only the stories of ``story_of`` with the articles, derivations, passages and mentions they
-    touch; without it that is computed from the inputs, which must then be the whole corpus."""
+    touch; without it that is computed from the inputs, which must then be the whole corpus.
+    ``speakers`` and ``claim_places`` map each member to the speaker keys of its claims and
+    quotes and to the place names its claims give (:func:`claim_reads`); without them every
+    mention key's name and label and every place count."""
     article_key = {i: record_key(a) for i, a in articles.items()}
     if reach is None:
         reach = CorpusReach.of(derivations=derivations, mentions=mentions,
@@ -64,7 +74,7 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
         for side in (d.source, d.derived):
             edges[side].append(edge + ":" + other[side])
     names = _entity_names(mentions, entity_keys, reach.entity_names)
-    keys, places = _article_keys(mentions, names)
+    keys, places = _article_keys(mentions, names, speakers, claim_places)
     partners: dict[str, set[str]] = defaultdict(set)
     for a, b in reach.co_mentioned:
         partners[a].add(b)
@@ -135,14 +145,36 @@ def _entity_names(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
                         resolver.label_of(key))
 
 
-def _article_keys(mentions: Sequence[Mention], names) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Article -> its mention keys with their entity, corpus name and label; article -> the
-    place entities it names."""
+def _article_keys(mentions: Sequence[Mention], names, speakers: Mapping[str, Collection[str]] | None = None,
+                  claim_places: Mapping[str, Collection[str]] | None = None,
+                  ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Article -> its mention keys with their entity (and, where a claim may read them, corpus
+    name and label); article -> the place entities its claims may compare."""
     keys: dict[str, set[str]] = defaultdict(set)
     places: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         entity, name, label = names(m.key)
-        keys[m.article].add(f"{m.key}|{entity}|{name}|{label}")
-        if m.label in _PLACE_LABELS:
+        spoken = speakers is None or m.label in _SPEAKER_LABELS or m.key in speakers.get(m.article, ())
+        keys[m.article].add(f"{m.key}|{entity}|{name}|{label}" if spoken else f"{m.key}|{entity}")
+        if m.label in _PLACE_LABELS and (claim_places is None or m.name in claim_places.get(m.article, ())):
             places[m.article].add(entity or m.key)
+    for article, spoken in (speakers or {}).items():
+        for key in spoken:  # a claim's speaker key that no mention of the article carries
+            keys[article].add("speaker|{}|{}|{}|{}".format(key, *names(key)))
+    for article, named in (claim_places or {}).items():
+        places[article].update(name.lower() for name in named)  # a place no mention resolves
     return keys, places
+
+
+def claim_reads(claims: Iterable, quotes: Iterable) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Article -> the speaker keys of its claims and quotes; article -> the place names of its
+    claims (what :func:`story_fingerprints` narrows the corpus-wide values to)."""
+    speakers: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[str]] = defaultdict(set)
+    claims = list(claims)
+    for record in (*claims, *quotes):
+        if record.speaker_key:
+            speakers[record.article].add(record.speaker_key)
+    for claim in claims:
+        places[claim.article].update(claim.places)
+    return speakers, places
