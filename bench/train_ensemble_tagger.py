@@ -15,10 +15,17 @@ shipped file's run, about 18 minutes on 2 cores), the contextual head's refitted
 cached encoder states (``bench/_contextual_cache.py``; its shipped settings: layer mean,
 32 hidden units, L2 1, 4 epochs), the hashed tagger's from the cache the fine-tuned trainer
 keeps. The per-fold figures are honest: each fold is decoded with choices tuned on the other
-folds. ``--sources`` limits which averages may be chosen (to measure what each adds).
+folds. ``--sources`` limits which averages may be chosen (to measure what each adds);
+``--extents`` and ``--mean-extents`` which span shapes (token runs, clause or sentence grown from
+a run, clause or sentence tagged by its words' mean); ``--clause-precision`` gives the
+techniques annotated over clauses (median training span of 6 words or more) their own floors;
+``--compare`` prints the ensemble's fold figures minus those of the fine-tuned and contextual
+files' own choices, fold by fold. None of the span-shape variants won (docs/benchmarks.md).
 
 Example:
-    python bench/train_ensemble_tagger.py --dry-run
+    python bench/train_ensemble_tagger.py  # the shipped file
+    python bench/train_ensemble_tagger.py --dry-run --compare
+    python bench/train_ensemble_tagger.py --dry-run --extents 1 --min-precision 0.1 0.2
     python bench/train_ensemble_tagger.py --sources 0 2 --dry-run   # the fine-tuned file's choice
 """
 
@@ -42,7 +49,7 @@ from _common import SHARED_BENCH, require_dataset  # noqa: E402
 from framing import TARGETED, in_split, read_ptc, score  # noqa: E402
 import train_sequence_tagger  # noqa: E402
 from train_sequence_tagger import (THRESHOLDS, describe, fold_scores,  # noqa: E402
-                                   print_chosen, rule_spans, tune)
+                                   predicted, print_chosen, rule_spans, tune)
 
 from crosscheck.assess import ensemble, technique_tagger as tagger  # noqa: E402
 
@@ -53,6 +60,52 @@ MEAN_DECODINGS = tuple((t, 0, e, m) for e in (tagger.EXTENT_CLAUSE_MEAN, tagger.
                        for m in (1, 2) for t in THRESHOLDS)
 #: The sources the two shipped MiniLM taggers may choose from, measured beside the ensemble.
 BASELINES = {"fine-tuned": [0, 1, 2], "contextual": [3, 1]}
+#: A technique whose training spans have at least this many words at the median is annotated
+#: over clauses and sentences (doubt, fear, flag-waving: 9-18), not words (loaded language,
+#: name calling: 3); ``--clause-precision`` gives those their own precision floor.
+CLAUSE_WORDS = 6
+
+
+def clause_level(docs, texts, gold) -> list[int]:
+    """Columns of the techniques whose median training span has :data:`CLAUSE_WORDS` or more."""
+    words = {t: [] for t in TARGETED}
+    for doc in docs:
+        for technique, start, end in gold.get(doc, []):
+            if technique in words:
+                words[technique].append(len(texts[doc][start:end].split()))
+    return [c for c, t in enumerate(TARGETED) if words[t] and np.median(words[t]) >= CLAUSE_WORDS]
+
+
+def composed(by_floor, floors) -> np.ndarray:
+    """Per technique (column) the choice tuned under that technique's floor."""
+    out = next(iter(by_floor.values())).copy()
+    for column, floor in enumerate(floors):
+        out[:, column] = by_floor[floor][:, column]
+    return out
+
+
+def floors_of(pair, clause_columns) -> list[float]:
+    return [pair[1] if c in clause_columns else pair[0] for c in range(len(TARGETED))]
+
+
+def paired_fold_scores(docs, gold, rows, probs, rules, *, folds: int, pairs, clause_columns,
+                       beta: float):
+    """As ``train_sequence_tagger.fold_scores``, for each (word floor, clause floor) pair:
+    ``{pair: {technique|None: [(P, R, F1) per fold]}}``; each fold decoded with choices tuned on
+    the other folds only."""
+    floors = sorted({f for pair in pairs for f in pair})
+    table = {pair: {} for pair in pairs}
+    for fold in range(folds):
+        others = [d for i, d in enumerate(docs) if i % folds != fold]
+        mine = [d for i, d in enumerate(docs) if i % folds == fold]
+        wanted = [(d, t, s, e) for d in mine for t, s, e in gold.get(d, [])]
+        by_floor = tune(others, gold, rows, probs, rules, floors=floors, beta=beta)
+        for pair in pairs:
+            found = predicted(mine, rows, probs, rules,
+                              composed(by_floor, floors_of(pair, clause_columns)))
+            for technique in (None, *TARGETED):
+                table[pair].setdefault(technique, []).append(score(found, wanted, technique)[:3])
+    return table
 
 
 def contextual_out_of_fold(docs, texts, gold, hashed, *, folds: int) -> dict[str, np.ndarray]:
@@ -96,7 +149,11 @@ def main() -> None:
                         help="the epoch of the shipped fine-tuned file")
     parser.add_argument("--sources", type=int, nargs="+", default=None,
                         help="averages that may be chosen (indices of ensemble.SOURCES)")
-    parser.add_argument("--min-precision", type=float, nargs="+", default=[0.2, 0.3])
+    parser.add_argument("--min-precision", type=float, nargs="+", default=[0.2, 0.3],
+                        help="out-of-fold precision floors tried for word-level techniques")
+    parser.add_argument("--clause-precision", type=float, nargs="*", default=[],
+                        help="floors tried for clause-level ones (median span of 6 words or "
+                             "more); none: the word-level floor for all")
     parser.add_argument("--beta", type=float, default=1.0)
     parser.add_argument("--mean-extents", action="store_true",
                         help="also try decodings that tag a clause or sentence by its mean")
@@ -129,17 +186,24 @@ def main() -> None:
     probs = {d: np.hstack([blocks[d][k] for k in keep]) for d in docs}
     rows = {d: (tagger.tokenize(texts[d]), None, None) for d in docs}
     rules = rule_spans(docs, texts)
-    if args.compare:
-        compare(docs, gold, rows, blocks, rules, keep, args)
+    clause_columns = clause_level(docs, texts, gold)
+    print("clause-level techniques: " + ", ".join(TARGETED[c] for c in clause_columns))
+    pairs = [(w, c) for w in args.min_precision for c in (args.clause_precision or [w])]
     results = []
-    for floor, by_fold in fold_scores(docs, gold, rows, probs, rules, folds=args.folds,
-                                      floors=args.min_precision, beta=args.beta).items():
-        print(f"sources {keep} precision floor {floor:g}: {args.folds}-fold P R F1 (mean±sd) "
-              f"{describe(by_fold[None])}", flush=True)
-        results.append((float(np.mean([f for _, _, f in by_fold[None]])), floor, by_fold))
-    _, floor, by_fold = max(results, key=lambda r: r[0])
-    print_chosen(f"sources {keep} precision floor {floor:g}", by_fold, args.folds)
-    chosen = tune(docs, gold, rows, probs, rules, floors=[floor], beta=args.beta)[floor]
+    for pair, by_fold in paired_fold_scores(docs, gold, rows, probs, rules, folds=args.folds,
+                                            pairs=pairs, clause_columns=clause_columns,
+                                            beta=args.beta).items():
+        print(f"sources {keep} precision floor {pair[0]:g}, clause-level {pair[1]:g}: "
+              f"{args.folds}-fold P R F1 (mean±sd) {describe(by_fold[None])}", flush=True)
+        results.append((float(np.mean([f for _, _, f in by_fold[None]])), pair, by_fold))
+    _, pair, by_fold = max(results, key=lambda r: r[0])
+    print_chosen(f"sources {keep} precision floor {pair[0]:g}, clause-level {pair[1]:g}",
+                 by_fold, args.folds)
+    if args.compare:
+        compare(docs, gold, rows, blocks, rules, by_fold[None], args)
+    floors = floors_of(pair, clause_columns)
+    chosen = composed(tune(docs, gold, rows, probs, rules, floors=sorted(set(floors)),
+                           beta=args.beta), floors)
     chosen[4] = np.array(keep)[chosen[4].astype(np.int64)]
     wanted = [(d, t, s, e) for d in docs for t, s, e in gold.get(d, [])]
     rule_precision = np.array([score(rules, wanted, t)[0] for t in TARGETED], dtype=np.float32)
@@ -155,21 +219,18 @@ def main() -> None:
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.1f} kB)")
 
 
-def compare(docs, gold, rows, blocks, rules, keep, args) -> None:
-    """Per fold F1 of the chosen sources minus that of each shipped tagger's own choice (the same
-    floor and decodings): paired on the same articles."""
-    floor = min(args.min_precision)
-    values = {}
-    for name, sources in {"ensemble": keep, **BASELINES}.items():
+def compare(docs, gold, rows, blocks, rules, ensemble_folds, args) -> None:
+    """Per fold P and F1 of the chosen ensemble minus those of each shipped MiniLM tagger's own
+    choice of sources (its shipped floor, 0.2, for every technique): paired on the same articles."""
+    mine = np.array(ensemble_folds)
+    for name, sources in BASELINES.items():
         probs = {d: np.hstack([blocks[d][k] for k in sources]) for d in docs}
-        by_fold = fold_scores(docs, gold, rows, probs, rules, folds=args.folds, floors=[floor],
-                              beta=args.beta)[floor][None]
-        values[name] = np.array(by_fold)
-        print(f"  {name} (sources {sources}) floor {floor:g}: {describe(by_fold)}", flush=True)
-    for name in BASELINES:
-        gain = values["ensemble"] - values[name]
-        print(f"  ensemble minus {name}, per fold: P {gain[:, 0].mean():+.3f}±{gain[:, 0].std():.3f}"
-              f" F1 {gain[:, 2].mean():+.3f}±{gain[:, 2].std():.3f} (higher in "
+        by_fold = fold_scores(docs, gold, rows, probs, rules, folds=args.folds, floors=[0.2],
+                              beta=args.beta)[0.2][None]
+        gain = mine - np.array(by_fold)
+        print(f"  {name} (sources {sources}, floor 0.2): {describe(by_fold)}; ensemble minus "
+              f"{name}, per fold: P {gain[:, 0].mean():+.3f}±{gain[:, 0].std():.3f} F1 "
+              f"{gain[:, 2].mean():+.3f}±{gain[:, 2].std():.3f} (higher in "
               f"{int((gain[:, 2] > 0).sum())} of {len(gain)})", flush=True)
 
 

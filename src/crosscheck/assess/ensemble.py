@@ -28,8 +28,7 @@ __all__ = ["EnsembleModel", "ENSEMBLE_MODEL_PATH", "SOURCES", "source_blocks",
 ENSEMBLE_MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_ensemble.npz"
 #: What a technique's probability may be, by index (``EnsembleModel.sources``).
 SOURCES = ("finetuned", "hashed", "mean finetuned+hashed", "contextual",
-           "mean finetuned+contextual", "mean of the three", "min finetuned,contextual",
-           "mean of the three, where no other technique's is higher")
+           "mean finetuned+contextual", "mean of the three", "min finetuned,contextual")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -51,10 +50,8 @@ def source_blocks(finetuned: np.ndarray, contextual: np.ndarray,
                   hashed: np.ndarray) -> list[np.ndarray]:
     """Every :data:`SOURCES` entry, each ``(n, T)``, from the three taggers' ``(n, T)``
     probabilities."""
-    mean = (finetuned + contextual + hashed) / 3
-    top = np.where(mean >= mean.max(axis=1, keepdims=True), mean, 0.0) if mean.size else mean
     return [finetuned, hashed, (finetuned + hashed) / 2, contextual, (finetuned + contextual) / 2,
-            mean, np.minimum(finetuned, contextual), top]
+            (finetuned + contextual + hashed) / 3, np.minimum(finetuned, contextual)]
 
 
 def combined(model: EnsembleModel, finetuned: np.ndarray, contextual: np.ndarray,
