@@ -5,6 +5,8 @@ Usage:
     python bench/framing.py --sequence-model FILE.npz  # score another sequence-tagger file
     python bench/framing.py --contextual-model FILE.npz  # another contextual-tagger file
     python bench/framing.py --finetuned-model FILE.npz  # another fine-tuned-tagger file
+    python bench/framing.py --ensemble-model FILE.npz  # other ensemble choices
+    python bench/framing.py --only hashed ensemble      # just these taggers
     python bench/framing.py --rules-only # lexicon and phrase rules without a tagger
     python bench/framing.py --learn      # rewrite the "ptc" rows of data/loaded_terms.tsv
 
@@ -14,8 +16,10 @@ learned sequence tagger (data/propaganda_sequence.npz, bench/train_sequence_tagg
 trained on the even-id half only; with the ``embeddings`` extra installed, also the contextual
 tagger (a head over MiniLM's hidden states, data/propaganda_contextual.npz,
 bench/train_contextual_tagger.py) and the fine-tuned tagger (MiniLM with its top layer and a
-head fine-tuned, data/propaganda_finetuned.npz, bench/train_finetuned_tagger.py); the run says
-so when one is left out. The spread is over groups of held-out articles.
+head fine-tuned, data/propaganda_finetuned.npz, bench/train_finetuned_tagger.py) and the
+ensemble of those two and the hashed tagger (per technique an average of their probabilities,
+data/propaganda_ensemble.npz, bench/train_ensemble_tagger.py); the run says so when one is left
+out. The spread is over groups of held-out articles.
 
 Articles are split by id: even ids are the training half (the only half ``--learn`` reads),
 odd ids the held-out half that the default run scores. The score is the SemEval-2020 Task 11
@@ -38,6 +42,7 @@ import numpy as np  # noqa: E402
 
 from crosscheck.assess.propaganda import detect_techniques, load_lexicon  # noqa: E402
 from crosscheck.assess import contextual  # noqa: E402
+from crosscheck.assess.ensemble import ENSEMBLE_MODEL_PATH, load_ensemble_model  # noqa: E402
 from crosscheck.assess.finetuned import FINETUNED_MODEL_PATH, load_finetuned_model  # noqa: E402
 from crosscheck.assess.sequence_tagger import (CONTEXTUAL_MODEL_PATH,  # noqa: E402
                                                load_sequence_model)
@@ -168,8 +173,11 @@ def main() -> None:
                         help="score this .npz instead of the shipped contextual tagger")
     parser.add_argument("--finetuned-model", default=None,
                         help="score this .npz instead of the shipped fine-tuned tagger")
+    parser.add_argument("--ensemble-model", default=None,
+                        help="score this .npz instead of the shipped ensemble choices")
     parser.add_argument("--only", nargs="+", default=None,
-                        help="score only these taggers (hashed, sequence, contextual, finetuned)")
+                        help="score only these taggers (hashed, sequence, contextual, finetuned, "
+                             "ensemble)")
     parser.add_argument("--folds", type=int, default=5,
                         help="groups of articles the spread is taken over")
     parser.add_argument("--learn", action="store_true", help="relearn the lexicon's ptc rows")
@@ -191,19 +199,22 @@ def main() -> None:
                 "sequence tagger": load_sequence_model(args.sequence_model)}
         contextual_path = args.contextual_model or CONTEXTUAL_MODEL_PATH
         finetuned_path = args.finetuned_model or FINETUNED_MODEL_PATH
+        ensemble_path = args.ensemble_model or ENSEMBLE_MODEL_PATH
         if not contextual.available():
-            print("  contextual and fine-tuned taggers left out: the embeddings extra is not "
-                  "installed")
+            print("  contextual, fine-tuned and ensemble taggers left out: the embeddings extra is "
+                  "not installed")
         else:
             for name, path, load in (("contextual tagger", contextual_path, load_sequence_model),
-                                     ("fine-tuned tagger", finetuned_path, load_finetuned_model)):
+                                     ("fine-tuned tagger", finetuned_path, load_finetuned_model),
+                                     ("ensemble tagger", ensemble_path, load_ensemble_model)):
                 if Path(path).exists():
                     runs[name] = load(str(path))
                 else:
                     print(f"  {name} left out: no model at {path}")
         if args.only:
             keys = {"hashed": "current (hashed tagger)", "sequence": "sequence tagger",
-                    "contextual": "contextual tagger", "finetuned": "fine-tuned tagger"}
+                    "contextual": "contextual tagger", "finetuned": "fine-tuned tagger",
+                    "ensemble": "ensemble tagger"}
             runs = {n: m for n, m in runs.items() if any(keys.get(o) == n for o in args.only)}
     found = {}
     for name, model in runs.items():

@@ -21,7 +21,8 @@ import numpy as np
 from . import technique_tagger as tagger
 
 __all__ = ["available", "token_states", "mixed", "features", "lexical_features", "MIXES",
-           "DIMENSIONS", "LAYERS", "WINDOW", "STRIDE", "window_plan", "per_token"]
+           "DIMENSIONS", "LAYERS", "WINDOW", "STRIDE", "window_plan", "per_token", "window_states",
+           "kept_states"]
 
 #: Hidden size of MiniLM-L6.
 DIMENSIONS = 384
@@ -98,6 +99,42 @@ def token_states(text: str, tokens: tagger.Tokens, *, layers: tuple[int, ...] = 
         for row, (start, keep_from, keep_to) in enumerate(group):
             states[start + keep_from:start + keep_to] = stacked[row, 1 + keep_from:1 + keep_to]
     return per_token(states, offsets, tokens)
+
+
+def window_states(ids: np.ndarray, *, layers: tuple[int, ...] = LAYERS, batch: int = 16
+                  ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
+    """Hidden states of every window of :func:`window_plan` over wordpiece ``ids``: ``(W, L,
+    len(layers), DIMENSIONS)`` float32 with [CLS] and [SEP] (all windows padded to one length
+    ``L``), the ``(W, L)`` mask and the plan. One encoder pass serves both MiniLM taggers (the
+    fine-tuned one reads a frozen layer's windows whole, the head keeps each wordpiece's)."""
+    import torch
+
+    tokenizer, model = _encoder()
+    plan = window_plan(len(ids))
+    length = min(WINDOW, len(ids)) + 2
+    inputs = np.zeros((len(plan), length), dtype=np.int64)
+    mask = np.zeros((len(plan), length), dtype=np.int64)
+    for row, (start, _, _) in enumerate(plan):
+        piece = ids[start:start + WINDOW]
+        inputs[row, :len(piece) + 2] = [tokenizer.cls_token_id, *piece, tokenizer.sep_token_id]
+        mask[row, :len(piece) + 2] = 1
+    states = np.zeros((len(plan), length, len(layers), DIMENSIONS), dtype=np.float32)
+    with torch.inference_mode():
+        for first in range(0, len(plan), batch):
+            hidden = model(input_ids=torch.from_numpy(inputs[first:first + batch]),
+                           attention_mask=torch.from_numpy(mask[first:first + batch]),
+                           output_hidden_states=True).hidden_states
+            states[first:first + batch] = np.stack([hidden[k].numpy() for k in layers], axis=2)
+    return states, mask, plan
+
+
+def kept_states(windows: np.ndarray, plan: list[tuple[int, int, int]], n_ids: int) -> np.ndarray:
+    """``(n_ids, ...)``: each wordpiece's values from the window where it sits nearest the middle
+    (``windows`` as :func:`window_states`, [CLS] first)."""
+    out = np.zeros((n_ids, *windows.shape[2:]), dtype=windows.dtype)
+    for row, (start, keep_from, keep_to) in enumerate(plan):
+        out[start + keep_from:start + keep_to] = windows[row, 1 + keep_from:1 + keep_to]
+    return out
 
 
 def window_plan(n_ids: int) -> list[tuple[int, int, int]]:

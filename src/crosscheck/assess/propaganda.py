@@ -35,7 +35,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import CrosscheckError
-from . import finetuned as tuned, sequence_tagger as sequence, technique_tagger as tagger
+from . import ensemble, finetuned as tuned, sequence_tagger as sequence, technique_tagger as tagger
 
 __all__ = ["TechniqueHit", "LexiconTerm", "load_lexicon", "detect_techniques", "tagger_hits",
            "tagger_inputs", "tagger_only", "technique_model", "TECHNIQUES",
@@ -297,7 +297,7 @@ def _repetitions(text: str, *, min_count: int = 3) -> list[TechniqueHit]:
 def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = None,
                       techniques: frozenset[str] | None = None, repetition: bool = False,
                       model: bool | tagger.TaggerModel | sequence.SequenceModel
-                      | tuned.FinetunedModel = True,
+                      | tuned.FinetunedModel | ensemble.EnsembleModel = True,
                       ) -> list[TechniqueHit]:
     """Every technique span found in ``text``, sorted by position then technique; overlapping
     hits of one technique are merged (the stronger weight and confidence kept). ``model`` adds
@@ -324,15 +324,17 @@ def detect_techniques(text: str, *, lexicon: tuple[LexiconTerm, ...] | None = No
 
 
 #: Values of the ``technique_tagger`` setting.
-TECHNIQUE_TAGGERS = ("hashed", "contextual", "finetuned")
+TECHNIQUE_TAGGERS = ("hashed", "contextual", "finetuned", "ensemble")
 
 
 @lru_cache(maxsize=None)
-def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel | tuned.FinetunedModel:
+def technique_model(name: str = "hashed") -> (bool | sequence.SequenceModel | tuned.FinetunedModel
+                                               | ensemble.EnsembleModel):
     """The ``model`` argument of :func:`detect_techniques` for a ``technique_tagger`` setting:
     ``True`` (the hashed-feature tagger) for ``hashed``; for ``contextual`` the head over
-    MiniLM's hidden states, for ``finetuned`` MiniLM with its top layer fine-tuned, when the
-    ``embeddings`` extra is installed, else, with a warning, the hashed tagger."""
+    MiniLM's hidden states, for ``finetuned`` MiniLM with its top layer fine-tuned, for
+    ``ensemble`` the averages of those two and the hashed tagger, when the ``embeddings`` extra
+    is installed, else, with a warning, the hashed tagger."""
     if name not in TECHNIQUE_TAGGERS:
         raise CrosscheckError(f"unknown technique tagger {name!r}: choose one of "
                               f"{', '.join(TECHNIQUE_TAGGERS)}")
@@ -340,14 +342,19 @@ def technique_model(name: str = "hashed") -> bool | sequence.SequenceModel | tun
         return True
     from . import contextual
 
-    path = sequence.CONTEXTUAL_MODEL_PATH if name == "contextual" else tuned.FINETUNED_MODEL_PATH
-    if not contextual.available() or not path.exists():
+    paths = {"contextual": [sequence.CONTEXTUAL_MODEL_PATH],
+             "finetuned": [tuned.FINETUNED_MODEL_PATH],
+             "ensemble": [sequence.CONTEXTUAL_MODEL_PATH, tuned.FINETUNED_MODEL_PATH,
+                          ensemble.ENSEMBLE_MODEL_PATH]}[name]
+    if not contextual.available() or not all(p.exists() for p in paths):
         warnings.warn(f"technique_tagger {name!r} needs the embeddings extra "
                       "(pip install 'crosscheck[embeddings]'); using the hashed tagger",
                       stacklevel=2)
         return True
     if name == "finetuned":
         return tuned.load_finetuned_model()
+    if name == "ensemble":
+        return ensemble.load_ensemble_model()
     return sequence.load_contextual_model()
 
 
@@ -445,16 +452,24 @@ def _sequence_probabilities(text: str, model: sequence.SequenceModel,
     tokens, features = sequence_inputs(text, model.encoder)
     if not tokens.words:
         return tokens, np.zeros((0, len(model.techniques)), dtype=np.float32)
-    hashed = _hashed_scores(text) if model.stacked else None
-    if hashed is not None:  # the order the training script builds: hashed scores, then rates
+    return tokens, _head_probabilities(text, model, tokens, features)
+
+
+def _head_probabilities(text: str, model: sequence.SequenceModel, tokens: tagger.Tokens,
+                        features: np.ndarray, hashed: np.ndarray | None = None) -> np.ndarray:
+    """The sequence network's probabilities over ``features`` (then the hashed tagger's scores
+    when stacked, ``hashed`` if given, and the word rates)."""
+    if model.stacked and hashed is None:
+        hashed = _hashed_scores(text)
+    if model.stacked:  # the order the training script builds: hashed scores, then rates
         features = np.hstack([features, hashed])
     rates = sequence.word_rates(model, [w.lower() for w in tokens.words])
     features = np.hstack([features, sequence.rate_features(tokens, rates)])
     probs = sequence.sequence_probabilities(model, features)
-    if hashed is not None and model.sources is not None:
+    if model.stacked and model.sources is not None:
         own = model.sources == 1
         probs[:, own] = 1.0 / (1.0 + np.exp(-hashed[:, own]))
-    return tokens, probs
+    return probs
 
 
 def _finetuned_probabilities(text: str, model: tuned.FinetunedModel,
@@ -471,8 +486,37 @@ def _finetuned_probabilities(text: str, model: tuned.FinetunedModel,
     return tokens, probs.astype(np.float32)
 
 
+def _ensemble_probabilities(text: str, model: ensemble.EnsembleModel,
+                            ) -> tuple[tagger.Tokens, np.ndarray]:
+    """Tokens and ``(n, T)`` probabilities of the ensemble: per technique the source it chose
+    (:data:`ensemble.SOURCES`) from the shipped fine-tuned, contextual and hashed taggers' own
+    probabilities. The two MiniLM taggers share one encoder pass: the head reads layers 4-6 of
+    each wordpiece, the fine-tuned layer the fifth layer's windows."""
+    from . import contextual
+
+    tokens = tagger.tokenize(text)
+    ids, offsets = tuned.wordpieces(text) if tokens.words else (np.zeros(0), None)
+    if not len(ids):
+        return tokens, np.zeros((len(tokens.words), len(model.techniques)), dtype=np.float32)
+    finetuned, head = tuned.load_finetuned_model(), sequence.load_contextual_model()
+    windows, mask, plan = contextual.window_states(ids)
+    frozen = windows[:, :, contextual.LAYERS.index(finetuned.first_tuned)]
+    logits = tuned.window_logits(tuned._module(finetuned), np.ascontiguousarray(frozen), mask,
+                                 plan, len(ids))
+    own = 1.0 / (1.0 + np.exp(-np.clip(tuned.token_logits(logits, offsets, tokens), -30, 30)))
+    states = contextual.per_token(contextual.kept_states(windows, plan, len(ids)), offsets, tokens)
+    del windows, frozen
+    features = np.hstack([contextual.mixed(states, head.encoder, tokens),
+                          contextual.lexical_features(tokens, lexicon_marks(text, tokens))])
+    scores = _hashed_scores(text)
+    head_probs = _head_probabilities(text, replace(head, sources=None), tokens,
+                                     features.astype(np.float32), scores)
+    return tokens, ensemble.combined(model, own, head_probs, 1.0 / (1.0 + np.exp(-scores)))
+
+
 def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel
-                | tuned.FinetunedModel | None = None) -> list[TechniqueHit]:
+                | tuned.FinetunedModel | ensemble.EnsembleModel | None = None
+                ) -> list[TechniqueHit]:
     """Spans of a learned tagger (the default hashed-feature one unless ``model`` names
     another): runs of tokens above each technique's threshold, ``confidence`` their mean
     probability."""
@@ -482,8 +526,10 @@ def tagger_hits(text: str, *, model: tagger.TaggerModel | sequence.SequenceModel
         if not tokens.words:
             return []
         spans = sequence.sequence_spans(model, probs, tokens)
-    elif isinstance(model, tuned.FinetunedModel):
-        tokens, probs = _finetuned_probabilities(text, model)
+    elif isinstance(model, (tuned.FinetunedModel, ensemble.EnsembleModel)):
+        tokens, probs = (_finetuned_probabilities(text, model)
+                         if isinstance(model, tuned.FinetunedModel)
+                         else _ensemble_probabilities(text, model))
         if not tokens.words:
             return []
         spans = tagger.tag_spans(probs, tokens, model.thresholds, model.gaps, model.extents,

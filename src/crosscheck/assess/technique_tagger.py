@@ -33,7 +33,7 @@ import numpy as np
 __all__ = ["Tokens", "tokenize", "token_features", "word_vectors", "context_vectors",
            "N_WORD", "N_DENSE", "TaggerModel",
            "load_model", "tag_spans", "decode", "unit_bounds", "EXTENT_TOKENS", "EXTENT_CLAUSE",
-           "EXTENT_SENTENCE", "N_BITS", "MODEL_PATH"]
+           "EXTENT_SENTENCE", "EXTENT_CLAUSE_MEAN", "EXTENT_SENTENCE_MEAN", "N_BITS", "MODEL_PATH"]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "propaganda_model.npz"
 #: Hashed feature space: 2**N_BITS buckets (collisions are rare enough at this size for PTC).
@@ -334,6 +334,9 @@ def runs(above: np.ndarray, gap: int) -> list[tuple[int, int]]:
 #: sentence. Doubt, fear or flag-waving are annotated over whole clauses and sentences (median
 #: 9-18 words in PTC) while the words that give them away are few; loaded words are the words.
 EXTENT_TOKENS, EXTENT_CLAUSE, EXTENT_SENTENCE = 0, 1, 2
+#: The same units, but a clause or sentence is tagged when the mean probability of its words
+#: reaches the threshold (not any one token's): a doubtful sentence is doubtful as a whole.
+EXTENT_CLAUSE_MEAN, EXTENT_SENTENCE_MEAN = 3, 4
 _CLAUSE_MARKS = frozenset(",;:—–()")
 
 
@@ -353,12 +356,26 @@ def unit_bounds(tokens: Tokens, extent: int) -> tuple[np.ndarray, np.ndarray]:
     return first, last
 
 
+def _unit_means(probs: np.ndarray, is_word: np.ndarray, first: np.ndarray,
+                last: np.ndarray) -> np.ndarray:
+    """Per token, the mean of ``probs`` over the words of its unit (``first``-``last``)."""
+    cumulative = np.concatenate([[0.0], np.cumsum(np.where(is_word, probs, 0.0))])
+    words = np.concatenate([[0], np.cumsum(is_word)])
+    count = np.maximum(words[last + 1] - words[first], 1)
+    return ((cumulative[last + 1] - cumulative[first]) / count).astype(np.float32)
+
+
 def decode(probs: np.ndarray, tokens: Tokens, *, threshold: float, gap: int, extent: int,
            min_words: int) -> list[tuple[int, int, float]]:
     """``(first token, last token, mean probability of the run)`` of one technique's spans:
     runs above ``threshold`` (bridging ``gap`` tokens) with at least ``min_words`` words, grown
-    to their clause or sentence, trimmed of punctuation at both ends, overlaps merged."""
+    to their clause or sentence, trimmed of punctuation at both ends, overlaps merged. With
+    ``EXTENT_CLAUSE_MEAN``/``EXTENT_SENTENCE_MEAN`` a whole clause or sentence is a run when
+    its words' mean probability reaches ``threshold``."""
     is_word = tokens.is_word
+    if extent in (EXTENT_CLAUSE_MEAN, EXTENT_SENTENCE_MEAN):
+        extent -= 2
+        probs = _unit_means(probs, is_word, *unit_bounds(tokens, extent))
     unit_first, unit_last = unit_bounds(tokens, extent)
     found: list[tuple[int, int, float]] = []
     for first, last in runs(probs >= threshold, gap):
