@@ -4,11 +4,12 @@ The term and entity vectors of all articles are rows of two CSR matrices (sublin
 l2-normalised, columns in sorted term order). A pair is a candidate when both articles carry a
 term that at most ``max_posting`` articles carry (an inverted index, as a sparse product of a
 block of rows with the whole index); its similarity is then the dot product of the two rows
-over *all* terms, which a sparse product cannot give cheaply (common words make it dense).
-So each block of rows is unpacked into a dense array over the columns those rows use, and
-every candidate pair's other row is gathered from the CSR arrays and looked up in it: the work
-is the candidate pairs times the words per article, the memory one block, whatever the corpus
-or vocabulary size.
+over *all* terms. The rare terms' part comes from the same sparse product over the weighted
+rare columns (their posting lists are short). The common terms' part a sparse product cannot
+give cheaply (common words make it dense), so each block of rows is unpacked into a dense
+array over the common columns those rows use, and every candidate pair's other row is gathered
+from the CSR arrays and looked up in it: the work is the candidate pairs times the common words
+per article, the memory one block, whatever the corpus or vocabulary size.
 
 The pairs come back as three arrays (first row, second row, score) rather than a dict keyed
 by pairs: at 200k articles there are some ten million of them.
