@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from itertools import chain
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
 from rapidfuzz import fuzz
 
