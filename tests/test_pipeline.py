@@ -42,6 +42,27 @@ def test_rerun_changes_nothing(small_corpus, tmp_path):
     assert second.documents_skipped == 6 and second.articles == 6
 
 
+def test_a_store_enriched_under_other_rules_is_enriched_again(small_corpus, tmp_path):
+    from crosscheck.records import ENRICH_SCHEME, Sentence
+
+    settings, engine = Settings(workers=1), LocalEngine(workers=1)
+    with Store(tmp_path / "fresh.duckdb") as store:
+        run([str(small_corpus)], store=store, settings=settings, engine=engine)
+        fresh, sentences = build_analysis(store), store.count(Sentence)
+    with Store(tmp_path / "old.duckdb") as store:
+        run([str(small_corpus)], store=store, settings=settings, engine=engine)
+        # what an older version left: other records (here, none of its sentences), its scheme
+        store.con.execute("DELETE FROM sentences")
+        store.set_marker("enrich-scheme", "older")
+        enriched: list[int] = []
+        run([str(small_corpus)], store=store, settings=settings, engine=engine,
+            progress=lambda stage, n: enriched.append(n) if stage == "enrich" else None)
+        assert sum(enriched) == store.count(Article)
+        assert store.count(Sentence) == sentences > 0
+        assert store.marker("enrich-scheme") == ENRICH_SCHEME
+        assert build_analysis(store) == fresh
+
+
 def test_bad_inputs_are_rejected_and_the_run_goes_on(small_corpus, tmp_path):
     (small_corpus / "empty.txt").write_text("")
     (small_corpus / "short.txt").write_text("Too short to be an article.")

@@ -24,7 +24,7 @@ from .errors import SettingsError
 from .ingest import iter_documents
 from .ingest.common import ID_SCHEME
 from .link import LINK_TABLES, run_link
-from .records import Article, Draft, RawDocument, Rejected, Removal, content_id
+from .records import ENRICH_SCHEME, Article, Draft, RawDocument, Rejected, Removal, content_id
 from .settings import Settings
 from .store import Store
 
@@ -218,6 +218,12 @@ def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progr
     """Enrich every article not enriched yet; each batch lands with its completion marks."""
     from .enrich import enrich_batch
 
+    if store.marker("enrich-scheme") != ENRICH_SCHEME:
+        # Enriched by other rules (or not at all): those records are not what this version
+        # writes for the same texts, so every article is enriched again.
+        with store.transaction():
+            store.forget("enrich", store.done_items("enrich"), tables=ENRICH_TABLES)
+            store.set_marker("enrich-scheme", ENRICH_SCHEME)
     done = store.done_items("enrich")
     submitted: deque[list[str]] = deque()
 

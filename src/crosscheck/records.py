@@ -44,10 +44,17 @@ __all__ = [
     "EventPlace",
     "EventConflict",
     "RECORD_TYPES",
+    "ENRICH_SCHEME",
     "content_id",
     "outlet_label",
     "record_table",
 ]
+
+
+# Changes whenever enrichment writes other records for the same text (a new rule for event
+# roles or times): a store enriched under another scheme is enriched again, and what link and
+# assess kept from that enrichment (aligned pairs, story features, story fingerprints) is redone.
+ENRICH_SCHEME = "2026-12-07"
 
 
 def content_id(*parts: object) -> str:

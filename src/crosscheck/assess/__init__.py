@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import pyarrow as pa
 
-from ..records import content_id
+from ..records import ENRICH_SCHEME, content_id
 from .. import __version__
 from ..engine import Engine
 from ..settings import Settings
@@ -149,7 +149,7 @@ def _fingerprint(store: Store, settings: Settings) -> str:
 def _settings_key(settings: Settings) -> str:
     """What every story's assessment depends on besides its inputs: a story assessed under
     other settings (another embedder, another technique tagger) is redone."""
-    return content_id(__version__, *_settings_that_count(settings))
+    return content_id(__version__, ENRICH_SCHEME, *_settings_that_count(settings))
 
 
 def _settings_that_count(settings: Settings) -> tuple[str, ...]:

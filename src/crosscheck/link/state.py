@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import __version__
-from ..records import Article, Derivation, Passage, content_id
+from ..records import ENRICH_SCHEME, Article, Derivation, Passage, content_id
 from ..store import Store
 
 __all__ = ["PairCache", "LinkedArticles", "Signatures", "StoryFeatures", "record_values", "record_key"]
@@ -60,7 +60,8 @@ class PairCache:
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
 
     def key(self, a: str, b: str) -> str:
-        return content_id("pair", __version__, a, self._article_key[a], b, self._article_key[b], self._embedder)
+        return content_id("pair", __version__, ENRICH_SCHEME, a, self._article_key[a], b,
+                          self._article_key[b], self._embedder)
 
     def missing(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(a, b) for a, b in pairs if self.key(a, b) not in self._stored]
@@ -214,7 +215,8 @@ class StoryFeatures:
 
         self._store, self._articles = store, articles
         self._opts = _settings(settings)
-        self._key = {i: content_id(record_key(a), *record_values(self._opts)) for i, a in articles.items()}
+        self._key = {i: content_id(record_key(a), ENRICH_SCHEME, *record_values(self._opts))
+                     for i, a in articles.items()}
         store.con.execute(self._TABLE)
         self.features: dict[str, _Features] = {}
         for article, key, found in store.con.execute(
