@@ -223,6 +223,8 @@ def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progr
         # writes for the same texts, so every article is enriched again.
         with store.transaction():
             store.forget("enrich", store.done_items("enrich"), tables=ENRICH_TABLES)
+            # what link and assess built on the old records is built again
+            store.con.execute("DELETE FROM markers WHERE stage IN ('link', 'assess')")
             store.set_marker("enrich-scheme", ENRICH_SCHEME)
     done = store.done_items("enrich")
     submitted: deque[list[str]] = deque()
