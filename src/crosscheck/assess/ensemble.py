@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import technique_tagger as tagger
+
 __all__ = ["EnsembleModel", "ENSEMBLE_MODEL_PATH", "SOURCES", "source_blocks",
            "load_ensemble_model", "save_ensemble_model", "combined"]
 
@@ -66,23 +68,13 @@ def combined(model: EnsembleModel, finetuned: np.ndarray, contextual: np.ndarray
 def load_ensemble_model(path: str | None = None) -> EnsembleModel:
     """The shipped choices unless ``path`` names another ``.npz`` written by
     ``bench/train_ensemble_tagger.py``."""
-    target = Path(path) if path else ENSEMBLE_MODEL_PATH
-    if not target.exists():
-        raise FileNotFoundError(f"ensemble technique model not found at {target}: run "
-                                f"python bench/train_ensemble_tagger.py to write it")
+    target = tagger.model_file(path, ENSEMBLE_MODEL_PATH, "ensemble technique model",
+                               "train_ensemble_tagger.py")
     with np.load(target) as data:
-        return EnsembleModel(tuple(str(t) for t in data["techniques"]),
-                             data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64),
-                             data["extents"].astype(np.int64), data["min_words"].astype(np.int64),
+        return EnsembleModel(tuple(str(t) for t in data["techniques"]), *tagger.decodings(data),
                              data["sources"].astype(np.int64),
                              data["rule_precision"].astype(np.float32))
 
 
 def save_ensemble_model(path: Path, model: EnsembleModel) -> None:
-    np.savez_compressed(path, techniques=np.array(model.techniques),
-                        thresholds=np.asarray(model.thresholds, np.float32),
-                        gaps=np.asarray(model.gaps, np.int64),
-                        extents=np.asarray(model.extents, np.int64),
-                        min_words=np.asarray(model.min_words, np.int64),
-                        sources=np.asarray(model.sources, np.int64),
-                        rule_precision=np.asarray(model.rule_precision, np.float32))
+    np.savez_compressed(path, techniques=np.array(model.techniques), **tagger.decoding_arrays(model))

@@ -72,10 +72,8 @@ class FinetunedModel:
 def load_finetuned_model(path: str | None = None) -> FinetunedModel:
     """The shipped model unless ``path`` names another ``.npz`` written by
     ``bench/train_finetuned_tagger.py``."""
-    target = Path(path) if path else FINETUNED_MODEL_PATH
-    if not target.exists():
-        raise FileNotFoundError(f"fine-tuned technique model not found at {target}: run "
-                                f"python bench/train_finetuned_tagger.py to train it")
+    target = tagger.model_file(path, FINETUNED_MODEL_PATH, "fine-tuned technique model",
+                               "train_finetuned_tagger.py")
     with np.load(target) as data:
         count = int(data["tuned_layers"])
         layers = tuple({name: data[f"layer{i}_{name}"].astype(np.float32) for name in _NAMES}
@@ -83,10 +81,7 @@ def load_finetuned_model(path: str | None = None) -> FinetunedModel:
         return FinetunedModel(tuple(str(t) for t in data["techniques"]), int(data["first_tuned"]),
                               layers, data["head"].astype(np.float32),
                               data["head_bias"].astype(np.float32),
-                              data["thresholds"].astype(np.float32),
-                              data["gaps"].astype(np.int64), data["extents"].astype(np.int64),
-                              data["min_words"].astype(np.int64),
-                              data["sources"].astype(np.int64),
+                              *tagger.decodings(data), data["sources"].astype(np.int64),
                               data["rule_precision"].astype(np.float32))
 
 
@@ -99,11 +94,7 @@ def save_finetuned_model(path: Path, model: FinetunedModel) -> None:
                         tuned_layers=np.array(len(model.layers)),
                         head=model.head.astype(np.float16),
                         head_bias=model.head_bias.astype(np.float32),
-                        thresholds=model.thresholds.astype(np.float32),
-                        gaps=model.gaps.astype(np.int64), extents=model.extents.astype(np.int64),
-                        min_words=model.min_words.astype(np.int64),
-                        sources=model.sources.astype(np.int64),
-                        rule_precision=model.rule_precision.astype(np.float32), **arrays)
+                        **tagger.decoding_arrays(model), **arrays)
 
 
 @lru_cache(maxsize=2)

@@ -188,19 +188,15 @@ def _repeats(lower: list[str]) -> np.ndarray:
 @lru_cache(maxsize=2)
 def load_sequence_model(path: str | None = None) -> SequenceModel:
     """The shipped model unless ``path`` names another ``.npz`` written by the training script."""
-    target = Path(path) if path else SEQUENCE_MODEL_PATH
-    if not target.exists():
-        raise FileNotFoundError(f"propaganda sequence model not found at {target}: run "
-                                f"python bench/train_sequence_tagger.py to train it")
+    target = tagger.model_file(path, SEQUENCE_MODEL_PATH, "propaganda sequence model",
+                               "train_sequence_tagger.py")
     with np.load(target) as data:
         return SequenceModel(tuple(str(t) for t in data["techniques"]),
                              data["hidden"].astype(np.float32),
                              data["hidden_bias"].astype(np.float32),
                              data["output"].astype(np.float32),
                              data["output_bias"].astype(np.float32),
-                             data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64),
-                             data["extents"].astype(np.int64), data["min_words"].astype(np.int64),
-                             data["rule_precision"].astype(np.float32),
+                             *tagger.decodings(data), data["rule_precision"].astype(np.float32),
                              {str(w): i for i, w in enumerate(data["vocabulary"])},
                              data["rates"].astype(np.float32),
                              bool(data["stacked"]) if "stacked" in data else False,

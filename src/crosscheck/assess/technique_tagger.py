@@ -261,13 +261,36 @@ class TaggerModel:
     min_words: np.ndarray
 
 
+def model_file(path: str | None, shipped: Path, what: str, trainer: str) -> Path:
+    """``path`` when given, else the ``shipped`` file; a missing one is an error naming the
+    ``bench/`` script that writes it (every tagger model is loaded through here)."""
+    target = Path(path) if path else shipped
+    if not target.exists():
+        raise FileNotFoundError(f"{what} not found at {target}: run python bench/{trainer} to train it")
+    return target
+
+
+def decodings(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per technique the threshold, gap, extent and fewest words of a model file's decoding
+    (an ``np.load`` of it), as the decoders take them."""
+    return (data["thresholds"].astype(np.float32), data["gaps"].astype(np.int64),
+            data["extents"].astype(np.int64), data["min_words"].astype(np.int64))
+
+
+def decoding_arrays(model) -> dict[str, np.ndarray]:
+    """What :func:`decodings` reads back, with the choices of a stacked model (its ``sources``
+    and ``rule_precision``), from ``model``'s fields: the arrays a model file stores."""
+    return {"thresholds": np.asarray(model.thresholds, np.float32),
+            "gaps": np.asarray(model.gaps, np.int64), "extents": np.asarray(model.extents, np.int64),
+            "min_words": np.asarray(model.min_words, np.int64),
+            "sources": np.asarray(model.sources, np.int64),
+            "rule_precision": np.asarray(model.rule_precision, np.float32)}
+
+
 @lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> TaggerModel:
     """The shipped model unless ``path`` names another ``.npz`` written by the training script."""
-    target = Path(path) if path else MODEL_PATH
-    if not target.exists():
-        raise FileNotFoundError(f"propaganda model not found at {target}: run "
-                                f"python bench/train_propaganda.py to train it")
+    target = model_file(path, MODEL_PATH, "propaganda model", "train_propaganda.py")
     with np.load(target) as data:
         count = len(data["techniques"])
         # A model written before extents and minimum lengths decodes plain token runs.
