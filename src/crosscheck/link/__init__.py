@@ -61,7 +61,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     previous = linked.previous_stories() if settings.incremental_stories else None
     # Story features follow from each article and its records: kept in the store, a run
     # computes those of new or changed articles only (the batch partition is the same).
-    features = StoryFeatures(store, articles, settings=settings)
+    features = StoryFeatures(store, articles, settings=settings, keys=linked.keys)
     if previous:
         stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
                                           features=features.complete())
@@ -75,7 +75,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                              map_batches=engine.map_batches)
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
     # earlier run over the same two texts are read back, not aligned again.
-    cache = PairCache(store, articles, embedder=settings.embedder)
+    cache = PairCache(store, articles, embedder=settings.embedder, keys=linked.keys)
     derivations, passages = cache.read(pairs)
     work = _pair_work(cache.missing(pairs), articles, store)
     compare = functools.partial(derive_pairs, embedder=settings.embedder, keep_pairs=True)

@@ -53,9 +53,10 @@ _TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result 
 class PairCache:
     """The ``link_pairs`` table of a store, for one corpus and embedder."""
 
-    def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str):
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str,
+                 keys: Mapping[str, str] | None = None):
         self._store, self._embedder = store, embedder
-        self._article_key = {i: record_key(a) for i, a in articles.items()}
+        self._article_key = keys if keys is not None else {i: record_key(a) for i, a in articles.items()}
         store.con.execute(_TABLE)
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
 
@@ -107,10 +108,11 @@ class LinkedArticles:
 
     def __init__(self, store: Store, articles: Mapping[str, Article]):
         self._store = store
-        self._key = {i: record_key(a) for i, a in articles.items()}
+        # each article's record hash (the pair cache and story features key by it too)
+        self.keys = {i: record_key(a) for i, a in articles.items()}
         store.con.execute(self._TABLE)
         self._before = dict(store.con.execute("SELECT id, key FROM link_articles").fetchall())
-        self.new = {i for i, key in self._key.items() if self._before.get(i) != key}
+        self.new = {i for i, key in self.keys.items() if self._before.get(i) != key}
 
     def previous_stories(self) -> dict[str, str]:
         """Article -> stored story, for the articles linked before (empty on a first run)."""
@@ -121,8 +123,8 @@ class LinkedArticles:
     def save(self) -> None:
         con = self._store.con
         con.execute("DELETE FROM link_articles")
-        ids = sorted(self._key)
-        con.register("_linked", pa.table({"id": ids, "key": [self._key[i] for i in ids]}))
+        ids = sorted(self.keys)
+        con.register("_linked", pa.table({"id": ids, "key": [self.keys[i] for i in ids]}))
         try:
             con.execute("INSERT INTO link_articles SELECT * FROM _linked")
         finally:
@@ -210,13 +212,15 @@ class StoryFeatures:
               "(id VARCHAR PRIMARY KEY, key VARCHAR, features VARCHAR)")
     _FEW = 500  # below this many articles to compute, their records are read by id
 
-    def __init__(self, store: Store, articles: Mapping[str, Article], *, settings: object):
+    def __init__(self, store: Store, articles: Mapping[str, Article], *, settings: object,
+                 keys: Mapping[str, str] | None = None):
         from .story_features import _Features, _settings
 
         self._store, self._articles = store, articles
         self._opts = _settings(settings)
-        self._key = {i: content_id(record_key(a), ENRICH_SCHEME, *record_values(self._opts))
-                     for i, a in articles.items()}
+        keys = keys if keys is not None else {i: record_key(a) for i, a in articles.items()}
+        self._key = {i: content_id(keys[i], ENRICH_SCHEME, *record_values(self._opts))
+                     for i in articles}
         store.con.execute(self._TABLE)
         self.features: dict[str, _Features] = {}
         for article, key, found in store.con.execute(
