@@ -48,19 +48,13 @@ def strong_components(articles, mentions, times) -> str:
     from scipy import sparse
     from scipy.sparse.csgraph import connected_components
 
-    from crosscheck.link.stories import _scores
-    from crosscheck.link.story_features import _features, _settings, _Weights
-    from crosscheck.link.story_pairs import weighted_matrix
+    from crosscheck.link.stories import feature_pairs
+    from crosscheck.link.story_features import _features, _settings
 
     opts = _settings(None)
     feats = [_features(a, mentions.get(a.id, ()), times.get(a.id, ()), opts)
              for a in sorted(articles, key=lambda a: a.id)]
-    weights = _Weights()
-    for f in feats:
-        weights.count(f)
-    pairs = _scores(weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df),
-                    weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
-                                    weights.entity_df), opts)
+    _, pairs = feature_pairs(feats, opts)
     strong = pairs.score >= opts.link_threshold
     n = len(feats)
     graph = sparse.coo_matrix((np.ones(int(strong.sum())), (pairs.first[strong], pairs.second[strong])),

@@ -47,7 +47,7 @@ from .story_features import (StorySettings, _dot, _Features, _features, _setting
                              _Vectors, _Weights)
 from .story_pairs import Pairs, pair_scores, weighted_matrix
 
-__all__ = ["StorySettings", "StoryIndex", "cluster_stories"]
+__all__ = ["StorySettings", "StoryIndex", "cluster_stories", "feature_pairs"]
 
 
 # --- batch ------------------------------------------------------------------------------------
@@ -68,6 +68,14 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
     known = features or {}
     feats = [known[k] if k in known else _features(unique[k], mentions.get(k, ()), times.get(k, ()), opts)
              for k in sorted(unique)]
+    weights, pairs = feature_pairs(feats, opts)
+    groups = _agglomerate([f.anchor for f in feats], pairs, opts, [f.named for f in feats])
+    return _records([[feats[i] for i in g] for g in groups], weights)
+
+
+def feature_pairs(feats: Sequence[_Features], opts: StorySettings) -> tuple[_Weights, Pairs]:
+    """The corpus weights of ``feats`` and the similarities of their candidate pairs (by
+    position), as the batch clustering scores them."""
     weights = _Weights()
     for f in feats:
         weights.count(f)
@@ -76,9 +84,7 @@ def cluster_stories(articles: Iterable[Article], *, mentions: Mapping[str, Seque
     terms = weighted_matrix(feats, lambda f: weights.vector(f.terms), weights.df)
     entities = weighted_matrix(feats, lambda f: weights.vector(f.entities, entities=True),
                                weights.entity_df)
-    groups = _agglomerate([f.anchor for f in feats], _scores(terms, entities, opts), opts,
-                          [f.named for f in feats])
-    return _records([[feats[i] for i in g] for g in groups], weights)
+    return weights, _scores(terms, entities, opts)
 
 
 def _scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, opts: StorySettings) -> Pairs:
