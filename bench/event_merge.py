@@ -61,7 +61,7 @@ SEEDS = SHARED_BENCH.parent / "corpus" / "seeds"
 SEEDS_GOLD = Path(__file__).with_name("seeds_events_gold.tsv")
 TIE = 0.005  # pooled B-cubed F1 on the training folds
 GRID = tuple((words, same, apart, agreement) for words in (0.5, 1.0) for same in (-0.5, 0.0, 0.5)
-             for apart in (0.0, -0.5) for agreement in (0.0, 0.5, 1.0))
+             for apart in (0.0, -0.5, -1.0) for agreement in (0.0, 0.5, 1.0))
 
 
 def _gold_instances(docs: set[str]) -> dict[str, list[tuple[int, int, str]]]:

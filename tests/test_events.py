@@ -465,3 +465,23 @@ def test_an_earlier_report_in_a_rewrite_does_not_take_its_sources_other_arrests(
     detained = {trigger[m]: e for m, e in event_of.items() if trigger[m][1] == "detained"}
     assert set(detained) == {("wire", "detained"), ("paper", "detained")}
     assert detained[("wire", "detained")] != detained[("paper", "detained")]
+
+
+def test_vague_counts_of_different_things_by_one_speaker_stay_apart():
+    """"Tens of spies" and "dozens of cells", both told by the minister: one speaker does not
+    outweigh counts of different things."""
+    corpus = _Corpus()
+    corpus.add("wire", speaker="Ilse Varga", action="identify")
+    corpus.add("wire", speaker="Ilse Varga", action="identify", start=200)
+    spies, cells = _tens("wire", "spies"), _tens("wire", "cells")
+    cells = Quantity(*[{"id": f"{cells.id}-2", "text": "dozens", "low": 24.0, "high": 120.0}.get(
+        f, getattr(cells, f)) for f in Quantity.__slots__])
+    corpus.quantities.update({spies.id: spies, cells.id: cells})
+    first, second = corpus.mentions
+    corpus.mentions = [
+        EventMention(*[{"count": count.id, "target": target, "agent": None}.get(f, getattr(mention, f))
+                       for f in EventMention.__slots__])
+        for mention, count, target in ((first, spies, "tens of spies"),
+                                       (second, cells, "dozens of cells"))]
+    events = _of(corpus.events(), Event)
+    assert sorted(e.count_text for e in events) == ["dozens", "tens"]

@@ -128,3 +128,11 @@ def test_a_country_is_not_a_town_named_after_it():
     assert one("Egypt", "United States", "Texas").precision == "country"
     assert one("Georgia", "Atlanta").precision == "province"
     assert one("Georgia", "Tbilisi").precision == "country"
+
+
+def test_the_islamic_republic_is_iran():
+    from crosscheck.enrich.places import geocode
+
+    for context in ((), ("Lahore",)):
+        place = geocode(["the Islamic Republic"], context=context)["the Islamic Republic"]
+        assert (place.country_code, place.precision) == ("IR", "country")

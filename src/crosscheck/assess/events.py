@@ -16,7 +16,7 @@ agrees with best, or starts a new one. A mention can join an event when
   article already in the event (+1: "these arrests" goes back to the article's earlier report;
   another mention of the article without one adds ``SAME_ARTICLE``, 0: a story often recalls
   an earlier arrest); against, counts that cannot both be true (-1: "sixty" against "more
-  than 116"), vague counts of differently named things (``COUNTED_APART``, -0.5: "tens of
+  than 116"), vague counts of differently named things (``COUNTED_APART``, -1: "tens of
   spies" against "sixty individuals") and a named speaker the event does not have (-0.5).
   Among the events it can join, it joins the best scored.
 * An *echo* comes first: a mention inside a passage that a derivation aligns with the other
@@ -60,7 +60,7 @@ __all__ = ["assess_events", "event_findings", "MIN_AGREEMENT", "ARGUMENT_WORDS",
 MIN_AGREEMENT = 0.0
 ARGUMENT_WORDS = 1.0
 SAME_ARTICLE = 0.0
-COUNTED_APART = -0.5
+COUNTED_APART = -1.0
 _PRECISION_RANK = {"city": 0, "province": 1, "country": 2, None: 3}
 
 AssessedEvent = Event | EventMember | EventPlace | EventConflict

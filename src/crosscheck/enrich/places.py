@@ -58,7 +58,9 @@ _COUNTRY_EXONYMS = {
     "US": ("us", "usa", "u s", "u s a", "america", "united states of america", "the states"),
     "GB": ("uk", "u k", "britain", "great britain"),
     "NL": ("holland",), "CZ": ("czech republic",), "CI": ("ivory coast", "cote divoire"),
-    "MM": ("burma",), "IR": ("persia", "islamic republic of iran"), "RU": ("russian federation",),
+    "MM": ("burma",), "RU": ("russian federation",),
+    # "the Islamic Republic" alone is news shorthand for Iran, as data/aliases.tsv has it
+    "IR": ("persia", "islamic republic of iran", "islamic republic"),
     "AE": ("uae", "u a e"), "CD": ("drc", "democratic republic of congo", "congo kinshasa"),
     "CG": ("congo brazzaville",), "TR": ("turkiye",), "MK": ("macedonia",), "SZ": ("swaziland",),
     "CV": ("cape verde",), "TL": ("east timor",), "VA": ("vatican",), "KR": ("republic of korea",),
