@@ -177,3 +177,18 @@ def test_an_agency_that_others_take_from_orders_its_edges_with_a_sibling():
     assert relations["paper1>paper2"] == "shared_source"  # a day shift between two papers orders nothing
     first_rule = {d.id: d.relation for d in mark_shared_sources(edges, outlets=outlets, originating_share=None)}
     assert first_rule["paper1>paper2"] == "derived"
+
+
+def test_two_copies_of_one_day_keep_their_earlier_source_not_each_other():
+    """An original of Monday and two copies of Tuesday: Tuesday orders neither copy before the
+    other, so neither passes the original on to the other; both stay joined to the original
+    and the edge between the copies, which the original explains, goes."""
+    days = {"original": "2024-05-06", "copy_a": "2024-05-07", "copy_b": "2024-05-07"}
+    to_a = edge("original", "copy_a", [(0, 400, 0, 400)], score=0.9, kind="copy")
+    to_b = edge("original", "copy_b", [(0, 400, 0, 400)], score=0.8, kind="copy")
+    between = edge("copy_a", "copy_b", [(0, 400, 0, 400)], score=0.95, kind="copy",
+                   direction="undetermined")
+    assert prune(to_a, to_b, between, published=days) == ["original>copy_a", "original>copy_b"]
+    # a copy that the other's day shift or content cues name as the source still passes it on
+    ordered = replace(between[0], direction="content"), between[1]
+    assert prune(to_a, to_b, ordered, published=days) == ["original>copy_a", "copy_a>copy_b"]

@@ -160,8 +160,9 @@ def _undated(trio: tuple[str, ...], published: Mapping[str, str | None]) -> bool
 def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> bool:
     """Whether third articles hold, on both sides, most of what ``d``'s two texts share. A
     third A counts when it is (or may be) the source of both (:func:`_may_common`), or when,
-    published strictly between them, it passed the source's material on (source -> A ->
-    derived: dates make that chain trustworthy). What several thirds share with each side is
+    published after the source and before the derived text (or on its day, with an edge that
+    runs from A), it passed the source's material on (source -> A -> derived: dates make that
+    chain trustworthy; :func:`_passed_on`). What several thirds share with each side is
     pooled."""
     s, t = d.source, d.derived
     cover_s, cover_t = [], []
@@ -170,7 +171,7 @@ def _explained(d, edges, neighbours, spans, published, explained, rank=None) -> 
         # same-day texts have the day shift and credits to go by; undated ones only content
         veto = rank if _undated((a, s, t), published) else None
         common = _may_common(sa, a, (s, t), veto) and not _later(a, (s, t), published)
-        if (_may_common(at, a, (s, t), veto) and common) or (_may_source(at, a) and _between(s, a, t, published)):
+        if (_may_common(at, a, (s, t), veto) and common) or _passed_on(s, a, t, at, published):
             cover_s += spans[sa.id][s]
             cover_t += spans[at.id][t]
     return bool(cover_s) and (_inside(spans[d.id][s], merged_spans(cover_s)) >= explained
@@ -186,9 +187,18 @@ def _date(article: str, published: Mapping[str, str | None]) -> str:
     return published.get(article) or ""
 
 
-def _between(first: str, middle: str, last: str, published: Mapping[str, str | None]) -> bool:
+def _passed_on(first: str, middle: str, last: str, edge: Derivation,
+               published: Mapping[str, str | None]) -> bool:
+    """Whether ``middle``, published after ``first``, passed its material on to ``last``
+    (``edge`` joins middle and last): published before ``last``, or on its day when the edge
+    runs from ``middle``. A same-day text whose edge nothing orders is as likely ``last``'s copy
+    as its source, so it explains away no edge to an earlier source."""
     dates = [_date(x, published) for x in (first, middle, last)]
-    return all(dates) and dates[0] < dates[1] <= dates[2]
+    if not all(dates) or not dates[0] < dates[1] <= dates[2]:
+        return False
+    if dates[1] < dates[2]:
+        return _may_source(edge, middle)
+    return edge.source == middle and edge.direction != "undetermined"
 
 
 def _weak_partials(derivations, spans, *, explained, weak_ratio) -> set[str]:
