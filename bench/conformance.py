@@ -12,10 +12,12 @@ and the first ``--reuters`` rows of ``reuters-21578`` (skipped with a note when 
 ``--copies N``, a story of N copies of one report (``bench/hostile.py``), where each article's
 near-duplicate pairs are bounded (``neardup_pairs_per_article``).
 
-    python bench/conformance.py [--reuters 2000] [--workers 2] [--engine-shuffle-rows 0] [--copies 500]
+    python bench/conformance.py [--reuters 2000] [--workers 2] [--engine-shuffle-rows 0] [--copies 500] [--shards]
 
 ``--engine-shuffle-rows 0`` has Ray group the LSH band keys with Ray Data at any size (by
-default it does from 2 million band rows on, and DuckDB below).
+default it does from 2 million band rows on, and DuckDB below). ``--shards`` has the Ray
+tasks write their records as Parquet shards that the driver loads (``shard_dir``), against the
+local engine's records sent back with each result.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ SEEDS = SHARED_BENCH.parent / "corpus" / "seeds"
 REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
 
 
-def _analyse(inputs: list[str], *, engine: str, workers: int, tmp: Path) -> tuple[dict, float, int, int]:
-    settings = Settings(workers=workers)
+def _analyse(inputs: list[str], *, engine: str, workers: int, tmp: Path,
+             shards: bool = False) -> tuple[dict, float, int, int]:
+    settings = Settings(workers=workers, shard_dir=str(tmp / "shards") if shards else "")
     runner = make_engine(engine, settings=settings)
     path = tmp / f"{engine}.duckdb"
     try:
@@ -93,11 +96,14 @@ def main() -> None:
     parser.add_argument("--engine-shuffle-rows", type=int,
                         help="band rows from which Ray groups LSH band keys with Ray Data "
                              "(0: always; default: crosscheck.link.banding.ENGINE_SHUFFLE_ROWS)")
+    parser.add_argument("--shards", action="store_true",
+                        help="the Ray runs write their records as Parquet shards the driver loads")
     args = parser.parse_args()
     if args.engine_shuffle_rows is not None:
         banding.ENGINE_SHUFFLE_ROWS = args.engine_shuffle_rows
         print(f"Ray Data band shuffle from {args.engine_shuffle_rows} band rows")
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, workers={args.workers}")
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, workers={args.workers}"
+          + (", Ray with Parquet shards" if args.shards else ""))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         corpora: list[tuple[str, list[str]]] = [("examples", [str(ROOT / "examples" / "corpus")])]
@@ -112,7 +118,8 @@ def main() -> None:
         if args.copies:
             corpora.append((f"{args.copies} copies", [str(_story_of_copies(args.copies, tmp))]))
         for name, inputs in corpora:
-            results = {engine: _analyse(inputs, engine=engine, workers=args.workers, tmp=tmp)
+            results = {engine: _analyse(inputs, engine=engine, workers=args.workers, tmp=tmp,
+                                        shards=args.shards and engine == "ray")
                        for engine in ("local", "ray")}
             for engine, (_, elapsed, peak, articles) in results.items():
                 print(f"{name:<14} {engine:<6} {articles:>6} articles {elapsed:>8.1f} s "

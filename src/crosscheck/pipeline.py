@@ -26,6 +26,7 @@ from .ingest.common import ID_SCHEME
 from .link import LINK_TABLES, run_link
 from .records import ENRICH_SCHEME, Article, Draft, RawDocument, Rejected, Removal, content_id
 from .settings import Settings
+from .shards import shard_folder, sharded
 from .store import Store
 
 __all__ = ["Stage", "STAGES", "RunSummary", "run"]
@@ -236,6 +237,9 @@ def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progr
             yield batch
 
     enrich = functools.partial(enrich_batch, settings=settings)
+    if settings.shard_dir:  # the tasks write their records as Parquet; the driver loads them
+        folder = shard_folder(settings.shard_dir, store.path, "enrich")
+        enrich = functools.partial(sharded, enrich, folder=str(folder))
     for result in engine.map_batches(enrich, batches()):
         ids = submitted.popleft()
         with store.transaction():

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from .errors import StoreError
 from .records import RECORD_TYPES, record_table
+from .shards import Shards
 
 __all__ = ["Store", "ArticleRecords", "STORED_TYPES", "EXPORT_FORMATS", "export"]
 
@@ -59,6 +60,12 @@ def _quoted(names: list[str]) -> str:
 
 def _schema(record_type: type) -> pa.Schema:
     return pa.schema([(name, _ARROW_TYPES[t]) for name, t in _columns(record_type)])
+
+
+def records_table(record_type: type, rows: list[object]) -> pa.Table:
+    """Records of one stored type as an Arrow table with the store's column types."""
+    schema = _schema(record_type)
+    return pa.table({name: [getattr(r, name) for r in rows] for name in schema.names}, schema=schema)
 
 
 class Store:
@@ -149,8 +156,12 @@ class Store:
                                  "(often a full disk) is fixed") from exc
             raise
 
-    def write(self, records: Iterable[object]) -> int:
-        """Insert records of any stored type, ignoring ids already present. Returns rows given."""
+    def write(self, records: Iterable[object] | Shards) -> int:
+        """Insert records of any stored type, ignoring ids already present, or load the
+        :class:`~crosscheck.shards.Shards` a task wrote in their place (and remove the files).
+        Returns rows given."""
+        if isinstance(records, Shards):
+            return self._load(records)
         by_type: dict[type, list[object]] = {}
         for record in records:
             by_type.setdefault(type(record), []).append(record)
@@ -159,19 +170,25 @@ class Store:
         return sum(len(rows) for rows in by_type.values())
 
     def _insert(self, record_type: type, rows: list[object]) -> None:
-        table = record_table(record_type)
-        schema = _schema(record_type)
-        columns = {name: [getattr(r, name) for r in rows] for name in schema.names}
-        batch = pa.table(columns, schema=schema)
-        self.con.register("_incoming", batch)
+        self.con.register("_incoming", records_table(record_type, rows))
         try:
-            # Deduplicate inside the batch too: INSERT OR IGNORE only guards against stored rows.
-            self.con.execute(
-                f"INSERT OR IGNORE INTO {table} SELECT * FROM _incoming "
-                "QUALIFY row_number() OVER (PARTITION BY id) = 1"
-            )
+            self._insert_from(record_table(record_type), "_incoming")
         finally:
             self.con.unregister("_incoming")
+
+    def _insert_from(self, table: str, source: str, params: list[object] | None = None) -> None:
+        # Deduplicate inside the batch too: INSERT OR IGNORE only guards against stored rows.
+        self.con.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM {source} "
+                         "QUALIFY row_number() OVER (PARTITION BY id) = 1", params or [])
+
+    def _load(self, shards: Shards) -> int:
+        for shard in shards.files:
+            if shard.table not in STORED_TYPES:
+                raise StoreError(f"shard {shard.path} names no table of this store: {shard.table}")
+            self._insert_from(shard.table, "read_parquet(?)", [shard.path])
+        for shard in shards.files:
+            Path(shard.path).unlink(missing_ok=True)
+        return len(shards)
 
     def delete_where(self, record_type: type, condition: str, params: list[object] | None = None) -> None:
         self.con.execute(f"DELETE FROM {record_table(record_type)} WHERE {condition}", params or [])

@@ -16,6 +16,7 @@ The work itself lives in ``assess/claims.py`` (groups, origins, conflicts),
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pyarrow as pa
@@ -24,6 +25,7 @@ from ..records import ENRICH_SCHEME, content_id
 from .. import __version__
 from ..engine import Engine
 from ..settings import Settings
+from ..shards import shard_folder, sharded
 from ..store import Store
 from .partition import (CorpusIndex, assess_story_batches, corpus_findings,
                         fingerprint_story_batches, story_batches)
@@ -57,7 +59,11 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         _delete(store, redo if before is not None and scopes is not None else None)
         found_scopes: dict[str, str] = {}
         batches = story_batches(store, corpus, redo, **options)
-        for story_scopes, records in _map(engine, assess_story_batches, batches):
+        task = assess_story_batches
+        if settings.shard_dir:  # the tasks write their records as Parquet; the driver loads them
+            folder = shard_folder(settings.shard_dir, store.path, "assess")
+            task = functools.partial(sharded, task, folder=str(folder), records_at=1)
+        for story_scopes, records in _map(engine, task, batches):
             found_scopes.update(story_scopes)
             store.write(records)
         store.write(corpus_findings(store, corpus))
