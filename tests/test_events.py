@@ -485,3 +485,44 @@ def test_vague_counts_of_different_things_by_one_speaker_stay_apart():
                                        (second, cells, "dozens of cells"))]
     events = _of(corpus.events(), Event)
     assert sorted(e.count_text for e in events) == ["dozens", "tens"]
+
+
+def _event(event_id: str, story: str, *, count: float | None = 42, action: str = "arrest",
+           time: tuple[str, str] | None = None) -> Event:
+    low = high = count
+    return Event(event_id, story, action, "173", None, None, None if count is None else str(count),
+                 low, high, None if time is None else "then", *(time or (None, None)), (), False, 1)
+
+
+def _at(event_id: str, name: str, *, geonameid: int | None = 7, precision: str | None = "city"):
+    return EventPlace(f"{event_id}-{name}", event_id, name, None, None, None, None, precision,
+                      geonameid)
+
+
+def test_a_recap_in_a_later_story_is_linked_to_the_event_it_retells():
+    from crosscheck.assess.event_links import retold_events
+
+    events = [_event("then", "s2024", time=("2024-03-05", "2024-03-05")), _event("recap", "s2025")]
+    places = {"then": [_at("then", "Korvask")], "recap": [_at("recap", "Korvask")]}
+    assert retold_events(events, places) == {"recap": ["then"], "then": ["recap"]}
+    # a place the gazetteer does not know links by its name, a country does not link
+    unknown = {e: [_at(e, "Brennick", geonameid=None, precision=None)] for e in ("then", "recap")}
+    assert retold_events(events, unknown) == {"recap": ["then"], "then": ["recap"]}
+    country = {e: [_at(e, "Velmora", precision="country")] for e in ("then", "recap")}
+    assert retold_events(events, country) == {}
+
+
+@pytest.mark.parametrize("other", [
+    _event("recap", "s2024"),                                    # the same story: one event already
+    _event("recap", "s2025", count=41),                          # another count
+    _event("recap", "s2025", count=1),                           # a count of one says too little
+    _event("recap", "s2025", count=None),                        # no count
+    _event("recap", "s2025", action="release"),                  # another action
+    _event("recap", "s2025", time=("2025-05-14", "2025-05-14")),  # another time
+])
+def test_events_of_other_stories_that_differ_are_not_linked(other):
+    from crosscheck.assess.event_links import retold_events
+
+    then = _event("then", "s2024", time=("2024-03-05", "2024-03-05"))
+    places = {e: [_at(e, "Korvask")] for e in ("then", "recap")}
+    assert retold_events([then, other], places) == {}

@@ -193,3 +193,15 @@ def test_event_timeline_draws_dated_events_as_bars_linking_to_their_rows():
     assert day["w"] == 4.0 and day["label"] == "arrest sixty · Velmora"
     assert event_timeline([e for e in events if e["time"] is None])["bars"] == []
     assert event_timeline(events, limit=1)["left_out"] == 1
+
+
+def test_an_event_retold_in_another_story_links_to_it(data, report):
+    """The example corpus's 2025 story recalls the 42 arrests of 2024 in Korvask: an event of
+    each story, linked both ways."""
+    retold = [e for e in data["events"] if e["also_in"]]
+    assert {(e["action"], e["count"]["text"]) for e in retold} == {("arrest", "42")}
+    assert len({e["story"] for e in retold}) == 2
+    for event in retold:
+        [other] = event["also_in"]
+        assert other["story"] != event["story"]
+        assert f'href="#e-{other["event"]}"' in report

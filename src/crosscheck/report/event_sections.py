@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..assess.event_links import retold_events
 from ..records import Event, EventConflict, EventMember, EventMention, EventPlace
 from ..store import Store
 
@@ -20,14 +21,16 @@ _ROW_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "actio
 
 
 def events_json(store: Store) -> list[dict[str, Any]]:
-    """Every event with its places, mentions (article and trigger span), origins and conflicts,
-    earliest first."""
+    """Every event with its places, mentions (article and trigger span), origins, conflicts and
+    the events of other stories that retell it (``also_in``), earliest first."""
     spans = {m.id: [m.start, m.end] for m in store.iter_records(EventMention)}
     members: dict[str, list[EventMember]] = defaultdict(list)
     for m in store.iter_records(EventMember, order_by="event, article, mention"):
         members[m.event].append(m)
     places: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    place_records: dict[str, list[EventPlace]] = defaultdict(list)
     for p in store.iter_records(EventPlace, order_by="event, position, id"):
+        place_records[p.event].append(p)
         places[p.event].append({"name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
                                 "admin1": p.admin1, "precision": p.precision,
                                 "geonameid": p.geonameid})
@@ -35,8 +38,11 @@ def events_json(store: Store) -> list[dict[str, Any]]:
     for c in store.iter_records(EventConflict, order_by="event, slot, id"):
         conflicts[c.event].append({"slot": c.slot, "detail": c.detail, "values": [
             {"article": a, "value": v} for a, v in zip(c.articles, c.values)]})
+    events = list(store.iter_records(Event, order_by="time_start NULLS LAST, story NULLS LAST, id"))
+    story_of = {e.id: e.story for e in events}
+    retold = retold_events(events, place_records)
     out = []
-    for e in store.iter_records(Event, order_by="time_start NULLS LAST, story NULLS LAST, id"):
+    for e in events:
         own = members[e.id]
         out.append({
             "id": e.id, "story": e.story, "action": e.action, "cameo": e.cameo,
@@ -50,7 +56,8 @@ def events_json(store: Store) -> list[dict[str, Any]]:
             "articles": sorted({m.article for m in own}), "origins": e.origins,
             "origin_articles": sorted({m.origin for m in own}),
             "mentions": [{"article": m.article, "span": spans.get(m.mention)} for m in own],
-            "conflicts": conflicts[e.id]})
+            "conflicts": conflicts[e.id],
+            "also_in": [{"event": other, "story": story_of[other]} for other in retold.get(e.id, ())]})
     return out
 
 
