@@ -526,3 +526,54 @@ def test_events_of_other_stories_that_differ_are_not_linked(other):
     then = _event("then", "s2024", time=("2024-03-05", "2024-03-05"))
     places = {e: [_at(e, "Korvask")] for e in ("then", "recap")}
     assert retold_events([then, other], places) == {}
+
+
+# --- senses -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry released its monthly trade figures on Tuesday.",
+    "Grain prices rallied sharply after the harvest report.",
+    "The firm said it executed a letter of intent to buy the mill.",
+    "The new tariff threatens the recovery, the bank warned.",
+    "The central bank acted to restrain inflation in the spring.",
+    "The company demonstrated a faster chip at the fair in Lisbon.",
+    "Negotiators agreed to dismantle trade barriers between the two countries.",
+    "The fungus kills the leaves of the young trees.",
+    "The debt problem will continue to hang over the banks this quarter.",
+    "Shares of the retailer shot up four dollars on the news.",
+    "Officials want to seize this opportunity to reform the tax code.",
+    "The geologists identified new copper reserves near the coast.",
+])
+def test_a_trigger_in_its_other_sense_is_no_event(text):
+    """Figures are released, prices rally, a letter is executed: no event of the taxonomy."""
+    mentions, _ = _events_of(text)
+    assert [m.trigger for m in mentions] == []
+
+
+@pytest.mark.parametrize("text, trigger, action", [
+    ("The authorities released forty detainees from the central prison on Friday.", "released", "release"),
+    ("Soldiers fired on protesters who rallied in the capital on Sunday.", "rallied", "protest"),
+    ("The regime executed three dissidents in the northern city of Tabriz last week.", "executed", "execute"),
+    ("Two prisoners were hanged at dawn in the provincial jail.", "hanged", "execute"),
+    ("Rebels captured twelve soldiers near the border in March.", "captured", "arrest"),
+    ("Rebels captured the border town of Dasmir in March.", "captured", "seize"),
+    ("The militia threatened the villagers with reprisals in April.", "threatened", "threaten"),
+    ("Police identified and arrested five suspects in Lyon.", "identified", "identify"),
+])
+def test_a_trigger_in_its_sense_stays_an_event(text, trigger, action):
+    mentions, _ = _events_of(text)
+    assert (trigger, action) in {(m.trigger, m.action) for m in mentions}
+
+
+def test_executions_with_no_one_named_are_events_but_not_the_execution_of_a_trade():
+    mentions, _ = _events_of("Rights groups counted 300 executions in the country last year.")
+    assert [m.action for m in mentions] == ["execute"]
+    mentions, _ = _events_of("The slips record the date and time of execution of each trade.")
+    assert mentions == []
+
+
+def test_a_passive_capture_with_no_subject_of_its_own_takes_its_clauses():
+    mentions, _ = _events_of("The members were looking for weapons in the province before being "
+                             "captured, the official said.")
+    assert [(m.trigger, m.action) for m in mentions] == [("captured", "arrest")]

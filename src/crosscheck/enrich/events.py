@@ -37,6 +37,7 @@ from ..records import (Article, Claim, EventMention, Mention, Place, Quantity, Q
                        content_id)
 from .claim_scope import dateline_length, noun_phrase, phrase_span
 from .event_roles import INTRANSITIVE, SPEECH_VERBS, noun_roles, verb_roles
+from .event_senses import event_sense
 
 __all__ = ["ACTIONS", "EventAction", "event_actions", "extract_events", "extract_places"]
 
@@ -213,6 +214,11 @@ def _mention(token, action: EventAction, sent, index: int, ctx: _Context) -> Eve
     verb = token.pos_ != "NOUN"
     agent, target = (verb_roles(token, raise_object=action.action not in INTRANSITIVE)
                      if verb else noun_roles(token))
+    sense = event_sense(token, action.action, agent, target)
+    if sense is None:  # the word's other sense: figures released, prices rallying
+        return None
+    if sense != action.action:  # troops capturing a fortification seize it
+        action = next(a for a in event_actions().values() if a.action == sense)
     opening = sent.start_char + dateline_length(ctx.article.text[sent.start_char:sent.end_char])
     if agent is not None and agent.idx < opening:  # "Iran, May 25, 2020 - ..." is no agent
         agent = None
