@@ -204,8 +204,9 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", name.lower().replace("'s", ""))) - _SUFFIXES
 
 
-def score(gold: list[dict]) -> list[tuple[dict, str]]:
-    """(row, verdict) for every labelled quote whose article text is the labelled one."""
+def score(gold: list[dict], errors: bool = False) -> list[tuple[dict, str]]:
+    """(row, verdict) for every labelled quote whose article text is the labelled one;
+    ``errors``: print each dev row judged other than right, with its context."""
     wanted = defaultdict(list)
     for row in gold:
         wanted[(row["set"], row["article"])].append(row)
@@ -215,8 +216,25 @@ def score(gold: list[dict]) -> list[tuple[dict, str]]:
         by_span = {(q.speaker_start, q.speaker_end): q for q in quotes}
         for row in wanted[(name, article.id)]:
             if row["check"] == fingerprint(article.text):
-                verdicts.append((row, judge(row, by_span.get(row["span"]), mentions, article.text)))
+                quote = by_span.get(row["span"])
+                verdicts.append((row, judge(row, quote, mentions, article.text)))
+                if errors and row["split"] == "dev" and verdicts[-1][1] != "right":
+                    _print_error(row, verdicts[-1][1], article, mentions, quote)
     return verdicts
+
+
+def _print_error(row: dict, verdict: str, article: Article, mentions: list[Mention],
+                 quote: Quote | None) -> None:
+    """One dev error for reading (held-out rows are never printed: they stay untouched)."""
+    kind = {"wrong": "unresolved-gold" if row["antecedent"] is None else "wrong-entity",
+            "missed": "left-unresolved", "unseen": "unseen"}[verdict]
+    gold = row["answer"] if row["antecedent"] is None else article.text[slice(*row["antecedent"])]
+    got = quote.speaker_key if quote is not None else None
+    names = sorted({m.text for m in mentions if got is not None and m.key == got})
+    print(f"### {kind}\t{row['set']}\t{row['article']}\t{row['span']}\tgold={gold!r}"
+          f"\tgot={got!r} {names}")
+    if quote is not None:
+        _print_candidate(article, mentions, quote)
 
 
 def reuters_claims(limit: int) -> tuple[int, int, int, Counter]:
@@ -243,13 +261,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="Reuters articles for the shown-speaker check (0: skip it)")
     parser.add_argument("--list", nargs="*", metavar="SET", default=None,
                         help="print candidate quotes with context for labelling, not scores")
+    parser.add_argument("--errors", action="store_true",
+                        help="print the dev rows judged wrong or missed, with their context")
     args = parser.parse_args(argv)
     if args.list is not None:
         list_candidates(args.list or list(SET_LIMITS))
         return
     clock = time.perf_counter()
     gold = read_gold(args.gold)
-    verdicts = score(gold)
+    verdicts = score(gold, errors=args.errors)
     print(f"speaker resolution: {len(verdicts)} labelled quotes scored of {len(gold)} "
           f"({len(gold) - len(verdicts)} skipped: article missing or its text differs)")
     for split in ("all", "dev", "heldout"):

@@ -1,0 +1,133 @@
+"""Who an article is talking about, clause by clause: the subjects a later "he", "it" or
+"they" most likely stands for (read by :mod:`.speakers`).
+
+A subject counts when the outlet itself writes the clause (not inside quote marks or someone's
+reported words) and the name is the subject, not a word inside it: "the FBI director
+chastised Clinton" has an unnamed director as subject, not the FBI; "Matthew's parents" are
+not Matthew. Conjoined names ("Darren Kamara and Sharon Wong agreed") are a plural, never one
+person. Subjects the tagger left unnamed still count, as somebody nobody named: "the president
+appeared cowed. ... he barely mentioned" stops "he" from reaching an earlier senator; a name
+the tagger missed ("Wilson admitted ... He denied") is the person of that surname when the
+article named one. Hard-wrapped wire text ("... with the Securities and\\nExchange Commission")
+makes the parser start clauses at line ends; their subjects are not subjects, and a name left
+alone before such a break ("Red Lion Inns Limited Partnership\\nsaid it ...") is the subject of
+the verb after it.
+"""
+
+from __future__ import annotations
+
+from .speaker_words import PERSON_NOUNS, same_role
+
+__all__ = ["subject_events", "wrapped"]
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_SENTENCE_END = tuple(".!?:;\"'”’)")
+# Clauses that hang off another clause: their subjects are less salient than the main one's.
+_SUBORDINATE = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj"})
+
+
+def subject_events(speakers) -> list[tuple[int, str | None, str]]:
+    """(offset, key or None, kind) for every salient subject, in text order; ``speakers`` is
+    the :class:`~.speakers.Speakers` of the article (its context, kinds and settings)."""
+    ctx, main_only = speakers.ctx, speakers.resolution.main_clauses
+    named_tokens: set[int] = set()
+    events = []
+    for mention in ctx.mentions:
+        token = speakers.root(mention)
+        span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        named_tokens.update(range(span.start, span.end) if span is not None else ())
+        kind = speakers.kinds[mention.start]
+        if kind == "other" or speakers.reported(mention.start) or _opens_wrap(token, mention.start):
+            continue
+        if _conjoined(token):
+            if _is_subject(token, main_only):
+                events.append((mention.start, None, "plural"))
+        elif _is_subject(token, main_only) or _left_before_verb(token):
+            events.append((mention.start, mention.key, kind))
+    events += _unnamed(speakers, named_tokens, main_only)
+    return sorted(events, key=lambda e: (e[0], e[1] or ""))
+
+
+def _is_subject(token, main_only: bool) -> bool:
+    if token.dep_ == "compound" and token.head.pos_ == "PROPN":
+        token = token.head  # part of a longer name
+    if token.dep_ == "appos":
+        token = token.head  # "His guest, the actress X, was ..."
+    if token.dep_ not in _SUBJECTS:
+        return False
+    return not main_only or _main_clause(token.head)
+
+
+def _main_clause(verb) -> bool:
+    while verb.dep_ in ("conj", "xcomp", "ccomp", "parataxis") and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ not in _SUBORDINATE
+
+
+def _conjoined(token) -> bool:
+    return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+
+
+def wrapped(token) -> bool:
+    """The parser started this clause at a line wrap inside a sentence."""
+    sent = token.sent
+    first = next((t for t in sent if not t.is_space), sent[0])
+    text = token.doc.text
+    before = text[: first.idx].rstrip()
+    gap = text[len(before) : first.idx]
+    return bool(before) and "\n" in gap and "\n\n" not in gap.replace(" ", "") \
+        and not before.endswith(_SENTENCE_END)
+
+
+def _opens_wrap(token, start: int) -> bool:
+    """The name opens a clause the parser started at a line wrap: it was the object of the
+    clause before the wrap ("... with the Securities and\nExchange Commission covering")."""
+    first = next((t for t in token.sent if not t.is_space), token)
+    return first.idx >= start and wrapped(first)
+
+
+def _left_before_verb(token) -> bool:
+    """A name alone in its "sentence" right before a line break, and the next "sentence"
+    opens with a verb: the parser split "Name\\nsaid it ..." at the wrap."""
+    sent = token.sent
+    if token.dep_ != "ROOT" or token.pos_ not in ("PROPN", "NOUN") \
+            or any(t.pos_ in ("VERB", "AUX") for t in sent) or sent.end >= len(token.doc):
+        return False
+    following = next((t for t in token.doc[sent.end :] if not t.is_space), None)
+    return following is not None and following.pos_ == "VERB" and wrapped(following)
+
+
+def _unnamed(speakers, named_tokens: set[int], main_only: bool):
+    """Subjects the tagger named nothing in: a person noun ("the president"), the person
+    given that role when the article gave it to one, else nobody named; a plural of people
+    ("analysts", "the underwriters"); a surname the tagger missed."""
+    doc, events = speakers.ctx.doc, []
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.i in named_tokens \
+                or speakers.reported(token.idx) or _opens_wrap(token, token.idx) \
+                or (main_only and not _main_clause(token.head)):
+            continue
+        if token.pos_ == "PROPN":
+            key = _surname_before(speakers, token)
+            if key is not None:
+                events.append((token.idx, key, "person"))
+            continue
+        lemma = token.lemma_.lower()
+        if token.pos_ != "NOUN" or lemma not in PERSON_NOUNS \
+                or any(c.dep_ == "poss" for c in token.children):
+            continue
+        if token.tag_ == "NNS":
+            events.append((token.idx, None, "plural"))
+        elif speakers.resolution.unnamed_subjects:
+            roles = [key for at, role, key in speakers.roles
+                     if role == same_role(lemma) and at < token.idx]
+            events.append((token.idx, roles[-1] if roles else None, "person"))
+    return events
+
+
+def _surname_before(speakers, token) -> str | None:
+    for mention in reversed(speakers.ctx.mentions):
+        if mention.start < token.idx and speakers.kinds[mention.start] == "person" \
+                and mention.text.split()[-1] == token.text:
+            return mention.key
+    return None
