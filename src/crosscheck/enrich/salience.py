@@ -16,7 +16,7 @@ the verb after it.
 
 from __future__ import annotations
 
-from .speaker_words import PERSON_NOUNS, same_role
+from .speaker_words import PERSON_NOUNS, is_definite, same_role
 
 __all__ = ["subject_events", "wrapped"]
 
@@ -107,7 +107,10 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool):
                 or speakers.reported(token.idx) or _opens_wrap(token, token.idx) \
                 or (main_only and not _main_clause(token.head)):
             continue
-        if token.pos_ == "PROPN":
+        owner = _owner(token)
+        if owner is not None:  # "The president's roots came into play": the president
+            token = owner
+        elif token.pos_ == "PROPN":
             key = _surname_before(speakers, token)
             if key is not None:
                 events.append((token.idx, key, "person"))
@@ -119,10 +122,22 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool):
         if token.tag_ == "NNS":
             events.append((token.idx, None, "plural"))
         elif speakers.resolution.unnamed_subjects:
-            roles = [key for at, role, key in speakers.roles
-                     if role == same_role(lemma) and at < token.idx]
-            events.append((token.idx, roles[-1] if roles else None, "person"))
+            # "the nominee": the one person the article gave that role, else nobody named
+            keys = {key: at for at, role, key in speakers.roles
+                    if role == same_role(lemma) and at < token.idx}
+            if any(c.dep_ in ("amod", "compound", "nmod") and not is_definite(c)
+                   for c in token.children):
+                keys = {}  # "the Democratic presidential candidate" is not any candidate
+            events.append((token.idx, next(iter(keys)) if len(keys) == 1 else None, "person"))
     return events
+
+
+def _owner(token):
+    """The person noun owning a subject: "the president" in "the president's roots"."""
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if owner is None or owner.pos_ != "NOUN":
+        return None
+    return owner if any(is_definite(c) for c in owner.children) else None
 
 
 def _surname_before(speakers, token) -> str | None:

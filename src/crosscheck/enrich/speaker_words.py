@@ -10,7 +10,7 @@ import re
 
 __all__ = ["PERSON_NOUNS", "BODY_NOUNS", "COMPANY_NOUNS", "PUBLIC_HEADS", "MASCULINE_TITLES",
            "FEMININE_TITLES", "PERSON_TITLES", "NAME_TITLES", "INTRODUCED", "ROLE_WORDS",
-           "same_role"]
+           "same_role", "is_definite"]
 
 # Nouns for one person: an unnamed speaker so described is the antecedent of "he" or "she".
 PERSON_NOUNS = frozenset(
@@ -69,3 +69,8 @@ _SAME_ROLE = {"justice": "judge", "recorder": "judge", "spokeswoman": "spokesman
 def same_role(lemma: str) -> str:
     """The one word for an office several words name."""
     return _SAME_ROLE.get(lemma, lemma)
+
+
+def is_definite(token) -> bool:
+    """"the", "this", "that", also with stray marks the wire left on it ("\\x19The")."""
+    return re.sub(r"[^a-z]", "", token.lower_) in ("the", "this", "that")

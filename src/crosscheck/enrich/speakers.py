@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .salience import subject_events, wrapped
 from .speaker_words import (BODY_NOUNS, COMPANY_NOUNS, FEMININE_TITLES, INTRODUCED,
                             MASCULINE_TITLES, NAME_TITLES, PERSON_NOUNS, PERSON_TITLES,
-                            PUBLIC_HEADS, ROLE_WORDS, same_role)
+                            PUBLIC_HEADS, ROLE_WORDS, is_definite, same_role)
 
 if TYPE_CHECKING:  # only named in annotations
     from .cue_syntax import _Found
@@ -174,10 +174,11 @@ class Speakers:
         if key is None and head is not None:
             key, kind = self._introduced_after(head, end)
         self.resolved[(start, end)] = key
-        if key is not None:
+        if key is not None and self._conjoined(start, end):
+            # "X and Y said ... They", "her parents, X and Y, agreed ... she": nobody alone
+            self.recent += [(start, None, "plural"), (start, None, "person")]
+        elif key is not None:
             self.recent.append((start, key, self._described(start, end) or kind))
-            if head is not None and _conjoined(head):
-                self.recent.append((start, None, "plural"))  # "X and Y said ... They"
         elif head is not None and head.pos_ == "NOUN":
             lemma = head.lemma_.lower()
             if head.tag_ in ("NNS", "NNPS") and lemma not in BODY_NOUNS:
@@ -194,6 +195,11 @@ class Speakers:
             # must not reach past her to a person named before
             self.recent.append((start, None, "unknown"))
         return key
+
+    def _conjoined(self, start: int, end: int) -> bool:
+        named = [m for m in self.ctx.mentions if start <= m.start and m.end <= end
+                 and self.kinds[m.start] in ("person", "body")]
+        return len(named) > 1 and any(_conjoined(self.root(m)) for m in named)
 
     def _quoting(self, offset: int) -> str | None:
         """The speaker of the quote in quote marks holding ``offset``: "he" inside Morris's
@@ -270,7 +276,7 @@ class Speakers:
                               besides=quoting), "body"
         if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
             return None, ""  # "Diyalameh's counterpart" is somebody else
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        if not any(c.dep_ in ("det", "compound") and is_definite(c) for c in head.children):
             return None, ""
         lemma = head.lemma_.lower()
         roles = [key for at, role, key in self.roles if role == same_role(lemma) and at < offset]
@@ -319,7 +325,8 @@ class Speakers:
         tagged, "Department" not)."""
         words = _words(mention.text)
         root = self.root(mention)
-        if root.dep_ == "compound" and root.head.i > root.i and root.head.pos_ in ("NOUN", "PROPN"):
+        if root.dep_ == "compound" and root.head.i == root.i + 1 and root.head.idx >= mention.end \
+                and root.head.pos_ in ("NOUN", "PROPN") and self.kinds[mention.start] == "body":
             words.add(root.head.lemma_.lower())
         return words
 
