@@ -237,6 +237,84 @@ def _print_error(row: dict, verdict: str, article: Article, mentions: list[Menti
         _print_candidate(article, mentions, quote)
 
 
+# --- settings by cross-validation across articles ----------------------------------------------
+
+GRID = [dict(max_sentences=m, main_clauses=c, unnamed_subjects=u)
+        for m in (1, 2, 3, 4, 6, 10, None) for c in (True, False) for u in (True, False)]
+
+
+def utility(verdicts: list[str]) -> float:
+    """What the reader gains per quote: a right entity (or a rightly unresolved speaker) +1, a
+    wrong name shown -1, a speaker left unresolved 0; precision before coverage."""
+    return (verdicts.count("right") - verdicts.count("wrong")) / max(len(verdicts), 1)
+
+
+def cross_validate(gold: list[dict], folds: int) -> None:
+    """Each setting of :data:`GRID` on the dev rows, through one parse per article; settings
+    chosen on the other folds' articles, scored on the fold's own (folds drawn by article)."""
+    from crosscheck.enrich import speakers
+    from crosscheck.enrich.aliases import load_alias_table
+    from crosscheck.enrich.entities import extract_mentions
+    from crosscheck.enrich.nlp import parse
+    from crosscheck.enrich.quotes import extract_quotes
+
+    wanted = defaultdict(list)
+    for row in gold:
+        if row["split"] == "dev":
+            wanted[(row["set"], row["article"])].append(row)
+    pairs = [(n, a) for n, a in read_sets(dict(SET_LIMITS)) if (n, a.id) in wanted]
+    aliases = load_alias_table("")
+    parsed = []
+    for (name, article), doc in zip(pairs, parse(a.text for _, a in pairs)):
+        rows = [r for r in wanted[(name, article.id)] if r["check"] == fingerprint(article.text)]
+        parsed.append((article, doc, extract_mentions(doc, article=article, aliases=aliases), rows))
+    kept = speakers.RESOLUTION
+    table: dict[int, list[tuple[str, dict, str]]] = {}  # setting -> (article, row, verdict)
+    try:
+        for index, setting in enumerate(GRID):
+            speakers.RESOLUTION = speakers.Resolution(**setting)
+            table[index] = []
+            for article, doc, mentions, rows in parsed:
+                by_span = {(q.speaker_start, q.speaker_end): q
+                           for q in extract_quotes(doc, article=article, mentions=mentions)}
+                table[index] += [(article.id, r, judge(r, by_span.get(r["span"]), mentions,
+                                                      article.text)) for r in rows]
+    finally:
+        speakers.RESOLUTION = kept
+    _report_folds(table, folds)
+
+
+def _fold(article_id: str, folds: int) -> int:
+    return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def _report_folds(table: dict[int, list], folds: int) -> None:
+    def pick(keep) -> int:  # best utility; ties to the earlier (stricter) setting
+        return max(table, key=lambda i: (utility([v for a, _, v in table[i] if keep(a)]), -i))
+
+    scores = []
+    print(f"\nsettings by {folds}-fold cross-validation across articles (dev rows only):")
+    for fold in range(folds):
+        chosen = pick(lambda a, f=fold: _fold(a, folds) != f)
+        test = [(r, v) for a, r, v in table[chosen] if _fold(a, folds) == fold]
+        verdicts = [v for _, v in test]
+        resolved = sum(1 for r, v in test if v == "wrong" or (v == "right" and r["antecedent"]))
+        right_named = sum(1 for r, v in test if v == "right" and r["antecedent"])
+        scores.append((verdicts.count("right") / len(test), right_named / max(resolved, 1),
+                       1 - resolved / len(test)))
+        print(f"  fold {fold}: {len(test):3d} quotes, chosen {GRID[chosen]}: accuracy "
+              f"{scores[-1][0]:.3f}, resolved precision {scores[-1][1]:.3f}, unresolved "
+              f"{scores[-1][2]:.3f}")
+    for name, values in zip(("accuracy", "resolved precision", "unresolved"), zip(*scores)):
+        mean = sum(values) / len(values)
+        spread = (sum((x - mean) ** 2 for x in values) / max(len(values) - 1, 1)) ** 0.5
+        print(f"  {name}: mean {mean:.3f} ± {spread:.3f} (folds {min(values):.3f}–{max(values):.3f})")
+    best = pick(lambda a: True)
+    print(f"  chosen on all dev rows: {GRID[best]} (utility {utility([v for _, _, v in table[best]]):.3f})")
+    for i in sorted(table, key=lambda i: -utility([v for _, _, v in table[i]]))[:6]:
+        print(f"    {GRID[i]}: utility {utility([v for _, _, v in table[i]]):.3f}")
+
+
 def reuters_claims(limit: int) -> tuple[int, int, int, Counter]:
     """Attributed claims, those whose shown speaker is a pronoun, and those a bare role phrase."""
     pronoun = role = total = 0
@@ -263,7 +341,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="print candidate quotes with context for labelling, not scores")
     parser.add_argument("--errors", action="store_true",
                         help="print the dev rows judged wrong or missed, with their context")
+    parser.add_argument("--cv", type=int, default=0, metavar="FOLDS",
+                        help="choose the resolver's settings by cross-validation across the dev "
+                             "rows' articles in FOLDS folds, and print the spread")
     args = parser.parse_args(argv)
+    if args.cv:
+        cross_validate(read_gold(args.gold), args.cv)
+        return
     if args.list is not None:
         list_candidates(args.list or list(SET_LIMITS))
         return

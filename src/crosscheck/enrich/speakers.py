@@ -79,7 +79,7 @@ class Resolution:
     president appeared cowed"), stops a later "he" or "she" from reaching past it.
     """
 
-    max_sentences: int | None = None
+    max_sentences: int | None = 6
     main_clauses: bool = True
     unnamed_subjects: bool = True
 
