@@ -53,6 +53,11 @@ def _is_subject(token, main_only: bool) -> bool:
         token = token.head  # part of a longer name
     if token.dep_ == "appos":
         token = token.head  # "His guest, the actress X, was ..."
+    if token.dep_ == "poss" and token.head.pos_ == "NOUN":
+        # "Mr. Ban's record has been mixed. He did appoint ...", in the sentence's own clause;
+        # not "Matthew's parents", other people
+        return token.head.dep_ in _SUBJECTS and token.head.head.dep_ == "ROOT" \
+            and token.head.tag_ == "NN"
     if token.dep_ not in _SUBJECTS:
         return False
     return not main_only or _main_clause(token.head)

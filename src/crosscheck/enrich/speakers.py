@@ -64,6 +64,8 @@ _FEMININE = frozenset("she her".split())
 _THING = frozenset("it".split())
 _PLURAL = frozenset("they them".split())
 _BODY_LABELS = frozenset({"ORG"})
+_CORPORATE = frozenset("inc corp co ltd plc llc lp group holdings partners associates capital "
+                       "securities research services international industries".split())
 _PLACE_LABELS = frozenset({"GPE"})
 
 
@@ -135,11 +137,23 @@ class Speakers:
             if word in MASCULINE_TITLES or word in FEMININE_TITLES:
                 self.gender.setdefault(mention.key, "m" if word in MASCULINE_TITLES else "f")
         if mention.label == "PERSON" or mention.key in self.person_keys or title in PERSON_TITLES \
-                or first in NAME_TITLES or mention.text in self.surnames:
+                or first in NAME_TITLES or mention.text in self.surnames or self._of_body(mention):
             return "person"
         if mention.label in _BODY_LABELS:
             return "body"
         return "place" if mention.label in _PLACE_LABELS else "other"
+
+    def _of_body(self, mention) -> bool:
+        """"said Perrin Long|ORG of Lipper Analytical|ORG": a person's two or three plain words
+        before "of" and a body's name is a person at that body, whatever the tag."""
+        words = mention.text.split()
+        if mention.label != "ORG" or not 2 <= len(words) <= 3 or not all(
+                w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) \
+                or _words(mention.text) & (BODY_NOUNS | _CORPORATE):
+            return False
+        after = self.ctx.text[mention.end : mention.end + 4]
+        return after == " of " and any(m.start == mention.end + 4 and m.label == "ORG"
+                                       for m in self.ctx.mentions)
 
     def _reported(self, offset: int) -> bool:
         """Inside quote marks or inside someone's reported words."""
@@ -234,7 +248,13 @@ class Speakers:
                 named = [m for m in inside if self.kinds.get(m.start) == "person"
                          and m.start > head.idx]
                 return (named[0].key, "person") if named else (None, "")
-            holding = [m for m in inside if m.start <= head.idx < m.end]
+            holding = [m for m in inside if m.start <= head.idx < m.end] or [
+                m for m in inside if self.root(m).head.i == head.i  # "the Agriculture|ORG
+                and self.root(m).dep_ == "compound"]               # Department said"
+            split = [m for m in inside if m.label == "PERSON" and holding
+                     and m.end < holding[0].start and not self.ctx.text[m.end : holding[0].start].strip()]
+            if split and holding[0].label != "PERSON":  # "Joseph|PERSON Arsenio|GPE"
+                return split[-1].key, "person"
             if head.pos_ == "PROPN":
                 surname = self._surname(head.text, start)
                 if surname is not None and not any(m.label == "PERSON" for m in holding):
