@@ -239,8 +239,9 @@ def _print_error(row: dict, verdict: str, article: Article, mentions: list[Menti
 
 # --- settings by cross-validation across articles ----------------------------------------------
 
-GRID = [dict(max_sentences=m, main_clauses=c, unnamed_subjects=u)
-        for m in (1, 2, 3, 4, 6, 10, None) for c in (True, False) for u in (True, False)]
+GRID = [dict(max_sentences=m, main_clauses=c, unnamed_subjects=u, descriptions=d)
+        for m in (2, 3, 4, 6, 10, None) for c in (True, False) for u in (True, False)
+        for d in (True, False)]
 
 
 def utility(verdicts: list[str]) -> float:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .speaker_words import PERSON_NOUNS, is_definite, same_role
 
-__all__ = ["subject_events", "wrapped"]
+__all__ = ["described", "just_before", "subject_events", "wrapped"]
 
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _SENTENCE_END = tuple(".!?:;\"'”’)")
@@ -44,7 +44,7 @@ def subject_events(speakers) -> list[tuple[int, str | None, str]]:
                 events.append((mention.start, None, "plural"))
         elif _is_subject(token, main_only) or _left_before_verb(token):
             events.append((mention.start, mention.key, kind))
-    events += _unnamed(speakers, named_tokens, main_only)
+    events += _unnamed(speakers, named_tokens, main_only, sorted(events))
     return sorted(events, key=lambda e: (e[0], e[1] or ""))
 
 
@@ -102,7 +102,7 @@ def _left_before_verb(token) -> bool:
     return following is not None and following.pos_ == "VERB" and wrapped(following)
 
 
-def _unnamed(speakers, named_tokens: set[int], main_only: bool):
+def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
     """Subjects the tagger named nothing in: a person noun ("the president"), the person
     given that role when the article gave it to one, else nobody named; a plural of people
     ("analysts", "the underwriters"); a surname the tagger missed."""
@@ -130,11 +130,32 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool):
             # "the nominee": the one person the article gave that role, else nobody named
             keys = {key: at for at, role, key in speakers.roles
                     if role == same_role(lemma) and at < token.idx}
-            if any(c.dep_ in ("amod", "compound", "nmod") and not is_definite(c)
-                   for c in token.children):
-                keys = {}  # "the Democratic presidential candidate" is not any candidate
-            events.append((token.idx, next(iter(keys)) if len(keys) == 1 else None, "person"))
+            key = next(iter(keys)) if len(keys) == 1 else None
+            if described(token):
+                # "the Democratic presidential candidate" is not any candidate; it is the
+                # person the sentence before was about ("Trump says ... The Republican
+                # presidential nominee noted"), when the resolution reads descriptions
+                key = just_before(speakers, named, token.idx)
+            events.append((token.idx, key, "person"))
     return events
+
+
+def described(token) -> bool:
+    """A person noun with words of its own: "the former New Mexico governor"."""
+    return any(c.dep_ in ("amod", "compound", "nmod") and not is_definite(c)
+               for c in token.children)
+
+
+def just_before(speakers, events, offset: int) -> str | None:
+    """The named person the last sentence or this one was about, when descriptions are read."""
+    if not speakers.resolution.descriptions:
+        return None
+    earlier = [e for e in events if e[0] < offset]
+    if not earlier:
+        return None
+    at, key, kind = max(earlier, key=lambda e: e[0])
+    close = speakers.sentence(offset) - speakers.sentence(at) <= 1
+    return key if close and kind == "person" else None
 
 
 def _owner(token):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .salience import subject_events, wrapped
+from .salience import described, just_before, subject_events, wrapped
 from .speaker_words import (BODY_NOUNS, COMPANY_NOUNS, FEMININE_TITLES, INTRODUCED,
                             MASCULINE_TITLES, NAME_TITLES, PERSON_NOUNS, PERSON_TITLES,
                             PUBLIC_HEADS, ROLE_WORDS, is_definite, same_role)
@@ -84,6 +84,7 @@ class Resolution:
     max_sentences: int | None = 6
     main_clauses: bool = True
     unnamed_subjects: bool = True
+    descriptions: bool = True
 
 
 RESOLUTION = Resolution()
@@ -304,6 +305,8 @@ class Speakers:
             return roles[-1], "person"
         if lemma in BODY_NOUNS:
             return self._body(head, offset), "body"
+        if lemma in PERSON_NOUNS and described(head):  # "the billionaire estate mogul"
+            return just_before(self, self.recent + self.subjects, offset), "person"
         return None, ""
 
     def _introduced_after(self, head, end: int) -> tuple[str | None, str]:
