@@ -338,9 +338,7 @@ def extract_quotes(doc, *, article: Article, mentions: list[Mention]) -> list[Qu
     found += _colon_attributions(ctx)
     found = [q for q in found if q.content[1] > q.content[0]]
     _chain(ctx, found)
-    speakers = Speakers(ctx, [q.content for q in found if q.kind != "according_to"],
-                        [(q.content, q.speaker, q.speaker_head) for q in found
-                         if q.kind == "direct" and q.speaker is not None])
+    speakers = Speakers(ctx, [q.content for q in found if q.kind != "according_to"])
     for quote in sorted(found, key=lambda q: q.speaker or q.content):
         quote.key = speakers.resolve(quote) if quote.speaker is not None else None
     return _records(ctx, article, found)

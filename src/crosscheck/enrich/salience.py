@@ -131,7 +131,8 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
             keys = {key: at for at, role, key in speakers.roles
                     if role == same_role(lemma) and at < token.idx}
             key = next(iter(keys)) if len(keys) == 1 else None
-            if described(token):
+            if described(token, speakers.ctx.mentions) and any(
+                    c.dep_ == "det" and is_definite(c) for c in token.children):
                 # "the Democratic presidential candidate" is not any candidate; it is the
                 # person the sentence before was about ("Trump says ... The Republican
                 # presidential nominee noted"), when the resolution reads descriptions
@@ -140,10 +141,13 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
     return events
 
 
-def described(token) -> bool:
-    """A person noun with words of its own: "the former New Mexico governor"."""
-    return any(c.dep_ in ("amod", "compound", "nmod") and not is_definite(c)
-               for c in token.children)
+def described(token, mentions=()) -> bool:
+    """A person noun with words of its own: "the former New Mexico governor"; not one an
+    organisation defines ("the Velmora Port director" is the port's, somebody else)."""
+    words = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod")
+             and not is_definite(c)]
+    return bool(words) and not any(m.label == "ORG" and m.start <= w.idx < m.end
+                                   for w in words for m in mentions)
 
 
 def just_before(speakers, events, offset: int) -> str | None:

@@ -97,14 +97,10 @@ class Speakers:
     what someone said is not who speaks next ("Earnest said Obama hopes ... He said").
     """
 
-    def __init__(self, ctx, contents=(), direct=(), resolution: Resolution | None = None):
-        # ctx: quotes._Context, the parsed article and its mentions; direct: (content span,
-        # speaker span, speaker head) of quotes in quote marks
-        self.ctx = ctx
+    def __init__(self, ctx, contents=(), resolution: Resolution | None = None):
+        self.ctx = ctx  # quotes._Context: the parsed article and its mentions
         self.resolution = resolution or RESOLUTION
         self.contents = sorted(contents)
-        self.direct = sorted(direct)
-        self.resolved: dict[tuple[int, int], str | None] = {}
         # sentences as a reader counts them: not the clause starts the parser made at wraps
         self.sentence_starts = [ctx.doc[lo].idx for lo, _ in ctx.sents
                                 if lo < len(ctx.doc) and not wrapped(ctx.doc[lo])]
@@ -188,7 +184,6 @@ class Speakers:
             key, kind = self._referred(head, start)
         if key is None and head is not None:
             key, kind = self._introduced_after(head, end)
-        self.resolved[(start, end)] = key
         if key is not None and self._conjoined(start, end):
             # "X and Y said ... They", "her parents, X and Y, agreed ... she": nobody alone
             self.recent += [(start, None, "plural"), (start, None, "person")]
@@ -215,20 +210,6 @@ class Speakers:
         named = [m for m in self.ctx.mentions if start <= m.start and m.end <= end
                  and self.kinds[m.start] in ("person", "body")]
         return len(named) > 1 and any(_conjoined(self.root(m)) for m in named)
-
-    def _quoting(self, offset: int) -> str | None:
-        """The speaker of the quote in quote marks holding ``offset``: "he" inside Morris's
-        quoted words is somebody else than Morris."""
-        if self.ctx.mark_at(offset) is None:
-            return None
-        i = bisect.bisect_right(self.direct, ((offset, float("inf")),)) - 1
-        for content, speaker, head in reversed(self.direct[max(0, i - 4) : i + 1]):
-            if content[0] <= offset < content[1]:
-                if speaker in self.resolved:
-                    return self.resolved[speaker]
-                token = self.ctx.doc[head] if head is not None else None
-                return self._named(speaker[0], speaker[1], token)[0]
-        return None
 
     def _described(self, start: int, end: int) -> str | None:
         """What the phrase's own common nouns call the speaker, whatever the tagger made of
@@ -283,18 +264,16 @@ class Speakers:
 
     def _referred(self, head, offset: int) -> tuple[str | None, str]:
         word = head.lower_
-        quoting = self._quoting(offset)
         if word in _PERSONAL:
             gender = "f" if word in _FEMININE else "m"
-            key = self._last(offset, ("person", "unknown"), gender=gender, besides=quoting)
+            key = self._last(offset, ("person", "unknown"), gender=gender)
             if key is not None:
                 self.gender.setdefault(key, gender)
             return key, "person"
         if word in _THING:
-            return self._last(offset, ("body", "place", "unknown"), besides=quoting), "body"
+            return self._last(offset, ("body", "place", "unknown")), "body"
         if word in _PLURAL:
-            return self._last(offset, ("body", "plural"), subjects=("body", "plural"),
-                              besides=quoting), "body"
+            return self._last(offset, ("body", "plural"), subjects=("body", "plural")), "body"
         if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
             return None, ""  # "Diyalameh's counterpart" is somebody else
         if not any(c.dep_ in ("det", "compound") and is_definite(c) for c in head.children):
@@ -305,7 +284,7 @@ class Speakers:
             return roles[-1], "person"
         if lemma in BODY_NOUNS:
             return self._body(head, offset), "body"
-        if lemma in PERSON_NOUNS and described(head):  # "the billionaire estate mogul"
+        if lemma in PERSON_NOUNS and described(head, self.ctx.mentions):  # "the billionaire estate mogul"
             return just_before(self, self.recent + self.subjects, offset), "person"
         return None, ""
 
@@ -368,14 +347,14 @@ class Speakers:
         return max(counts, key=lambda k: counts[k]) if counts else None
 
     def _last(self, offset: int, kinds: tuple[str, ...], *, gender: str | None = None,
-              subjects: tuple[str, ...] | None = None, besides: str | None = None) -> str | None:
+              subjects: tuple[str, ...] | None = None) -> str | None:
         """The latest speaker or named subject of one of ``kinds`` before ``offset`` (None
         when that was somebody unnamed, or further back than the resolution allows); a person
-        of the other gender is passed over, and so is ``besides`` (the quote's own speaker)."""
+        of the other gender is passed over."""
         from_subjects = kinds if subjects is None else subjects
         events = [e for e in self.recent if e[2] in kinds]
         events += [e for e in self.subjects if e[2] in from_subjects]
-        events = [e for e in events if e[0] < offset and (besides is None or e[1] != besides)
+        events = [e for e in events if e[0] < offset
                   and (gender is None or e[1] is None or self.gender.get(e[1], gender) == gender)]
         if not events:
             return None
