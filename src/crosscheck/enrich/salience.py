@@ -16,7 +16,9 @@ the verb after it.
 
 from __future__ import annotations
 
-from .speaker_words import PERSON_NOUNS, is_definite, same_role
+from spacy.symbols import nsubj, nsubjpass
+
+from .speaker_words import PERSON_NOUNS, is_definite
 
 __all__ = ["described", "just_before", "subject_events", "wrapped"]
 
@@ -37,12 +39,12 @@ def subject_events(speakers) -> list[tuple[int, str | None, str]]:
         span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         named_tokens.update(range(span.start, span.end) if span is not None else ())
         kind = speakers.kinds[mention.start]
-        if kind == "other" or speakers.reported(mention.start) or _opens_wrap(token, mention.start):
+        if kind == "other" or speakers.reported(mention.start) or _opens_wrap(speakers, token, mention.start):
             continue
         if _conjoined(token):
             if _is_subject(token, main_only):
                 events.append((mention.start, None, "plural"))
-        elif _is_subject(token, main_only) or _left_before_verb(token):
+        elif _is_subject(token, main_only) or _left_before_verb(speakers, token):
             events.append((mention.start, mention.key, kind))
     events += _unnamed(speakers, named_tokens, main_only, sorted(events))
     return sorted(events, key=lambda e: (e[0], e[1] or ""))
@@ -73,33 +75,39 @@ def _conjoined(token) -> bool:
     return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
 
 
-def wrapped(token) -> bool:
-    """The parser started this clause at a line wrap inside a sentence."""
-    sent = token.sent
-    first = next((t for t in sent if not t.is_space), sent[0])
-    text = token.doc.text
-    before = text[: first.idx].rstrip()
-    gap = text[len(before) : first.idx]
-    return bool(before) and "\n" in gap and "\n\n" not in gap.replace(" ", "") \
-        and not before.endswith(_SENTENCE_END)
+def wrapped(doc, start: int, text: str) -> int | None:
+    """Where the clause the parser started at token ``start`` has its first word, when it
+    started at a line wrap inside a sentence; else ``None``. ``text`` is ``doc.text`` (which
+    spaCy builds anew on every access)."""
+    first = next((t for t in doc[start : start + 8] if not t.is_space), doc[start])
+    window = text[max(0, first.idx - 80) : first.idx]  # a bounded look back
+    before = window.rstrip()
+    gap = window[len(before) :]
+    if before and "\n" in gap and "\n\n" not in gap.replace(" ", "") \
+            and not before.endswith(_SENTENCE_END):
+        return first.idx
+    return None
 
 
-def _opens_wrap(token, start: int) -> bool:
+def _opens_wrap(speakers, token, start: int) -> bool:
     """The name opens a clause the parser started at a line wrap: it was the object of the
-    clause before the wrap ("... with the Securities and\nExchange Commission covering")."""
-    first = next((t for t in token.sent if not t.is_space), token)
-    return first.idx >= start and wrapped(first)
+    clause before the wrap ("... with the Securities and\\nExchange Commission covering")."""
+    first = speakers.wraps.get(speakers.ctx.sentence_of(token.i)[0])
+    return first is not None and first >= start
 
 
-def _left_before_verb(token) -> bool:
+def _left_before_verb(speakers, token) -> bool:
     """A name alone in its "sentence" right before a line break, and the next "sentence"
     opens with a verb: the parser split "Name\\nsaid it ..." at the wrap."""
-    sent = token.sent
-    if token.dep_ != "ROOT" or token.pos_ not in ("PROPN", "NOUN") \
-            or any(t.pos_ in ("VERB", "AUX") for t in sent) or sent.end >= len(token.doc):
+    if token.dep_ != "ROOT" or token.pos_ not in ("PROPN", "NOUN"):
         return False
-    following = next((t for t in token.doc[sent.end :] if not t.is_space), None)
-    return following is not None and following.pos_ == "VERB" and wrapped(following)
+    doc = token.doc
+    lo, hi = speakers.ctx.sentence_of(token.i)  # hi: the next sentence's first token
+    if hi >= len(doc) or any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi]):
+        return False
+    following = next((t for t in doc[hi : hi + 8] if not t.is_space), None)
+    return following is not None and following.pos_ == "VERB" \
+        and speakers.ctx.sentence_of(following.i)[0] in speakers.wraps
 
 
 def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
@@ -107,9 +115,11 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
     given that role when the article gave it to one, else nobody named; a plural of people
     ("analysts", "the underwriters"); a surname the tagger missed."""
     doc, events = speakers.ctx.doc, []
-    for token in doc:
-        if token.dep_ not in ("nsubj", "nsubjpass") or token.i in named_tokens \
-                or speakers.reported(token.idx) or _opens_wrap(token, token.idx) \
+    deps = doc.to_array("DEP")  # walking every Token costs more than all the rest here
+    for i in ((deps == nsubj) | (deps == nsubjpass)).nonzero()[0]:
+        token = doc[int(i)]
+        if token.i in named_tokens \
+                or speakers.reported(token.idx) or _opens_wrap(speakers, token, token.idx) \
                 or (main_only and not _main_clause(token.head)):
             continue
         owner = _owner(token)
@@ -128,12 +138,11 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
             events.append((token.idx, None, "plural"))
         elif speakers.resolution.unnamed_subjects:
             # "the nominee": the one person the article gave that role, else nobody named
-            keys = {key: at for at, role, key in speakers.roles
-                    if role == same_role(lemma) and at < token.idx}
+            keys = set(speakers.holders(token, token.idx))
             key = next(iter(keys)) if len(keys) == 1 else None
-            if described(token, speakers.ctx.mentions) and any(
+            if key is None and described(token, speakers.ctx.mentions) and any(
                     c.dep_ == "det" and is_definite(c) for c in token.children):
-                # "the Democratic presidential candidate" is not any candidate; it is the
+                # "the Republican presidential nominee" nobody was introduced as is the
                 # person the sentence before was about ("Trump says ... The Republican
                 # presidential nominee noted"), when the resolution reads descriptions
                 key = just_before(speakers, named, token.idx)

@@ -1,10 +1,17 @@
 """Speaker resolution: a quote's speaker phrase to a mention key, walking the article in order.
 
 Names resolve directly; pronouns to the last person speaking or acting (nobody, when that was a
-person the article does not name: "a young woman said she ..."); definite role phrases ("the
-minister") to the person the article introduced with that role; a title that names nobody
-("Director-General of the provincial office says ...") to the person the next sentence opens by
-introducing as that official ("The official introduced as X said ...").
+person the article does not name: "a young woman said she ...", or further back than
+``Resolution.max_sentences``); what counts as acting is in :mod:`.salience`. Definite role
+phrases ("the minister", "the judge" for "Mr Justice X") go to the person the article introduced
+with that role; a described person ("the former New Mexico governor") to the person the
+sentence before was about; "the bank" to the body named with that word and the phrase's own
+nouns ("the appeals court" is not the "Supreme Court"); "the company" with no such name to the
+company last speaking or acting, never a public body it dealt with. A title that names nobody
+("Director-General of the provincial office says ...") is the person the next sentence opens by
+introducing as that official ("The official introduced as X said ..."). Where the text does not
+decide (conjoined speakers, an unnamed subject in between), the speaker stays unresolved: a wrong
+name shown to a reader is worse than none.
 """
 
 from __future__ import annotations
@@ -102,8 +109,10 @@ class Speakers:
         self.resolution = resolution or RESOLUTION
         self.contents = sorted(contents)
         # sentences as a reader counts them: not the clause starts the parser made at wraps
+        self.wraps = {lo: first for lo, _ in ctx.sents if lo < len(ctx.doc)
+                      and (first := wrapped(ctx.doc, lo, ctx.text)) is not None}
         self.sentence_starts = [ctx.doc[lo].idx for lo, _ in ctx.sents
-                                if lo < len(ctx.doc) and not wrapped(ctx.doc[lo])]
+                                if lo < len(ctx.doc) and lo not in self.wraps]
         self.people = [m for m in ctx.mentions if m.label == "PERSON"]
         self.people_starts = [m.start for m in self.people]
         self.person_keys = {m.key for m in self.people}
@@ -162,9 +171,10 @@ class Speakers:
     def reported(self, offset: int) -> bool:
         return self._reported(offset)
 
-    def _roles(self) -> list[tuple[int, str, str]]:
-        """(offset, role, key): "Intelligence Minister X", "X, the minister", "the official
-        introduced as X", "X was a priest" give X the roles minister, official, priest."""
+    def _roles(self) -> list[tuple[int, str, str, frozenset[str]]]:
+        """(offset, role, key, words): "Intelligence Minister X", "X, the minister", "the
+        official introduced as X", "X was a priest" give X the roles minister, official,
+        priest; ``words`` are those the role was given with ("libertarian", "presidential")."""
         roles = []
         for mention in self.ctx.mentions:
             if self.kinds[mention.start] != "person":
@@ -172,9 +182,19 @@ class Speakers:
             span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            for lemma in _role_words(span):
-                roles.append((mention.start, same_role(lemma), mention.key))
+            for lemma, words in _role_words(span):
+                roles.append((mention.start, same_role(lemma), mention.key, words))
         return roles
+
+    def holders(self, head, offset: int) -> list[str]:
+        """Keys given the role ``head`` names before ``offset``, in order, where the phrase's
+        capitalised words were among those the role was given with: "the Democratic
+        candidate" is not the "Libertarian presidential candidate"."""
+        role = same_role(head.lemma_.lower())
+        proper = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound", "nmod")
+                  and c.text[:1].isupper() and not is_definite(c)}
+        return [key for at, named, key, words in self.roles
+                if named == role and at < offset and proper <= words]
 
     def resolve(self, quote: _Found) -> str | None:
         start, end = quote.speaker
@@ -231,8 +251,8 @@ class Speakers:
                          and m.start > head.idx]
                 return (named[0].key, "person") if named else (None, "")
             holding = [m for m in inside if m.start <= head.idx < m.end] or [
-                m for m in inside if self.root(m).head.i == head.i  # "the Agriculture|ORG
-                and self.root(m).dep_ == "compound"]               # Department said"
+                m for m in inside if head.pos_ == "PROPN" and self.root(m).head.i == head.i
+                and self.root(m).dep_ == "compound"]  # "the Agriculture|ORG Department said"
             split = [m for m in inside if m.label == "PERSON" and holding
                      and m.end < holding[0].start and not self.ctx.text[m.end : holding[0].start].strip()]
             if split and holding[0].label != "PERSON":  # "Joseph|PERSON Arsenio|GPE"
@@ -254,13 +274,13 @@ class Speakers:
 
     def _surname(self, word: str, offset: int) -> str | None:
         """The person named earlier with ``word`` as last name, whatever the tagger's label
-        ("president Pierre Peladeau" tagged a place)."""
-        for mention in reversed(self.ctx.mentions):
-            if mention.start < offset and mention.text.split() \
-                    and mention.text.split()[-1].lower() == word.lower() \
-                    and self.kinds[mention.start] == "person":
-                return mention.key
-        return None
+        ("president Pierre Peladeau" tagged a place): a full name first, else the word
+        alone."""
+        named = [m for m in self.ctx.mentions if m.start < offset and m.text.split()
+                 and m.text.split()[-1].lower() == word.lower()
+                 and self.kinds[m.start] == "person"]
+        full = [m for m in named if len(m.text.split()) > 1]
+        return (full or named)[-1].key if named else None
 
     def _referred(self, head, offset: int) -> tuple[str | None, str]:
         word = head.lower_
@@ -279,7 +299,7 @@ class Speakers:
         if not any(c.dep_ in ("det", "compound") and is_definite(c) for c in head.children):
             return None, ""
         lemma = head.lemma_.lower()
-        roles = [key for at, role, key in self.roles if role == same_role(lemma) and at < offset]
+        roles = self.holders(head, offset)
         if roles:
             return roles[-1], "person"
         if lemma in BODY_NOUNS:
@@ -373,9 +393,11 @@ def _conjoined(token) -> bool:
     return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
 
 
-def _role_words(span) -> list[str]:
+def _role_words(span) -> list[tuple[str, frozenset[str]]]:
+    """(role lemma, the words it was given with) for the name ``span``."""
     root = span.root
-    words = [c for c in root.children if c.i < span.start and c.pos_ in ("NOUN", "PROPN")]
+    before = [c for c in root.children if c.i < span.start]
+    words = [c for c in before if c.pos_ in ("NOUN", "PROPN")]
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":  # "Walker was a priest"
         words += [c for c in root.head.children if c.dep_ == "attr"]
     if root.dep_ == "appos":
@@ -383,4 +405,7 @@ def _role_words(span) -> list[str]:
     words += [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.dep_ == "acl":
         words.append(root.head.head.head)
-    return sorted({w.lemma_.lower() for w in words if w.pos_ in ("NOUN", "PROPN")})
+    given = frozenset(t.lower_ for c in before for t in c.subtree)
+    return sorted({(w.lemma_.lower(), given | {t.lower_ for t in w.subtree
+                                               if not span.start <= t.i < span.end})
+                   for w in words if w.pos_ in ("NOUN", "PROPN")})
