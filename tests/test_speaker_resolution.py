@@ -113,3 +113,19 @@ def test_a_name_left_before_a_line_wrap_is_the_subject(nlp):
             "    It said the notes would be paid in March.")
     keys = keys_of(nlp, text, ("Ostrel Freight Corp", "ORG", "ostrel freight"))
     assert keys["It"] == "ostrel freight"
+
+
+def test_officials_are_not_the_one_official(nlp):
+    text = ("The harbour official introduced as Karl Brandt said that sixty ships were late. "
+            "The Velmora harbour officials said that they had found the cause.")
+    keys = keys_of(nlp, text, ("Karl Brandt", "PERSON", "brandt"))
+    assert keys["The Velmora harbour officials"] is None
+
+
+def test_a_role_with_another_party_is_not_its_holder(nlp):
+    text = ("Libertarian presidential candidate Karl Brandt spoke in Korvask on Monday. "
+            "Mrs Irena Solvik said the polls had closed. The Democratic presidential candidate "
+            "said that she would visit Korvask in May.")
+    keys = keys_of(nlp, text, ("Karl Brandt", "PERSON", "brandt"),
+                   ("Irena Solvik", "PERSON", "solvik"))
+    assert keys["The Democratic presidential candidate"] != "brandt"

@@ -189,7 +189,9 @@ class Speakers:
     def holders(self, head, offset: int) -> list[str]:
         """Keys given the role ``head`` names before ``offset``, in order, where the phrase's
         capitalised words were among those the role was given with: "the Democratic
-        candidate" is not the "Libertarian presidential candidate"."""
+        candidate" is not the "Libertarian presidential candidate"; none for a plural."""
+        if head.tag_ in ("NNS", "NNPS"):
+            return []  # "the officials" are several people, none of them alone
         role = same_role(head.lemma_.lower())
         proper = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound", "nmod")
                   and c.text[:1].isupper() and not is_definite(c)}
@@ -304,7 +306,7 @@ class Speakers:
             return roles[-1], "person"
         if lemma in BODY_NOUNS:
             return self._body(head, offset), "body"
-        if lemma in PERSON_NOUNS and described(head, self.ctx.mentions):  # "the billionaire estate mogul"
+        if lemma in PERSON_NOUNS and head.tag_ == "NN" and described(head, self.ctx.mentions):  # "the billionaire estate mogul"
             return just_before(self, self.recent + self.subjects, offset), "person"
         return None, ""
 
