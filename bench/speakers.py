@@ -21,9 +21,18 @@ Also the Reuters check of issue 16: over the first ``--reuters-limit`` Reuters a
 share of attributed claims whose shown speaker (``Claim.speaker``) is a pronoun or a bare role
 noun. Run it on an older checkout (``PYTHONPATH=OLD/src``) for the figure before a change.
 
+``--errors`` prints every dev row judged other than right (wrong entity, left unresolved,
+resolved where the gold says unnamed or unresolvable) with its context, to read the rules that
+fail; held-out rows are never printed. ``--cv FOLDS`` parses the dev rows' articles once and
+scores every setting of the resolver (:class:`crosscheck.enrich.speakers.Resolution`, the grid
+:data:`GRID`), chooses one on the other folds' articles by right - wrong per quote, and prints
+each test fold's scores and their spread.
+
 Example:
     python bench/speakers.py
     python bench/speakers.py --reuters-limit 500
+    python bench/speakers.py --errors --reuters-limit 0 | less
+    python bench/speakers.py --cv 5
     python bench/speakers.py --list polnear > /tmp/candidates.txt   # for labelling
 """
 
