@@ -318,9 +318,11 @@ def _report_folds(table: dict[int, list], folds: int) -> None:
     for name, values in zip(("accuracy", "resolved precision", "unresolved"), zip(*scores)):
         mean = sum(values) / len(values)
         spread = (sum((x - mean) ** 2 for x in values) / max(len(values) - 1, 1)) ** 0.5
-        print(f"  {name}: mean {mean:.3f} ± {spread:.3f} (folds {min(values):.3f}–{max(values):.3f})")
+        print(f"  {name}: mean {mean:.3f} ± {spread:.3f} "
+              f"(folds {min(values):.3f}–{max(values):.3f})")
     best = pick(lambda a: True)
-    print(f"  chosen on all dev rows: {GRID[best]} (utility {utility([v for _, _, v in table[best]]):.3f})")
+    print(f"  chosen on all dev rows: {GRID[best]} "
+          f"(utility {utility([v for _, _, v in table[best]]):.3f})")
     for i in sorted(table, key=lambda i: -utility([v for _, _, v in table[i]]))[:6]:
         print(f"    {GRID[i]}: utility {utility([v for _, _, v in table[i]]):.3f}")
 

@@ -39,7 +39,8 @@ def subject_events(speakers) -> list[tuple[int, str | None, str]]:
         span = ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         named_tokens.update(range(span.start, span.end) if span is not None else ())
         kind = speakers.kinds[mention.start]
-        if kind == "other" or speakers.reported(mention.start) or _opens_wrap(speakers, token, mention.start):
+        if kind == "other" or speakers.reported(mention.start) \
+                or _opens_wrap(speakers, token, mention.start):
             continue
         if _conjoined(token):
             if _is_subject(token, main_only):

@@ -29,7 +29,8 @@ from .speaker_words import (BODY_NOUNS, COMPANY_NOUNS, FEMININE_TITLES, INTRODUC
 if TYPE_CHECKING:  # only named in annotations
     from .cue_syntax import _Found
 
-__all__ = ["RESOLUTION", "Resolution", "Speakers", "is_pronoun", "refers_only", "shown_speaker", "speaker_names"]
+__all__ = ["RESOLUTION", "Resolution", "Speakers", "is_pronoun", "refers_only", "shown_speaker",
+           "speaker_names"]
 
 _DEFINITE = frozenset("the this that".split())
 _SHOWN_PRONOUNS = frozenset("he she they it him her them".split())
@@ -85,7 +86,9 @@ class Resolution:
     (``None``: no limit); ``main_clauses``: only subjects of main clauses are salient, not of
     relative or adverbial clauses ("Clinton will face the fire Obama has. He noted"); and
     ``unnamed_subjects``: a person the article does not name, as a clause's subject ("the
-    president appeared cowed"), stops a later "he" or "she" from reaching past it.
+    president appeared cowed"), stops a later "he" or "she" from reaching past it; and
+    ``descriptions``: a definite description no role holder takes ("the Republican presidential
+    nominee") is the person the sentence before was about.
     """
 
     max_sentences: int | None = 6
@@ -114,7 +117,6 @@ class Speakers:
         self.sentence_starts = [ctx.doc[lo].idx for lo, _ in ctx.sents
                                 if lo < len(ctx.doc) and lo not in self.wraps]
         self.people = [m for m in ctx.mentions if m.label == "PERSON"]
-        self.people_starts = [m.start for m in self.people]
         self.person_keys = {m.key for m in self.people}
         # "Trump" tagged a body where "Donald Trump" is a person: the same person
         self.surnames = {m.text.split()[-1] for m in self.people if len(m.text.split()) > 1}
@@ -256,7 +258,8 @@ class Speakers:
                 m for m in inside if head.pos_ == "PROPN" and self.root(m).head.i == head.i
                 and self.root(m).dep_ == "compound"]  # "the Agriculture|ORG Department said"
             split = [m for m in inside if m.label == "PERSON" and holding
-                     and m.end < holding[0].start and not self.ctx.text[m.end : holding[0].start].strip()]
+                     and m.end < holding[0].start
+                     and not self.ctx.text[m.end : holding[0].start].strip()]
             if split and holding[0].label != "PERSON":  # "Joseph|PERSON Arsenio|GPE"
                 return split[-1].key, "person"
             if head.pos_ == "PROPN":
@@ -306,7 +309,8 @@ class Speakers:
             return roles[-1], "person"
         if lemma in BODY_NOUNS:
             return self._body(head, offset), "body"
-        if lemma in PERSON_NOUNS and head.tag_ == "NN" and described(head, self.ctx.mentions):  # "the billionaire estate mogul"
+        if lemma in PERSON_NOUNS and head.tag_ == "NN" and described(head, self.ctx.mentions):
+            # "the billionaire estate mogul" no role holder takes
             return just_before(self, self.recent + self.subjects, offset), "person"
         return None, ""
 
