@@ -21,9 +21,18 @@ Also the Reuters check of issue 16: over the first ``--reuters-limit`` Reuters a
 share of attributed claims whose shown speaker (``Claim.speaker``) is a pronoun or a bare role
 noun. Run it on an older checkout (``PYTHONPATH=OLD/src``) for the figure before a change.
 
+``--errors`` prints every dev row judged other than right (wrong entity, left unresolved,
+resolved where the gold says unnamed or unresolvable) with its context, to read the rules that
+fail; held-out rows are never printed. ``--cv FOLDS`` parses the dev rows' articles once and
+scores every setting of the resolver (:class:`crosscheck.enrich.speakers.Resolution`, the grid
+:data:`GRID`), chooses one on the other folds' articles by right - wrong per quote, and prints
+each test fold's scores and their spread.
+
 Example:
     python bench/speakers.py
     python bench/speakers.py --reuters-limit 500
+    python bench/speakers.py --errors --reuters-limit 0 | less
+    python bench/speakers.py --cv 5
     python bench/speakers.py --list polnear > /tmp/candidates.txt   # for labelling
 """
 
@@ -204,8 +213,9 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z]+", name.lower().replace("'s", ""))) - _SUFFIXES
 
 
-def score(gold: list[dict]) -> list[tuple[dict, str]]:
-    """(row, verdict) for every labelled quote whose article text is the labelled one."""
+def score(gold: list[dict], errors: bool = False) -> list[tuple[dict, str]]:
+    """(row, verdict) for every labelled quote whose article text is the labelled one;
+    ``errors``: print each dev row judged other than right, with its context."""
     wanted = defaultdict(list)
     for row in gold:
         wanted[(row["set"], row["article"])].append(row)
@@ -215,8 +225,106 @@ def score(gold: list[dict]) -> list[tuple[dict, str]]:
         by_span = {(q.speaker_start, q.speaker_end): q for q in quotes}
         for row in wanted[(name, article.id)]:
             if row["check"] == fingerprint(article.text):
-                verdicts.append((row, judge(row, by_span.get(row["span"]), mentions, article.text)))
+                quote = by_span.get(row["span"])
+                verdicts.append((row, judge(row, quote, mentions, article.text)))
+                if errors and row["split"] == "dev" and verdicts[-1][1] != "right":
+                    _print_error(row, verdicts[-1][1], article, mentions, quote)
     return verdicts
+
+
+def _print_error(row: dict, verdict: str, article: Article, mentions: list[Mention],
+                 quote: Quote | None) -> None:
+    """One dev error for reading (held-out rows are never printed: they stay untouched)."""
+    kind = {"wrong": "unresolved-gold" if row["antecedent"] is None else "wrong-entity",
+            "missed": "left-unresolved", "unseen": "unseen"}[verdict]
+    gold = row["answer"] if row["antecedent"] is None else article.text[slice(*row["antecedent"])]
+    got = quote.speaker_key if quote is not None else None
+    names = sorted({m.text for m in mentions if got is not None and m.key == got})
+    print(f"### {kind}\t{row['set']}\t{row['article']}\t{row['span']}\tgold={gold!r}"
+          f"\tgot={got!r} {names}")
+    if quote is not None:
+        _print_candidate(article, mentions, quote)
+
+
+# --- settings by cross-validation across articles ----------------------------------------------
+
+GRID = [dict(max_sentences=m, main_clauses=c, unnamed_subjects=u, descriptions=d)
+        for m in (2, 3, 4, 6, 10, None) for c in (True, False) for u in (True, False)
+        for d in (True, False)]
+
+
+def utility(verdicts: list[str]) -> float:
+    """What the reader gains per quote: a right entity (or a rightly unresolved speaker) +1, a
+    wrong name shown -1, a speaker left unresolved 0; precision before coverage."""
+    return (verdicts.count("right") - verdicts.count("wrong")) / max(len(verdicts), 1)
+
+
+def cross_validate(gold: list[dict], folds: int) -> None:
+    """Each setting of :data:`GRID` on the dev rows, through one parse per article; settings
+    chosen on the other folds' articles, scored on the fold's own (folds drawn by article)."""
+    from crosscheck.enrich import speakers
+    from crosscheck.enrich.aliases import load_alias_table
+    from crosscheck.enrich.entities import extract_mentions
+    from crosscheck.enrich.nlp import parse
+    from crosscheck.enrich.quotes import extract_quotes
+
+    wanted = defaultdict(list)
+    for row in gold:
+        if row["split"] == "dev":
+            wanted[(row["set"], row["article"])].append(row)
+    pairs = [(n, a) for n, a in read_sets(dict(SET_LIMITS)) if (n, a.id) in wanted]
+    aliases = load_alias_table("")
+    parsed = []
+    for (name, article), doc in zip(pairs, parse(a.text for _, a in pairs)):
+        rows = [r for r in wanted[(name, article.id)] if r["check"] == fingerprint(article.text)]
+        parsed.append((article, doc, extract_mentions(doc, article=article, aliases=aliases), rows))
+    kept = speakers.RESOLUTION
+    table: dict[int, list[tuple[str, dict, str]]] = {}  # setting -> (article, row, verdict)
+    try:
+        for index, setting in enumerate(GRID):
+            speakers.RESOLUTION = speakers.Resolution(**setting)
+            table[index] = []
+            for article, doc, mentions, rows in parsed:
+                by_span = {(q.speaker_start, q.speaker_end): q
+                           for q in extract_quotes(doc, article=article, mentions=mentions)}
+                table[index] += [(article.id, r, judge(r, by_span.get(r["span"]), mentions,
+                                                      article.text)) for r in rows]
+    finally:
+        speakers.RESOLUTION = kept
+    _report_folds(table, folds)
+
+
+def _fold(article_id: str, folds: int) -> int:
+    return int(hashlib.sha1(article_id.encode("utf-8")).hexdigest(), 16) % folds
+
+
+def _report_folds(table: dict[int, list], folds: int) -> None:
+    def pick(keep) -> int:  # best utility; ties to the earlier (stricter) setting
+        return max(table, key=lambda i: (utility([v for a, _, v in table[i] if keep(a)]), -i))
+
+    scores = []
+    print(f"\nsettings by {folds}-fold cross-validation across articles (dev rows only):")
+    for fold in range(folds):
+        chosen = pick(lambda a, f=fold: _fold(a, folds) != f)
+        test = [(r, v) for a, r, v in table[chosen] if _fold(a, folds) == fold]
+        verdicts = [v for _, v in test]
+        resolved = sum(1 for r, v in test if v == "wrong" or (v == "right" and r["antecedent"]))
+        right_named = sum(1 for r, v in test if v == "right" and r["antecedent"])
+        scores.append((verdicts.count("right") / len(test), right_named / max(resolved, 1),
+                       1 - resolved / len(test)))
+        print(f"  fold {fold}: {len(test):3d} quotes, chosen {GRID[chosen]}: accuracy "
+              f"{scores[-1][0]:.3f}, resolved precision {scores[-1][1]:.3f}, unresolved "
+              f"{scores[-1][2]:.3f}")
+    for name, values in zip(("accuracy", "resolved precision", "unresolved"), zip(*scores)):
+        mean = sum(values) / len(values)
+        spread = (sum((x - mean) ** 2 for x in values) / max(len(values) - 1, 1)) ** 0.5
+        print(f"  {name}: mean {mean:.3f} ± {spread:.3f} "
+              f"(folds {min(values):.3f}–{max(values):.3f})")
+    best = pick(lambda a: True)
+    print(f"  chosen on all dev rows: {GRID[best]} "
+          f"(utility {utility([v for _, _, v in table[best]]):.3f})")
+    for i in sorted(table, key=lambda i: -utility([v for _, _, v in table[i]]))[:6]:
+        print(f"    {GRID[i]}: utility {utility([v for _, _, v in table[i]]):.3f}")
 
 
 def reuters_claims(limit: int) -> tuple[int, int, int, Counter]:
@@ -243,13 +351,21 @@ def main(argv: list[str] | None = None) -> None:
                         help="Reuters articles for the shown-speaker check (0: skip it)")
     parser.add_argument("--list", nargs="*", metavar="SET", default=None,
                         help="print candidate quotes with context for labelling, not scores")
+    parser.add_argument("--errors", action="store_true",
+                        help="print the dev rows judged wrong or missed, with their context")
+    parser.add_argument("--cv", type=int, default=0, metavar="FOLDS",
+                        help="choose the resolver's settings by cross-validation across the dev "
+                             "rows' articles in FOLDS folds, and print the spread")
     args = parser.parse_args(argv)
+    if args.cv:
+        cross_validate(read_gold(args.gold), args.cv)
+        return
     if args.list is not None:
         list_candidates(args.list or list(SET_LIMITS))
         return
     clock = time.perf_counter()
     gold = read_gold(args.gold)
-    verdicts = score(gold)
+    verdicts = score(gold, errors=args.errors)
     print(f"speaker resolution: {len(verdicts)} labelled quotes scored of {len(gold)} "
           f"({len(gold) - len(verdicts)} skipped: article missing or its text differs)")
     for split in ("all", "dev", "heldout"):

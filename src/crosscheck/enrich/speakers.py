@@ -1,22 +1,36 @@
 """Speaker resolution: a quote's speaker phrase to a mention key, walking the article in order.
 
 Names resolve directly; pronouns to the last person speaking or acting (nobody, when that was a
-person the article does not name: "a young woman said she ..."); definite role phrases ("the
-minister") to the person the article introduced with that role; a title that names nobody
-("Director-General of the provincial office says ...") to the person the next sentence opens by
-introducing as that official ("The official introduced as X said ...").
+person the article does not name: "a young woman said she ...", or further back than
+``Resolution.max_sentences``); what counts as acting is in :mod:`.salience`. Definite role
+phrases ("the minister", "the judge" for "Mr Justice X") go to the person the article introduced
+with that role; a described person ("the former New Mexico governor") to the person the
+sentence before was about; "the bank" to the body named with that word and the phrase's own
+nouns ("the appeals court" is not the "Supreme Court"); "the company" with no such name to the
+company last speaking or acting, never a public body it dealt with. A title that names nobody
+("Director-General of the provincial office says ...") is the person the next sentence opens by
+introducing as that official ("The official introduced as X said ..."). Where the text does not
+decide (conjoined speakers, an unnamed subject in between), the speaker stays unresolved: a wrong
+name shown to a reader is worse than none.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .salience import described, just_before, subject_events, wrapped
+from .speaker_words import (BODY_NOUNS, COMPANY_NOUNS, FEMININE_TITLES, INTRODUCED,
+                            MASCULINE_TITLES, NAME_TITLES, PERSON_NOUNS, PERSON_TITLES,
+                            PUBLIC_HEADS, ROLE_WORDS, is_definite, same_role)
 
 if TYPE_CHECKING:  # only named in annotations
     from .cue_syntax import _Found
 
-__all__ = ["Speakers", "is_pronoun", "refers_only", "shown_speaker", "speaker_names"]
+__all__ = ["RESOLUTION", "Resolution", "Speakers", "is_pronoun", "refers_only", "shown_speaker",
+           "speaker_names"]
 
 _DEFINITE = frozenset("the this that".split())
 _SHOWN_PRONOUNS = frozenset("he she they it him her them".split())
@@ -57,43 +71,33 @@ _PERSONAL = frozenset("he she him her".split())
 _FEMININE = frozenset("she her".split())
 _THING = frozenset("it".split())
 _PLURAL = frozenset("they them".split())
-# Nouns for one person: an unnamed speaker so described is the antecedent of "he" or "she".
-_PERSON_NOUNS = frozenset(
-    "woman man girl boy mother father son daughter wife husband sister brother student teacher "
-    "worker resident witness neighbour neighbor lawyer doctor nurse official officer spokesman "
-    "spokeswoman spokesperson activist relative friend journalist reporter farmer driver "
-    "owner employee guard soldier survivor victim detainee prisoner judge prosecutor coroner "
-    "magistrate counsel barrister solicitor analyst economist banker trader dealer source "
-    "executive aide adviser advisor strategist insider diplomat announcer narrator teenager "
-    "defendant priest manager director chairman chairwoman president minister secretary "
-    "senator governor mayor candidate nominee leader chief expert critic".split())
-# Nouns for a body: "the company" is the organisation the article has been reporting on.
-_BODY_NOUNS = frozenset(
-    "company firm bank group fund partnership corporation concern association department "
-    "ministry agency commission newspaper paper union board council committee campaign "
-    "network station organisation organization institute office authority bureau exchange "
-    "trust utility maker producer retailer carrier airline lender insurer unit subsidiary "
-    "channel magazine foundation coalition alliance federation league club army police "
-    "service court government administration".split())
-# Titles before a name: a person, whatever label the tagger gave the name.
-_MASCULINE_TITLES = frozenset("mr mr. mister sir lord".split())
-_FEMININE_TITLES = frozenset("mrs mrs. ms ms. miss lady dame madam".split())
-_PERSON_TITLES = _MASCULINE_TITLES | _FEMININE_TITLES | frozenset(
-    "dr dr. president chairman chairwoman minister secretary spokesman spokeswoman director "
-    "analyst economist governor gov. senator sen. rep. representative judge justice mayor "
-    "deputy chief officer executive commissioner ambassador professor prof. general gen. "
-    "premier king queen prince pope".split())
-# Words a person's name may begin with (a title inside the tagged name): not "General Assembly".
-_NAME_TITLES = _MASCULINE_TITLES | _FEMININE_TITLES | frozenset(
-    "dr dr. gov. sen. rep. prof. president".split())
-# "The intelligence official introduced as X", "the officer, identified as X,"
-_INTRODUCED = re.compile(
-    r"\s*[Tt]he\s+(?:[\w-]+\s+){0,3}(?:official|officer|director|minister|spokesman|spokeswoman|"
-    r"spokesperson|governor|chief|commander|head|prosecutor|judge)\s*,?\s+"
-    r"(?:introduced|identified|named|known)\s+as\s+")
-_ROLE_WORDS = _PERSON_TITLES | _PERSON_NOUNS
 _BODY_LABELS = frozenset({"ORG"})
+_CORPORATE = frozenset("inc corp co ltd plc llc lp group holdings partners associates capital "
+                       "securities research services international industries".split())
 _PLACE_LABELS = frozenset({"GPE"})
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How far the resolver looks back, chosen by cross-validation across articles
+    (``bench/speakers.py --cv``).
+
+    ``max_sentences``: an antecedent more sentences back than this leaves a pronoun unresolved
+    (``None``: no limit); ``main_clauses``: only subjects of main clauses are salient, not of
+    relative or adverbial clauses ("Clinton will face the fire Obama has. He noted"); and
+    ``unnamed_subjects``: a person the article does not name, as a clause's subject ("the
+    president appeared cowed"), stops a later "he" or "she" from reaching past it; and
+    ``descriptions``: a definite description no role holder takes ("the Republican presidential
+    nominee") is the person the sentence before was about.
+    """
+
+    max_sentences: int | None = 6
+    main_clauses: bool = True
+    unnamed_subjects: bool = True
+    descriptions: bool = True
+
+
+RESOLUTION = Resolution()
 
 
 class Speakers:
@@ -103,20 +107,33 @@ class Speakers:
     what someone said is not who speaks next ("Earnest said Obama hopes ... He said").
     """
 
-    def __init__(self, ctx, contents=()):  # quotes._Context: the parsed article and its mentions
-        self.ctx = ctx
+    def __init__(self, ctx, contents=(), resolution: Resolution | None = None):
+        self.ctx = ctx  # quotes._Context: the parsed article and its mentions
+        self.resolution = resolution or RESOLUTION
         self.contents = sorted(contents)
+        # sentences as a reader counts them: not the clause starts the parser made at wraps
+        self.wraps = {lo: first for lo, _ in ctx.sents if lo < len(ctx.doc)
+                      and (first := wrapped(ctx.doc, lo, ctx.text)) is not None}
+        self.sentence_starts = [ctx.doc[lo].idx for lo, _ in ctx.sents
+                                if lo < len(ctx.doc) and lo not in self.wraps]
         self.people = [m for m in ctx.mentions if m.label == "PERSON"]
-        self.people_starts = [m.start for m in self.people]
         self.person_keys = {m.key for m in self.people}
         # "Trump" tagged a body where "Donald Trump" is a person: the same person
         self.surnames = {m.text.split()[-1] for m in self.people if len(m.text.split()) > 1}
         self.gender: dict[str, str] = {}
         self.kinds = {m.start: self._kind(m) for m in ctx.mentions}
-        self.subjects = self._subjects()
         self.roles = self._roles()
+        self.subjects = subject_events(self)
         # (offset, key, kind); key None: someone unnamed spoke there (kind person or plural)
         self.recent: list[tuple[int, str | None, str]] = []
+
+    def sentence(self, offset: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, offset) - 1
+
+    def root(self, mention):
+        span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span.root if span is not None and len(span) else \
+            self.ctx.doc[self.ctx.token_at(mention.start)]
 
     def _kind(self, mention) -> str:
         """person | body | place | other; a name after a person's title is a person whatever
@@ -125,14 +142,26 @@ class Speakers:
         title = before[-1].lower().rstrip(",") if before else ""  # "Its spokeswoman, X"
         first = mention.text.split()[0].lower() if mention.text.split() else ""
         for word in (title, first):
-            if word in _MASCULINE_TITLES or word in _FEMININE_TITLES:
-                self.gender.setdefault(mention.key, "m" if word in _MASCULINE_TITLES else "f")
-        if mention.label == "PERSON" or mention.key in self.person_keys or title in _PERSON_TITLES \
-                or first in _NAME_TITLES or mention.text in self.surnames:
+            if word in MASCULINE_TITLES or word in FEMININE_TITLES:
+                self.gender.setdefault(mention.key, "m" if word in MASCULINE_TITLES else "f")
+        if mention.label == "PERSON" or mention.key in self.person_keys or title in PERSON_TITLES \
+                or first in NAME_TITLES or mention.text in self.surnames or self._of_body(mention):
             return "person"
         if mention.label in _BODY_LABELS:
             return "body"
         return "place" if mention.label in _PLACE_LABELS else "other"
+
+    def _of_body(self, mention) -> bool:
+        """"said Perrin Long|ORG of Lipper Analytical|ORG": a person's two or three plain words
+        before "of" and a body's name is a person at that body, whatever the tag."""
+        words = mention.text.split()
+        if mention.label != "ORG" or not 2 <= len(words) <= 3 or not all(
+                w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) \
+                or _words(mention.text) & (BODY_NOUNS | _CORPORATE):
+            return False
+        after = self.ctx.text[mention.end : mention.end + 4]
+        return after == " of " and any(m.start == mention.end + 4 and m.label == "ORG"
+                                       for m in self.ctx.mentions)
 
     def _reported(self, offset: int) -> bool:
         """Inside quote marks or inside someone's reported words."""
@@ -141,32 +170,35 @@ class Speakers:
         i = bisect.bisect_right(self.contents, (offset, float("inf"))) - 1
         return any(lo <= offset < hi for lo, hi in self.contents[max(0, i - 8) : i + 1])
 
-    def _subjects(self) -> list[tuple[int, str, str]]:
-        """Named subjects of clauses the outlet itself writes: the people and bodies a later
-        "he" or "it" most likely stands for."""
-        events = []
-        for mention in self.ctx.mentions:
-            kind = self.kinds[mention.start]
-            if kind == "other" or self._reported(mention.start):
-                continue
-            span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            token = span.root if span is not None and len(span) else \
-                self.ctx.doc[self.ctx.token_at(mention.start)]
-            if any(t.dep_ in _SUBJECTS for t in (token, token.head)):
-                events.append((mention.start, mention.key, kind))
-        return events
+    def reported(self, offset: int) -> bool:
+        return self._reported(offset)
 
-    def _roles(self) -> list[tuple[int, str, str]]:
-        """(offset, role lemma, key): "Intelligence Minister X", "X, the minister", "the
-        official introduced as X" give X the roles minister and official."""
+    def _roles(self) -> list[tuple[int, str, str, frozenset[str]]]:
+        """(offset, role, key, words): "Intelligence Minister X", "X, the minister", "the
+        official introduced as X", "X was a priest" give X the roles minister, official,
+        priest; ``words`` are those the role was given with ("libertarian", "presidential")."""
         roles = []
-        for mention in self.people:
+        for mention in self.ctx.mentions:
+            if self.kinds[mention.start] != "person":
+                continue
             span = self.ctx.doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            for lemma in _role_words(span):
-                roles.append((mention.start, lemma, mention.key))
+            for lemma, words in _role_words(span):
+                roles.append((mention.start, same_role(lemma), mention.key, words))
         return roles
+
+    def holders(self, head, offset: int) -> list[str]:
+        """Keys given the role ``head`` names before ``offset``, in order, where the phrase's
+        capitalised words were among those the role was given with: "the Democratic
+        candidate" is not the "Libertarian presidential candidate"; none for a plural."""
+        if head.tag_ in ("NNS", "NNPS"):
+            return []  # "the officials" are several people, none of them alone
+        role = same_role(head.lemma_.lower())
+        proper = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound", "nmod")
+                  and c.text[:1].isupper() and not is_definite(c)}
+        return [key for at, named, key, words in self.roles
+                if named == role and at < offset and proper <= words]
 
     def resolve(self, quote: _Found) -> str | None:
         start, end = quote.speaker
@@ -176,28 +208,41 @@ class Speakers:
             key, kind = self._referred(head, start)
         if key is None and head is not None:
             key, kind = self._introduced_after(head, end)
-        if key is not None:
+        if key is not None and self._conjoined(start, end):
+            # "X and Y said ... They", "her parents, X and Y, agreed ... she": nobody alone
+            self.recent += [(start, None, "plural"), (start, None, "person")]
+        elif key is not None:
             self.recent.append((start, key, self._described(start, end) or kind))
         elif head is not None and head.pos_ == "NOUN":
             lemma = head.lemma_.lower()
-            if head.tag_ in ("NNS", "NNPS") and lemma not in _BODY_NOUNS:
+            if head.tag_ in ("NNS", "NNPS") and lemma not in BODY_NOUNS:
                 self.recent.append((start, None, "plural"))  # "analysts said ... they"
-            elif lemma in _PERSON_NOUNS:
+            elif lemma in PERSON_NOUNS:
                 # "A young woman said she ...": the nearest speaker is a person nobody named,
                 # so a pronoun after her is not an earlier named official.
                 self.recent.append((start, None, "person"))
             else:  # "Drevic's directorate said ... It alleged": a body nobody named
                 self.recent.append((start, None, "body"))
+        elif head is not None and head.pos_ == "PROPN" and head.dep_ in _SUBJECTS \
+                and not any(m.start < end and start < m.end for m in self.ctx.mentions):
+            # a name the tagger missed ("Miss Davies said"): someone spoke, and a later "she"
+            # must not reach past her to a person named before
+            self.recent.append((start, None, "unknown"))
         return key
+
+    def _conjoined(self, start: int, end: int) -> bool:
+        named = [m for m in self.ctx.mentions if start <= m.start and m.end <= end
+                 and self.kinds[m.start] in ("person", "body")]
+        return len(named) > 1 and any(_conjoined(self.root(m)) for m in named)
 
     def _described(self, start: int, end: int) -> str | None:
         """What the phrase's own common nouns call the speaker, whatever the tagger made of
         the name: "Civic Watch Velmora, a rights organisation" is a body."""
         span = self.ctx.doc.char_span(start, end, alignment_mode="expand")
         lemmas = {t.lemma_.lower() for t in span or () if t.pos_ == "NOUN"}
-        if lemmas & _BODY_NOUNS and not lemmas & _PERSON_NOUNS:
+        if lemmas & BODY_NOUNS and not lemmas & PERSON_NOUNS:
             return "body"
-        return "person" if lemmas & _PERSON_NOUNS and not lemmas & _BODY_NOUNS else None
+        return "person" if lemmas & PERSON_NOUNS and not lemmas & BODY_NOUNS else None
 
     def _named(self, start: int, end: int, head) -> tuple[str | None, str]:
         """The mention holding the phrase's head, else the first person, else the first
@@ -209,7 +254,14 @@ class Speakers:
                 named = [m for m in inside if self.kinds.get(m.start) == "person"
                          and m.start > head.idx]
                 return (named[0].key, "person") if named else (None, "")
-            holding = [m for m in inside if m.start <= head.idx < m.end]
+            holding = [m for m in inside if m.start <= head.idx < m.end] or [
+                m for m in inside if head.pos_ == "PROPN" and self.root(m).head.i == head.i
+                and self.root(m).dep_ == "compound"]  # "the Agriculture|ORG Department said"
+            split = [m for m in inside if m.label == "PERSON" and holding
+                     and m.end < holding[0].start
+                     and not self.ctx.text[m.end : holding[0].start].strip()]
+            if split and holding[0].label != "PERSON":  # "Joseph|PERSON Arsenio|GPE"
+                return split[-1].key, "person"
             if head.pos_ == "PROPN":
                 surname = self._surname(head.text, start)
                 if surname is not None and not any(m.label == "PERSON" for m in holding):
@@ -226,82 +278,140 @@ class Speakers:
         return (named[0].key, self.kinds.get(named[0].start, "other")) if named else (None, "")
 
     def _surname(self, word: str, offset: int) -> str | None:
-        for mention in reversed(self.people[: bisect.bisect_left(self.people_starts, offset)]):
-            if len(mention.text.split()) > 1 and mention.text.split()[-1] == word:
-                return mention.key
-        return None
+        """The person named earlier with ``word`` as last name, whatever the tagger's label
+        ("president Pierre Peladeau" tagged a place): a full name first, else the word
+        alone."""
+        named = [m for m in self.ctx.mentions if m.start < offset and m.text.split()
+                 and m.text.split()[-1].lower() == word.lower()
+                 and self.kinds[m.start] == "person"]
+        full = [m for m in named if len(m.text.split()) > 1]
+        return (full or named)[-1].key if named else None
 
     def _referred(self, head, offset: int) -> tuple[str | None, str]:
         word = head.lower_
         if word in _PERSONAL:
-            key = self._last(offset, ("person",), gender="f" if word in _FEMININE else "m")
+            gender = "f" if word in _FEMININE else "m"
+            key = self._last(offset, ("person", "unknown"), gender=gender)
             if key is not None:
-                self.gender.setdefault(key, "f" if word in _FEMININE else "m")
+                self.gender.setdefault(key, gender)
             return key, "person"
         if word in _THING:
-            return self._last(offset, ("body", "place")), "body"
+            return self._last(offset, ("body", "place", "unknown")), "body"
         if word in _PLURAL:
-            return self._last(offset, ("body", "plural"), subjects=("body",)), "body"
+            return self._last(offset, ("body", "plural"), subjects=("body", "plural")), "body"
         if head.pos_ != "NOUN" or any(c.dep_ == "poss" for c in head.children):
             return None, ""  # "Diyalameh's counterpart" is somebody else
-        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        if not any(c.dep_ in ("det", "compound") and is_definite(c) for c in head.children):
             return None, ""
         lemma = head.lemma_.lower()
-        roles = [key for at, role, key in self.roles if role == lemma and at < offset]
+        roles = self.holders(head, offset)
         if roles:
             return roles[-1], "person"
-        if lemma in _BODY_NOUNS:
-            return self._body(lemma, offset), "body"
+        if lemma in BODY_NOUNS:
+            return self._body(head, offset), "body"
+        if lemma in PERSON_NOUNS and head.tag_ == "NN" and described(head, self.ctx.mentions):
+            # "the billionaire estate mogul" no role holder takes
+            return just_before(self, self.recent + self.subjects, offset), "person"
         return None, ""
 
     def _introduced_after(self, head, end: int) -> tuple[str | None, str]:
         """A title that names nobody ("Director-General of the provincial office says ...")
         is the person the next sentence opens by introducing as that official ("The official
         introduced as Ivo Penn said ...")."""
-        if head.lemma_.lower() not in _ROLE_WORDS:
+        if head.lemma_.lower() not in ROLE_WORDS:
             return None, ""
         sentence = head.sent
         if sentence.end >= len(head.doc) or sentence.end_char < end:
             return None, ""
         following = head.doc[sentence.end].sent
-        found = _INTRODUCED.match(following.text)
+        found = INTRODUCED.match(following.text)
         if found is None:
             return None, ""
         at = following.start_char + found.end()
         named = [m for m in self.ctx.mentions if m.start == at]
         return (named[0].key, "person") if named else (None, "")
 
-    def _body(self, noun: str, offset: int) -> str | None:
-        """"the bank": the last body named with that word ("Commerce Bank-Houston", also in
-        reported words, not in quote marks), else the body the article was last reporting on."""
-        named = [m for m in self.ctx.mentions if m.start < offset and m.label in ("ORG", "GPE", "FAC")
-                 and noun in _words(m.text) and self.ctx.mark_at(m.start) is None]
+    def _body(self, head, offset: int) -> str | None:
+        """"the bank": the last body named with that word and the phrase's own nouns ("the
+        appeals court" is not the "Supreme Court"; "Commerce Bank-Houston", "the Agriculture
+        Department", also in reported words, not in quote marks); "the company" with no such
+        name: the company the article was last reporting on, else the one it names most."""
+        noun = head.lemma_.lower()
+        nouns = {c.lemma_.lower() for c in head.children if c.dep_ == "compound"
+                 and c.pos_ == "NOUN"} | {noun}
+        named = [m for m in self.ctx.mentions if m.start < offset
+                 and m.label in ("ORG", "GPE", "FAC") and self.ctx.mark_at(m.start) is None
+                 and nouns <= self._name_words(m) and m.text.lower() != noun]
         if named:
             return named[-1].key
-        return self._last(offset, ("body",))
+        if noun not in COMPANY_NOUNS:
+            return None
+        return self._company(offset)
+
+    def _name_words(self, mention) -> set[str]:
+        """The words of a body's name, with the noun the tagger left out of it ("Agriculture"
+        tagged, "Department" not)."""
+        words = _words(mention.text)
+        root = self.root(mention)
+        if root.dep_ == "compound" and root.head.i == root.i + 1 and root.head.idx >= mention.end \
+                and root.head.pos_ in ("NOUN", "PROPN") and self.kinds[mention.start] == "body":
+            words.add(root.head.lemma_.lower())
+        return words
+
+    def _company(self, offset: int) -> str | None:
+        bodies = [m for m in self.ctx.mentions if m.start < offset
+                  and self.kinds[m.start] == "body" and self.ctx.mark_at(m.start) is None
+                  and not _words(m.text.split()[-1]) & PUBLIC_HEADS]
+        keys = {m.key for m in bodies}
+        events = [e for e in self.recent + self.subjects
+                  if e[0] < offset and e[1] in keys and e[2] == "body"]
+        if events:
+            return max(events, key=lambda e: e[0])[1]
+        counts: dict[str, list[int]] = {}
+        for at, m in enumerate(bodies):
+            counts.setdefault(m.key, [0, -at])[0] += 1
+        return max(counts, key=lambda k: counts[k]) if counts else None
 
     def _last(self, offset: int, kinds: tuple[str, ...], *, gender: str | None = None,
               subjects: tuple[str, ...] | None = None) -> str | None:
         """The latest speaker or named subject of one of ``kinds`` before ``offset`` (None
-        when that was somebody unnamed); a person of the other gender is passed over."""
+        when that was somebody unnamed, or further back than the resolution allows); a person
+        of the other gender is passed over."""
         from_subjects = kinds if subjects is None else subjects
         events = [e for e in self.recent if e[2] in kinds]
         events += [e for e in self.subjects if e[2] in from_subjects]
         events = [e for e in events if e[0] < offset
                   and (gender is None or e[1] is None or self.gender.get(e[1], gender) == gender)]
-        return max(events, key=lambda e: e[0])[1] if events else None
+        if not events:
+            return None
+        at, key, _ = max(events, key=lambda e: e[0])
+        limit = self.resolution.max_sentences
+        if limit is not None and self.sentence(offset) - self.sentence(at) > limit:
+            return None
+        return key
 
 
 def _words(name: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z]+", name)}
 
 
-def _role_words(span) -> list[str]:
+def _conjoined(token) -> bool:
+    return token.dep_ == "conj" or any(c.dep_ == "conj" for c in token.children)
+
+
+def _role_words(span) -> list[tuple[str, frozenset[str]]]:
+    """(role lemma, the words it was given with) for the name ``span``."""
     root = span.root
-    words = [c for c in root.children if c.i < span.start and c.pos_ in ("NOUN", "PROPN")]
+    before = [c for c in root.children if c.i < span.start]
+    words = [c for c in before if c.pos_ in ("NOUN", "PROPN")]
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":  # "Walker was a priest"
+        words += [c for c in root.head.children if c.dep_ == "attr"]
     if root.dep_ == "appos":
         words.append(root.head)
     words += [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.dep_ == "acl":
         words.append(root.head.head.head)
-    return sorted({w.lemma_.lower() for w in words if w.pos_ in ("NOUN", "PROPN")})
+    given = frozenset(t.lower_ for c in before for t in c.subtree)
+    return sorted({(w.lemma_.lower(), given | {t.lower_ for t in w.subtree
+                                               if not span.start <= t.i < span.end})
+                   for w in words if w.pos_ in ("NOUN", "PROPN")})
