@@ -155,6 +155,7 @@ def test_strip_is_idempotent_and_removes_only_input(lines, joiner, title):
 @hyp_settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab .<>\n\x19-x9:/"), max_size=80))
 @example("<\n<<b>")  # a tag whose removal leaves a line-end mark
+@example("<a<\n<\n>")  # marks whose removal joins what is left into a tag
 def test_strip_handles_arbitrary_text(text):
     clean, found_title, removals = strip_document_chrome(text)
     for position, removed, _reason in removals:

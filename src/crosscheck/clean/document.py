@@ -136,6 +136,13 @@ def _unmark(text: str) -> tuple[str, list[int], list[Chrome]]:
         return gap
 
     clean, origin = _substitute(plain, origin, _MARKUP, markup)
+    # Removing a mark can join what is left into a tag ("<a<" + newline + ">"): removed in turn,
+    # or cleaning the cleaned text again would give another answer.
+    for _ in range(3):
+        again, again_origin = _substitute(clean, origin, _MARKUP, markup)
+        if again == clean:
+            break
+        clean, origin = again, again_origin
     return clean, origin, removals
 
 
