@@ -577,3 +577,10 @@ def test_a_passive_capture_with_no_subject_of_its_own_takes_its_clauses():
     mentions, _ = _events_of("The members were looking for weapons in the province before being "
                              "captured, the official said.")
     assert [(m.trigger, m.action) for m in mentions] == [("captured", "arrest")]
+
+
+def test_words_against_a_policy_are_no_attack():
+    mentions, _ = _events_of("Union leaders joined attacks on the wage freeze announced in May.")
+    assert mentions == []
+    mentions, _ = _events_of("Gunmen launched attacks on the army posts near the border in May.")
+    assert [m.action for m in mentions] == ["attack"]

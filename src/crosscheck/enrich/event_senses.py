@@ -31,7 +31,8 @@ The rules, by action (a missing participant passes unless said otherwise):
   "hanged";
 * attack: not a kind of thing ("attack helicopters", "attack ads") nor an illness ("a heart
   attack"), not *shoot* up or back, nor down a non-group ("shares shot up", "he shot back", "a
-  story shot down"), not an attack on a text (a law, a report, a plan);
+  story shot down"), not an attack on a text, a policy or a figure (a law, a report, a
+  forecast, a wage freeze: words, not force);
 * protest: *demonstrate* and *demonstration* with something demonstrated ("demonstrated a
   chip", "a demonstration of its speed") show, not protest; a *rally* is by people (not
   prices, exports or issues rallying), and "a rally in" something that is neither a place nor
@@ -144,6 +145,10 @@ act acts bill bills law laws plan plans policy policies proposal proposals decis
 idea ideas report reports story stories remark remarks statement statements view views
 comment comments speech speeches book books article articles ruling rulings budget budgets
 program programs programme programmes deal deals agreement agreements measure measures
+forecast forecasts estimate estimates projection projections figure figures data statistics
+freeze freezes stance approach handling strategy strategies reform reforms tax taxes tariff
+tariffs subsidy subsidies spending constitutionality legality credibility integrity
+reputation leadership performance record
 """.split())
 _THINGS = frozenset("""
 leaf leaves tree trees plant plants crop crops weed weeds grass flower flowers fish animal
@@ -248,9 +253,13 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
         if lemma == "shoot" and (particles & {"up", "back"} or (
                 "down" in particles and not groups(target) and not held(target))):
             return None  # "shares shot up", "he shot back", "a story shot down"
+        if not verb and target is None:  # "an attack on the pay freeze": what "on" names
+            target = next((g for c in trigger.children if c.dep_ == "prep"
+                           and c.lower_ in ("on", "against") for g in c.children
+                           if g.dep_ == "pobj"), None)
         if target is not None and (target.ent_type_ in ("LAW", "WORK_OF_ART")
                                    or target.lower_ in _TEXTS):
-            return None
+            return None  # words against a text, a policy or a figure
         return action
     if action == "protest":
         return action if _protest(trigger, lemma, verb, agent, target) else None
