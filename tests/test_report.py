@@ -205,3 +205,12 @@ def test_an_event_retold_in_another_story_links_to_it(data, report):
         [other] = event["also_in"]
         assert other["story"] != event["story"]
         assert f'href="#e-{other["event"]}"' in report
+
+
+def test_acled_rows_name_the_events_of_other_stories_that_retell_one(data):
+    from crosscheck.report.event_sections import event_rows
+
+    rows = {r["event_id"]: r for r in event_rows(data["events"], {})}
+    retold = [e for e in data["events"] if e["also_in"]]
+    assert retold and all(rows[e["id"]]["also_in"] == e["also_in"][0]["event"] for e in retold)
+    assert all(rows[e["id"]]["also_in"] == "" for e in data["events"] if not e["also_in"])

@@ -17,7 +17,8 @@ __all__ = ["events_json", "event_rows", "export_event_rows"]
 
 _ROW_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "action", "cameo",
                 "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude",
-                "geo_precision", "source", "notes", "count", "origins", "articles", "conflicts")
+                "geo_precision", "source", "notes", "count", "origins", "articles", "conflicts",
+                "also_in")
 
 
 def events_json(store: Store) -> list[dict[str, Any]]:
@@ -63,7 +64,8 @@ def events_json(store: Store) -> list[dict[str, Any]]:
 
 def event_rows(events: list[dict[str, Any]], outlets: dict[str, str | None]) -> list[dict[str, Any]]:
     """One ACLED-like row per event (event_date, event_type, ..., geo_precision) with crosscheck's
-    own columns (origins, articles, conflicts)."""
+    own columns (origins, articles, conflicts, and ``also_in``: the events of other stories that
+    retell it, so that a table of events counts it once)."""
     from ..enrich.events import event_actions
 
     acled = {a.action: a.acled for a in event_actions().values()}
@@ -81,7 +83,8 @@ def event_rows(events: list[dict[str, Any]], outlets: dict[str, str | None]) -> 
             "source": "; ".join(sorted({outlets.get(a) or a for a in e["articles"]})),
             "notes": "; ".join(e["attributed_to"]),
             "count": (e["count"] or {}).get("text"), "origins": e["origins"],
-            "articles": len(e["articles"]), "conflicts": ", ".join(c["slot"] for c in e["conflicts"])})
+            "articles": len(e["articles"]), "conflicts": ", ".join(c["slot"] for c in e["conflicts"]),
+            "also_in": "; ".join(o["event"] for o in e.get("also_in", ()))})
     return rows
 
 
