@@ -31,7 +31,7 @@ from .copy_clusters import date_ranks, kept_pairs
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
-from .corpus import ArticleIndex, as_index
+from .article_index import ArticleIndex, as_index
 from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
                          sentence_spans)
 from .state import LinkedArticles, PairCache, Signatures, StoryFeatures
@@ -55,7 +55,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     if store.marker("link") == fingerprint:
         return
     # Every article's outlet, date and hashes, without its text: a step reads the texts or
-    # records it needs from the store, a batch at a time (``corpus.py``).
+    # records it needs from the store, a batch at a time (``article_index.py``).
     articles = ArticleIndex.from_store(store)
     # Mentions and times stream from the store, one article at a time: at 200k articles they
     # are millions of records, and only merged entities and story features need to stay.

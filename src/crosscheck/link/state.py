@@ -28,7 +28,7 @@ from .. import __version__
 from ..batching import batched
 from ..records import ENRICH_SCHEME, Article, Derivation, Passage, content_id
 from ..store import Store
-from .corpus import READ_BATCH, SIGNATURE_SCHEME, ArticleIndex, as_index
+from .article_index import READ_BATCH, SIGNATURE_SCHEME, ArticleIndex, as_index
 
 __all__ = ["PairCache", "LinkedArticles", "Signatures", "StoryFeatures", "record_values", "record_key"]
 
