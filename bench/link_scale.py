@@ -38,8 +38,12 @@ alone in this process, so that its peak is its own (the driver's peak is printed
 peak with workers). The before/after of issue 12's partitioned assessment, on 2,000 Reuters:
 
     python bench/link_scale.py --store COPY.duckdb --fresh --only assess [--engine ray]
-    python bench/link_scale.py --store COPY.duckdb --fresh --only link [--engine ray] Peak RSS counts the process
-and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate anchor
+    python bench/link_scale.py --store COPY.duckdb --fresh --only link [--engine ray]
+
+``--steps`` (with ``--only link``) prints the driver's Python heap after each step of the link
+stage and its peak within the step: what the driver holds, and where its peak is.
+
+Peak RSS counts the process and its workers, sampled every 50 ms (bench/throughput.py). The near-duplicate anchor
 (datasketch vs crosscheck MinHash at the same sizes) is bench/neardup.py; it is not re-run here.
 """
 
@@ -79,11 +83,56 @@ def _run_stage(store: Store, settings: Settings, engine, until: str,
     with PeakMemory() as memory:
         run([], store=store, settings=settings, engine=engine, until=until)
     seconds = time.perf_counter() - start
-    if heap:
-        print(f"  driver Python heap peak ({until}): "
-              f"{tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB (tracemalloc)", flush=True)
+    STEPS.mark("up to the end")
+    if heap:  # the steps' marks reset the peak: the stage's is the largest of theirs
+        peak = max([tracemalloc.get_traced_memory()[1], *(row[2] for row in STEPS.rows)])
+        print(f"  driver Python heap peak ({until}): {peak / 2**20:.0f} MiB (tracemalloc)", flush=True)
         tracemalloc.stop()
     return seconds, memory.peak // 2**20, memory.own_peak // 2**20
+
+
+class StepHeap:
+    """The driver's Python heap through the link stage's steps (``--steps``, with tracemalloc
+    on): at each step's start and end, the heap then and its peak since the mark before, so
+    that the peak of the work between two steps (the alignment loop) shows too."""
+
+    _STEPS = (("merge_entities", None), ("LinkedArticles", None), ("complete", "StoryFeatures"),
+              ("cluster_stories", None), ("update_stories", None), ("Signatures", None),
+              ("_candidate_pairs", None), ("PairCache", None), ("direct_undated_copies", None),
+              ("prune_derivations", None))
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int, int]] = []
+
+    def install(self) -> None:
+        import crosscheck.link as link
+
+        for name, owner in self._STEPS:
+            target = getattr(link, owner) if owner else link
+            setattr(target, name, self._wrapped(getattr(target, name), name))
+
+    def _wrapped(self, fn, name: str):
+        def step(*args, **kwargs):
+            self.mark(f"up to {name}")
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.mark(name)
+        return step
+
+    def mark(self, label: str) -> None:
+        if tracemalloc.is_tracing():
+            current, peak = tracemalloc.get_traced_memory()
+            self.rows.append((label, current, peak))
+            tracemalloc.reset_peak()
+
+    def print(self) -> None:
+        print(f"  {'step':<34} {'heap MiB after':>14} {'peak MiB in it':>14}")
+        for label, current, peak in self.rows:
+            print(f"  {label:<34} {current / 2**20:>14.1f} {peak / 2**20:>14.1f}")
+
+
+STEPS = StepHeap()
 
 
 _KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
@@ -177,6 +226,9 @@ def main() -> None:
                         help="with --store: drop the state kept for incremental runs first")
     parser.add_argument("--heap", action="store_true",
                         help="with --store: print the driver's Python heap peak (tracemalloc; slower)")
+    parser.add_argument("--steps", action="store_true",
+                        help="with --store --only link: the driver's Python heap step by step "
+                             "(tracemalloc, implies --heap)")
     parser.add_argument("--only", choices=("link", "assess"),
                         help="with --store: clear and run that stage alone (its own peak memory)")
     parser.add_argument("--keep", type=Path, help="keep the built stores in this folder")
@@ -186,9 +238,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.store:
         print(_HEADER)
+        if args.steps:
+            STEPS.install()
         result = measure(args.store, workers=args.workers, until=args.until,
                          engine_name=args.engine, only=args.only, fresh=args.fresh,
-                         heap=args.heap)
+                         heap=args.heap or args.steps)
+        if args.steps:
+            STEPS.print()
         print(_line(args.store.name, result))
         print("output digests:", " ".join(f"{t}={d}" for t, d in result["digest"].items()))
         return

@@ -18,7 +18,7 @@ import dataclasses
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ..batching import batched
 from ..engine import Engine
@@ -31,6 +31,7 @@ from .copy_clusters import date_ranks, kept_pairs
 from .derivations import derive, prune_derivations
 from .entities import merge_entities
 from .common_source import direct_undated_copies
+from .article_index import ArticleIndex, as_index
 from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
                          sentence_spans)
 from .state import LinkedArticles, PairCache, Signatures, StoryFeatures
@@ -53,7 +54,9 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     fingerprint = _fingerprint(store, settings)
     if store.marker("link") == fingerprint:
         return
-    articles = {a.id: a for a in store.iter_records(Article)}
+    # Every article's outlet, date and hashes, without its text: a step reads the texts or
+    # records it needs from the store, a batch at a time (``article_index.py``).
+    articles = ArticleIndex.from_store(store)
     # Mentions and times stream from the store, one article at a time: at 200k articles they
     # are millions of records, and only merged entities and story features need to stay.
     entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
@@ -88,15 +91,13 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                 passages[derivation.id].extend(found)
         note("link", _PAIR_BATCH)
     derivations.sort(key=lambda d: sorted((d.source, d.derived)))  # the pairs' order
-    texts = {i: a.text for i, a in articles.items()}
+    published = articles.published()
+    texts = articles.text_lookup(_undated_reach(derivations, published))
     # Undated copies of one text: the text holding most of each copy's words is their source.
-    derivations, passages = direct_undated_copies(
-        derivations, passages, {i: a.published for i, a in articles.items()}, texts)
+    derivations, passages = direct_undated_copies(derivations, passages, published, texts)
     # Two rewrites of one wire story share its sentences; that is not a copy of each other.
-    derivations = prune_derivations(derivations, passages,
-                                    {i: a.published for i, a in articles.items()},
-                                    outlets={i: a.outlet for i, a in articles.items()},
-                                    texts=texts)
+    derivations = prune_derivations(derivations, passages, published,
+                                    outlets=articles.outlets(), texts=texts)
     kept = [p for d in derivations for p in passages[d.id]]
     with store.transaction():
         for table in LINK_TABLES:
@@ -118,17 +119,26 @@ def _fingerprint(store: Store, settings: Settings) -> str:
                       settings.incremental_stories, settings.neardup_pairs_per_article)
 
 
-def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember],
+def _undated_reach(derivations: list[Derivation], published: Mapping[str, str | None]) -> set[str]:
+    """The articles whose texts the undated-copy and pruning steps read: word containment
+    decides only within a triangle of derivations holding an undated article, so the undated
+    articles of the graph and their neighbours (other texts are read if asked, one by one)."""
+    undated = {x for d in derivations for x in (d.source, d.derived) if not published.get(x)}
+    return undated | {y for d in derivations for x, y in ((d.source, d.derived), (d.derived, d.source))
+                      if x in undated}
+
+
+def _candidate_pairs(articles: Mapping[str, Article] | ArticleIndex, members: list[StoryMember],
                      settings: Settings, signatures: Signatures, near=None,
                      map_batches=None) -> list[tuple[str, str]]:
     """Pairs worth aligning: near-duplicates anywhere (band keys grouped by ``near``, a
     shuffle), at most ``neardup_pairs_per_article`` an article (``copy_clusters.py``), and
     pairs within a story: all of a small story's, the nearest neighbours by text embedding in
     a large one (each large story embedded by one task of ``map_batches``)."""
+    articles = as_index(articles)
     ids, firsts, seconds, estimates = signatures.near_duplicate_rows(
         threshold=settings.neardup_threshold, candidates=near)
-    keep = kept_pairs(firsts, seconds, estimates,
-                      date_ranks(ids, {i: a.published for i, a in articles.items()}),
+    keep = kept_pairs(firsts, seconds, estimates, date_ranks(ids, articles.published()),
                       per_article=settings.neardup_pairs_per_article)
     pairs = {(ids[a], ids[b]) for a, b in zip(firsts[keep].tolist(), seconds[keep].tolist())}
     by_story: dict[str, list[str]] = defaultdict(list)
@@ -141,27 +151,34 @@ def _candidate_pairs(articles: Mapping[str, Article], members: list[StoryMember]
             pairs.update(itertools.combinations(ids, 2))
         else:
             large.append(ids)
-    work = ((ids, [articles[i].text[:3000] for i in ids]) for ids in large)
     task = functools.partial(large_story_pairs, embedder=settings.embedder,
                              k=settings.story_pairs_per_article)
-    batches = _story_batches(work)
+    batches = _with_texts(_story_batches(large), articles)
     for found in (map(task, batches) if map_batches is None else map_batches(task, batches)):
         for story_found in found:
             pairs.update(story_found)
     return sorted(pairs)
 
 
-def _story_batches(work: Iterator[tuple[list[str], list[str]]]) -> Iterator[list]:
-    """Whole large stories, about ``_STORY_TEXTS`` texts a batch."""
+def _story_batches(stories: Iterable[list[str]]) -> Iterator[list[list[str]]]:
+    """Whole large stories (their article ids), about ``_STORY_TEXTS`` texts a batch."""
     batch, texts = [], 0
-    for story in work:
+    for story in stories:
         batch.append(story)
-        texts += len(story[0])
+        texts += len(story)
         if texts >= _STORY_TEXTS:
             yield batch
             batch, texts = [], 0
     if batch:
         yield batch
+
+
+def _with_texts(batches: Iterable[list[list[str]]], articles: ArticleIndex) -> Iterator[list]:
+    """Each batch of stories with the first 3,000 characters of its members' texts, read from
+    the store for that batch alone."""
+    for batch in batches:
+        texts = articles.texts(i for ids in batch for i in ids)
+        yield [(ids, [texts[i][:3000] for i in ids]) for ids in batch]
 
 
 def large_story_pairs(batch: list[tuple[list[str], list[str]]], *, embedder: str,
@@ -176,18 +193,20 @@ def large_story_pairs(batch: list[tuple[list[str], list[str]]], *, embedder: str
     return found
 
 
-def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article],
+def _pair_work(pairs: list[tuple[str, str]], articles: Mapping[str, Article] | ArticleIndex,
                store: Store) -> Iterator[tuple]:
     """What a worker needs for each pair: both articles, their sentences and quantities.
 
-    Sentences and quantities are read per chunk of pairs (one query per record type and
-    chunk), so memory holds those of the pairs in flight, not the corpus's."""
+    The articles, sentences and quantities are read per chunk of pairs (one query per record
+    type and chunk), so memory holds those of the pairs in flight, not the corpus's."""
+    articles = as_index(articles)
     for chunk in batched(pairs, _WORK_CHUNK):
         ids = sorted({i for pair in chunk for i in pair})
+        records = {a.id: a for a in articles.records(ids)}
         sentences = store.records_of_articles(Sentence, ids, order_by='article, "index"')
         quantities = store.records_of_articles(Quantity, ids, order_by="article, start, id")
         for a, b in chunk:
-            yield (articles[a], articles[b], _spans(sentences.get(a, [])),
+            yield (records[a], records[b], _spans(sentences.get(a, [])),
                    _spans(sentences.get(b, [])), tuple(quantities.get(a, ())),
                    tuple(quantities.get(b, ())))
 

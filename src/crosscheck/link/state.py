@@ -25,8 +25,10 @@ import numpy as np
 import pyarrow as pa
 
 from .. import __version__
+from ..batching import batched
 from ..records import ENRICH_SCHEME, Article, Derivation, Passage, content_id
 from ..store import Store
+from .article_index import READ_BATCH, SIGNATURE_SCHEME, ArticleIndex, as_index
 
 __all__ = ["PairCache", "LinkedArticles", "Signatures", "StoryFeatures", "record_values", "record_key"]
 
@@ -53,10 +55,11 @@ _TABLE = "CREATE TABLE IF NOT EXISTS link_pairs (id VARCHAR PRIMARY KEY, result 
 class PairCache:
     """The ``link_pairs`` table of a store, for one corpus and embedder."""
 
-    def __init__(self, store: Store, articles: Mapping[str, Article], *, embedder: str,
-                 keys: Mapping[str, str] | None = None):
+    def __init__(self, store: Store, articles: Mapping[str, Article] | ArticleIndex, *,
+                 embedder: str, keys: Mapping[str, str] | None = None):
         self._store, self._embedder = store, embedder
-        self._article_key = keys if keys is not None else {i: record_key(a) for i, a in articles.items()}
+        self._article_key = keys if keys is not None else {
+            i: a.key for i, a in as_index(articles).items()}
         store.con.execute(_TABLE)
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
 
@@ -106,10 +109,10 @@ class LinkedArticles:
 
     _TABLE = "CREATE TABLE IF NOT EXISTS link_articles (id VARCHAR PRIMARY KEY, key VARCHAR)"
 
-    def __init__(self, store: Store, articles: Mapping[str, Article]):
+    def __init__(self, store: Store, articles: Mapping[str, Article] | ArticleIndex):
         self._store = store
         # each article's record hash (the pair cache and story features key by it too)
-        self.keys = {i: record_key(a) for i, a in articles.items()}
+        self.keys = {i: a.key for i, a in as_index(articles).items()}
         store.con.execute(self._TABLE)
         self._before = dict(store.con.execute("SELECT id, key FROM link_articles").fetchall())
         self.new = {i for i, key in self.keys.items() if self._before.get(i) != key}
@@ -138,12 +141,12 @@ class Signatures:
 
     _TABLE = ("CREATE TABLE IF NOT EXISTS link_signatures "
               "(id VARCHAR PRIMARY KEY, text_key VARCHAR, signature BLOB)")
-    _SCHEME = ("minhash", 128, 5, 1)  # num_perm, shingle_words, seed: near_duplicate_pairs' defaults
+    _SCHEME = SIGNATURE_SCHEME
 
-    def __init__(self, store: Store, articles: Mapping[str, Article]):
+    def __init__(self, store: Store, articles: Mapping[str, Article] | ArticleIndex):
         self._store = store
-        self._key = {i: content_id(*self._SCHEME, a.text) for i, a in articles.items()}
-        self._texts = {i: a.text for i, a in articles.items()}
+        self._articles = as_index(articles)
+        self._key = {i: a.text_key for i, a in self._articles.items()}
         store.con.execute(self._TABLE)
         self._rows: dict[str, bytes] = {}
         for article, key, signature in store.con.execute(
@@ -167,15 +170,17 @@ class Signatures:
         from .minhash import MinHasher, pair_rows_of_signatures
 
         missing = sorted(set(self._key) - set(self._rows))
-        if missing:
-            num_perm, shingle_words, seed = self._SCHEME[1:]
-            hasher = MinHasher(num_perm=num_perm, shingle_words=shingle_words, seed=seed)
-            found, present = hasher.signatures_of_texts_with_words([self._texts[i] or "" for i in missing])
-            for i in missing:
+        num_perm, shingle_words, seed = self._SCHEME[1:]
+        hasher = MinHasher(num_perm=num_perm, shingle_words=shingle_words, seed=seed) if missing else None
+        # a signature depends on its text alone: the texts are read and signed a batch at a time
+        for chunk in batched(missing, READ_BATCH):
+            texts = self._articles.texts(chunk)
+            found, present = hasher.signatures_of_texts_with_words([texts[i] or "" for i in chunk])
+            for i in chunk:
                 self._rows[i] = b""  # no words: no signature, never paired
             for row, index in zip(found, present.tolist()):
-                self._rows[missing[index]] = row.astype("<u4").tobytes()
-            self._computed.update(missing)
+                self._rows[chunk[index]] = row.astype("<u4").tobytes()
+            self._computed.update(chunk)
         ids = [i for i in sorted(self._key) if self._rows[i]]
         matrix = np.frombuffer(b"".join(self._rows[i] for i in ids), dtype="<u4").astype(np.uint32)
         return ids, *pair_rows_of_signatures(ids, matrix.reshape(len(ids), self._SCHEME[1]),
@@ -212,13 +217,13 @@ class StoryFeatures:
               "(id VARCHAR PRIMARY KEY, key VARCHAR, features VARCHAR)")
     _FEW = 500  # below this many articles to compute, their records are read by id
 
-    def __init__(self, store: Store, articles: Mapping[str, Article], *, settings: object,
-                 keys: Mapping[str, str] | None = None):
+    def __init__(self, store: Store, articles: Mapping[str, Article] | ArticleIndex, *,
+                 settings: object, keys: Mapping[str, str] | None = None):
         from .story_features import _Features, _settings
 
-        self._store, self._articles = store, articles
+        self._store, self._articles = store, as_index(articles)
         self._opts = _settings(settings)
-        keys = keys if keys is not None else {i: record_key(a) for i, a in articles.items()}
+        keys = keys if keys is not None else {i: a.key for i, a in self._articles.items()}
         self._key = {i: content_id(keys[i], ENRICH_SCHEME, *record_values(self._opts))
                      for i in articles}
         store.con.execute(self._TABLE)
@@ -245,8 +250,10 @@ class StoryFeatures:
             times = self._store.records_of_articles(TimeExpr, missing, order_by="article, start, id")
         else:
             mentions, times = ArticleRecords(self._store, Mention), ArticleRecords(self._store, TimeExpr)
-        for i in missing:
-            self.features[i] = _features(self._articles[i], mentions.get(i, ()), times.get(i, ()), self._opts)
+        # the records of the articles to compute are read in id order, a batch at a time
+        for article in self._articles.records(missing):
+            i = article.id
+            self.features[i] = _features(article, mentions.get(i, ()), times.get(i, ()), self._opts)
         self._computed = missing
         return self.features
 
