@@ -584,3 +584,8 @@ def test_words_against_a_policy_are_no_attack():
     assert mentions == []
     mentions, _ = _events_of("Gunmen launched attacks on the army posts near the border in May.")
     assert [m.action for m in mentions] == ["attack"]
+
+
+def test_a_source_who_declined_to_be_identified_is_no_event():
+    mentions, _ = _events_of("The bankers, who declined to be identified, said the talks failed.")
+    assert mentions == []

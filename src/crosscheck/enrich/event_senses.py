@@ -39,7 +39,8 @@ The rules, by action (a missing participant passes unless said otherwise):
   people is a market's;
 * seize: not an abstract thing (an opportunity, a chance, the initiative);
 * identify, dismantle, bust: a group is identified, dismantled or busted (reserves, markets and
-  trade barriers are not); "identified with" is an association;
+  trade barriers are not); "identified with" is an association, and a source "who declined to
+  be identified" is anonymous;
 * threaten: the one who threatens is a group or a place's government (GPE), not a policy, an
   illness or instability.
 
@@ -166,6 +167,8 @@ _PRONOUNS = frozenset("he she they him her them we us i me you who whom whoever 
 _GROUP_LABELS = frozenset({"ORG", "NORP"})
 _PEOPLE_LABELS = frozenset({"PERSON", "NORP"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# "declined to be identified", "asked not to be identified": a source unnamed, not an event
+_UNNAMED = frozenset("decline refuse ask wish want request prefer".split())
 _AMBIGUOUS_ARRESTS = frozenset({"capture", "restrain", "round", "nab"})
 _ATTACK_KINDS = frozenset("helicopter helicopters submarine submarines aircraft plane planes jet jets "
                           "boat boats craft dog dogs ad ads advertisement advertisements "
@@ -268,6 +271,8 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
     if action == "identify":
         if any(c.dep_ == "prep" and c.lower_ == "with" for c in trigger.children):
             return None  # "identified with" an idea or a person: an association
+        if trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in _UNNAMED:
+            return None  # "who declined to be identified": a source's anonymity
         return action if groups(target) else None
     if action == "threaten":
         return action if agent is None or groups(agent) or agent.ent_type_ == "GPE" else None
