@@ -52,7 +52,9 @@ class Shards:
 
 def shard_folder(root: str | os.PathLike, store_path: str, stage: str) -> Path:
     """The folder a stage's shards go to for one store, emptied of an earlier run's leftovers."""
-    folder = Path(root) / content_id("shards", os.path.abspath(store_path)) / stage
+    # a store file is locked by one run at a time; an in-memory store is this process's own
+    where = f"memory-{os.getpid()}" if store_path == ":memory:" else os.path.abspath(store_path)
+    folder = Path(root) / content_id("shards", where) / stage
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob("*.parquet*"):
         leftover.unlink(missing_ok=True)
