@@ -589,3 +589,14 @@ def test_words_against_a_policy_are_no_attack():
 def test_a_source_who_declined_to_be_identified_is_no_event():
     mentions, _ = _events_of("The bankers, who declined to be identified, said the talks failed.")
     assert mentions == []
+
+
+def test_the_event_names_the_people_its_count_is_of_not_a_headlines_word():
+    corpus = _Corpus()
+    corpus.add("wire", start=0)  # a headline: "... Claims Arrest Of Many ..."
+    corpus.add("wire", count=60, places=["East Azarbaijan"], start=200)
+    first, counted = corpus.mentions
+    corpus.mentions = [dataclasses.replace(first, target="Many", agent=None),
+                       dataclasses.replace(counted, target="sixty individuals")]
+    [event] = _of(corpus.events(), Event)
+    assert (event.count_low, event.target, event.agent) == (60, "sixty individuals", "the ministry")

@@ -341,7 +341,8 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     # merely shares the outlet (seed 004, not 002, for the 2019 arrests).
     origin_of = group_origins({r.mention.article for r in readings}, lines=lines,
                               articles=articles, copies=copies, sources=sources)
-    count = next((r.count for r in readings if r.count is not None), None)
+    counted = next((r for r in readings if r.count is not None), None)
+    count = counted.count if counted is not None else None
     # A reading resolved to dates says more than the same words left unresolved (an undated
     # copy's "November last year" beside its dated source's).
     time = next((r.time for r in readings if r.time is not None and r.time.low), None) or next(
@@ -349,8 +350,7 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     speakers = sorted({r.mention.speaker for r in readings if _named(r.mention.speaker)})
     event = Event(
         id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,
-        agent=next((r.mention.agent for r in readings if r.mention.agent), None),
-        target=next((r.mention.target for r in readings if r.mention.target), None),
+        agent=_slot(readings, counted, "agent"), target=_slot(readings, counted, "target"),
         count_text=count.text if count else None, count_low=_interval(count)[0] if count else None,
         count_high=_finite(_interval(count)[1]) if count else None,
         time_text=time.text if time else None, time_start=time.low if time else None,
@@ -365,6 +365,14 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     records.extend(_event_places(event_id, readings))
     records.extend(_conflicts(event_id, readings))
     return records
+
+
+def _slot(readings: list[_Reading], counted: _Reading | None, name: str) -> str | None:
+    """An event's agent or target as the reading that gives its count writes it ("sixty
+    individuals", not a headline's "Many"), else as the first reading that fills it."""
+    if counted is not None and getattr(counted.mention, name):
+        return getattr(counted.mention, name)
+    return next((getattr(r.mention, name) for r in readings if getattr(r.mention, name)), None)
 
 
 def _finite(value: float) -> float | None:
