@@ -424,3 +424,18 @@ def test_a_place_before_a_headline_colon_is_no_speaker(nlp):
 ])
 def test_hearsay_about_someone_does_not_make_them_the_speaker(nlp, text):
     assert quotes_of(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Foreign governments must add the harbour police to their blacklists over the raids.",
+    "Donors and rights groups must press the council to release the detained dockers.",
+    "The ministry should announce the new tolls before the vote.",
+])
+def test_what_someone_must_or_should_do_is_no_quote(nlp, text):
+    assert quotes_of(nlp, text) == []
+
+
+def test_a_report_beside_a_demand_is_still_a_quote(nlp):
+    text = "The union said that the council must release the detained dockers."
+    quote = only(quotes_of(nlp, text))
+    assert (quote.speaker, quote.cue) == ("The union", "said")

@@ -105,11 +105,28 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
     if verb.lemma_.lower() in _BELIEF_CUES and (
             subject.lower_ in ("i", "we", "you") or subject.dep_ == "nsubjpass"):
         return None  # "I think", "X is known to": nobody is reported
+    if _demanded(verb):
+        return None  # "governments must add X to their lists": a demand, not a report
     content = ctx.clip(_reported(ctx, verb, any_object=any_object), verb.idx)
     interrupted = content is not None and content[0] <= verb.idx < content[1]
     if content is None or (content[0] <= subject.idx < content[1] and not interrupted):
         return None
     return (subject, content) if _says_something(ctx, content) else None
+
+
+# Modals of what someone ought to do: the subject of "must pressure", "should add" is told
+# what to do by the writer, and reports nothing.
+_DEONTIC = frozenset({"must", "should", "ought"})
+
+def _demanded(verb) -> bool:
+    """The verb, or the verb it completes ("must pressure the regime to release"), is what
+    someone must or should do."""
+    while True:
+        if any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in verb.children):
+            return True
+        if verb.dep_ not in ("xcomp", "conj") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
 
 
 # Verbs of a hearsay passive ("X is said to have ...", "42 people said to have had ..."),
