@@ -12,8 +12,8 @@ from _served_store import HOSTILE, HOSTILE_MARK, built_store
 
 from crosscheck.report.html import (build_report_data, json_for_script, render_report,
                                     write_report)
-from crosscheck.report.views import (claim_matrix, naming_rows, provenance_graph, safe_url, segments,
-                                     timeline)
+from crosscheck.report.views import (claim_matrix, names_differ, naming_rows, provenance_graph,
+                                     safe_url, segments, timeline)
 from crosscheck.store import Store
 
 
@@ -169,6 +169,17 @@ def test_naming_puts_real_disagreements_first():
     table = naming_rows(entities)
     assert [(r["entity"]["id"], r["differs"]) for r in table["rows"]] == [("o", True), ("p", False)]
     assert table["rows"][0]["used"] == {"A": "NLF", "B": "the Front"}
+
+
+@pytest.mark.parametrize(("names", "differ"), [
+    (["UN", "United Nations"], False), (["U.S.", "US", "United States"], False),
+    (["KLF", "Korvask Liberation Front"], False), (["Anselm Drevic", "Drevic"], False),
+    (["Korvask Revolution Guards", "Korvask Revolutionary Guard"], False),
+    (["KLF", "KLA"], True), (["NLF", "the Front"], True), (["UK", "Ukraine"], True),
+    (["Korvask Liberation Front", "Korvask Labour Federation"], True),
+])
+def test_spellings_and_initials_of_one_name_are_no_naming_choice(names, differ):
+    assert names_differ(names) is differ
 
 
 def test_large_corpus_report_keeps_the_largest_stories(data):

@@ -16,7 +16,7 @@ from ..excerpt import excerpt
 from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
-from .views import date_span
+from .views import date_span, names_differ
 
 __all__ = ["print_summary"]
 
@@ -134,9 +134,9 @@ def _naming(entities: list[dict]) -> Table:
     table = _table("Names used per outlet", "entity", "names by outlet")
     rows = []
     for entity in entities:
-        chosen = {outlet.rsplit("/", 1)[-1]: max(counts, key=lambda n: (counts[n], n))
+        chosen = {outlet.rsplit("/", 1)[-1]: max(sorted(counts), key=lambda n: counts[n])
                   for outlet, counts in entity["names_by_outlet"].items()}
-        if len(set(chosen.values())) > 1:  # outlets disagree on what to call it
+        if names_differ(chosen.values()):  # outlets disagree on what to call it, not its spelling
             rows.append((-len(entity["articles"]), entity["id"], entity["name"], chosen))
     for _, _, name, chosen in sorted(rows)[:_MAX_ROWS // 2]:
         table.add_row(name, "; ".join(f"{outlet}: {alias}" for outlet, alias in chosen.items()))

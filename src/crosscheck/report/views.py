@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +21,7 @@ from markupsafe import Markup, escape
 from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
-           "provenance_graph", "claim_matrix", "naming_rows", "bar_chart", "outlet_label", "KIND_COLOURS",
+           "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "bar_chart", "outlet_label", "KIND_COLOURS",
            "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
@@ -304,7 +306,7 @@ def naming_rows(entities: list[dict[str, Any]], *, limit: int = 60) -> dict[str,
         if len(by_outlet) < 2:
             continue
         used = {o: max(sorted(c), key=lambda alias: c[alias]) for o, c in by_outlet.items() if c}
-        rows.append({"entity": entity, "used": used, "differs": _names_differ(set(used.values()))})
+        rows.append({"entity": entity, "used": used, "differs": names_differ(used.values())})
     rows.sort(key=lambda r: (not r["differs"], -len(r["used"]), r["entity"]["name"]))
     rows = rows[:limit]
     outlets = sorted({o for r in rows for o in r["used"]})
@@ -312,14 +314,48 @@ def naming_rows(entities: list[dict[str, Any]], *, limit: int = 60) -> dict[str,
 
 
 def _name_words(name: str) -> frozenset[str]:
-    return frozenset(name.lower().replace("\u2019", "'").replace("\u2018", "'").split())
+    """The name's words, lower-cased, with dots and apostrophes' forms set aside ("U.S." and
+    "US" are one word)."""
+    text = name.lower().replace("\u2019", "'").replace("\u2018", "'").replace(".", "")
+    return frozenset(text.split())
 
 
-def _names_differ(names: set[str]) -> bool:
-    """True when two outlets use names that are not just longer or shorter forms of one
-    another ("Anselm Drevic" / "Drevic" is style; "NLF" / "the Front" is a choice)."""
-    words = [_name_words(n) for n in sorted(names)]
-    return any(not (a <= b or b <= a) for i, a in enumerate(words) for b in words[i + 1:])
+_INITIALS_SKIP = frozenset("of the and for de".split())
+
+
+def _initials(name: str) -> str:
+    """ "United Nations" -> "un": the first letters of the name's words (not "of", "the"...)."""
+    return "".join(w[0] for w in re.findall(r"[\w'-]+", name.lower()) if w not in _INITIALS_SKIP)
+
+
+def _same_name(one: str, two: str) -> bool:
+    """Two spellings of one name: one holds the other's words ("Anselm Drevic" / "Drevic"), or
+    one is the other's initials ("UN" / "United Nations", "U.S." / "United States")."""
+    a, b = _name_words(one), _name_words(two)
+    if a <= b or b <= a:
+        return True
+    for short, long in ((a, two), (b, one)):
+        if len(short) == 1 and len(_name_words(long)) >= 2 and next(iter(short)) == _initials(long):
+            return True
+    return _same_stems(one, two)
+
+
+def _same_stems(one: str, two: str) -> bool:
+    """Word for word the same stems: "Islamic Revolution Guards Corps" / "Islamic
+    Revolutionary Guard Corps" (one holds the other, or they share five letters)."""
+    words = [[w for w in re.findall(r"[\w'-]+", n.lower()) if w not in _INITIALS_SKIP] for n in (one, two)]
+    if len(words[0]) != len(words[1]) or len(words[0]) < 2:
+        return False
+    return all(x.startswith(y) or y.startswith(x) or (len(x) >= 5 and x[:5] == y[:5])
+               for x, y in zip(*words))
+
+
+def names_differ(names: Iterable[str]) -> bool:
+    """True when two outlets use names that are not spellings of one another ("Anselm Drevic"
+    / "Drevic", "UN" / "United Nations" are style; "NLF" / "the Front", "MEK" / "MKO" are a
+    choice)."""
+    ordered = sorted(set(names))
+    return any(not _same_name(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
 def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dict[str, Any]:
