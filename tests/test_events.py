@@ -68,6 +68,7 @@ def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
     ("If the guards arrest the teachers, the union will strike.", "hypothetical"),
     ("The guards arrested 12 teachers on Monday.", "asserted"),
     ("Police tried to arrest forty students in Dorran on Monday.", "attempted"),
+    ("The ministry plans to question and arrest 20 people next week.", "planned"),
 ])
 def test_negated_planned_and_hypothetical_events_are_marked(text, status):
     mentions, _ = _events_of(text)
@@ -79,6 +80,7 @@ def test_negated_planned_and_hypothetical_events_are_marked(text, status):
     "Gunmen attempted to kill the governor of Dorran on Monday.",
     "The group survived an assassination attempt in Dorran last year.",
     "The governor survived an attempted murder in Dorran on Monday.",
+    "The envoy condemned the agency's involvement in plots to assassinate dissidents in Dorran.",
 ])
 def test_an_attempt_to_kill_is_an_attack_not_a_killing(text):
     mentions, _ = _events_of(text)
@@ -600,3 +602,9 @@ def test_the_event_names_the_people_its_count_is_of_not_a_headlines_word():
                        dataclasses.replace(counted, target="sixty individuals")]
     [event] = _of(corpus.events(), Event)
     assert (event.count_low, event.target, event.agent) == (60, "sixty individuals", "the ministry")
+
+
+def test_a_verb_conjoined_to_an_attempt_is_attempted_too():
+    mentions, _ = _events_of("Gunmen tried to abduct and kill the judge in Dorran.")
+    assert [(m.trigger, m.action, m.status) for m in mentions] == [
+        ("abduct", "abduct", "attempted"), ("kill", "attack", "asserted")]

@@ -345,6 +345,14 @@ def _status(token) -> str:
     for clause in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in clause.children):
             return "hypothetical"
+    if token is verb and verb.dep_ == "conj" and verb.head.pos_ == "VERB" and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children):
+        # "plots to assassinate and maim", "plans to arrest and charge": a verb conjoined with
+        # no words of its own is as planned or attempted as the one before it (not as negated:
+        # "did not charge him but released him")
+        before = _status(verb.head)
+        if before in ("planned", "attempted", "hypothetical"):
+            return before
     return "asserted"
 
 
@@ -360,7 +368,11 @@ def _attempt(token, verb) -> bool:
             return True
     if verb.dep_ in ("xcomp", "acl") and verb.head.lemma_.lower() in _ATTEMPT_VERBS | _ATTEMPT_NOUNS:
         return True
-    return False
+    # "involvement in plots to assassinate": the parser may hang the infinitive on a noun
+    # further back; the words before it still say what it is
+    before = verb.doc[max(0, verb.i - 2) : verb.i]
+    return (len(before) == 2 and before[1].lower_ == "to" and before[0].pos_ in ("NOUN", "VERB")
+            and before[0].lemma_.lower() in _ATTEMPT_VERBS | _ATTEMPT_NOUNS)
 
 
 def _phrase(token) -> str | None:
