@@ -12,8 +12,8 @@ from _served_store import HOSTILE, HOSTILE_MARK, built_store
 
 from crosscheck.report.html import (build_report_data, json_for_script, render_report,
                                     write_report)
-from crosscheck.report.views import (claim_matrix, names_differ, naming_rows, provenance_graph,
-                                     safe_url, segments, timeline)
+from crosscheck.report.views import (claim_matrix, framing_terms, names_differ, naming_rows,
+                                     provenance_graph, safe_url, segments, timeline)
 from crosscheck.store import Store
 
 
@@ -180,6 +180,35 @@ def test_naming_puts_real_disagreements_first():
 ])
 def test_spellings_and_initials_of_one_name_are_no_naming_choice(names, differ):
     assert names_differ(names) is differ
+
+
+def test_loaded_words_are_counted_once_per_wording_with_the_outlets_that_use_them():
+    meta = {"a": {"id": "a", "outlet": "Wire"}, "b": {"id": "b", "outlet": "Post"},
+            "c": {"id": "c", "outlet": "Post"}}
+    word = lambda text, **kw: {"text": text, "span": [0, len(text)], "copied_from": None,  # noqa: E731
+                               "confidence": None, **kw}
+    framing = [
+        {"article": "a", "loaded": [word("regime"), word("Regime", confidence=0.4)], "techniques": []},
+        {"article": "b", "loaded": [word("regime", copied_from="a"), word("junta")],
+         "techniques": [{"technique": "Name_Calling", **word("junta", confidence=0.7)}]},
+        {"article": "c", "loaded": [word("regime")], "techniques": []},
+    ]
+    rows = framing_terms(framing, meta)
+    assert [(r["text"], r["kind"], r["count"]) for r in rows] == [
+        ("regime", "loaded", 4), ("junta", "Name_Calling", 1), ("junta", "loaded", 1)]
+    regime = rows[0]
+    assert [(o["outlet"], o["count"], o["article"]) for o in regime["outlets"]] == [
+        ("Post", 2, "b"), ("Wire", 2, "a")]
+    assert (regime["added"], regime["copied"], regime["confidence"]) == (3, 1, 0.4)
+
+
+def test_the_report_shows_each_loaded_word_once(data):
+    html = render_report(data)
+    framing = html[html.index('<section id="framing">'):html.index('<section id="findings">')]
+    words = [f"{item['text']}|{item.get('technique') or 'loaded'}".casefold()
+             for f in data["framing"] for item in f["loaded"] + f["techniques"]]
+    assert len(words) > len(set(words)) > 1  # the example repeats some words
+    assert framing.count("<tr>") - 1 == len(set(" ".join(w.split()) for w in words))
 
 
 def test_large_corpus_report_keeps_the_largest_stories(data):

@@ -24,7 +24,7 @@ from ..store import Store
 from .json import iter_articles_json
 from .outlines import svg_paths
 from .sections import SECTIONS
-from .views import (bar_chart, claim_matrix, date_span, naming_rows, outlet_label,
+from .views import (bar_chart, claim_matrix, date_span, framing_terms, naming_rows, outlet_label,
                     provenance_graph, safe_url, segments, segments_html, timeline, event_timeline)
 
 __all__ = ["write_report", "build_report_data", "render_report", "json_for_script",
@@ -238,6 +238,7 @@ def report_context(data: dict[str, Any], *, max_articles: int = 2000) -> dict[st
         "passages": {d["id"]: passage_pairs(d, texts) for d in data["derivations"]
                      if d["source"] in shown and d["derived"] in shown},
         "naming": naming_rows(data["entities"]),
+        "framing_terms": framing_terms([f for f in data["framing"] if f["article"] in meta], meta),
         "event_map": event_map(data.get("events", [])),
         "event_timeline": event_timeline(data.get("events", [])),
         "outlet_chart": bar_chart(dict(sorted(outlet_counts.items(), key=lambda kv: -kv[1])[:25])),

@@ -21,8 +21,8 @@ from markupsafe import Markup, escape
 from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
-           "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "bar_chart", "outlet_label", "KIND_COLOURS",
-           "date_span"]
+           "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "framing_terms",
+           "bar_chart", "outlet_label", "KIND_COLOURS", "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
@@ -356,6 +356,41 @@ def names_differ(names: Iterable[str]) -> bool:
     choice)."""
     ordered = sorted(set(names))
     return any(not _same_name(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+
+
+def framing_terms(framing: list[dict[str, Any]], meta: dict[str, dict[str, Any]], *,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+    """Loaded words and technique spans grouped by what they say: one row per (kind, words)
+    with how often and by which outlets each is used, and how many of the uses an outlet added
+    rather than copied; most used first, then the surest. A report of 500 articles says "regime" thousands of
+    times: a row per use buries the choices that differ between outlets."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for frame in framing:
+        article = frame["article"]
+        outlet = outlet_label(meta.get(article) or frame)
+        for item in [*frame.get("loaded", ()), *frame.get("techniques", ())]:
+            kind = item.get("technique") or "loaded"
+            words = " ".join(item["text"].split())
+            row = groups.setdefault((kind, words.casefold()), {
+                "kind": kind, "surfaces": Counter(), "count": 0, "added": 0, "copied": 0,
+                "confidence": None, "outlets": {}})
+            row["surfaces"][words] += 1
+            row["count"] += 1
+            row["copied" if item.get("copied_from") else "added"] += 1
+            confidence = item.get("confidence")
+            if confidence is not None and (row["confidence"] is None or confidence > row["confidence"]):
+                row["confidence"] = confidence
+            used = row["outlets"].setdefault(outlet, {"outlet": outlet, "count": 0, "article": article})
+            used["count"] += 1
+    rows = []
+    for row in groups.values():
+        surfaces = row.pop("surfaces")
+        row["text"] = max(sorted(surfaces), key=lambda w: surfaces[w])
+        row["outlets"] = sorted(row["outlets"].values(), key=lambda o: (-o["count"], o["outlet"]))
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["count"], -len(r["outlets"]), -(r["confidence"] or 0.0), r["kind"],
+                             r["text"].casefold()))
+    return rows[:limit] if limit is not None else rows
 
 
 def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dict[str, Any]:

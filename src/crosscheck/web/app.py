@@ -33,7 +33,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import __version__
 from ..report.html import (TEMPLATES, article_spans, event_map, make_environment, passage_pairs,
                            story_view)
-from ..report.views import bar_chart, event_timeline, naming_rows, outlet_label, segments
+from ..report.views import (bar_chart, event_timeline, framing_terms, naming_rows, outlet_label,
+                            segments)
 from .data import MAX_LIMIT, Corpus
 
 __all__ = ["WebApp", "Response", "serve", "make_server", "SECURITY_HEADERS", "ROUTES",
@@ -176,8 +177,11 @@ def claims_page(request: Request) -> HTTPResponse:
 def framing_page(request: Request) -> HTTPResponse:
     web = _web(request)
     framing = web.corpus.section("framing")
-    return web.whole_page("framing", lambda: web.render(
-        "framing.html", framing=framing[:_SECTION_ROWS], total=len(framing), meta=web.corpus.meta()))
+
+    def page() -> str:
+        terms = framing_terms(framing, web.corpus.meta())
+        return web.render("framing.html", terms=terms[:_SECTION_ROWS], total=len(terms))
+    return web.whole_page("framing", page)
 
 
 def findings_page(request: Request) -> HTTPResponse:
