@@ -254,3 +254,15 @@ def test_acled_rows_name_the_events_of_other_stories_that_retell_one(data):
     retold = [e for e in data["events"] if e["also_in"]]
     assert retold and all(rows[e["id"]]["also_in"] == e["also_in"][0]["event"] for e in retold)
     assert all(rows[e["id"]]["also_in"] == "" for e in data["events"] if not e["also_in"])
+
+
+def test_articles_with_no_outlet_are_named_by_their_file_never_none(data):
+    import copy
+    nameless = copy.deepcopy(data)
+    for article in nameless["articles"]:
+        article["outlet"] = None
+    assert nameless["findings"] and nameless["events"]
+    html = render_report(nameless)
+    assert ">None</a>" not in html and "None, at the passage" not in html
+    name = nameless["articles"][0]["source"].rstrip("/").rsplit("/", 1)[-1]
+    assert f">{name}</a>" in html or f">{name}, at the passage</a>" in html
