@@ -608,3 +608,19 @@ def test_a_verb_conjoined_to_an_attempt_is_attempted_too():
     mentions, _ = _events_of("Gunmen tried to abduct and kill the judge in Dorran.")
     assert [(m.trigger, m.action, m.status) for m in mentions] == [
         ("abduct", "abduct", "attempted"), ("kill", "attack", "asserted")]
+
+
+def test_those_arrested_in_a_witness_quote_do_not_make_the_witness_the_source_of_the_arrests():
+    corpus = _Corpus()
+    text = "Police arrested forty students in Dorran. Witnesses say those arrested were beaten."
+    corpus.add("wire", places=["Dorran"], start=text.index("arrested"))
+    corpus.add("wire", speaker="Witnesses", start=text.index("arrested", 20))
+    corpus.articles["wire"] = _article("wire", text)
+    first, second = corpus.mentions
+    corpus.mentions = [first, dataclasses.replace(second, agent=None, target=None)]
+    [event] = _of(corpus.events(), Event)
+    assert event.attributed_to == ()
+    # a witness who tells the arrest itself is its source
+    corpus.mentions = [first, dataclasses.replace(second, agent=None)]
+    [event] = _of(corpus.events(), Event)
+    assert event.attributed_to == ("Witnesses",)

@@ -347,7 +347,10 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     # copy's "November last year" beside its dated source's).
     time = next((r.time for r in readings if r.time is not None and r.time.low), None) or next(
         (r.time for r in readings if r.time is not None), None)
-    speakers = sorted({r.mention.speaker for r in readings if _named(r.mention.speaker)})
+    # "Eyewitnesses say those arrested resisted" retells the arrests by their people: who
+    # tells the event is who tells the rest of it, when anyone does.
+    telling = [r for r in readings if not _people_of(r, articles)] or readings
+    speakers = sorted({r.mention.speaker for r in telling if _named(r.mention.speaker)})
     event = Event(
         id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,
         agent=_slot(readings, counted, "agent"), target=_slot(readings, counted, "target"),
@@ -365,6 +368,19 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     records.extend(_event_places(event_id, readings))
     records.extend(_conflicts(event_id, readings))
     return records
+
+
+_PEOPLE_OF = re.compile(r"\b(?:those|the)\s+(?:recently\s+)?$", re.IGNORECASE)
+
+
+def _people_of(reading: _Reading, articles) -> bool:
+    """The trigger names the people the event happened to ("those arrested", "the detained"),
+    with nothing of its own to tell: no agent, target, count, place or time."""
+    m = reading.mention
+    if m.agent or m.target or reading.count or reading.time or reading.places:
+        return False
+    article = articles.get(m.article)
+    return article is not None and bool(_PEOPLE_OF.search(article.text[max(0, m.start - 20):m.start]))
 
 
 def _slot(readings: list[_Reading], counted: _Reading | None, name: str) -> str | None:
