@@ -624,3 +624,23 @@ def test_those_arrested_in_a_witness_quote_do_not_make_the_witness_the_source_of
     corpus.mentions = [first, dataclasses.replace(second, agent=None)]
     [event] = _of(corpus.events(), Event)
     assert event.attributed_to == ("Witnesses",)
+
+
+def test_a_name_the_article_also_tags_as_a_person_is_no_unknown_place(quote_nlp):
+    from crosscheck.enrich.events import extract_places
+    from crosscheck.records import Mention
+
+    text = "Marek Lopez was convicted in Brooklyn. Lopez, 20, faces life in prison in Vaskelholm."
+    doc = quote_nlp(text)
+
+    def mention(surface, label, key, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        return Mention(f"m{start}", "a", start, start + len(surface), surface, label, surface, key, 0)
+
+    mentions = [mention("Marek Lopez", "PERSON", "lopez"), mention("Brooklyn", "GPE", "brooklyn"),
+                mention("Lopez", "GPE", "lopez", nth=1), mention("Vaskelholm", "GPE", "vaskelholm")]
+    places = extract_places(doc, article=_article("a", text), mentions=mentions)
+    # Brooklyn is known; Vaskelholm is unknown but named a place only; Lopez is the convict
+    assert [p.text for p in places] == ["Brooklyn", "Vaskelholm"]

@@ -97,13 +97,30 @@ def extract_places(doc, *, article: Article, mentions: Sequence[Mention]) -> lis
         return []
     resolved = _geocode(sorted({text for text, _ in spans.values()}))
     starts = [sent.start_char for sent in doc.sents]
+    otherwise = _named_otherwise(mentions)
     places = []
     for (start, end), (text, named) in sorted(spans.items()):
         found = resolved.get(text)
+        if text in otherwise and (found is None or found.precision == "city"):
+            continue  # "Lopez, 20, faces life": the convict, not a town in the Philippines
         if found is None and not named:
             continue
         places.append(_place(article, bisect.bisect_right(starts, start) - 1, start, end, text, found))
     return places
+
+
+# (not ORG: "Tehran said", "Moscow denied" name a government by its city)
+_NOT_PLACE_LABELS = frozenset({"PERSON", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART"})
+
+
+def _named_otherwise(mentions: Sequence[Mention]) -> set[str]:
+    """Names the article also tags as a person, nationality, event or product, under the same
+    words or the same entity: "Lohan" tagged a place once and a person elsewhere, "the Super
+    Bowl" a facility and an event. Such a name is no place unless the gazetteer knows it as a
+    country or province ("Georgia", "Jordan"): a town of that name is most likely the person."""
+    other_keys = {m.key for m in mentions if m.label in _NOT_PLACE_LABELS and m.key}
+    return ({m.text for m in mentions if m.label in _NOT_PLACE_LABELS}
+            | {m.text for m in mentions if m.label in _PLACE_LABELS and m.key in other_keys})
 
 
 def _listed_with_places(doc, spans: dict, text: str) -> list[tuple[int, int, str]]:
