@@ -644,3 +644,16 @@ def test_a_name_the_article_also_tags_as_a_person_is_no_unknown_place(quote_nlp)
     places = extract_places(doc, article=_article("a", text), mentions=mentions)
     # Brooklyn is known; Vaskelholm is unknown but named a place only; Lopez is the convict
     assert [p.text for p in places] == ["Brooklyn", "Vaskelholm"]
+
+
+def test_a_city_listed_with_cities_stays_a_place_though_tagged_a_person(quote_nlp):
+    from crosscheck.enrich.events import extract_places
+    from crosscheck.records import Mention
+
+    text = "Arrests took place in the cities of Tehran, Mashhad, Shiraz and Tabriz last week."
+    doc = quote_nlp(text)
+    labels = {"Tehran": "GPE", "Mashhad": "GPE", "Shiraz": "PERSON", "Tabriz": "PERSON"}
+    mentions = [Mention(f"m{text.index(n)}", "a", text.index(n), text.index(n) + len(n), n, label, n,
+                        n.lower(), 0) for n, label in labels.items()]
+    places = extract_places(doc, article=_article("a", text), mentions=mentions)
+    assert {p.text for p in places} == set(labels)

@@ -91,13 +91,16 @@ def extract_places(doc, *, article: Article, mentions: Sequence[Mention]) -> lis
     proper nouns listed with one ("the cities of Tehran, Mashhad and Shiraz", which a small
     model may tag as people) are kept only when the gazetteer knows them."""
     spans = {(m.start, m.end): (m.text, True) for m in mentions if m.label in _PLACE_LABELS}
-    for start, end, text in _listed_with_places(doc, spans, article.text):
+    listed = _listed_with_places(doc, spans, article.text)
+    for start, end, text in listed:
         spans.setdefault((start, end), (text, False))
     if not spans:
         return []
     resolved = _geocode(sorted({text for text, _ in spans.values()}))
     starts = [sent.start_char for sent in doc.sents]
-    otherwise = _named_otherwise(mentions)
+    # a name listed with places is tagged a person by mistake, not evidence against a place
+    in_lists = {(start, end) for start, end, _ in listed}
+    otherwise = _named_otherwise([m for m in mentions if (m.start, m.end) not in in_lists])
     places = []
     for (start, end), (text, named) in sorted(spans.items()):
         found = resolved.get(text)
