@@ -380,7 +380,8 @@ def _people_of(reading: _Reading, articles) -> bool:
     if m.agent or m.target or reading.count or reading.time or reading.places:
         return False
     article = articles.get(m.article)
-    return article is not None and bool(_PEOPLE_OF.search(article.text[max(0, m.start - 20):m.start]))
+    before = article.text[max(0, m.start - 20):m.start] if article is not None else ""
+    return bool(_PEOPLE_OF.search(before))
 
 
 def _slot(readings: list[_Reading], counted: _Reading | None, name: str) -> str | None:

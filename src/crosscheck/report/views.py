@@ -343,7 +343,8 @@ def _same_name(one: str, two: str) -> bool:
 def _same_stems(one: str, two: str) -> bool:
     """Word for word the same stems: "Islamic Revolution Guards Corps" / "Islamic
     Revolutionary Guard Corps" (one holds the other, or they share five letters)."""
-    words = [[w for w in re.findall(r"[\w'-]+", n.lower()) if w not in _INITIALS_SKIP] for n in (one, two)]
+    words = [[w for w in re.findall(r"[\w'-]+", n.lower()) if w not in _INITIALS_SKIP]
+             for n in (one, two)]
     if len(words[0]) != len(words[1]) or len(words[0]) < 2:
         return False
     return all(x.startswith(y) or y.startswith(x) or (len(x) >= 5 and x[:5] == y[:5])
@@ -358,12 +359,12 @@ def names_differ(names: Iterable[str]) -> bool:
     return any(not _same_name(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
 
-def framing_terms(framing: list[dict[str, Any]], meta: dict[str, dict[str, Any]], *,
-                  limit: int | None = None) -> list[dict[str, Any]]:
+def framing_terms(framing: list[dict[str, Any]],
+                  meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Loaded words and technique spans grouped by what they say: one row per (kind, words)
     with how often and by which outlets each is used, and how many of the uses an outlet added
-    rather than copied; most used first, then the surest. A report of 500 articles says "regime" thousands of
-    times: a row per use buries the choices that differ between outlets."""
+    rather than copied; most used first, then the surest. A report of 500 articles says
+    "regime" thousands of times: a row per use buries the choices that differ between outlets."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for frame in framing:
         article = frame["article"]
@@ -378,9 +379,11 @@ def framing_terms(framing: list[dict[str, Any]], meta: dict[str, dict[str, Any]]
             row["count"] += 1
             row["copied" if item.get("copied_from") else "added"] += 1
             confidence = item.get("confidence")
-            if confidence is not None and (row["confidence"] is None or confidence > row["confidence"]):
+            if confidence is not None and (row["confidence"] is None
+                                           or confidence > row["confidence"]):
                 row["confidence"] = confidence
-            used = row["outlets"].setdefault(outlet, {"outlet": outlet, "count": 0, "article": article})
+            used = row["outlets"].setdefault(
+                outlet, {"outlet": outlet, "count": 0, "article": article})
             used["count"] += 1
     rows = []
     for row in groups.values():
@@ -390,7 +393,7 @@ def framing_terms(framing: list[dict[str, Any]], meta: dict[str, dict[str, Any]]
         rows.append(row)
     rows.sort(key=lambda r: (-r["count"], -len(r["outlets"]), -(r["confidence"] or 0.0), r["kind"],
                              r["text"].casefold()))
-    return rows[:limit] if limit is not None else rows
+    return rows
 
 
 def bar_chart(counts: dict[str, int], *, width: int = 520, bar: int = 18) -> dict[str, Any]:
