@@ -69,10 +69,13 @@ def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
     ("The guards arrested 12 teachers on Monday.", "asserted"),
     ("Police tried to arrest forty students in Dorran on Monday.", "attempted"),
     ("The ministry plans to question and arrest 20 people next week.", "planned"),
+    ("Rallies backed the union's demand that the activists be released.", "planned"),
+    ("The governor repeated his commitment to freeing the activists.", "planned"),
+    ("Officials said efforts to free the activists had failed.", "attempted"),
 ])
 def test_negated_planned_and_hypothetical_events_are_marked(text, status):
     mentions, _ = _events_of(text)
-    arrests = [m for m in mentions if m.action == "arrest"]
+    arrests = [m for m in mentions if m.action in ("arrest", "release")]
     assert [m.status for m in arrests] == [status]
 
 
@@ -657,3 +660,10 @@ def test_a_city_listed_with_cities_stays_a_place_though_tagged_a_person(quote_nl
                         n.lower(), 0) for n, label in labels.items()]
     places = extract_places(doc, article=_article("a", text), mentions=mentions)
     assert {p.text for p in places} == set(labels)
+
+
+def test_one_of_the_strongholds_captured_is_a_seizure_and_two_hundred_of_its_men_an_arrest():
+    [capture], _ = _events_of("Troops captured one of the strongest fortifications near Dorran.")
+    assert (capture.action, capture.status) == ("seize", "asserted")
+    [arrest], _ = _events_of("Troops captured 200 of its men near Dorran on Monday.")
+    assert arrest.action == "arrest"

@@ -318,7 +318,8 @@ def _participant(trigger, token, dep: str):
                 return subject
     if token is not None and token.lower_ in _RELATIVE and trigger.dep_ == "relcl":
         return modified
-    if token is not None and token.lower_ in _MEASURES:
+    if token is not None and (token.lower_ in _MEASURES or token.like_num or token.pos_ == "NUM"):
+        # "large amounts of munitions", "one of the strongest fortifications", "200 of its men"
         measured = next((g for c in token.children if c.lower_ == "of"
                          for g in c.children if g.dep_ == "pobj"), None)
         return measured or token

@@ -46,7 +46,11 @@ _PLAN_VERBS = frozenset("plan intend threaten vow want seek aim prepare promise 
                         "decide call urge demand order".split())
 # "tried to arrest", "an assassination attempt", "attempted murder", "a failed bid to kill"
 _ATTEMPT_VERBS = frozenset({"try", "attempt"})
-_ATTEMPT_NOUNS = frozenset({"attempt", "bid", "plot"})
+_ATTEMPT_NOUNS = frozenset({"attempt", "bid", "plot", "effort"})
+# "a proposal to seize", "a demand that he be released", "his commitment to freeing": wanted,
+# not done
+_PLAN_NOUNS = frozenset("plan proposal demand call commitment threat promise pledge order vow "
+                        "intention intent".split())
 _ATTEMPT_MODIFIERS = frozenset({"attempted", "failed", "foiled", "thwarted", "botched"})
 # An attempt to kill is logged as an attack, as ACLED does; other attempts are not events.
 _ATTEMPT_ACTION = {"kill": ("attack", "190")}
@@ -358,6 +362,8 @@ def _status(token) -> str:
         return "attempted"
     if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _PLAN_VERBS:
         return "planned"
+    if _of_a_plan(verb):
+        return "planned"
     if token.pos_ == "NOUN" and verb is not token and verb.lemma_.lower() in _PLAN_VERBS:
         return "planned"  # "calls for the arrest of", "called for measures for their release"
     if any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX for c in words):
@@ -374,6 +380,17 @@ def _status(token) -> str:
         if before in ("planned", "attempted", "hypothetical"):
             return before
     return "asserted"
+
+
+def _of_a_plan(verb) -> bool:
+    """The verb completes a noun of wanting: "a proposal to seize control", "a demand that
+    Mandela be released", "his commitment to freeing the hostages"."""
+    head = verb.head
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i:
+        head = head.head  # "commitment to freeing": the noun the preposition hangs on
+    elif verb.dep_ not in ("acl", "ccomp"):
+        return False
+    return head.i != verb.i and head.pos_ == "NOUN" and head.lemma_.lower() in _PLAN_NOUNS
 
 
 def _attempt(token, verb) -> bool:
