@@ -439,3 +439,12 @@ def test_a_report_beside_a_demand_is_still_a_quote(nlp):
     text = "The union said that the council must release the detained dockers."
     quote = only(quotes_of(nlp, text))
     assert (quote.speaker, quote.cue) == ("The union", "said")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("The Korvask news agency, received here, said troops had crossed the river.",
+     "The Korvask news agency"),
+    ("Officials speaking on condition of anonymity said the talks had failed.", "Officials"),
+])
+def test_a_participle_after_the_speaker_is_not_part_of_its_name(nlp, text, speaker):
+    assert only(quotes_of(nlp, text)).speaker == speaker

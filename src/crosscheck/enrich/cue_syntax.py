@@ -179,8 +179,9 @@ def _subject(token, *, climb: int = 3):
 def _phrase(ctx: _Context, head) -> tuple[int, int]:
     """The speaker phrase around ``head``: its subtree, cut back to the head when long."""
     first, last = head.left_edge.i, head.right_edge.i
-    relative = [c for c in head.rights if c.dep_ == "relcl"]
-    if relative:  # "officials who said ...": the officials, not their clause
+    relative = [c for c in head.rights if c.dep_ == "relcl"
+                or (c.dep_ == "acl" and c.tag_ in ("VBN", "VBG"))]
+    if relative:  # "officials who said ...", "the agency, received here, ...": not their clause
         last = relative[0].left_edge.i - 1
     if last - first > 12:
         last = head.i
