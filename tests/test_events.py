@@ -667,3 +667,13 @@ def test_one_of_the_strongholds_captured_is_a_seizure_and_two_hundred_of_its_men
     assert (capture.action, capture.status) == ("seize", "asserted")
     [arrest], _ = _events_of("Troops captured 200 of its men near Dorran on Monday.")
     assert arrest.action == "arrest"
+
+
+@pytest.mark.parametrize("text", [
+    "The governor banned the rally of 300 students in Dorran on Monday.",
+    "Protests by 300 students were banned in Dorran on Monday.",
+    "The council postponed the protest by 300 students in Dorran.",
+])
+def test_what_is_kept_from_happening_is_not_reported_as_happening(text):
+    mentions, _ = _events_of(text)
+    assert mentions and all(m.status == "negated" for m in mentions)

@@ -58,6 +58,10 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll"})
 _MODAL_AUX = frozenset({"could", "would", "might", "may", "should"})
 _CONDITION_MARKS = frozenset({"if", "unless", "whether"})
 _NEGATIVE_DETS = frozenset({"no", "neither"})
+# "to prevent any raid", "were suspending protests", "banned the rally": what is kept from
+# happening is not reported as happening
+_KEPT_FROM = frozenset("prevent avoid ban forbid prohibit cancel postpone suspend "
+                       "outlaw".split())
 _GENERIC_HEADS = frozenset({"number", "wave", "kind", "type", "series", "rate", "threat", "fear",
                             "risk", "possibility"})
 
@@ -355,6 +359,9 @@ def _status(token) -> str:
     words = [*token.children, *verb.children]
     if any(c.dep_ == "neg" for c in words) or any(
             c.dep_ == "det" and c.lower_ in _NEGATIVE_DETS for c in token.children):
+        return "negated"
+    if token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubjpass") \
+            and token.head.lemma_.lower() in _KEPT_FROM:
         return "negated"
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in words):
         return "planned"
