@@ -118,6 +118,7 @@ def _attribution_at(ctx: _Context, verb, *, any_object: bool = False):
 # what to do by the writer, and reports nothing.
 _DEONTIC = frozenset({"must", "should", "ought"})
 
+
 def _demanded(verb) -> bool:
     """The verb, or the verb it completes ("must pressure the regime to release"), is what
     someone must or should do."""
