@@ -255,3 +255,29 @@ def test_nearest_keeps_the_closest_per_article_then_in_all(monkeypatch):
     sims = np.array([1.0, 0.9, 0.8, 0.7, 0.95, 0.5, 0.5])
     kept = claims_module._nearest(np.arange(7), sims, article_of, own=0)
     assert kept.tolist() == [1, 2, 4]  # article 1: columns 1 and 2; article 2: 4 and 5; best 3 of those
+
+
+def _org_mentions(corpus: Corpus, article_id: str, name: str) -> list:
+    from crosscheck.records import Mention
+    text = corpus.articles[article_id].text
+    start = text.index(name)
+    return [Mention(content_id(article_id, "m", start), article_id, start, start + len(name), name,
+                    "ORG", name, name.lower(), 0)]
+
+
+def test_the_same_template_from_two_companies_is_two_claims():
+    corpus = Corpus()
+    corpus.article("a1", ["Velkor Mills Inc said its board declared an initial dividend of ten "
+                          "cents a share, payable on March 19."])
+    corpus.article("a2", ["Dravna Shipping Corp said its board declared an initial dividend of "
+                          "ten cents a share, payable on March 23."])
+    corpus.article("a3", ["Velkor Mills said its board declared an initial dividend of ten cents "
+                          "a share, payable March 19."])
+    mentions = (_org_mentions(corpus, "a1", "Velkor Mills Inc")
+                + _org_mentions(corpus, "a2", "Dravna Shipping Corp")
+                + _org_mentions(corpus, "a3", "Velkor Mills"))
+    records = assess_claims(articles=corpus.articles, claims=corpus.claims, quantities={},
+                            times={}, quotes=[], mentions=mentions, entity_keys=[],
+                            story_of=corpus.story_of, derivations=[], embedder="hashing")
+    assert [sorted(m.article for m in _members(records) if m.group == g.id)
+            for g in _groups(records)] == [["a1", "a3"]]

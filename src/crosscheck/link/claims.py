@@ -47,6 +47,9 @@ PEOPLE = frozenset(
     "demonstrator civilian man woman child youth opponent dissident spy".split())
 _LEAD_SENTENCES = 4  # a lead count sits in the first sentences (a title line counts as one)
 _LEAD_SCALE = 20  # lead counts more than this factor apart count different things
+# Claims of two articles that name no person or body in common (each names some): a story of
+# templated briefs ("X declared a dividend of N cts") holds many companies' own claims.
+UNRELATED_ARTICLES = 1.0
 _SHORT_WORDS = 8  # fragments this short match anything of their story: a stricter bar
 _BLOCK = 1024  # rows of the similarity matrix computed at once: bounded memory on big stories
 # Cost bounds of claim alignment, whatever the story (see docs/formats.md, "Cost bounds"): a
@@ -88,6 +91,7 @@ class ClaimFacts:
     quantities: tuple[Quantity, ...]
     times: tuple[TimeExpr, ...]
     lead_count: bool = False
+    actors: frozenset[str] = frozenset()  # words of the people and bodies the article names
 
     @property
     def article(self) -> str:
@@ -195,6 +199,7 @@ def claim_facts(claims: Sequence[Claim], *, story_of: Mapping[str, str],
     for quote in sorted(quotes, key=lambda q: (q.article, q.start, q.id)):
         quotes_by_article[quote.article].append(quote)
     facts = []
+    actors = {article: _actor_words(found) for article, found in resolver.by_article.items()}
     for claim in sorted(claims, key=lambda c: c.id):
         inside = resolver.inside(claim.article, claim.start, claim.end)
         speaker, label, span = _speaker(claim, quotes_by_article.get(claim.article, []),
@@ -207,8 +212,22 @@ def claim_facts(claims: Sequence[Claim], *, story_of: Mapping[str, str],
             quantities=tuple(sorted((quantities[i] for i in claim.quantities if i in quantities),
                                     key=lambda q: (q.start, q.id))),
             times=tuple(sorted((times[i] for i in claim.times if i in times),
-                               key=lambda t: (t.start, t.id)))))
+                               key=lambda t: (t.start, t.id))),
+            actors=actors.get(claim.article, frozenset())))
     return _mark_leads(facts)
+
+
+_CORPORATE = frozenset("inc corp co ltd plc llc sa ag nv group holdings company corporation "
+                       "the of and".split())
+
+
+def _actor_words(mentions: Sequence[Mention]) -> frozenset[str]:
+    """The words of the people and bodies an article names, without "Inc", "Corp" and the like:
+    compared by words, not entity ids, so "Gulf Applied Technologies Inc" and "Applied
+    Technologies" in two articles still have something in common."""
+    return frozenset(w for m in mentions if m.label in _SPEAKER_LABELS
+                     for w in re.findall(r"[a-z0-9]+", m.text.lower())
+                     if len(w) > 1 and w not in _CORPORATE)
 
 
 def _mark_leads(facts: list[ClaimFacts]) -> list[ClaimFacts]:
@@ -287,6 +306,8 @@ def pair_score(similarity: float, a: ClaimFacts, b: ClaimFacts, *,
     if (a.speaker_label and a.speaker_label == b.speaker_label and a.speaker != b.speaker
             and similarity < 0.9):
         score -= 0.10  # two people (or two bodies) said it: likely two different claims
+    if a.actors and b.actors and not a.actors & b.actors:
+        score -= UNRELATED_ARTICLES  # no person or body in common: two companies' dividends
     if min(len(a.claim.text.split()), len(b.claim.text.split())) < _SHORT_WORDS:
         score -= 0.05
     if (a.lead_count and b.lead_count and a.story is not None and a.story == b.story
