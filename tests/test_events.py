@@ -677,3 +677,14 @@ def test_one_of_the_strongholds_captured_is_a_seizure_and_two_hundred_of_its_men
 def test_what_is_kept_from_happening_is_not_reported_as_happening(text):
     mentions, _ = _events_of(text)
     assert mentions and all(m.status == "negated" for m in mentions)
+
+
+def test_one_voice_under_several_names_is_named_once():
+    corpus = _Corpus()
+    corpus.add("wire", count=60, places=["East Azarbaijan"], speaker="Qasem Nouri")
+    corpus.add("paper", published="2024-03-06", count=60, places=["East Azarbaijan"],
+               speaker="Provincial security chief Qasem Nouri")
+    corpus.add("daily", published="2024-03-06", count=60, places=["East Azarbaijan"],
+               speaker="the office of security chief Nouri")  # no key of its own
+    [event] = _of(corpus.events(), Event)
+    assert event.attributed_to == ("Qasem Nouri",)

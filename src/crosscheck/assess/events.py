@@ -350,7 +350,7 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     # "Eyewitnesses say those arrested resisted" retells the arrests by their people: who
     # tells the event is who tells the rest of it, when anyone does.
     telling = [r for r in readings if not _people_of(r, articles)] or readings
-    speakers = sorted({r.mention.speaker for r in telling if _named(r.mention.speaker)})
+    speakers = _voices(telling)
     event = Event(
         id=event_id, story=cluster.story, action=cluster.action, cameo=first.mention.cameo,
         agent=_slot(readings, counted, "agent"), target=_slot(readings, counted, "target"),
@@ -368,6 +368,29 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
     records.extend(_event_places(event_id, readings))
     records.extend(_conflicts(event_id, readings))
     return records
+
+
+def _voices(readings: list[_Reading]) -> list[str]:
+    """Each voice once: the names one speaker key is given ("Anselm Drevic", "Regional security
+    chief Anselm Drevic"), or one role phrase in other capitals or quote marks, are one voice,
+    shown by its most specific short name (the most capitalised words, then the shortest)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    keys = {r.mention.speaker_key for r in readings if r.mention.speaker_key}
+    for reading in readings:
+        name = reading.mention.speaker
+        if _named(name):
+            plain = " ".join(name.replace("\u2019", "'").casefold().split())
+            # "A spokeswoman, Irena Solvik" left unresolved is the voice keyed "irena solvik"
+            key = reading.mention.speaker_key or next(
+                (k for k in sorted(keys) if re.search(rf"\b{re.escape(k)}\b", plain)), plain)
+            names[key].add(name)
+    return sorted(min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n))
+                  for found in names.values())
+
+
+def _capitals(name: str) -> int:
+    return sum(1 for w in name.split()[1:] if w[:1].isupper()) + (
+        name[:1].isupper() and name.split()[0].casefold() not in _STOP)
 
 
 _PEOPLE_OF = re.compile(r"\b(?:those|the)\s+(?:recently\s+)?$", re.IGNORECASE)
