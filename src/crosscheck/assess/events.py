@@ -229,11 +229,14 @@ _ANAPHORIC = frozenset({"these", "those", "this", "that", "the", "such", "their"
 
 def _anaphoric(mention: EventMention, articles: Mapping[str, Article]) -> bool:
     """A trigger after a demonstrative or definite word ("these arrests", "the raid")."""
-    article = articles.get(mention.article)
-    if article is None:
-        return False
-    before = article.text[max(0, mention.start - 20):mention.start].split()
+    before = _text_before(mention, articles).split()
     return bool(before) and before[-1].casefold() in _ANAPHORIC
+
+
+def _text_before(mention: EventMention, articles: Mapping[str, Article]) -> str:
+    """The 20 characters of the article before the trigger ("" for an article not given)."""
+    article = articles.get(mention.article)
+    return article.text[max(0, mention.start - 20):mention.start] if article is not None else ""
 
 
 def _named(speaker: str | None) -> bool:
@@ -402,9 +405,7 @@ def _people_of(reading: _Reading, articles) -> bool:
     m = reading.mention
     if m.agent or m.target or reading.count or reading.time or reading.places:
         return False
-    article = articles.get(m.article)
-    before = article.text[max(0, m.start - 20):m.start] if article is not None else ""
-    return bool(_PEOPLE_OF.search(before))
+    return bool(_PEOPLE_OF.search(_text_before(m, articles)))
 
 
 def _slot(readings: list[_Reading], counted: _Reading | None, name: str) -> str | None:

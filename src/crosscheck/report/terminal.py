@@ -16,7 +16,7 @@ from ..excerpt import excerpt
 from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
-from .views import date_span, names_differ
+from .views import date_span, most_used_name, names_differ
 
 __all__ = ["print_summary"]
 
@@ -134,7 +134,7 @@ def _naming(entities: list[dict]) -> Table:
     table = _table("Names used per outlet", "entity", "names by outlet")
     rows = []
     for entity in entities:
-        chosen = {outlet.rsplit("/", 1)[-1]: max(sorted(counts), key=lambda n: counts[n])
+        chosen = {outlet.rsplit("/", 1)[-1]: most_used_name(counts)
                   for outlet, counts in entity["names_by_outlet"].items()}
         if names_differ(chosen.values()):  # outlets disagree on what to call it, not its spelling
             rows.append((-len(entity["articles"]), entity["id"], entity["name"], chosen))

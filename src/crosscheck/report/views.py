@@ -21,8 +21,8 @@ from markupsafe import Markup, escape
 from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
-           "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "framing_terms",
-           "bar_chart", "outlet_label", "KIND_COLOURS", "date_span"]
+           "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "most_used_name",
+           "framing_terms", "bar_chart", "outlet_label", "KIND_COLOURS", "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
@@ -305,12 +305,17 @@ def naming_rows(entities: list[dict[str, Any]], *, limit: int = 60) -> dict[str,
         by_outlet = entity.get("names_by_outlet") or {}
         if len(by_outlet) < 2:
             continue
-        used = {o: max(sorted(c), key=lambda alias: c[alias]) for o, c in by_outlet.items() if c}
+        used = {o: most_used_name(c) for o, c in by_outlet.items() if c}
         rows.append({"entity": entity, "used": used, "differs": names_differ(used.values())})
     rows.sort(key=lambda r: (not r["differs"], -len(r["used"]), r["entity"]["name"]))
     rows = rows[:limit]
     outlets = sorted({o for r in rows for o in r["used"]})
     return {"outlets": outlets, "rows": rows}
+
+
+def most_used_name(counts: dict[str, int]) -> str:
+    """The name an outlet uses most for an entity (ties: the first in sorted order)."""
+    return max(sorted(counts), key=lambda name: counts[name])
 
 
 def _name_words(name: str) -> frozenset[str]:
