@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..records import Draft, RawDocument, Rejected, Removal, content_id
 from ..settings import Settings
 from .document import strip_document_chrome
+from .encoding import repair_encoding
 from .extract import extract_html
 from .limits import STAGE as LIMITS_STAGE
 from .limits import cut_long_tokens, cut_to_length, page_reason
@@ -64,7 +65,9 @@ def _clean(raw: RawDocument, settings: Settings) -> list[Cleaned]:
         meta.take_page(page)
         removed.extend(("extract", pos, chunk, why) for pos, chunk, why in page.removed)
     text = _within_limits(text, settings, removed)
-    text, title, chrome = strip_document_chrome(text, title=meta.title)
+    # "Â£600m" for "£600m": text decoded with the wrong charset before it reached us
+    text = repair_encoding(text)
+    text, title, chrome = strip_document_chrome(text, title=repair_encoding(meta.title or "") or None)
     meta.title = title
     # The headline line moves to metadata, then comes back once as the text's first line (below);
     # only its repeats are chrome.
