@@ -44,3 +44,11 @@ def test_cleaning_repairs_body_and_title_so_amounts_read_as_money():
     assert "£75m" in draft.text and "Â" not in draft.text and "â€" not in draft.text
     assert parse_quantity("£75m")[4] == "GBP"
     assert parse_quantity(_misread("£75m"))[4] != "GBP"  # what the damage did
+
+
+def test_soft_hyphens_do_not_split_names():
+    text = ("Police in Vel\u00admora said on Monday that the march through the old town had ended "
+            "peacefully after a long day of speeches.")
+    raw = RawDocument("doc2", "page.txt", "text", text)
+    draft = next(r for r in clean_document(raw, settings=Settings()) if isinstance(r, Draft))
+    assert "Velmora" in draft.text and "\u00ad" not in draft.text

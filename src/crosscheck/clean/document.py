@@ -50,9 +50,10 @@ class _Paragraph:
         return _Paragraph(self.text[skip:], self.offsets[skip:])
 
 
-# Markup that is never text: an HTML head, comments, tags, control and zero-width characters,
+# Markup that is never text: an HTML head, comments, tags, control and zero-width characters
+# (soft hyphens too: unseen by a reader, they cut a word such as a city name in two for a machine),
 # and line ends. Wire copy marks paragraph ends with "<" and starts with a control character.
-_CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\u200b-\u200d\u00ad\u2060\ufeff]")
 _MARKUP = re.compile(
     r"(?P<head><head\b.*?</head\s*>)|(?P<comment><!--.*?-->)"
     # A tag may break over line ends (wrapped text joins it into one line later; a tag
