@@ -32,9 +32,10 @@ def print_summary(store: Store, *, console: Console | None = None,
     found = {key: sections[key] if sections is not None else SECTIONS[key](store) for key in wanted}
     articles = {a.id: a for a in store.iter_records(Article, order_by="outlet, published, id")}
     label = {i: _label(a) for i, a in articles.items()}
+    titled = {i: _titled(a) for i, a in articles.items()}
     for table in (_stories(found["stories"], label), _events(found["events"]),
                   _claim_groups(found["claim_groups"]),
-                  _derivations(found["derivations"], label), _naming(found["entities"]),
+                  _derivations(found["derivations"], titled), _naming(found["entities"]),
                   _findings(found["findings"], label), _outlet_table(list(articles.values())),
                   _removal_table(store)):
         if table.row_count:
@@ -51,6 +52,13 @@ def print_summary(store: Store, *, console: Console | None = None,
 def _label(article: Article) -> str:
     """An outlet name, or the file name when the outlet is unknown."""
     return outlet_label(article.outlet, article.source)
+
+
+def _titled(article: Article) -> str:
+    """The outlet with the article's headline: one outlet's copies of its own stories (or two
+    wires' reports) are told apart in the derivations table."""
+    outlet = _label(article)
+    return f"{outlet}: {excerpt(article.title, 48)}" if article.title else outlet
 
 
 def _table(title: str, *columns: str) -> Table:
