@@ -27,8 +27,9 @@ def _quantity(article: Article, text: str, value: float, counted: str, *, occurr
     start = -1
     for _ in range(occurrence + 1):
         start = article.text.index(text, start + 1)
+    sentence = article.text[:start].count(". ")  # the fixtures' sentences end with ". "
     return Quantity(f"q-{article.id}-{start}", article.id, start, start + len(text), text, value,
-                    value, value, approximate, None, counted, 0)
+                    value, value, approximate, None, counted, sentence)
 
 
 def _claim(article: Article, sentence: str, quantities=(), *, speaker=None, hedged=False,
@@ -92,14 +93,49 @@ def test_unattributed_casualty_figure_but_not_a_sourced_one():
 
 
 def test_two_counts_of_the_same_thing_in_one_article():
-    article = _article("a4", "The port fined 12 trawlers. Later the port fined 30 trawlers.")
-    first = _quantity(article, "12", 12, "trawlers")
-    second = _quantity(article, "30", 30, "trawlers")
-    claims = [_claim(article, "The port fined 12 trawlers.", [first], action="fine"),
-              _claim(article, "Later the port fined 30 trawlers.", [second], action="fine")]
+    article = _article("a4", "Port police detained 12 protesters on the quay. "
+                             "Port police detained 30 protesters on the quay.")
+    first = _quantity(article, "12", 12, "protesters")
+    second = _quantity(article, "30", 30, "protesters")
+    claims = [_claim(article, "Port police detained 12 protesters on the quay.", [first], action="detain"),
+              _claim(article, "Port police detained 30 protesters on the quay.", [second], action="detain")]
     findings = _find([article], claims=claims, quantities=[first, second])
     assert [(f.kind, article.text[f.start:f.end]) for f in findings] == [
         ("internal_inconsistency", "30")]
+
+
+def test_two_figures_of_two_things_are_no_inconsistency():
+    """Copy gives figures of one noun side by side all the time: of money or goods, in one
+    sentence, in other units, for other periods, places or subjects. None contradicts the other."""
+    text = ("Net income fell to 537m euros from 798m euros. "
+            "Some 2% of the members voted. Later 42 members voted. "
+            "In 2003 the firm sold 900 cars. The firm sold 1,200 cars. "
+            "Profits rose 20%. Earnings at the bank arm rose 25%. "
+            "The union said 400 workers struck at Velmora. It said 300 workers struck at Korvask.")
+    article = _article("a5", text)
+    q = {t: _quantity(article, t, v, c) for t, v, c in [
+        ("537m", 537, "euros"), ("798m", 798, "euros"), ("2%", 2, "members"), ("42", 42, "members"),
+        ("900", 900, "cars"), ("1,200", 1200, "cars"), ("20%", 20, "%"), ("25%", 25, "%"),
+        ("400", 400, "workers"), ("300", 300, "workers")]}
+    q["2%"] = replace(q["2%"], unit="percent")
+    when = _time(article, "2003", "2003-01-01", "2003-12-31", kind="year")
+    claims = [
+        _claim(article, "Net income fell to 537m euros from 798m euros.", [q["537m"], q["798m"]], action="fall"),
+        _claim(article, "Some 2% of the members voted.", [q["2%"]], action="vote"),
+        _claim(article, "Later 42 members voted.", [q["42"]], action="vote"),
+        replace(_claim(article, "In 2003 the firm sold 900 cars.", [q["900"]], action="sell"),
+                            times=(when.id,)),
+        _claim(article, "The firm sold 1,200 cars.", [q["1,200"]], action="sell"),
+        replace(_claim(article, "Profits rose 20%.", [q["20%"]], action="rise"), actor="Profits"),
+        replace(_claim(article, "Earnings at the bank arm rose 25%.", [q["25%"]], action="rise"),
+                            actor="Earnings at the bank arm"),
+        replace(_claim(article, "The union said 400 workers struck at Velmora.", [q["400"]], action="strike",
+                       speaker="The union"), places=("Velmora",)),
+        replace(_claim(article, "It said 300 workers struck at Korvask.", [q["300"]], action="strike",
+                       speaker="The union"), places=("Korvask",)),
+    ]
+    findings = _find([article], claims=claims, quantities=list(q.values()), times=[when])
+    assert [f for f in findings if f.kind == "internal_inconsistency"] == []
 
 
 def test_quote_moved_along_a_derivation_and_number_changed_in_a_passage():

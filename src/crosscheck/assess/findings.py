@@ -53,7 +53,7 @@ def find_findings(*, articles: Mapping[str, Article], claims: Sequence[Claim],
     ``entity_keys`` tell which speakers are one voice (see :func:`moved_quotes`)."""
     found = [
         *date_range_inconsistencies(articles, times.values()),
-        *count_inconsistencies(articles, claims, quantities),
+        *count_inconsistencies(articles, claims, quantities, times),
         *unattributed_figures(articles, claims, quantities),
         *moved_quotes(articles, quotes, derivations, mentions=mentions,
                       entity_keys=entity_keys),
@@ -255,8 +255,12 @@ def _quote_source(quote: Quote, group: list[Quote], edges: Mapping[str, set[str]
     if any(voices.one_voice(q, quote) for q in group
            if q.article in edges.get(quote.article, ())):
         return None
+    # An article that repeats the words gives them to each of its speakers: another article
+    # giving them to one of those has not moved them ("X said he wanted 'to serve'... Y said
+    # X wanted 'to serve'" in two copies of one text).
+    own = [q for q in group if q.article == quote.article]
     others = [q for q in group
-              if q.article != quote.article and not voices.one_voice(q, quote)]
+              if q.article != quote.article and not any(voices.one_voice(q, mine) for mine in own)]
     if not others:
         return None
     for other in others:
