@@ -174,14 +174,28 @@ def test_a_body_and_its_own_spokeswoman_are_one_voice():
         quotes.append(Quote(f"qt-{article.id}", article.id, 0, len(article.text), "direct",
                             speaker, None, None, None, "said", None, None, "neutral", content,
                             content + len(words), ()))
-    assert _find([one, two], quotes=quotes) == []
+    # passed on along rewrites (unrelated articles are not compared: see the next test)
+    derivations = [Derivation(f"dv-{d}", "s1", d, "rewrite", 0.9, 0.8, "dated", "test") for d in ("d1", "d2")]
+    assert _find([one, two], quotes=quotes, derivations=derivations) == []
     # Another body's spokeswoman is another voice.
     other = _article("d2", f"The Harbour Board said \"{words}\".", published="2024-04-03")
     content = other.text.index(words)
     quotes.append(Quote("qt-d2", "d2", 0, len(other.text), "direct", "The Harbour Board", None,
                         None, None, "said", None, None, "neutral", content,
                         content + len(words), ()))
-    assert [f.kind for f in _find([one, two, other], quotes=quotes)] == ["quote_moved"]
+    assert [f.kind for f in _find([one, two, other], quotes=quotes, derivations=derivations)] == ["quote_moved"]
+
+
+def test_a_formula_said_by_two_companies_in_unrelated_articles_is_no_moved_quote():
+    """The same words under two speakers in articles no derivation or story links are a
+    formula each says for itself, not a quote one outlet gave to someone else."""
+    words = "it filed a registration statement covering a proposed offering of shares"
+    one = _article("s1", f"Velmora Mills Inc said {words}.", published="2024-04-01")
+    two = _article("d1", f"Korvask Tools Corp said {words}.", published="2024-04-02")
+    quotes = [_quote(one, words, "Velmora Mills Inc"), _quote(two, words, "Korvask Tools Corp")]
+    assert _find([one, two], quotes=quotes) == []
+    linked = [Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "dated", "test")]
+    assert [f.kind for f in _find([one, two], quotes=quotes, derivations=linked)] == ["quote_moved"]
 
 
 def test_single_origin_claim_group():

@@ -73,14 +73,20 @@ _MIN_QUOTE_WORDS = 6
 def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
                  derivations: Sequence[Derivation], *, mentions: Sequence[Mention] = (),
                  entity_keys: Sequence[EntityKey] = (),
-                 place_names: Iterable[str] | None = None) -> list[Finding]:
+                 place_names: Iterable[str] | None = None,
+                 story_of: Mapping[str, str] | None = None) -> list[Finding]:
     """The same quoted words with another speaker than in the article they came from.
 
     ``mentions`` give the place names that only qualify a speaker ("Korvask security agency"
     and "Velmora security agency" are one voice) and ``entity_keys`` the entity each speaker
     key belongs to; without them, speakers are compared by their names alone. ``place_names``,
     when given, are the corpus's place names, and ``mentions`` need only be those of each
-    quote's article and speaker key (their names for speakers)."""
+    quote's article and speaker key (their names for speakers).
+
+    Two articles are compared only when they could have passed the words on: a derivation links
+    them, or (``story_of`` given) they tell one story. Elsewhere the same words under two
+    speakers are a formula each says for itself ("it filed a registration statement with the
+    SEC", "bought the stake for investment purposes"), not a quote moved."""
     if not quotes:
         return []
     voices = _Voices(articles, mentions, entity_keys, place_names)
@@ -90,11 +96,23 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     carried = [(q, words) for q, words in carried if len(words.split()) >= _MIN_QUOTE_WORDS]
     carried.sort(key=lambda item: (item[0].article, item[0].start, item[0].id))
     edges = _directed_edges(articles, derivations)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for derivation in derivations:
+        linked[derivation.source].add(derivation.derived)
+        linked[derivation.derived].add(derivation.source)
+
+    def related(one: str, two: str) -> bool:
+        story = story_of.get(one) if story_of is not None else None
+        return two in linked[one] or (story is not None and story == story_of.get(two))
+
     found = []
     for group in _same_quote_groups(carried):
-        majority = Counter(voices.name(q) for q in _one_per_article(group)).most_common()
         for quote in group:
-            source = _quote_source(quote, group, edges, voices, majority)
+            reach = [q for q in group if q.article == quote.article or related(quote.article, q.article)]
+            if len({q.article for q in reach}) < 2:
+                continue
+            majority = Counter(voices.name(q) for q in _one_per_article(reach)).most_common()
+            source = _quote_source(quote, reach, edges, voices, majority)
             if source is None:
                 continue
             detail = (f"{outlet_of(articles, quote.article)} gives the quote \""
