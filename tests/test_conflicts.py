@@ -160,6 +160,14 @@ def test_places_named_together_elsewhere_do_not_conflict():
     assert found == []
 
 
+def test_a_place_and_the_longer_name_of_it_do_not_conflict():
+    a = facts("a", "The ferry docked at Harlow on Monday.", places=["Harlow"])
+    b = facts("b", "The ferry docked at the Port of Harlow on Monday.", places=["Port of Harlow"])
+    assert find_conflicts([a, b]) == []
+    c = facts("c", "The ferry docked at Denby on Monday.", places=["Denby"])
+    assert slots(find_conflicts([b, c])) == ["place"]
+
+
 def test_places_are_compared_only_between_close_wordings_or_alike_settings():
     a = facts("a", "The minister spoke to reporters in Harlow.", places=["Harlow"])
     b = facts("b", "Officers searched a warehouse in Denby on the same night.", places=["Denby"])

@@ -49,3 +49,23 @@ def test_a_name_that_is_all_place_words_keeps_them():
 
 def test_a_hyphenated_title_is_the_same_voice_as_the_spaced_one():
     assert same_voice(Voice("Director-General Ivo Penn"), Voice("the Director General"))
+
+
+def test_a_name_spelt_one_letter_otherwise_is_one_voice():
+    assert same_voice(Voice("Damian Harrow"), Voice("Damien Harrow"))
+    assert same_voice(Voice("Marc Touvali"), Voice("Marc Touvail"))  # two letters swapped
+    assert same_voice(Voice("the spokesman Irena Solvik"), Voice("Irena Solvick"))
+    # short words, other initials and one-word names differ in earnest
+    assert not same_voice(Voice("Joan Harrow"), Voice("John Harrow"))
+    assert not same_voice(Voice("Tony Marren"), Voice("Tony Carren"))
+    assert not same_voice(Voice("Harrow"), Voice("Herrow"))
+    assert not same_voice(Voice("Damian Harrow"), Voice("Damien Harlow"))
+    # a surname the entity tagger also took for a place still tells the two spellings apart
+    assert same_voice(Voice("Damian Harrow"), Voice("Damien Harrow"), places=frozenset({"harrow"}))
+
+
+def test_a_courtesy_title_is_a_second_reference_not_another_speaker():
+    assert same_voice(Voice("Mr Harrow"), Voice("Damian Harrow"))
+    assert same_voice(Voice("Dr Irena Solvik"), Voice("Irena Solvik"))
+    assert not same_voice(Voice("Mr Harrow"), Voice("Mr Solvik"))
+    assert not same_voice(Voice("Mr Harrow"), Voice("Mrs Harlow"))

@@ -229,6 +229,8 @@ def _places(members, co_mentioned, close: Close) -> Disagreement | None:
     def compatible(a: ClaimFacts, b: ClaimFacts) -> bool | None:
         if a.place_ids & b.place_ids:
             return True
+        if any(_named_within(x[1], y[1]) for x in a.places for y in b.places):
+            return True
         return any(co_mentioned(x, y) for x in a.place_ids for y in b.place_ids)
 
     involved = _disagreeing(placed, compatible, comparable,
@@ -239,6 +241,18 @@ def _places(members, co_mentioned, close: Close) -> Disagreement | None:
                     f.places[0][3]) for f in involved)
     shown = " vs ".join(sorted({v[1] for v in values}))
     return Disagreement("place", f"the place differs between articles: {shown}", values)
+
+
+_NAME_STOP = frozenset("of the and".split())
+
+
+def _named_within(one: str, two: str) -> bool:
+    """One place name's words inside the other's: "Singapore" and "Port of Singapore",
+    "Austria" and "Republic of Austria", "Allegheny" and "Allegheny County" name one place (or
+    a part of it), not two places an outlet moved an event between."""
+    a = {w.lower() for w in _WORD.findall(one)} - _NAME_STOP
+    b = {w.lower() for w in _WORD.findall(two)} - _NAME_STOP
+    return bool(a) and bool(b) and (a <= b or b <= a)
 
 
 def _settings(fact: ClaimFacts) -> list[frozenset[str]]:

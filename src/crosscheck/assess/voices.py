@@ -8,8 +8,12 @@ to two such names was not moved to someone else. :func:`same_voice` is the one t
 
 - the same resolved entity (the corpus-level entity merge) is one voice;
 - otherwise the names are compared as sets of words, leaving out articles, prepositions,
-  possessive endings and place names (a place qualifies a body, it does not make it another
-  one): equal sets, or one set inside the other, are one voice.
+  courtesy titles ("Mr", "Dr", "Lord"), possessive endings and place names (a place qualifies a body, it does not make it another
+  one): equal sets, or one set inside the other, are one voice;
+- two names of two or more words that pass that test once one word is read as another
+  spelling ("Damian Hockney" and "Damien Hockney", "Marc Touati" and "Marc Toutai": one letter
+  changed, added, dropped or swapped with its neighbour, in a word of five letters or more that
+  starts with the same letter) are one voice; shorter words differ in earnest ("Joan", "John").
 
 Two names with no word in common beyond places and function words ("Drevic" vs "Interior
 Minister Lidia Marren") are two voices.
@@ -21,11 +25,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 __all__ = ["Voice", "same_voice", "voice_words", "place_words", "PLACE_LABELS"]
 
 #: Mention labels whose words qualify a speaker's name by place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _FUNCTION_WORDS = frozenset("a an the of in for at on from and its their".split())
+# Courtesy titles: "Mr Hockney" is the second reference to "Damian Hockney", not another man.
+_HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady".split())
 _WORD = re.compile(r"[^\W\d_][\w'’]*")  # "Director-General" is "Director General"
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Words of place names that also name kinds of bodies or offices ("Port Alcena", "Ostrel
@@ -51,7 +59,26 @@ def same_voice(one: Voice, two: Voice, *, places: frozenset[str] = frozenset()) 
     if one.entity is not None and one.entity == two.entity:
         return True
     a, b = voice_words(one.name, places=places), voice_words(two.name, places=places)
-    return bool(a) and bool(b) and (a <= b or b <= a)
+    if a and b and (a <= b or b <= a):
+        return True
+    # spellings compared on every word: a surname the tagger also took for a place still counts
+    return _spelt_otherwise(voice_words(one.name), voice_words(two.name))
+
+
+def _spelt_otherwise(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Names of two or more words each, one inside the other once a single word of one is read
+    as its one-edit spelling in the other (see the module's rules)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    only_a, only_b = a - b, b - a
+    if len(only_a) != 1 and len(only_b) != 1:
+        return False
+    for x in only_a:
+        near = [y for y in only_b if min(len(x), len(y)) >= 5 and x[0] == y[0] and OSA.distance(x, y) <= 1]
+        if len(near) == 1:
+            respelt = (a - {x}) | {near[0]}
+            return respelt <= b or b <= respelt
+    return False
 
 
 def voice_words(name: str, *, places: frozenset[str] = frozenset()) -> frozenset[str]:
@@ -59,6 +86,7 @@ def voice_words(name: str, *, places: frozenset[str] = frozenset()) -> frozenset
     words, possessive endings and place words (kept when nothing else is left: a person the
     entity tagger took for a place is still named)."""
     words = {_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(name)} - _FUNCTION_WORDS - {""}
+    words = words - _HONORIFICS or words
     return frozenset(words - places or words)
 
 
