@@ -149,3 +149,30 @@ def test_offsets_stay_inside_the_text(nlp, fragments, published):
     for found in extract_times(nlp(text), article=_article(text, published)):
         assert 0 <= found.start < found.end <= len(text)
         assert text[found.start:found.end] == found.text
+
+
+def test_a_date_in_the_future_tense_is_the_next_one():
+    """A year-less date the verb puts ahead ("payable July 27" in a March report) is this July,
+    not last year's; a schedule that just passed stays in this year; a past reporting verb moves
+    nothing, and neither does a present tense."""
+    from crosscheck.enrich.nlp import load_nlp
+    from crosscheck.enrich.times import extract_times
+    from crosscheck.records import Article
+
+    nlp = load_nlp()
+
+    def low(text: str, published: str, words: str) -> str | None:
+        article = Article("a", "a.txt", None, "Coast Wire", "input", None, published, "input", "en", text)
+        found = extract_times(nlp(text), article=article)
+        return next(t.low for t in found if t.text == words)
+
+    assert low("The dividend is payable July 27 to holders of record.", "2021-03-25", "July 27") == "2021-07-27"
+    assert low("The ferry line will resume sailings on June 1.", "2021-03-19", "June 1") == "2021-06-01"
+    assert low("The sale is expected to close by early April.", "2021-03-09", "early April")[:7] == "2021-04"
+    assert low("The harbour board will meet on Friday.", "2021-03-17", "Friday") == "2021-03-19"  # a Wednesday
+    assert low("The permits had been scheduled to expire February 28.", "2021-03-02", "February 28") == "2021-02-28"
+    # a past reporting verb says nothing about the date reported
+    assert low("The port said the closing is on March 6.", "2021-03-01", "March 6") == "2021-03-06"
+    assert low("The harbour board met on Friday.", "2021-03-17", "Friday") == "2021-03-12"
+    # no tense read: the publication date alone, as before
+    assert low("Officials in Velmora counted the boats in December.", "2021-03-19", "December") == "2020-12-01"

@@ -17,7 +17,12 @@ article. Every interval ``[low, high]`` is inclusive. Kinds:
   of Nowruz), both with calendar ``solar-hijri``.
 
 A date without a year takes the publication year (the year before when that would put it more
-than 60 days after publication). Without a publication date, relative expressions keep their
+than 60 days after publication), unless the verb it hangs on has a tense (:func:`time_tense`):
+then a future one ("payable July 27", "will redeem on June 1", "expected to close by early
+April") takes the next such date (or one at most 30 days before publication: a schedule that
+just passed); a bare weekday in the future tense ("will meet on Friday") is the next one. A past
+tense says nothing here: news reports plans with a past reporting verb ("said closing is on
+March 6"), and 13 of 14 dates a past-tense rule moved back a year on Reuters were wrong. Without a publication date, relative expressions keep their
 kind and text with ``low``/``high`` ``None``; a date with a weekday but no year ("Wednesday,
 April 24") takes the year nearest ``near_year`` (the latest year the article names) in which
 that day falls on that weekday, and other dates without a year then take ``anchor``'s year.
@@ -33,11 +38,12 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 
 from ..records import Article, TimeExpr, content_id
 
-__all__ = ["extract_times", "resolve_time", "nowruz", "solar_hijri_year"]
+__all__ = ["extract_times", "resolve_time", "time_tense", "nowruz", "solar_hijri_year"]
 
 Resolved = tuple[str, str | None, str | None, str | None]
 
@@ -86,8 +92,10 @@ _FINDER = re.compile("|".join(f"(?<![\\w-])(?:{p})(?![\\w])" for p in _PATTERNS)
 
 
 def resolve_time(text: str, *, published: date | None, near_year: int | None = None,
-                 anchor: date | None = None) -> Resolved:
+                 anchor: date | None = None, tense: str | None = None) -> Resolved:
     """Resolve one expression: ``(kind, low, high, calendar)`` with ISO dates or ``None``.
+    ``tense`` ("future" or "past", from the verb the expression hangs on) picks which year a
+    date without one falls in, and which week a bare weekday.
 
     Never raises; what it cannot read is ``("unresolved", None, None, None)``.
 
@@ -97,7 +105,7 @@ def resolve_time(text: str, *, published: date | None, near_year: int | None = N
     try:
         phrase = re.sub(r"\s+", " ", str(text)).strip()
         phrase = re.sub(r"^(?i:on|in|during|over|earlier on)\s+", "", phrase)
-        kind, low, high, calendar = _resolve(phrase, published, near_year, anchor)
+        kind, low, high, calendar = _resolve(phrase, published, near_year, anchor, tense)
     except (ValueError, OverflowError, IndexError, KeyError):
         return ("unresolved", None, None, None)
     return (kind, _iso(low), _iso(high), calendar)
@@ -107,9 +115,10 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _resolve(phrase: str, published: date | None, near_year: int | None, anchor: date | None):
+def _resolve(phrase: str, published: date | None, near_year: int | None, anchor: date | None,
+             tense: str | None = None):
     lower = phrase.lower()
-    context = _Context(published, near_year, anchor)
+    context = _Context(published, near_year, anchor, tense)
     for reader in (_read_iranian, _read_since, _read_range, _read_absolute, _read_relative_day,
                    _read_ago, _read_period, _read_weekday, _read_month_alone):
         found = reader(phrase, lower, context)
@@ -121,8 +130,10 @@ def _resolve(phrase: str, published: date | None, near_year: int | None, anchor:
 class _Context:
     """What a relative or year-less expression is resolved against."""
 
-    def __init__(self, published: date | None, near_year: int | None, anchor: date | None):
+    def __init__(self, published: date | None, near_year: int | None, anchor: date | None,
+                 tense: str | None = None):
         self.published, self.near_year, self.anchor = published, near_year, anchor
+        self.tense = tense
 
     @property
     def reference(self) -> date | None:
@@ -232,7 +243,14 @@ def _read_range(phrase: str, lower: str, ctx: _Context) -> Resolved | None:
             return ("range", None, None, None)
         if low[1] <= high[2]:
             return ("range", low[1], high[2], None)
+        if _year_open(start) and _safe_date(low[1].year - 1, low[1].month, low[1].day) <= high[2]:
+            # "December 20 to January 10" placed by its verb: the start is the year before
+            return ("range", _safe_date(low[1].year - 1, low[1].month, low[1].day), high[2], None)
     return None
+
+
+def _year_open(parts: dict) -> bool:
+    return parts.get("year") is None
 
 
 def _read_absolute(phrase: str, lower: str, ctx: _Context) -> Resolved | None:
@@ -296,7 +314,7 @@ def _complete(parts: dict, ctx: _Context) -> tuple[str, date, date] | None:
     if kind == "year":
         return kind, date(year, 1, 1), date(year, 12, 31)
     if year is None:
-        year = _year_for(month, day or 1, parts["weekday"], ctx)
+        year = _year_for(month, day, parts["weekday"], ctx)
         if year is None:
             return None
     if kind == "month":
@@ -304,17 +322,26 @@ def _complete(parts: dict, ctx: _Context) -> tuple[str, date, date] | None:
     return kind, date(year, month, day), date(year, month, day)
 
 
-def _year_for(month: int, day: int, weekday: int | None, ctx: _Context) -> int | None:
+_FUTURE_GRACE = timedelta(days=30)
+
+
+def _year_for(month: int, day: int | None, weekday: int | None, ctx: _Context) -> int | None:
+    """The year of a date without one (``day`` ``None``: the whole month)."""
     reference = ctx.published or ctx.anchor
     if reference is not None:
         year = reference.year
-        if _safe_date(year, month, day) > reference + timedelta(days=60):
+        if ctx.tense == "future":  # "payable July 27", "will redeem on June 1": the next one
+            # (a month counts until its last day; a schedule just passed, "had been scheduled
+            # to expire February 28" in a March report, is this year's: _FUTURE_GRACE back)
+            last = _safe_date(year, month, day or monthrange(year, month)[1])
+            return year + 1 if last < reference - _FUTURE_GRACE else year
+        if _safe_date(year, month, day or 1) > reference + timedelta(days=60):
             year -= 1
         return year
     if weekday is None or ctx.near_year is None:
         return None
     fits = [y for y in range(ctx.near_year - 6, ctx.near_year + 7)
-            if _safe_date(y, month, day).weekday() == weekday]
+            if _safe_date(y, month, day or 1).weekday() == weekday]
     return min(fits, key=lambda y: (abs(y - ctx.near_year), -y)) if fits else None
 
 
@@ -422,6 +449,8 @@ def _read_weekday(phrase: str, lower: str, ctx: _Context) -> Resolved | None:
     target, today = _WEEKDAYS[match.group(2)], ctx.published.weekday()
     if match.group(1) == "next":
         day = ctx.published + timedelta(days=(target - today) % 7 or 7)
+    elif match.group(1) is None and ctx.tense == "future":  # "will meet on Friday"
+        day = ctx.published + timedelta(days=(target - today) % 7)
     else:
         back = (today - target) % 7
         day = ctx.published - timedelta(days=back or (7 if match.group(1) == "last" else 0))
@@ -439,6 +468,8 @@ def _read_month_alone(phrase: str, lower: str, ctx: _Context) -> Resolved | None
     which, year = match.group(1), reference.year
     if which == "next":
         year += 1 if month <= reference.month else 0
+    elif which in (None, "early", "late") and ctx.tense == "future":
+        year += 1 if month < reference.month else 0  # "expected to close by early April"
     elif which != "this" and (month > reference.month or (which == "last"
                                                           and month == reference.month)):
         year -= 1
@@ -450,8 +481,11 @@ def _read_month_alone(phrase: str, lower: str, ctx: _Context) -> Resolved | None
 _NAME_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "PRODUCT", "FAC"}
 
 
-def extract_times(doc, *, article: Article) -> list[TimeExpr]:
+def extract_times(doc, *, article: Article, tense: bool = True) -> list[TimeExpr]:
     """The time expressions of ``article``, whose text ``doc`` (a spaCy ``Doc``) was parsed from.
+    With ``tense`` (the default), a date without a year, a month alone or a bare weekday is
+    placed by the verb it hangs on (:func:`time_tense`); without it, by the publication date
+    alone (benchmarks compare the two).
 
     Example::
 
@@ -470,7 +504,8 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
     for start, end in spans:
         text = whole[start:end]
         kind, low, high, calendar = resolve_time(text, published=published, near_year=near_year,
-                                                 anchor=anchor)
+                                                 anchor=anchor,
+                                                 tense=time_tense(doc, start, end) if tense else None)
         if kind not in ("since", "unresolved") and low is not None and _SINCE_BEFORE.search(
                 whole[max(0, start - 48):start]):
             # "since last year", "since the spring of last year": from then to publication,
@@ -481,6 +516,49 @@ def extract_times(doc, *, article: Article) -> list[TimeExpr]:
             end=end, text=text, kind=kind, low=low, high=high, calendar=calendar,
             sentence=max(0, bisect.bisect_right(starts, start) - 1)))
     return records
+
+
+# What marks the time a verb speaks of as to come: "will pay", "is to replace", "is expected
+# to close", "payable", "due".
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_FUTURE_WORDS = frozenset({"payable", "due"})
+_FUTURE_BEFORE_TO = frozenset({"expect", "plan", "schedule", "set", "intend", "aim", "propose",
+                               "be", "due", "go", "hope", "seek", "agree", "vote", "decide"})
+_SCHEDULED = frozenset({"schedule", "set", "plan", "expect", "slate"})  # "is scheduled for June 3"
+
+
+def time_tense(doc, start: int, end: int) -> str | None:
+    """``"future"``, ``"past"`` or ``None``: the tense of the verb the time expression between
+    ``start`` and ``end`` (characters of ``doc``) hangs on, the first verb (or "payable",
+    "due") up its parse. Future: a "will"/"shall" auxiliary, "payable"/"due", or an infinitive
+    after "is (expected/scheduled/set/due) to". Past: a past-tense verb or auxiliary ("said",
+    "was held", "had agreed") or a perfect ("has approved")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    token = span.root
+    for _ in range(5):
+        if token.lower_ in _FUTURE_WORDS:
+            return "future"
+        if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
+            break
+        if token.head is token:
+            return None
+        token = token.head
+    else:
+        return None
+    auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _FUTURE_AUX for a in auxiliaries):
+        return "future"
+    if any(a.lower_ == "to" for a in auxiliaries) and token.head is not token and (
+            token.head.lemma_ in _FUTURE_BEFORE_TO or token.head.lower_ in _FUTURE_WORDS):
+        return "future"
+    if token.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries) or (
+            token.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries)):
+        return "past"
+    if token.tag_ == "VBN" and token.lemma_ in _SCHEDULED and any(a.lemma_ == "be" for a in auxiliaries):
+        return "future"
+    return None
 
 
 _SINCE_BEFORE = re.compile(r"\b(?i:since)\s+(?:(?i:the)\s+(?i:spring|summer|autumn|fall|winter|start|"
