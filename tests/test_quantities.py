@@ -114,6 +114,20 @@ def test_money_percent_and_range(nlp):
                      ("40-50", None, 40.0, 50.0)]
 
 
+def test_a_change_and_the_level_it_led_to_are_two_quantities(nlp):
+    """"Rose 12% to A$4.76" is a change and a price, not a range from 12 to 4.76; "12% to 15%"
+    and "$5 to $7" stay ranges; dollars of other countries keep their currency."""
+    found = [(q.text, q.unit) for q in _found(nlp, "Velmora Mills shares rose 12% to A$4.76 on Monday.")]
+    assert found == [("12%", "percent"), ("A$4.76", "AUD")]
+    found = [(q.text, q.unit) for q in _found(nlp, "The ferry fare fell 3.5 pct to 476 pence.")]
+    assert found == [("3.5 pct", "percent"), ("476", None)]
+    found = [(q.text, q.unit, q.low, q.high) for q in _found(
+        nlp, "Fares may rise 12% to 15% this year, from $5 to $7 a trip.")]
+    assert found == [("12% to 15%", "percent", 12.0, 15.0), ("from $5 to $7", "USD", 5.0, 7.0)]
+    assert [parse_quantity(p)[4] for p in ("HK$1.2bn", "C$3", "NZ$40", "S$2", "US$5m")] == [
+        "HKD", "CAD", "NZD", "SGD", "USD"]
+
+
 def test_years_dates_ordinals_and_pronouns_are_not_quantities(nlp):
     text = ("In 1998 the first strike began on March 12, and no one came; "
             "the 3rd vote was held for five years.")

@@ -49,7 +49,10 @@ _WORD_NUMBER = "|".join(sorted([*_SMALL, *_TENS, *_SCALES, "dozen"], key=len, re
 _SUFFIX_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6,
                   "b": 1e9, "bn": 1e9, "billion": 1e9, "tn": 1e12, "trillion": 1e12}
 _CURRENCY_SIGNS = {"us$": "USD", "$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "usd": "USD",
-                   "gbp": "GBP", "eur": "EUR", "rs": "INR", "rs.": "INR"}
+                   "gbp": "GBP", "eur": "EUR", "rs": "INR", "rs.": "INR",
+                   # dollars of other countries: "A$4.25" is no US price, nor a bare 4.25
+                   "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "nz$": "NZD",
+                   "hk$": "HKD", "s$": "SGD", "r$": "BRL"}
 _CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "dlrs": "USD", "dlr": "USD",
                    "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "euros": "EUR",
                    "euro": "EUR", "yen": "JPY", "rials": "IRR", "rial": "IRR", "tomans": "IRT",
@@ -298,7 +301,7 @@ _VAGUE_CORE = (r"\b(?:(?:tens|dozens|scores|hundreds) of (?:thousands|millions|b
                r"a couple of|a handful of|a few|several)\b")
 _CORE_RE = re.compile(rf"(?<![\w.,:/])(?<![a-z]-)(?:{_DIGITS})(?![\d:/])|(?<![\w-]){_WORDS_RE.pattern}"
                       rf"(?!-\w)|{_VAGUE_CORE}", re.I)
-_CURRENCY_RE = r"(?:us\$|\$|£|€|¥)"
+_CURRENCY_RE = r"(?:us\$|au\$|ca\$|nz\$|hk\$|a\$|c\$|s\$|r\$|\$|£|€|¥)"
 _LEFT_RE = re.compile(rf"(?<![\w])(?P<mod>{_alternatives(_MODIFIERS)})?\s?"
                       rf"(?P<span>\b(?:between|from) )?(?P<cur>{_CURRENCY_RE} ?)?$", re.I)
 _RIGHT_RE = re.compile(rf"(?:\s?(?:±|\+/-)\s?(?:{_DIGITS}))?(?:\s?(?:bn|mn|mln|million|billion|"
@@ -390,9 +393,15 @@ def _grow(text: str, start: int, end: int) -> tuple[int, int] | None:
     stop = _RIGHT_RE.match(text, end).end()
     if stop < len(text) and (text[stop].isalnum() or text[stop:stop + 2] in _LIST_MARKS):
         return None  # glued to a word ("1st", "3D", "10am") or one item of "1,2,3"
+    alone = stop  # the quantity without a range end
     ranged = _RANGE_RE.match(text, stop)
     if ranged and _joint_fits(ranged.group("joint").lower(), opener):
         stop = _RIGHT_RE.match(text, ranged.end()).end()
+        # "rose 12% to 476 pence", "12% to $4.76": a change and the level it led to, not a
+        # range, when the first figure has a unit the second does not share
+        unit = parse_quantity(text[start:alone])[4]
+        if unit is not None and parse_quantity(text[ranged.start("joint") + len(ranged.group("joint")):stop])[4] != unit:
+            ranged, stop = None, alone
     else:
         ranged = None
     # "between"/"from" belong to the quantity only when a range follows
