@@ -55,6 +55,19 @@ def test_sixty_against_six_hundred_is_a_number_conflict():
     assert sorted(v[1] for v in found[0].values) == ["60", "600"]
 
 
+def test_a_number_conflict_shows_the_figures_that_clash():
+    """Each side shows its figure the other contradicts ($54m against $168m), not the first
+    count of people one of them also gives."""
+    one = "Eighteen former directors agreed to pay $168m to settle the suit."
+    two = "The former directors agreed to pay $54m to settle the suit."
+    a = facts("a", one, quantities=[quantity("a", "Eighteen", one, value=18.0, counted="directors"),
+                                    quantity("a", "$168m", one, value=168e6, counted=None, unit="USD")])
+    b = facts("b", two, quantities=[quantity("b", "$54m", two, value=54e6, counted=None, unit="USD")])
+    found = find_conflicts([a, b])
+    assert slots(found) == ["number"]
+    assert sorted(v[1] for v in found[0].values) == ["$168m", "$54m"]
+
+
 def test_dozens_against_a_figure_outside_its_range_conflicts():
     a = counted_claim("a", "Dozens of people were held overnight.", "Dozens", low=24, high=99)
     b = counted_claim("b", "In all 116 people were held overnight.", "116", value=116)

@@ -149,9 +149,24 @@ def _numbers(members: Sequence[ClaimFacts]) -> Disagreement | None:
     if not involved:
         return None
     values = tuple((f.article, q.text, q.start, q.end) for f in involved
-                   for q in [_shown_figure(f)])
+                   for q in [_clashing_figure(f, involved, compatible)])
     shown = " vs ".join(sorted({v[1] for v in values}))
     return Disagreement("number", f"the figure differs between articles: {shown}", values)
+
+
+def _clashing_figure(fact: ClaimFacts, involved: Sequence[ClaimFacts], compatible):
+    """The figure of ``fact`` that another involved claim contradicts (a figure of the same
+    kind that no figure of the other claim meets): "$54m" against "$168m", not the "Eighteen"
+    directors the other claim also counts. Else the figure shown for the claim."""
+    for other in involved:
+        if other is fact or compatible(fact, other) is not False:
+            continue
+        for x in fact.quantities:
+            kind = [y for y in other.quantities if _same_kind(x, y)]
+            if kind and not any(intervals_overlap((x.low, x.high), (y.low, y.high))
+                                for y in other.quantities if x.unit == y.unit):
+                return x
+    return _shown_figure(fact)
 
 
 def _shown_figure(fact: ClaimFacts):
