@@ -24,7 +24,7 @@ from ..store import Store
 from .json import iter_articles_json
 from .outlines import svg_paths
 from .sections import SECTIONS
-from .views import (bar_chart, claim_matrix, date_span, framing_terms, naming_rows, outlet_label,
+from .views import (article_label, bar_chart, claim_matrix, date_span, framing_terms, naming_rows, outlet_label,
                     provenance_graph, safe_url, segments, segments_html, timeline, event_timeline)
 
 __all__ = ["write_report", "build_report_data", "render_report", "json_for_script",
@@ -47,7 +47,7 @@ def make_environment(*folders: Path, href: Callable[..., str]) -> jinja2.Environ
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in (*folders, TEMPLATES)]),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(href=href, safe_url=safe_url, outlet_label=outlet_label,
+    env.globals.update(href=href, safe_url=safe_url, outlet_label=outlet_label, article_label=article_label,
                        segments_html=segments_html)
     env.filters.update(zip=zip, outlet_label=outlet_label, date_span=date_span)
     return env

@@ -16,7 +16,7 @@ from ..excerpt import excerpt
 from ..records import Article, Rejected, Removal, outlet_label
 from ..store import Store
 from .sections import SECTIONS
-from .views import date_span, most_used_name, names_differ
+from .views import date_span, most_used_name, names_differ, titled_label
 
 __all__ = ["print_summary"]
 
@@ -55,10 +55,8 @@ def _label(article: Article) -> str:
 
 
 def _titled(article: Article) -> str:
-    """The outlet with the article's headline: one outlet's copies of its own stories (or two
-    wires' reports) are told apart in the derivations table."""
-    outlet = _label(article)
-    return f"{outlet}: {excerpt(article.title, 48)}" if article.title else outlet
+    """The outlet with the article's headline (:func:`.views.titled_label`)."""
+    return titled_label(_label(article), article.title)
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -22,7 +22,8 @@ from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
            "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "most_used_name",
-           "framing_terms", "bar_chart", "outlet_label", "KIND_COLOURS", "date_span"]
+           "framing_terms", "bar_chart", "outlet_label", "titled_label", "article_label", "KIND_COLOURS",
+           "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
@@ -190,6 +191,17 @@ def outlet_label(article: dict[str, Any]) -> str:
         return article["outlet"]
     source = (article.get("source") or "").rstrip("/")
     return source.rsplit("/", 1)[-1] if source else "(unknown outlet)"
+
+
+def titled_label(label: str, title: str | None) -> str:
+    """An article named by its outlet and headline: one outlet's copies of its own stories (or
+    two wire reports) are told apart where a derivation names both sides."""
+    return f"{label}: {excerpt(title, 48)}" if title else label
+
+
+def article_label(article: dict[str, Any]) -> str:
+    """:func:`titled_label` of an article's record (a dict of analysis.json)."""
+    return titled_label(outlet_label(article), article.get("title"))
 
 
 def date_span(start: str, end: str | None) -> str:
