@@ -177,6 +177,8 @@ def test_naming_puts_real_disagreements_first():
     (["Korvask Revolution Guards", "Korvask Revolutionary Guard"], False),
     (["KLF", "KLA"], True), (["NLF", "the Front"], True), (["UK", "Ukraine"], True),
     (["Korvask Liberation Front", "Korvask Labour Federation"], True),
+    (["Dr Drevic", "Anselm Drevic", "Drevic"], False), (["Miss Solvik", "Irena Solvik"], False),
+    (["Dr Drevic", "Dr Marren"], True),
 ])
 def test_spellings_and_initials_of_one_name_are_no_naming_choice(names, differ):
     assert names_differ(names) is differ

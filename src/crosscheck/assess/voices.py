@@ -27,13 +27,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["Voice", "same_voice", "voice_words", "place_words", "PLACE_LABELS"]
+__all__ = ["Voice", "same_voice", "voice_words", "place_words", "PLACE_LABELS", "HONORIFICS"]
 
 #: Mention labels whose words qualify a speaker's name by place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _FUNCTION_WORDS = frozenset("a an the of in for at on from and its their".split())
 # Courtesy titles: "Mr Hockney" is the second reference to "Damian Hockney", not another man.
-_HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady".split())
+HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady".split())
 _WORD = re.compile(r"[^\W\d_][\w'’]*")  # "Director-General" is "Director General"
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Words of place names that also name kinds of bodies or offices ("Port Alcena", "Ostrel
@@ -86,7 +86,7 @@ def voice_words(name: str, *, places: frozenset[str] = frozenset()) -> frozenset
     words, possessive endings and place words (kept when nothing else is left: a person the
     entity tagger took for a place is still named)."""
     words = {_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(name)} - _FUNCTION_WORDS - {""}
-    words = words - _HONORIFICS or words
+    words = words - HONORIFICS or words
     return frozenset(words - places or words)
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from ..assess.voices import HONORIFICS
 from ..excerpt import excerpt
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
@@ -334,7 +335,8 @@ def _name_words(name: str) -> frozenset[str]:
     """The name's words, lower-cased, with dots and apostrophes' forms set aside ("U.S." and
     "US" are one word)."""
     text = name.lower().replace("\u2019", "'").replace("\u2018", "'").replace(".", "")
-    return frozenset(text.split())
+    words = frozenset(text.split())
+    return words - HONORIFICS or words  # "Dr Shipman" is "Harold Shipman" written another way
 
 
 _INITIALS_SKIP = frozenset("of the and for de".split())
