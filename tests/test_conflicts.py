@@ -16,10 +16,10 @@ def quantity(article: str, text: str, claim_text: str, *, value=None, low=None, 
                     low, high, value is None, unit, counted, 0)
 
 
-def time(article: str, text: str, claim_text: str, low=None, high=None) -> TimeExpr:
+def time(article: str, text: str, claim_text: str, low=None, high=None, kind="date") -> TimeExpr:
     start = claim_text.index(text)
     return TimeExpr(content_id(article, "t", text), article, start, start + len(text), text,
-                    "date", low, high, None, 0)
+                    kind, low, high, None, 0)
 
 
 def facts(article: str, text: str, *, quantities=(), times=(), places=(), speaker=None,
@@ -218,6 +218,29 @@ def test_overlapping_intervals_do_not_conflict():
     tb = "The arrests were made in March 2025."
     a = facts("a", ta, times=[time("a", "the past year", ta, "2024-06-01", "2025-06-01")])
     b = facts("b", tb, times=[time("b", "March 2025", tb, "2025-03-01", "2025-03-31")])
+    assert find_conflicts([a, b]) == []
+
+
+def test_a_wires_today_and_a_papers_yesterday_a_day_apart_do_not_conflict():
+    """Relative days rest on publication dates that inputs seldom give to the hour (a wire and
+    the next morning's paper, both dated by the story's day): one day apart is no changed date;
+    two days apart, or two dates written out, still are."""
+    ta, tb = "The jury retired today.", "The jury retired yesterday."
+    a = facts("a", ta, times=[time("a", "today", ta, "2025-03-04", "2025-03-04", kind="relative")])
+    b = facts("b", tb, times=[time("b", "yesterday", tb, "2025-03-03", "2025-03-03", kind="relative")])
+    assert find_conflicts([a, b]) == []
+    c = facts("c", tb, times=[time("c", "yesterday", tb, "2025-03-01", "2025-03-01", kind="relative")])
+    assert slots(find_conflicts([a, c])) == ["time"]
+    td, te = "The jury retired on March 4.", "The jury retired on March 3."
+    d = facts("d", td, times=[time("d", "March 4", td, "2025-03-04", "2025-03-04")])
+    e = facts("e", te, times=[time("e", "March 3", te, "2025-03-03", "2025-03-03")])
+    assert slots(find_conflicts([d, e])) == ["time"]
+
+
+def test_a_day_whose_year_one_side_left_out_is_no_changed_date():
+    ta, tb = "The call came on August 21, 1997.", "The call came on August 21."
+    a = facts("a", ta, times=[time("a", "August 21, 1997", ta, "1997-08-21", "1997-08-21")])
+    b = facts("b", tb, times=[time("b", "August 21", tb, "1999-08-21", "1999-08-21")])
     assert find_conflicts([a, b]) == []
 
 

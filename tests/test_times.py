@@ -176,3 +176,15 @@ def test_a_date_in_the_future_tense_is_the_next_one():
     assert low("The harbour board met on Friday.", "2021-03-17", "Friday") == "2021-03-12"
     # no tense read: the publication date alone, as before
     assert low("Officials in Velmora counted the boats in December.", "2021-03-19", "December") == "2020-12-01"
+
+
+def test_a_day_the_article_already_dated_keeps_its_year():
+    from crosscheck.enrich.nlp import load_nlp
+    from crosscheck.enrich.times import extract_times
+    from crosscheck.records import Article
+
+    text = ("The boy vanished on August 21, 1997, near the harbour. Police searched the dunes on "
+            "August 21 and again the next week.")
+    article = Article("a", "a.txt", None, "Coast Wire", "input", None, "2000-03-01", "input", "en", text)
+    found = {(t.text, t.low) for t in extract_times(load_nlp()(text), article=article)}
+    assert ("August 21, 1997", "1997-08-21") in found and ("August 21", "1997-08-21") in found

@@ -20,7 +20,8 @@ A date without a year takes the publication year (the year before when that woul
 than 60 days after publication), unless the verb it hangs on has a tense (:func:`time_tense`):
 then a future one ("payable July 27", "will redeem on June 1", "expected to close by early
 April") takes the next such date (or one at most 30 days before publication: a schedule that
-just passed); a bare weekday in the future tense ("will meet on Friday") is the next one. A past
+just passed); a bare weekday in the future tense ("will meet on Friday") is the next one. A date without a year that the article has already given with one ("August 21"
+after "August 21, 1997") is that day again. A past
 tense says nothing here: news reports plans with a past reporting verb ("said closing is on
 March 6"), and 13 of 14 dates a past-tense rule moved back a year on Reuters were wrong. Without a publication date, relative expressions keep their
 kind and text with ``low``/``high`` ``None``; a date with a weekday but no year ("Wednesday,
@@ -501,11 +502,20 @@ def extract_times(doc, *, article: Article, tense: bool = True) -> list[TimeExpr
         anchor = _weekday_anchor(whole, spans, near_year)
     starts = [sent.start_char for sent in doc.sents]
     records = []
+    dated: dict[tuple[int, int], int] = {}  # (month, day) -> the year the article gave it
     for start, end in spans:
         text = whole[start:end]
         kind, low, high, calendar = resolve_time(text, published=published, near_year=near_year,
                                                  anchor=anchor,
                                                  tense=time_tense(doc, start, end) if tense else None)
+        parts = _parse_absolute(text)
+        if parts is not None and parts["kind"] == "date" and parts["month"] and parts["day"]:
+            day = (parts["month"], parts["day"])
+            if parts["year"] is not None:
+                dated[day] = parts["year"]
+            elif day in dated and kind == "date":
+                # "August 21" after "August 21, 1997" in the same article is that day again
+                low = high = _safe_date(dated[day], *day).isoformat()
         if kind not in ("since", "unresolved") and low is not None and _SINCE_BEFORE.search(
                 whole[max(0, start - 48):start]):
             # "since last year", "since the spring of last year": from then to publication,
