@@ -188,3 +188,15 @@ def test_a_day_the_article_already_dated_keeps_its_year():
     article = Article("a", "a.txt", None, "Coast Wire", "input", None, "2000-03-01", "input", "en", text)
     found = {(t.text, t.low) for t in extract_times(load_nlp()(text), article=article)}
     assert ("August 21, 1997", "1997-08-21") in found and ("August 21", "1997-08-21") in found
+
+
+def test_a_clock_time_after_at_is_no_year():
+    from crosscheck.enrich.nlp import load_nlp
+    from crosscheck.enrich.times import extract_times
+    from crosscheck.records import Article
+
+    nlp = load_nlp()
+    text = "He answered the phone at 1959 on the night the ferry sank; the line opened in 1959."
+    article = Article("a", "a.txt", None, "Coast Wire", "input", None, "2000-03-01", "input", "en", text)
+    found = [(t.text, t.start) for t in extract_times(nlp(text), article=article)]
+    assert found == [("1959", text.rindex("1959"))]

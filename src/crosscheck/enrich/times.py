@@ -596,7 +596,8 @@ def _find_spans(doc) -> list[tuple[int, int]]:
 
 
 def _refuse(doc, match: re.Match, names: list[tuple[int, int]]) -> bool:
-    """A name ("Theresa May"), a verb ("March on"), or a year that counts ("2000 people")."""
+    """A name ("Theresa May"), a verb ("March on"), a year that counts ("2000 people") or a
+    clock time ("at 1959")."""
     start, end, text = match.start(), match.end(), match.group(0)
     if not re.search(r"\d", text):
         if any(start < b and a < end for a, b in names):
@@ -604,6 +605,9 @@ def _refuse(doc, match: re.Match, names: list[tuple[int, int]]) -> bool:
         if _month_number(text) and not _BEFORE_BARE_MONTH.search(match.string[max(0, start - 12):start]):
             return True
     if re.fullmatch(r"\d{4}", text):
+        if int(text[:2]) < 24 and int(text[2:]) < 60 and re.search(
+                r"\b(?i:at)\s+$", match.string[max(0, start - 4):start]):
+            return True  # "answered the phone at 1959": a clock time (19:59), not the year
         span = doc.char_span(start, end, alignment_mode="expand")
         after = doc[span.end:] if span is not None else (t for t in doc if t.idx >= end)
         following = next((t for t in after if t.idx >= end and not t.is_space), None)
