@@ -69,3 +69,10 @@ def test_a_courtesy_title_is_a_second_reference_not_another_speaker():
     assert same_voice(Voice("Dr Irena Solvik"), Voice("Irena Solvik"))
     assert not same_voice(Voice("Mr Harrow"), Voice("Mr Solvik"))
     assert not same_voice(Voice("Mr Harrow"), Voice("Mrs Harlow"))
+
+
+def test_a_short_first_name_is_the_same_speaker():
+    assert same_voice(Voice("Ken Harrow"), Voice("Kenneth Harrow"))
+    assert same_voice(Voice("Don Solvik"), Voice("Donald Solvik"))
+    assert not same_voice(Voice("Ken Harrow"), Voice("Kenneth Solvik"))
+    assert not same_voice(Voice("Al Harrow"), Voice("Alan Harrow"))  # two letters tell nothing

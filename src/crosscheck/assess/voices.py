@@ -13,7 +13,8 @@ to two such names was not moved to someone else. :func:`same_voice` is the one t
 - two names of two or more words that pass that test once one word is read as another
   spelling ("Damian Hockney" and "Damien Hockney", "Marc Touati" and "Marc Toutai": one letter
   changed, added, dropped or swapped with its neighbour, in a word of five letters or more that
-  starts with the same letter) are one voice; shorter words differ in earnest ("Joan", "John").
+  starts with the same letter, or one the short form of the other: "Ken" and "Kenneth Jones")
+  are one voice; shorter words differ in earnest ("Joan", "John").
 
 Two names with no word in common beyond places and function words ("Drevic" vs "Interior
 Minister Lidia Marren") are two voices.
@@ -74,11 +75,20 @@ def _spelt_otherwise(a: frozenset[str], b: frozenset[str]) -> bool:
     if len(only_a) != 1 and len(only_b) != 1:
         return False
     for x in only_a:
-        near = [y for y in only_b if min(len(x), len(y)) >= 5 and x[0] == y[0] and OSA.distance(x, y) <= 1]
+        near = [y for y in only_b if _one_spelling(x, y)]
         if len(near) == 1:
             respelt = (a - {x}) | {near[0]}
             return respelt <= b or b <= respelt
     return False
+
+
+def _one_spelling(x: str, y: str) -> bool:
+    """One edit apart in words of five letters or more ("Damian", "Damien"), or one the short
+    form of the other ("Ken", "Kenneth"; "Don", "Donald": three letters or more)."""
+    short, long = sorted((x, y), key=len)
+    if len(short) >= 3 and long.startswith(short) and short != long:
+        return True
+    return min(len(x), len(y)) >= 5 and x[0] == y[0] and OSA.distance(x, y) <= 1
 
 
 def voice_words(name: str, *, places: frozenset[str] = frozenset()) -> frozenset[str]:
