@@ -179,6 +179,12 @@ def test_a_place_and_the_longer_name_of_it_do_not_conflict():
     assert find_conflicts([a, b]) == []
     c = facts("c", "The ferry docked at Denby on Monday.", places=["Denby"])
     assert slots(find_conflicts([b, c])) == ["place"]
+    # one letter apart is a spelling, not another place; a short name is not a long one's part
+    d = facts("d", "The ferry docked at Wessmark on Monday.", places=["Wessmark"])
+    e = facts("e", "The ferry docked at Wesmark on Monday.", places=["Wesmark"])
+    assert find_conflicts([d, e]) == []
+    f = facts("f", "The ferry docked at Wes on Monday.", places=["Wes"])
+    assert slots(find_conflicts([d, f])) == ["place"]
 
 
 def test_places_are_compared_only_between_close_wordings_or_alike_settings():

@@ -30,7 +30,7 @@ from datetime import date
 from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, intervals_overlap,
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
-from .voices import Voice, place_words, same_voice
+from .voices import Voice, place_words, same_voice, spelt_otherwise
 
 __all__ = ["SLOTS", "STATED", "Disagreement", "find_conflicts", "conflict_records",
            "characterisation", "label_people"]
@@ -265,10 +265,12 @@ _NAME_STOP = frozenset("of the and".split())
 def _named_within(one: str, two: str) -> bool:
     """One place name's words inside the other's: "Singapore" and "Port of Singapore",
     "Austria" and "Republic of Austria", "Allegheny" and "Allegheny County" name one place (or
-    a part of it), not two places an outlet moved an event between."""
-    a = {w.lower() for w in _WORD.findall(one)} - _NAME_STOP
-    b = {w.lower() for w in _WORD.findall(two)} - _NAME_STOP
-    return bool(a) and bool(b) and (a <= b or b <= a)
+    a part of it), not two places an outlet moved an event between; so do two spellings one
+    letter apart ("Wollaton", "Woolaton": words of five letters or more)."""
+    a = frozenset(w.lower() for w in _WORD.findall(one)) - _NAME_STOP
+    b = frozenset(w.lower() for w in _WORD.findall(two)) - _NAME_STOP
+    # or spelt one letter otherwise: "Wollaton" / "Woolaton"
+    return bool(a) and bool(b) and (a <= b or b <= a or spelt_otherwise(a, b, least=1, short_forms=False))
 
 
 def _settings(fact: ClaimFacts) -> list[frozenset[str]]:

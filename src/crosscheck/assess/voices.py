@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-__all__ = ["Voice", "same_voice", "voice_words", "place_words", "PLACE_LABELS", "HONORIFICS"]
+__all__ = ["Voice", "same_voice", "voice_words", "place_words", "spelt_otherwise", "PLACE_LABELS",
+           "HONORIFICS"]
 
 #: Mention labels whose words qualify a speaker's name by place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -63,30 +64,32 @@ def same_voice(one: Voice, two: Voice, *, places: frozenset[str] = frozenset()) 
     if a and b and (a <= b or b <= a):
         return True
     # spellings compared on every word: a surname the tagger also took for a place still counts
-    return _spelt_otherwise(voice_words(one.name), voice_words(two.name))
+    return spelt_otherwise(voice_words(one.name), voice_words(two.name))
 
 
-def _spelt_otherwise(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Names of two or more words each, one inside the other once a single word of one is read
-    as its one-edit spelling in the other (see the module's rules)."""
-    if len(a) < 2 or len(b) < 2:
+def spelt_otherwise(a: frozenset[str], b: frozenset[str], *, least: int = 2,
+                    short_forms: bool = True) -> bool:
+    """Names of two or more words each (``least``), one inside the other once a single word of
+    one is read as its other spelling in the other (see the module's rules); ``short_forms``
+    off, only a one-edit spelling counts (place names: "Ham" is no short "Hampshire")."""
+    if len(a) < least or len(b) < least:
         return False
     only_a, only_b = a - b, b - a
     if len(only_a) != 1 and len(only_b) != 1:
         return False
     for x in only_a:
-        near = [y for y in only_b if _one_spelling(x, y)]
+        near = [y for y in only_b if _one_spelling(x, y, short_forms=short_forms)]
         if len(near) == 1:
             respelt = (a - {x}) | {near[0]}
             return respelt <= b or b <= respelt
     return False
 
 
-def _one_spelling(x: str, y: str) -> bool:
+def _one_spelling(x: str, y: str, *, short_forms: bool = True) -> bool:
     """One edit apart in words of five letters or more ("Damian", "Damien"), or one the short
     form of the other ("Ken", "Kenneth"; "Don", "Donald": three letters or more)."""
     short, long = sorted((x, y), key=len)
-    if len(short) >= 3 and long.startswith(short) and short != long:
+    if short_forms and len(short) >= 3 and long.startswith(short) and short != long:
         return True
     return min(len(x), len(y)) >= 5 and x[0] == y[0] and OSA.distance(x, y) <= 1
 
