@@ -316,3 +316,23 @@ def test_speakers_the_entity_merge_made_one_are_one_voice():
                  entity_keys=keys) == []
     assert [f.kind for f in _find([source, copy], quotes=quotes, derivations=[derivation])] == [
         "quote_moved"]
+
+
+def test_an_office_against_a_name_is_no_moved_quote_but_two_offices_are():
+    """"The Coroner" and "Dr Ilse Varn" may well be one person, and "the judge" or "His counsel"
+    left unresolved say nothing of who speaks; "the Harbour Master" and "the Port Minister" are
+    two offices."""
+    words = "the gates will stay shut until the inquiry has heard every witness"
+    linked = [Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "dated", "test")]
+
+    def found(first: str, second: str) -> list[str]:
+        one = _article("s1", f"{first} said \"{words}\".", published="2024-04-01")
+        two = _article("d1", f"{second} said \"{words}\".", published="2024-04-02")
+        quotes = [_quote(one, words, first), _quote(two, words, second)]
+        return [f.kind for f in _find([one, two], quotes=quotes, derivations=linked)]
+
+    assert found("The Coroner", "Dr Ilse Varn") == []
+    assert found("the judge", "Dr Ilse Varn") == []
+    assert found("His counsel", "Pol Dessen") == []
+    assert found("the Harbour Master", "the Port Minister") == ["quote_moved"]
+    assert found("Dr Ilse Varn", "Pol Dessen") == ["quote_moved"]

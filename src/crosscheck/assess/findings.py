@@ -36,7 +36,8 @@ from .article_findings import (count_inconsistencies, counted, date_range_incons
                                disjoint, figure_text, finding, outlet_of, published_of,
                                unattributed_figures)
 from .hedges import dropped_hedges
-from ..enrich.speakers import shown_speaker, speaker_names
+from ..enrich.speaker_words import ROLE_WORDS
+from ..enrich.speakers import refers_only, shown_speaker, speaker_names
 from .voices import PLACE_LABELS, Voice, place_words, same_voice, voice_words
 
 __all__ = ["find_findings", "date_range_inconsistencies", "count_inconsistencies",
@@ -90,9 +91,11 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     if not quotes:
         return []
     voices = _Voices(articles, mentions, entity_keys, place_names)
-    # A pronoun speaker counts once resolved to the person it stands for ("he" -> X).
+    # A pronoun or a bare role ("he", "the judge", "His counsel") counts once resolved to the
+    # person it stands for: unresolved, it says nothing of who speaks, and "the judge" against
+    # "Mr Justice Kay" is no quote moved.
     carried = [(q, _quoted_words(articles, q)) for q in quotes
-               if q.speaker and voices.shown(q).lower() not in _PRONOUNS]
+               if q.speaker and _names_someone(voices.shown(q))]
     carried = [(q, words) for q, words in carried if len(words.split()) >= _MIN_QUOTE_WORDS]
     carried.sort(key=lambda item: (item[0].article, item[0].start, item[0].id))
     edges = _directed_edges(articles, derivations)
@@ -130,7 +133,31 @@ def _quoted_words(articles: Mapping[str, Article], quote: Quote) -> str:
     return article.text[quote.content_start:quote.content_end].strip(" \"'“”‘’,.")
 
 
-_PRONOUNS = frozenset("he she they it we i you his her their its".split())
+_PRONOUNS = frozenset("he she they it we i you his her their its who which that these those this".split())
+_POSSESSIVES = frozenset("his her its their our my your".split())
+
+
+_ROLE_MODIFIERS = frozenset("prime deputy chief senior junior former acting vice assistant general "
+                            "foreign home interior defence defense finance justice health trade "
+                            "consultant crown high".split())
+
+
+def _bare_role(shown: str) -> bool:
+    """An office or a body's role and nothing else: "The Coroner", "the Prime Minister",
+    "Counsel", "the crown prosecutor" (no name among its words)."""
+    words = [w.lower().strip(".,'’") for w in shown.split()]
+    head = [w for w in words if w not in _NOT_NAMES and w not in _POSSESSIVES]
+    return bool(head) and head[-1] in ROLE_WORDS and all(
+        w in ROLE_WORDS or w in _ROLE_MODIFIERS for w in head)
+
+
+def _names_someone(shown: str) -> bool:
+    """A speaker as shown names someone: not a pronoun, nor a role phrase with no name in it
+    ("the judge", "His counsel", "the singer")."""
+    words = shown.split()
+    if not words or shown.lower() in _PRONOUNS or refers_only(shown):
+        return False
+    return not (words[0].lower() in _POSSESSIVES and not any(w[:1].isupper() for w in words[1:]))
 _NOT_NAMES = frozenset("a an the".split())
 
 
@@ -175,7 +202,10 @@ class _Voices:
             (voice_one, names_one, words_one), (voice_two, names_two, words_two) = (
                 self._distinct[key[0]], self._distinct[key[1]])
             self._answers[key] = same_voice(voice_one, voice_two, places=self.places) or bool(
-                names_one and names_one <= words_two or names_two and names_two <= words_one)
+                names_one and names_one <= words_two or names_two and names_two <= words_one) or (
+                # an office against a name ("The Coroner", "Dr Bruce") may well be one person;
+                # two offices ("the Prime Minister", "the Foreign Secretary") are two
+                _bare_role(voice_one.name) != _bare_role(voice_two.name))
         return self._answers[key]
 
     def _signature(self, quote: Quote) -> int:
