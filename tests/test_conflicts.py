@@ -68,6 +68,21 @@ def test_a_number_conflict_shows_the_figures_that_clash():
     assert sorted(v[1] for v in found[0].values) == ["$168m", "$54m"]
 
 
+def test_figures_of_two_periods_are_no_number_conflict():
+    """A monthly figure and the next month's are two figures, not one changed; the same
+    period with two figures still conflicts."""
+    ta, tb = "The trade surplus was 533 mln dlrs in January.", "The trade surplus was 1.2 billion dlrs in February."
+    a = facts("a", ta, quantities=[quantity("a", "533 mln dlrs", ta, value=533e6, counted=None, unit="USD")],
+              times=[time("a", "January", ta, "2025-01-01", "2025-01-31")])
+    b = facts("b", tb, quantities=[quantity("b", "1.2 billion dlrs", tb, value=1.2e9, counted=None, unit="USD")],
+              times=[time("b", "February", tb, "2025-02-01", "2025-02-28")])
+    assert find_conflicts([a, b]) == []
+    tc = "The trade surplus was 900 mln dlrs in January."
+    c = facts("c", tc, quantities=[quantity("c", "900 mln dlrs", tc, value=900e6, counted=None, unit="USD")],
+              times=[time("c", "January", tc, "2025-01-01", "2025-01-31")])
+    assert slots(find_conflicts([a, c])) == ["number"]
+
+
 def test_dozens_against_a_figure_outside_its_range_conflicts():
     a = counted_claim("a", "Dozens of people were held overnight.", "Dozens", low=24, high=99)
     b = counted_claim("b", "In all 116 people were held overnight.", "116", value=116)

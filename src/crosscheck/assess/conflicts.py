@@ -140,6 +140,8 @@ def _numbers(members: Sequence[ClaimFacts]) -> Disagreement | None:
         if not _same_source(a, b) or not any(_same_kind(x, y) for x in a.quantities
                                              for y in b.quantities):
             return None
+        if _other_periods(a, b):
+            return None  # January's trade surplus and February's: two figures, not one changed
         # Any matching figure of the same unit reconciles, even under another counted noun
         # (the noun is read by a parser and sometimes wrong).
         return any(intervals_overlap((x.low, x.high), (y.low, y.high))
@@ -168,6 +170,13 @@ def _clashing_figure(fact: ClaimFacts, involved: Sequence[ClaimFacts], compatibl
                                 for y in other.quantities if x.unit == y.unit):
                 return x
     return _shown_figure(fact)
+
+
+def _other_periods(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """Both claims name their time and no two of those times can be the same (a monthly
+    figure and the next month's, "late March" and "mid-March" sales)."""
+    verdicts = [_same_time(x, y) for x in _event_times(a) for y in _event_times(b)]
+    return bool(verdicts) and all(v is False for v in verdicts)
 
 
 def _shown_figure(fact: ClaimFacts):
