@@ -173,9 +173,12 @@ def _clashing_figure(fact: ClaimFacts, involved: Sequence[ClaimFacts], compatibl
 
 
 def _other_periods(a: ClaimFacts, b: ClaimFacts) -> bool:
-    """Both claims name their time and no two of those times can be the same (a monthly
-    figure and the next month's, "late March" and "mid-March" sales)."""
-    verdicts = [_same_time(x, y) for x in _event_times(a) for y in _event_times(b)]
+    """Both claims name the period their figure covers (a month, a quarter, a year: longer
+    than a day) and no two of those periods can be the same: January's trade surplus and
+    February's. Two days ("on Monday", "on Tuesday") are left to the time slot: an outlet that
+    moves an arrest by a day may inflate its count too."""
+    periods = [[t for t in _event_times(f) if t.low is not None and t.high != t.low] for f in (a, b)]
+    verdicts = [_same_time(x, y) for x in periods[0] for y in periods[1]]
     return bool(verdicts) and all(v is False for v in verdicts)
 
 
