@@ -336,3 +336,19 @@ def test_an_office_against_a_name_is_no_moved_quote_but_two_offices_are():
     assert found("His counsel", "Pol Dessen") == []
     assert found("the Harbour Master", "the Port Minister") == ["quote_moved"]
     assert found("Dr Ilse Varn", "Pol Dessen") == ["quote_moved"]
+
+
+def test_an_unattributed_toll_names_the_people_counted_and_a_hearing_is_a_source():
+    article = _article("a6", "Surgeons carried out 53 operations after which 29 patients died. "
+                             "Two drivers were killed in the crash, the inquest heard. "
+                             "The gelding had won 65 caps before it died.")
+    ops = _quantity(article, "53", 53, "operations")
+    patients = _quantity(article, "29", 29, "patients")
+    drivers = _quantity(article, "Two", 2, "drivers")
+    caps = _quantity(article, "65", 65, "caps")
+    claims = [_claim(article, "Surgeons carried out 53 operations after which 29 patients died.", [ops, patients]),
+              _claim(article, "Two drivers were killed in the crash, the inquest heard.", [drivers]),
+              _claim(article, "The gelding had won 65 caps before it died.", [caps])]
+    findings = _find([article], claims=claims, quantities=[ops, patients, drivers, caps])
+    assert [f.kind for f in findings] == ["unattributed_figure"]
+    assert '"29 patients"' in findings[0].detail

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from ..enrich.speaker_words import PERSON_NOUNS
 from ..link.claims import counts_people
 from ..records import Article, Claim, Finding, Quantity, TimeExpr, content_id, outlet_label
 
@@ -121,8 +122,22 @@ _HARM = re.compile(
 # Any trace of a source inside the claim itself.
 _SOURCED = re.compile(
     r"\b(said|says|say|told|tells|according|admit\w*|claim\w*(?!\s+(?:the\s+)?li(?:ves|fe))|report\w*|announc\w*|stated?|"
-    r"counted|estimat\w*|confirm\w*|allege\w*|cited|citing|quoted|figures? from|data from)\b",
+    r"counted|estimat\w*|confirm\w*|allege\w*|cited|citing|quoted|figures? from|data from|"
+    r"heard)\b",
     re.IGNORECASE)
+
+
+_CASUALTY_NOUNS = frozenset("victim passenger patient casualty civilian soldier child children "
+                            "resident villager pilgrim migrant refugee inmate hostage crew "
+                            "fan worker miner".split())
+
+
+def _counts_persons(quantity: Quantity) -> bool:
+    """The figure counts people: the claims' people nouns, a person noun of the speaker rules
+    ("officers", "nurses") or the nouns casualty tolls count ("victims", "passengers")."""
+    noun = counted(quantity)
+    return counts_people(quantity) or noun is not None and (
+        noun in PERSON_NOUNS or noun in _CASUALTY_NOUNS or noun.endswith(("man", "men", "person")))
 
 
 def counted(quantity: Quantity) -> str | None:
@@ -229,7 +244,10 @@ def unattributed_figures(articles: Mapping[str, Article], claims: Sequence[Claim
         if not _HARM.search(claim.text) or _SOURCED.search(claim.text):
             continue
         figures = [quantities[q] for q in claim.quantities if q in quantities]
-        figures = [q for q in figures if q.unit is None and q.value is not None and q.value >= 1]
+        # the count of people harmed, not the claim's first figure ("53 operations after which
+        # 29 patients died": 29 patients; "65 caps", "3.5 stone" count no one)
+        figures = [q for q in figures if q.unit is None and q.value is not None and q.value >= 1
+                   and _counts_persons(q)]
         if not figures:
             continue
         figure = figures[0]
