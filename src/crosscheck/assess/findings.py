@@ -133,10 +133,10 @@ def _quoted_words(articles: Mapping[str, Article], quote: Quote) -> str:
     return article.text[quote.content_start:quote.content_end].strip(" \"'“”‘’,.")
 
 
-_PRONOUNS = frozenset("he she they it we i you his her their its who which that these those this".split())
+_PRONOUNS = frozenset("he she they it we i you his her their its who which that these those "
+                      "this".split())
 _POSSESSIVES = frozenset("his her its their our my your".split())
-
-
+_NOT_NAMES = frozenset("a an the".split())
 _ROLE_MODIFIERS = frozenset("prime deputy chief senior junior former acting vice assistant general "
                             "foreign home interior defence defense finance justice health trade "
                             "consultant crown high".split())
@@ -158,7 +158,6 @@ def _names_someone(shown: str) -> bool:
     if not words or shown.lower() in _PRONOUNS or refers_only(shown):
         return False
     return not (words[0].lower() in _POSSESSIVES and not any(w[:1].isupper() for w in words[1:]))
-_NOT_NAMES = frozenset("a an the".split())
 
 
 class _Voices:
