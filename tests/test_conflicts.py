@@ -208,6 +208,13 @@ def test_a_place_and_the_longer_name_of_it_do_not_conflict():
     assert find_conflicts([d, e]) == []
     f = facts("f", "The ferry docked at Wes on Monday.", places=["Wes"])
     assert slots(find_conflicts([d, f])) == ["place"]
+    # a compass word makes another place where the gazetteer knows the whole name
+    h = facts("h", "The ferry docked in Korea on Monday.", places=["Korea"])
+    i = facts("i", "The ferry docked in North Korea on Monday.", places=["North Korea"])
+    assert slots(find_conflicts([h, i])) == ["place"]
+    j = facts("j", "The ferry docked in London on Monday.", places=["London"])
+    k = facts("k", "The ferry docked in North London on Monday.", places=["North London"])
+    assert find_conflicts([j, k]) == []
 
 
 def test_places_are_compared_only_between_close_wordings_or_alike_settings():

@@ -22,6 +22,7 @@ never a conflict, and two values conflict only when no reading reconciles them:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -272,17 +273,37 @@ def _places(members, co_mentioned, close: Close) -> Disagreement | None:
 
 
 _NAME_STOP = frozenset("of the and".split())
+_OTHER_PLACE_WORDS = frozenset("north south east west northern southern eastern western new "
+                               "upper lower equatorial".split())
 
 
 def _named_within(one: str, two: str) -> bool:
     """One place name's words inside the other's: "Singapore" and "Port of Singapore",
     "Austria" and "Republic of Austria", "Allegheny" and "Allegheny County" name one place (or
-    a part of it), not two places an outlet moved an event between; so do two spellings one
-    letter apart ("Wollaton", "Woolaton": words of five letters or more)."""
+    a part of it), not two places an outlet moved an event between, unless the longer name adds a
+    compass word or "new" and the gazetteer knows it so ("Northern Ireland", "South Sudan", "New
+    York" are other places; "North London" is London); so do two spellings one letter apart
+    ("Wollaton", "Woolaton": words of five letters or more)."""
     a = frozenset(w.lower() for w in _WORD.findall(one)) - _NAME_STOP
     b = frozenset(w.lower() for w in _WORD.findall(two)) - _NAME_STOP
-    # or spelt one letter otherwise: "Wollaton" / "Woolaton"
-    return bool(a) and bool(b) and (a <= b or b <= a or spelt_otherwise(a, b, least=1, short_forms=False))
+    if not a or not b:
+        return False
+    if a <= b or b <= a:
+        # "North London" is a part of London, but "North Korea" is not a part of "Korea", nor
+        # "New York" of "York": the gazetteer knows those under their whole name
+        compass = (a ^ b) & _OTHER_PLACE_WORDS
+        return not compass or not _named_place(one if len(a) > len(b) else two, frozenset(compass))
+    return spelt_otherwise(a, b, least=1, short_forms=False)  # "Wollaton" / "Woolaton"
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_place(name: str, compass: frozenset[str]) -> bool:
+    """The gazetteer knows ``name`` as a place of its own, compass word included ("North
+    Korea", "South Sudan", "New York City"; not "South Wales", read as Wales)."""
+    from ..enrich.places import geocode  # the gazetteer loads only when a name asks for it
+
+    found = geocode([name]).get(name)
+    return found is not None and bool(compass & set(found.name.lower().split()))
 
 
 def _settings(fact: ClaimFacts) -> list[frozenset[str]]:
