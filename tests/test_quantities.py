@@ -119,8 +119,11 @@ def test_a_change_and_the_level_it_led_to_are_two_quantities(nlp):
     and "$5 to $7" stay ranges; dollars of other countries keep their currency."""
     found = [(q.text, q.unit) for q in _found(nlp, "Velmora Mills shares rose 12% to A$4.76 on Monday.")]
     assert found == [("12%", "percent"), ("A$4.76", "AUD")]
-    found = [(q.text, q.unit) for q in _found(nlp, "The ferry fare fell 3.5 pct to 476 pence.")]
-    assert found == [("3.5 pct", "percent"), ("476", None)]
+    found = [(q.text, q.unit, q.value) for q in _found(nlp, "The ferry fare fell 3.5 pct to 476 pence.")]
+    assert found == [("3.5 pct", "percent", 3.5), ("476 pence", "GBP", 4.76)]
+    # a hundredth of a currency is read in the currency: "26 cts" a share is 0.26 dollars
+    assert [(q.text, q.unit, q.value) for q in _found(nlp, "Shr 26 cts vs 36 cts.")] == [
+        ("26 cts", "USD", 0.26), ("36 cts", "USD", 0.36)]
     found = [(q.text, q.unit, q.low, q.high) for q in _found(
         nlp, "Fares may rise 12% to 15% this year, from $5 to $7 a trip.")]
     assert found == [("12% to 15%", "percent", 12.0, 15.0), ("from $5 to $7", "USD", 5.0, 7.0)]

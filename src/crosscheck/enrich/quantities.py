@@ -58,6 +58,9 @@ _CURRENCY_WORDS = {"dollars": "USD", "dollar": "USD", "dlrs": "USD", "dlr": "USD
                    "euro": "EUR", "yen": "JPY", "rials": "IRR", "rial": "IRR", "tomans": "IRT",
                    "toman": "IRT", "yuan": "CNY", "rupees": "INR", "roubles": "RUB",
                    "rubles": "RUB", "usd": "USD", "eur": "EUR", "gbp": "GBP"}
+# A hundredth of a currency: "26 cts" a share is 0.26 dollars, "476 pence" 4.76 pounds.
+_SUBUNITS = {"cts": ("USD", 0.01), "cents": ("USD", 0.01), "cent": ("USD", 0.01),
+             "pence": ("GBP", 0.01), "penny": ("GBP", 0.01)}
 _PERCENT = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent"}
 _MEASURES = {"km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mile": "mi",
              "m": "m", "metres": "m", "meters": "m", "cm": "cm", "mm": "mm", "kg": "kg",
@@ -65,7 +68,7 @@ _MEASURES = {"km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", 
              "hectares": "ha", "ha": "ha", "acres": "acre", "litres": "l", "liters": "l",
              "barrels": "bbl", "°c": "°C", "°f": "°F", "degrees": "deg", "mw": "MW", "gw": "GW",
              "kwh": "kWh", "sq km": "km2", "km2": "km2", "square kilometres": "km2"}
-_UNIT_WORDS = {**_CURRENCY_WORDS, **_PERCENT, **_MEASURES}
+_UNIT_WORDS = {**_CURRENCY_WORDS, **{w: u for w, (u, _) in _SUBUNITS.items()}, **_PERCENT, **_MEASURES}
 
 _VAGUE = {  # word -> (low, high); "tens" needs "of" after it to count as an amount
     "tens": (20, 90), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
@@ -215,6 +218,8 @@ def _parse_amount(text: str) -> tuple[float, str | None, float | None] | None:
         if tail not in _UNIT_WORDS:
             return None
         unit = unit or _UNIT_WORDS[tail]
+        if tail in _SUBUNITS and _SUBUNITS[tail][0] == unit:
+            scale *= _SUBUNITS[tail][1]
     value = number * scale
     if not math.isfinite(value):
         return None
