@@ -352,3 +352,32 @@ def test_an_unattributed_toll_names_the_people_counted_and_a_hearing_is_a_source
     findings = _find([article], claims=claims, quantities=[ops, patients, drivers, caps])
     assert [f.kind for f in findings] == ["unattributed_figure"]
     assert '"29 patients"' in findings[0].detail
+
+
+def test_a_finding_names_two_articles_of_one_outlet_by_their_headlines():
+    words = "we have closed the harbour gates for the whole of the winter season"
+    one = replace(_article("s1", f"Ilse Varn said \"{words}\".", published="2024-04-01"),
+                  title="Harbour gates close")
+    two = replace(_article("d1", f"Pol Dessen said \"{words}\".", published="2024-04-02"),
+                  title="Winter closure for the port")
+    quotes = [_quote(one, words, "Ilse Varn"), _quote(two, words, "Pol Dessen")]
+    linked = [Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "dated", "test")]
+    found = _find([one, two], quotes=quotes, derivations=linked)
+    assert [f.kind for f in found] == ["quote_moved"]
+    assert "Harbour Gazette: Winter closure for the port gives the quote" in found[0].detail
+    assert "Harbour Gazette: Harbour gates close gives it to Ilse Varn" in found[0].detail
+
+
+def test_a_changed_figure_pairs_counts_of_one_kind_only():
+    """"52.2 pct" is no changed "3.6 mln shares": only figures of one noun and unit, or two
+    counts of people, pair across a shared passage."""
+    source = _article("s1", "The fund holds 3.6 mln shares. Police held 42 individuals.", published="2024-04-01")
+    derived = _article("d1", "The fund holds 52.2 pct. Police held 420 people.", published="2024-04-02",
+                       outlet="Bay Bugle")
+    q = [_quantity(source, "3.6 mln", 3.6e6, "shares"), _quantity(source, "42", 42, "individuals"),
+         replace(_quantity(derived, "52.2", 52.2, None), unit="percent"), _quantity(derived, "420", 420, "people")]
+    derivation = Derivation("dv1", "s1", "d1", "rewrite", 0.9, 0.8, "dated", "test")
+    passages = [Passage("p1", "dv1", 0, 31, 0, 24, "paraphrase", 0.9),
+                Passage("p2", "dv1", 32, len(source.text), 25, len(derived.text), "paraphrase", 0.9)]
+    found = _find([source, derived], quantities=q, derivations=[derivation], passages=passages)
+    assert [(f.kind, derived.text[f.start:f.end]) for f in found] == [("number_changed", "420")]

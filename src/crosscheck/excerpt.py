@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["excerpt"]
+__all__ = ["excerpt", "titled_label"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -24,3 +24,9 @@ def excerpt(text: str, limit: int) -> str:
     if cut >= limit // 2:  # a word boundary not too far back
         room = room[:cut]
     return room.rstrip(" ,;:-–—") + "…"
+
+
+def titled_label(label: str, title: str | None) -> str:
+    """An article named by its outlet (``label``) and headline: one outlet's copies of its own
+    stories (or two wire reports) are told apart where a derivation or a finding names both."""
+    return f"{label}: {excerpt(title, 48)}" if title else label

@@ -20,9 +20,10 @@ from datetime import date
 from ..enrich.speaker_words import PERSON_NOUNS
 from ..link.claims import counts_people
 from ..records import Article, Claim, Finding, Quantity, TimeExpr, content_id, outlet_label
+from ..excerpt import titled_label
 
 __all__ = ["date_range_inconsistencies", "count_inconsistencies", "unattributed_figures",
-           "finding", "outlet_of", "published_of", "counted", "disjoint", "figure_text"]
+           "finding", "outlet_of", "outlets_of", "published_of", "counted", "disjoint", "figure_text"]
 
 
 def finding(kind: str, article: str, detail: str, start: int | None, end: int | None,
@@ -35,6 +36,16 @@ def outlet_of(articles: Mapping[str, Article], article_id: str) -> str:
     """How a finding names an article: its outlet, else its file name or row (never a bare id)."""
     article = articles.get(article_id)
     return outlet_label(article.outlet, article.source) if article else f"article {article_id}"
+
+
+def outlets_of(articles: Mapping[str, Article], one: str, two: str) -> tuple[str, str]:
+    """How a finding names two articles: by outlet, and by outlet and headline when the outlets
+    are the same ("BBC gives ...; BBC gives ..." tells nothing)."""
+    first, second = outlet_of(articles, one), outlet_of(articles, two)
+    if first != second:
+        return first, second
+    return tuple(titled_label(name, articles[i].title if i in articles else None)  # type: ignore[return-value]
+                 for name, i in ((first, one), (second, two)))
 
 
 def published_of(articles: Mapping[str, Article], article_id: str) -> str | None:

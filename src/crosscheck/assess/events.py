@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from ..records import (Article, Derivation, Event, EventConflict, EventMember, EventMention,
                        EventPlace, Finding, Passage, Place, Quantity, TimeExpr, content_id)
 from ..enrich.speakers import is_pronoun
-from .article_findings import finding, outlet_of
+from .article_findings import finding, outlet_of, outlets_of
 from .corroboration import article_order, group_origins, reporting_lines
 from .voices import Voice, place_words, same_voice
 
@@ -531,9 +531,9 @@ def _grown_counts(event, own, mentions, quantities, derivations, articles) -> li
         if d.source in count_of and d.derived in count_of and d.direction != "undetermined":
             (before, _), (after, _) = count_of[d.source], count_of[d.derived]
             if _interval(after)[0] > _interval(before)[1]:
+                source, derived = outlets_of(articles, d.source, d.derived)
                 detail = (f"The {event.action} count grew along a copy: "
-                          f"{outlet_of(articles, d.source)} says \"{before.text}\", "
-                          f"{outlet_of(articles, d.derived)} \"{after.text}\".")
+                          f"{source} says \"{before.text}\", {derived} \"{after.text}\".")
                 found.append(finding("event_count_grew", d.derived, detail, after.start,
                                      after.end, related=d.source))
     return found

@@ -30,10 +30,11 @@ from itertools import chain
 from rapidfuzz import fuzz
 
 from ..excerpt import excerpt
+from ..link.claims import counts_people
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Finding, Mention, Passage, Quantity, Quote, TimeExpr)
 from .article_findings import (count_inconsistencies, counted, date_range_inconsistencies,
-                               disjoint, figure_text, finding, outlet_of, published_of,
+                               disjoint, figure_text, finding, outlet_of, outlets_of, published_of,
                                unattributed_figures)
 from .hedges import dropped_hedges
 from ..enrich.speaker_words import ROLE_WORDS
@@ -118,9 +119,10 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
             source = _quote_source(quote, reach, edges, voices, majority)
             if source is None:
                 continue
-            detail = (f"{outlet_of(articles, quote.article)} gives the quote \""
+            mine, theirs = outlets_of(articles, quote.article, source.article)
+            detail = (f"{mine} gives the quote \""
                       f"{excerpt(_quoted_words(articles, quote), 90)}\" to {voices.shown(quote)}; "
-                      f"{outlet_of(articles, source.article)} gives it to {voices.shown(source)}.")
+                      f"{theirs} gives it to {voices.shown(source)}.")
             found.append(finding("quote_moved", quote.article, detail, quote.content_start,
                                  quote.content_end, source.article))
     return found
@@ -356,8 +358,9 @@ def changed_numbers(articles: Mapping[str, Article], quantities: Sequence[Quanti
             if new.id in reported:
                 continue
             reported.add(new.id)
-            detail = (f"{outlet_of(articles, derived)} says \"{figure_text(new)}\" where the passage "
-                      f"it shares with {outlet_of(articles, source)} says \"{figure_text(old)}\".")
+            changed_by, shared_with = outlets_of(articles, derived, source)
+            detail = (f"{changed_by} says \"{figure_text(new)}\" where the passage "
+                      f"it shares with {shared_with} says \"{figure_text(old)}\".")
             found.append(finding("number_changed", derived, detail, new.start, new.end, source))
     return found
 
@@ -386,9 +389,10 @@ def _paired(before: list[Quantity], after: list[Quantity]) -> list[tuple[Quantit
     for new in after:
         if any(not disjoint(old, new) for old in before):
             continue  # the figure is in the source passage too ("two of the five berths")
-        same_noun = [old for old in before if counted(old) == counted(new)]
-        if not same_noun and len(before) == 1 and len(after) == 1:
-            same_noun = before
+        same_noun = [old for old in before if counted(old) == counted(new) and old.unit == new.unit]
+        if (not same_noun and len(before) == 1 and len(after) == 1 and counts_people(before[0])
+                and counts_people(new)):
+            same_noun = before  # people under another word: "42 individuals" / "420 people"
         if len(same_noun) == 1 and disjoint(same_noun[0], new):
             pairs.append((same_noun[0], new))
     return pairs

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from ..excerpt import excerpt
 from ..records import Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, Finding
-from .article_findings import finding, outlet_of, published_of
+from .article_findings import finding, outlets_of, published_of
 
 __all__ = ["dropped_hedges"]
 
@@ -88,8 +88,9 @@ def _earliest(claims: list[Claim], articles: Mapping[str, Article]) -> Claim:
 
 def _finding(stated: Claim, source: Claim, articles: Mapping[str, Article]) -> Finding:
     who = f" on the word of {_mid_sentence(source.speaker)}" if source.speaker else ""
-    detail = (f"{outlet_of(articles, stated.article)} states as fact \"{excerpt(stated.text, 90)}\"; "
-              f"{outlet_of(articles, source.article)} reported it only{who} "
+    stated_by, reported_by = outlets_of(articles, stated.article, source.article)
+    detail = (f"{stated_by} states as fact \"{excerpt(stated.text, 90)}\"; "
+              f"{reported_by} reported it only{who} "
               f"(\"{source.hedge or 'hedged'}\").")
     return finding("hedge_dropped", stated.article, detail, stated.start, stated.end,
                    source.article)

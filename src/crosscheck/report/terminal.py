@@ -55,7 +55,7 @@ def _label(article: Article) -> str:
 
 
 def _titled(article: Article) -> str:
-    """The outlet with the article's headline (:func:`.views.titled_label`)."""
+    """The outlet with the article's headline (:func:`crosscheck.excerpt.titled_label`)."""
     return titled_label(_label(article), article.title)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from ..assess.voices import HONORIFICS
-from ..excerpt import excerpt
+from ..excerpt import excerpt, titled_label
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
            "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "most_used_name",
@@ -192,12 +192,6 @@ def outlet_label(article: dict[str, Any]) -> str:
         return article["outlet"]
     source = (article.get("source") or "").rstrip("/")
     return source.rsplit("/", 1)[-1] if source else "(unknown outlet)"
-
-
-def titled_label(label: str, title: str | None) -> str:
-    """An article named by its outlet and headline: one outlet's copies of its own stories (or
-    two wire reports) are told apart where a derivation names both sides."""
-    return f"{label}: {excerpt(title, 48)}" if title else label
 
 
 def article_label(article: dict[str, Any]) -> str:
