@@ -91,6 +91,16 @@ def test_figures_of_two_periods_are_no_number_conflict():
     assert slots(find_conflicts([d, e])) == ["number", "time"]
 
 
+def test_a_price_per_share_and_a_total_are_not_one_sum():
+    ta, tb = "The board rejected the 530 pence a share offer.", "The board rejected the £1.3bn offer."
+    a = facts("a", ta, quantities=[quantity("a", "530 pence", ta, value=5.3, counted=None, unit="GBP")])
+    b = facts("b", tb, quantities=[quantity("b", "£1.3bn", tb, value=1.3e9, counted=None, unit="GBP")])
+    assert find_conflicts([a, b]) == []
+    tc = "The board rejected the £1.5bn offer."
+    c = facts("c", tc, quantities=[quantity("c", "£1.5bn", tc, value=1.5e9, counted=None, unit="GBP")])
+    assert slots(find_conflicts([b, c])) == ["number"]
+
+
 def test_dozens_against_a_figure_outside_its_range_conflicts():
     a = counted_claim("a", "Dozens of people were held overnight.", "Dozens", low=24, high=99)
     b = counted_claim("b", "In all 116 people were held overnight.", "116", value=116)

@@ -191,11 +191,22 @@ def _shown_figure(fact: ClaimFacts):
 def _same_kind(x, y) -> bool:
     """Figures count the same kind of thing: same unit, and the same counted noun or two
     words for people ("individuals", "members", "arrests"); a bare figure only matches a
-    bare figure."""
+    bare figure; sums of money a thousand times apart are a price and a total, not one sum."""
     if x.unit != y.unit:
         return False
+    if x.unit is not None and len(x.unit) == 3 and x.unit.isupper() and _apart(x, y) > _MONEY_APART:
+        return False  # "530 pence a share" and a "£1.3bn" offer: a price and a total
     a, b = _noun(x.counted), _noun(y.counted)
     return a == b or a in PEOPLE and b in PEOPLE
+
+
+_MONEY_APART = 1000  # two sums of money this many times apart are two kinds of sum
+
+
+def _apart(x, y) -> float:
+    """How many times the larger figure is the smaller (infinite when one is nought)."""
+    small, large = sorted(abs(q.value if q.value is not None else (q.low or q.high or 0.0)) for q in (x, y))
+    return large / small if small else float("inf")
 
 
 def _noun(word: str | None) -> str | None:
