@@ -649,6 +649,24 @@ def test_a_name_the_article_also_tags_as_a_person_is_no_unknown_place(quote_nlp)
     assert [p.text for p in places] == ["Brooklyn", "Vaskelholm"]
 
 
+def test_a_surname_alone_is_the_person_not_a_town(quote_nlp):
+    from crosscheck.enrich.events import extract_places
+    from crosscheck.records import Mention
+
+    text = "Alan Harrow was jailed in Brooklyn. Harrow killed three people in Vaskelholm."
+    doc = quote_nlp(text)
+    spans = [("Alan Harrow", "PERSON", "alan harrow", 0), ("Brooklyn", "GPE", "brooklyn", 0),
+             ("Harrow", "GPE", "harrow", 1), ("Vaskelholm", "GPE", "vaskelholm", 0)]
+    mentions = []
+    for surface, label, key, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        mentions.append(Mention(f"m{start}", "a", start, start + len(surface), surface, label, surface, key, 0))
+    places = extract_places(doc, article=_article("a", text), mentions=mentions)
+    assert [p.text for p in places] == ["Brooklyn", "Vaskelholm"]
+
+
 def test_a_city_listed_with_cities_stays_a_place_though_tagged_a_person(quote_nlp):
     from crosscheck.enrich.events import extract_places
     from crosscheck.records import Mention
