@@ -706,3 +706,15 @@ def test_one_voice_under_several_names_is_named_once():
                speaker="the office of security chief Nouri")  # no key of its own
     [event] = _of(corpus.events(), Event)
     assert event.attributed_to == ("Qasem Nouri",)
+
+
+def test_one_written_place_name_is_one_place_of_the_event():
+    """"Tabriz" resolved in one report and left unresolved in another is one place."""
+    corpus = _Corpus()
+    for article, geonameid in (("a1", 1), ("a2", None), ("a3", 1)):
+        corpus.articles[article] = _article(article)
+        place = _place(article, "Tabriz", geonameid=geonameid, precision="city" if geonameid else None)
+        corpus.places[place.id] = place
+        corpus.mentions.append(_mention(article, places=[place]))
+    assert len(_of(corpus.events(), Event)) == 1
+    assert [p.name for p in _of(corpus.events(), EventPlace)] == ["Tabriz"]

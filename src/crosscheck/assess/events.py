@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -422,11 +422,26 @@ def _finite(value: float) -> float | None:
 
 def _event_places(event_id: str, readings: list[_Reading]) -> list[EventPlace]:
     """Distinct places, the most precise first; a country or province that holds a more
-    precise place of the event is kept too (a reader filters by either)."""
+    precise place of the event is kept too (a reader filters by either). One written name is
+    one place (see below)."""
     seen: dict[str, Place] = {}
+    uses: Counter = Counter()
     for reading in readings:
         for place in reading.places:
             seen.setdefault(_place_key(place), place)
+            uses[_place_key(place)] += 1
+    # One name written in several articles is one place of the event: "London" left unresolved
+    # in one article is the London another resolved, and where the articles' contexts resolved it
+    # to two places (London, Ontario beside London, England) the one more readings give stays.
+    by_written: dict[str, list[str]] = defaultdict(list)
+    for key, place in seen.items():
+        by_written[place.text.casefold()].append(key)
+    for keys in by_written.values():
+        resolved = [k for k in keys if seen[k].geonameid is not None]
+        keep = min(resolved, key=lambda k: (-uses[k], k)) if resolved else None
+        for key in keys:
+            if keep is not None and key != keep:
+                del seen[key]
     ordered = sorted(seen.values(), key=lambda p: (_PRECISION_RANK.get(p.precision, 3),
                                                    _place_name(p), p.id))
     return [EventPlace(content_id(event_id, "place", _place_key(p)), event_id, _place_name(p),
