@@ -131,6 +131,14 @@ def test_a_change_and_the_level_it_led_to_are_two_quantities(nlp):
         "HKD", "CAD", "NZD", "SGD", "USD"]
 
 
+def test_a_span_of_years_is_no_amount(nlp):
+    """"His 1973-1990 rule", "between 1998 and 2003" and "the 1914-18 war" name years; a count
+    of people in that range stays one ("1500-2000 people")."""
+    text = ("Under his 1973-1990 rule and between 1998 and 2003 fares rose; the 1914-18 war "
+            "emptied the port, and 1500-2000 people marched on Monday.")
+    assert [(q.text, q.counted) for q in _found(nlp, text)] == [("1500-2000", "people")]
+
+
 def test_years_dates_ordinals_and_pronouns_are_not_quantities(nlp):
     text = ("In 1998 the first strike began on March 12, and no one came; "
             "the 3rd vote was held for five years.")

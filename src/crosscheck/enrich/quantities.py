@@ -334,12 +334,16 @@ def extract_quantities(doc, *, article: Article) -> list[Quantity]:
     ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
     dated = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
     found: list[tuple[int, int]] = []
+    years_until = 0  # the end of the last span of years passed over ("between 1998 and 2003")
     for match in _CORE_RE.finditer(text):
-        if found and match.start() < found[-1][1]:
-            continue  # swallowed by the previous quantity's range
+        if found and match.start() < found[-1][1] or match.start() < years_until:
+            continue  # swallowed by the previous quantity's range, or by a span of years
         if _overlaps(match.start(), match.end(), ordinals) or _is_not_amount(doc, match):
             continue
         span = _grow(text, match.start(), match.end())
+        if span is not None and _years(text, span):
+            years_until = span[1]
+            continue
         if span is None or _is_year(doc, text, span, match):
             continue
         # spaCy's DATE entities run long ("May 3 some 40"): a number in one is a duration or
@@ -435,6 +439,24 @@ def _is_year(doc, text: str, span: tuple[int, int], match: re.Match) -> bool:
     tokens = doc.char_span(span[0], span[1], alignment_mode="expand")
     following = doc[tokens.end] if tokens is not None and tokens.end < len(doc) else None
     return following is None or following.tag_ not in ("NNS", "NNPS")
+
+
+_YEAR_RANGE = re.compile(r"(?:(?i:between|from)\s+)?(1[89]\d\d|20\d\d)\s*(?:-|\u2013|\u2014|/|(?i:to|and|until))\s*(\d{4}|\d\d)")
+_YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d\s*[-\u2013/]$")
+
+
+def _years(text: str, span: tuple[int, int]) -> bool:
+    """A span of years, not an amount: "his 1973-1990 rule", "between 1998 and 2003", or the
+    end of one written short ("the 1914-18 war" gives "18")."""
+    start, end = span
+    if _YEAR_BEFORE.search(text[max(0, start - 6):start]):
+        return True
+    both = _YEAR_RANGE.fullmatch(text[start:end].strip())
+    if both is None:
+        return False
+    first, last = int(both.group(1)), both.group(2)
+    last_year = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    return first < last_year <= first + 100
 
 
 _TIME_UNITS = {"second", "minute", "hour", "day", "night", "week", "weekend", "month", "year",
