@@ -718,3 +718,10 @@ def test_one_written_place_name_is_one_place_of_the_event():
         corpus.mentions.append(_mention(article, places=[place]))
     assert len(_of(corpus.events(), Event)) == 1
     assert [p.name for p in _of(corpus.events(), EventPlace)] == ["Tabriz"]
+
+
+def test_a_speaker_is_shown_by_name_without_the_words_that_describe_him():
+    corpus = _Corpus()
+    corpus.add("a1", count=40, places=["Tabriz"], speaker="Roy Harrow, a convicted smuggler serving a life sentence")
+    [event] = _of(corpus.events(), Event)
+    assert event.attributed_to == ("Roy Harrow",)

@@ -387,8 +387,19 @@ def _voices(readings: list[_Reading]) -> list[str]:
             key = reading.mention.speaker_key or next(
                 (k for k in sorted(keys) if re.search(rf"\b{re.escape(k)}\b", plain)), plain)
             names[key].add(name)
-    return sorted(min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n))
+    return sorted(_without_apposition(min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n)))
                   for found in names.values())
+
+
+_APPOSITION = re.compile(r",\s+(?:a|an|the|who|which|whose)\s")
+
+
+def _without_apposition(name: str) -> str:
+    """"Roy Reynolds, a convicted paedophile serving a life sentence" is shown "Roy Reynolds":
+    the words after the comma describe the speaker, the name before it is who speaks."""
+    cut = _APPOSITION.search(name)
+    head = name[:cut.start()] if cut else name
+    return head if cut and _capitals(head) else name
 
 
 def _capitals(name: str) -> int:
