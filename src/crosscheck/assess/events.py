@@ -395,7 +395,7 @@ _APPOSITION = re.compile(r",\s+(?:a|an|the|who|which|whose)\s")
 
 
 def _without_apposition(name: str) -> str:
-    """"Roy Reynolds, a convicted paedophile serving a life sentence" is shown "Roy Reynolds":
+    """"Pol Dessen, a convicted smuggler serving a life sentence" is shown "Pol Dessen":
     the words after the comma describe the speaker, the name before it is who speaks."""
     cut = _APPOSITION.search(name)
     head = name[:cut.start()] if cut else name

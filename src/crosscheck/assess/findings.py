@@ -94,7 +94,7 @@ def moved_quotes(articles: Mapping[str, Article], quotes: Sequence[Quote],
     voices = _Voices(articles, mentions, entity_keys, place_names)
     # A pronoun or a bare role ("he", "the judge", "His counsel") counts once resolved to the
     # person it stands for: unresolved, it says nothing of who speaks, and "the judge" against
-    # "Mr Justice Kay" is no quote moved.
+    # "Mr Justice Kell" is no quote moved.
     carried = [(q, _quoted_words(articles, q)) for q in quotes
                if q.speaker and _names_someone(voices.shown(q))]
     carried = [(q, words) for q, words in carried if len(words.split()) >= _MIN_QUOTE_WORDS]
@@ -204,7 +204,7 @@ class _Voices:
                 self._distinct[key[0]], self._distinct[key[1]])
             self._answers[key] = same_voice(voice_one, voice_two, places=self.places) or bool(
                 names_one and names_one <= words_two or names_two and names_two <= words_one) or (
-                # an office against a name ("The Coroner", "Dr Bruce") may well be one person;
+                # an office against a name ("The Coroner", "Dr Varn") may well be one person;
                 # two offices ("the Prime Minister", "the Foreign Secretary") are two
                 _bare_role(voice_one.name) != _bare_role(voice_two.name))
         return self._answers[key]

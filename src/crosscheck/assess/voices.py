@@ -11,9 +11,9 @@ to two such names was not moved to someone else. :func:`same_voice` is the one t
   courtesy titles ("Mr", "Dr", "Lord"), possessive endings and place names (a place qualifies a body, it does not make it another
   one): equal sets, or one set inside the other, are one voice;
 - two names of two or more words that pass that test once one word is read as another
-  spelling ("Damian Hockney" and "Damien Hockney", "Marc Touati" and "Marc Toutai": one letter
+  spelling ("Damian Harrow" and "Damien Harrow", "Marc Touvali" and "Marc Touvail": one letter
   changed, added, dropped or swapped with its neighbour, in a word of five letters or more that
-  starts with the same letter, or one the short form of the other: "Ken" and "Kenneth Jones")
+  starts with the same letter, or one the short form of the other: "Ken" and "Kenneth Solvik")
   are one voice; shorter words differ in earnest ("Joan", "John").
 
 Two names with no word in common beyond places and function words ("Drevic" vs "Interior
@@ -34,7 +34,7 @@ __all__ = ["Voice", "same_voice", "voice_words", "place_words", "spelt_otherwise
 #: Mention labels whose words qualify a speaker's name by place.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 _FUNCTION_WORDS = frozenset("a an the of in for at on from and its their".split())
-# Courtesy titles: "Mr Hockney" is the second reference to "Damian Hockney", not another man.
+# Courtesy titles: "Mr Harrow" is the second reference to "Damian Harrow", not another man.
 HONORIFICS = frozenset("mr mrs ms miss mx dr sir dame lord lady".split())
 _WORD = re.compile(r"[^\W\d_][\w'’]*")  # "Director-General" is "Director General"
 _POSSESSIVE = re.compile(r"['’]s?$")

@@ -330,7 +330,7 @@ def _name_words(name: str) -> frozenset[str]:
     "US" are one word)."""
     text = name.lower().replace("\u2019", "'").replace("\u2018", "'").replace(".", "")
     words = frozenset(text.split())
-    return words - HONORIFICS or words  # "Dr Shipman" is "Harold Shipman" written another way
+    return words - HONORIFICS or words  # "Dr Drevic" is "Anselm Drevic" written another way
 
 
 _INITIALS_SKIP = frozenset("of the and for de".split())
