@@ -72,6 +72,13 @@ def test_direct_quote_styles(nlp, text, said):
     assert content(text, quote) == said
 
 
+def test_the_judge_speaks_not_the_act_before_the_comma(nlp):
+    """British court copy opens with the judge's act: "Sentencing Dessen, Mr Justice Kell
+    said: ..." The parser may give the verb two subjects; the one next to it speaks."""
+    text = 'Sentencing Dessen, Mr Justice Kell said: "You are a danger to every harbour town."'
+    assert only(quotes_of(nlp, text)).speaker == "Mr Justice Kell"
+
+
 def test_quote_split_around_its_cue_is_one_quote(nlp):
     text = "“We are ready,” she said, “and nobody will stop the vote.”"
     quote = only(quotes_of(nlp, text))

@@ -162,10 +162,14 @@ def _subject(token, *, climb: int = 3):
     comment, instead claiming ...", "X was quoted as saying ...", "X said ... and added ...")."""
     token = _quoting(token) or token
     for _ in range(climb + 1):
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                relative = child.lower_ in ("who", "that", "which") and token.dep_ == "relcl"
-                return token.head if relative else child
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            # Two subjects are a parse of "Sentencing Harrow, Mr Justice Kell said": the one
+            # next to the verb speaks, the words before the comma tell what he was doing
+            before = [c for c in subjects if c.i < token.i]
+            child = before[-1] if len(subjects) > 1 and before else subjects[0]
+            relative = child.lower_ in ("who", "that", "which") and token.dep_ == "relcl"
+            return token.head if relative else child
         head = token.head
         # conjoined verbs share the first one's subject ("X arrived and said ...")
         climbs = token.dep_ in ("advcl", "pcomp", "prep", "conj") or (
