@@ -177,7 +177,8 @@ def count_inconsistencies(articles: Mapping[str, Article], claims: Sequence[Clai
                 seen.setdefault(key, (claim, quantity))
                 continue
             first_claim, first = seen[key]
-            if disjoint(first, quantity) and not _two_things(first_claim, first, claim, quantity, times or {}):
+            if disjoint(first, quantity) and not _two_things(first_claim, first, claim, quantity,
+                                                             times or {}):
                 detail = (f"{outlet_of(articles, claim.article)} gives two counts of "
                           f"{quantity.counted} for the same event: \"{first.text}\" and "
                           f"\"{quantity.text}\".")

@@ -8,8 +8,9 @@ to two such names was not moved to someone else. :func:`same_voice` is the one t
 
 - the same resolved entity (the corpus-level entity merge) is one voice;
 - otherwise the names are compared as sets of words, leaving out articles, prepositions,
-  courtesy titles ("Mr", "Dr", "Lord"), possessive endings and place names (a place qualifies a body, it does not make it another
-  one): equal sets, or one set inside the other, are one voice;
+  courtesy titles ("Mr", "Dr", "Lord"), possessive endings and place names (a place qualifies
+  a body, it does not make it another one): equal sets, or one set inside the other, are one
+  voice;
 - two names of two or more words that pass that test once one word is read as another
   spelling ("Damian Harrow" and "Damien Harrow", "Marc Touvali" and "Marc Touvail": one letter
   changed, added, dropped or swapped with its neighbour, in a word of five letters or more that
