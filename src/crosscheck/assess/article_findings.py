@@ -44,8 +44,8 @@ def outlets_of(articles: Mapping[str, Article], one: str, two: str) -> tuple[str
     first, second = outlet_of(articles, one), outlet_of(articles, two)
     if first != second:
         return first, second
-    return tuple(titled_label(name, articles[i].title if i in articles else None)  # type: ignore[return-value]
-                 for name, i in ((first, one), (second, two)))
+    titles = [articles[i].title if i in articles else None for i in (one, two)]
+    return titled_label(first, titles[0]), titled_label(second, titles[1])
 
 
 def published_of(articles: Mapping[str, Article], article_id: str) -> str | None:

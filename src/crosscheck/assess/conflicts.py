@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..enrich.quantities import CURRENCY_CODES
 from ..link.claims import (DATELINE, PEOPLE, ClaimFacts, counts_people, intervals_overlap,
                            weekday_of)
 from ..records import Conflict, ConflictValue, content_id
@@ -145,8 +146,7 @@ def _numbers(members: Sequence[ClaimFacts]) -> Disagreement | None:
             return None  # January's trade surplus and February's: two figures, not one changed
         # Any matching figure of the same unit reconciles, even under another counted noun
         # (the noun is read by a parser and sometimes wrong).
-        return any(intervals_overlap((x.low, x.high), (y.low, y.high))
-                   for x in a.quantities for y in b.quantities if x.unit == y.unit)
+        return any(_met(x, b.quantities) for x in a.quantities)
 
     involved = _disagreeing(with_numbers, compatible,
                             shown=lambda f: (_shown_figure(f).low, _shown_figure(f).high))
@@ -166,11 +166,15 @@ def _clashing_figure(fact: ClaimFacts, involved: Sequence[ClaimFacts], compatibl
         if other is fact or compatible(fact, other) is not False:
             continue
         for x in fact.quantities:
-            kind = [y for y in other.quantities if _same_kind(x, y)]
-            if kind and not any(intervals_overlap((x.low, x.high), (y.low, y.high))
-                                for y in other.quantities if x.unit == y.unit):
+            if any(_same_kind(x, y) for y in other.quantities) and not _met(x, other.quantities):
                 return x
     return _shown_figure(fact)
+
+
+def _met(figure, others) -> bool:
+    """Some figure of the same unit among ``others`` can be the same amount as ``figure``."""
+    return any(intervals_overlap((figure.low, figure.high), (y.low, y.high))
+               for y in others if figure.unit == y.unit)
 
 
 def _other_periods(a: ClaimFacts, b: ClaimFacts) -> bool:
@@ -178,7 +182,8 @@ def _other_periods(a: ClaimFacts, b: ClaimFacts) -> bool:
     than a day) and no two of those periods can be the same: January's trade surplus and
     February's. Two days ("on Monday", "on Tuesday") are left to the time slot: an outlet that
     moves an arrest by a day may inflate its count too."""
-    periods = [[t for t in _event_times(f) if t.low is not None and t.high != t.low] for f in (a, b)]
+    periods = [[t for t in _event_times(f) if t.low is not None and t.high != t.low]
+               for f in (a, b)]
     verdicts = [_same_time(x, y) for x in periods[0] for y in periods[1]]
     return bool(verdicts) and all(v is False for v in verdicts)
 
@@ -194,7 +199,7 @@ def _same_kind(x, y) -> bool:
     bare figure; sums of money a thousand times apart are a price and a total, not one sum."""
     if x.unit != y.unit:
         return False
-    if x.unit is not None and len(x.unit) == 3 and x.unit.isupper() and _apart(x, y) > _MONEY_APART:
+    if x.unit in CURRENCY_CODES and _apart(x, y) > _MONEY_APART:
         return False  # "530 pence a share" and a "£1.3bn" offer: a price and a total
     a, b = _noun(x.counted), _noun(y.counted)
     return a == b or a in PEOPLE and b in PEOPLE
@@ -205,7 +210,8 @@ _MONEY_APART = 1000  # two sums of money this many times apart are two kinds of 
 
 def _apart(x, y) -> float:
     """How many times the larger figure is the smaller (infinite when one is nought)."""
-    small, large = sorted(abs(q.value if q.value is not None else (q.low or q.high or 0.0)) for q in (x, y))
+    small, large = sorted(abs(q.value if q.value is not None else (q.low or q.high or 0.0))
+                          for q in (x, y))
     return large / small if small else float("inf")
 
 

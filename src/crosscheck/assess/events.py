@@ -387,8 +387,8 @@ def _voices(readings: list[_Reading]) -> list[str]:
             key = reading.mention.speaker_key or next(
                 (k for k in sorted(keys) if re.search(rf"\b{re.escape(k)}\b", plain)), plain)
             names[key].add(name)
-    return sorted(_without_apposition(min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n)))
-                  for found in names.values())
+    shown = (min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n)) for found in names.values())
+    return sorted(_without_apposition(name) for name in shown)
 
 
 _APPOSITION = re.compile(r",\s+(?:a|an|the|who|which|whose)\s")
@@ -439,8 +439,9 @@ def _event_places(event_id: str, readings: list[_Reading]) -> list[EventPlace]:
     uses: Counter = Counter()
     for reading in readings:
         for place in reading.places:
-            seen.setdefault(_place_key(place), place)
-            uses[_place_key(place)] += 1
+            key = _place_key(place)
+            seen.setdefault(key, place)
+            uses[key] += 1
     # One name written in several articles is one place of the event: "London" left unresolved
     # in one article is the London another resolved, and where the articles' contexts resolved it
     # to two places (London, Ontario beside London, England) the one more readings give stays.
@@ -449,10 +450,11 @@ def _event_places(event_id: str, readings: list[_Reading]) -> list[EventPlace]:
         by_written[place.text.casefold()].append(key)
     for keys in by_written.values():
         resolved = [k for k in keys if seen[k].geonameid is not None]
-        keep = min(resolved, key=lambda k: (-uses[k], k)) if resolved else None
-        for key in keys:
-            if keep is not None and key != keep:
-                del seen[key]
+        if resolved:
+            keep = min(resolved, key=lambda k: (-uses[k], k))
+            for key in keys:
+                if key != keep:
+                    del seen[key]
     ordered = sorted(seen.values(), key=lambda p: (_PRECISION_RANK.get(p.precision, 3),
                                                    _place_name(p), p.id))
     return [EventPlace(content_id(event_id, "place", _place_key(p)), event_id, _place_name(p),

@@ -309,8 +309,8 @@ def corpus_findings(store: Store, corpus: CorpusIndex) -> list[Finding]:
     speaker_keys = sorted({q.speaker_key for q in quotes if q.speaker_key})
     entity_keys = [EntityKey(key, corpus.entity_of[key], key)
                    for key in speaker_keys if key in corpus.entity_of]
-    found = moved_quotes(articles, quotes, corpus.derivations, story_of=corpus.story_of, mentions=mentions,
-                         entity_keys=entity_keys, place_names=place_names)
+    found = moved_quotes(articles, quotes, corpus.derivations, story_of=corpus.story_of,
+                         mentions=mentions, entity_keys=entity_keys, place_names=place_names)
     return _sorted_findings(found)
 
 

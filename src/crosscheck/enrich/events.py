@@ -128,11 +128,12 @@ def _named_otherwise(mentions: Sequence[Mention]) -> set[str]:
     """Names the article also tags as a person, nationality, event or product, under the same
     words or the same entity, and the surnames of the people it names: "Lohan" tagged a place
     once and a person elsewhere, "Harrow" after "Alan Harrow", "the Super Bowl" a facility and
-    an event. Such a name is no place unless the gazetteer knows it as a
-    country or province ("Georgia", "Jordan"): a town of that name is most likely the person."""
+    an event. Such a name is no place unless the gazetteer knows it as a country or province
+    ("Georgia", "Jordan"): a town of that name is most likely the person."""
     other_keys = {m.key for m in mentions if m.label in _NOT_PLACE_LABELS and m.key}
     # a person's surname alone ("Harrow" after "Alan Harrow"), which the tagger takes for a town
-    surnames = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2}
+    surnames = {m.text.split()[-1] for m in mentions
+                if m.label == "PERSON" and len(m.text.split()) >= 2}
     return ({m.text for m in mentions if m.label in _NOT_PLACE_LABELS} | surnames
             | {m.text for m in mentions if m.label in _PLACE_LABELS and m.key in other_keys})
 

@@ -31,7 +31,7 @@ import re
 
 from ..records import Article, Quantity, content_id
 
-__all__ = ["extract_quantities", "parse_quantity"]
+__all__ = ["CURRENCY_CODES", "extract_quantities", "parse_quantity"]
 
 ParsedQuantity = tuple[float | None, float | None, float | None, bool, str | None]
 _NOTHING: ParsedQuantity = (None, None, None, False, None)
@@ -68,7 +68,8 @@ _MEASURES = {"km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", 
              "hectares": "ha", "ha": "ha", "acres": "acre", "litres": "l", "liters": "l",
              "barrels": "bbl", "°c": "°C", "°f": "°F", "degrees": "deg", "mw": "MW", "gw": "GW",
              "kwh": "kWh", "sq km": "km2", "km2": "km2", "square kilometres": "km2"}
-_UNIT_WORDS = {**_CURRENCY_WORDS, **{w: u for w, (u, _) in _SUBUNITS.items()}, **_PERCENT, **_MEASURES}
+_UNIT_WORDS = {**_CURRENCY_WORDS, **{w: unit for w, (unit, _) in _SUBUNITS.items()}, **_PERCENT,
+               **_MEASURES}
 
 _VAGUE = {  # word -> (low, high); "tens" needs "of" after it to count as an amount
     "tens": (20, 90), "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999),
@@ -293,7 +294,8 @@ def _take_scale(tail: str, *, after_currency: bool) -> tuple[float, str]:
 
 _NAME_LABELS = {"ORG", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT", "FAC", "GPE", "NORP", "PERSON"}
 _QUANTITY_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
-_CURRENCY_CODES = set(_CURRENCY_SIGNS.values()) | set(_CURRENCY_WORDS.values())
+#: The currency codes a quantity's unit may hold ("USD", "GBP", "AUD" ...).
+CURRENCY_CODES = frozenset(_CURRENCY_SIGNS.values()) | frozenset(_CURRENCY_WORDS.values())
 
 
 def _alternatives(words) -> str:
@@ -409,7 +411,7 @@ def _grow(text: str, start: int, end: int) -> tuple[int, int] | None:
         # "rose 12% to 476 pence", "12% to $4.76": a change and the level it led to, not a
         # range, when the first figure has a unit the second does not share
         unit = parse_quantity(text[start:alone])[4]
-        if unit is not None and parse_quantity(text[ranged.start("joint") + len(ranged.group("joint")):stop])[4] != unit:
+        if unit is not None and parse_quantity(text[ranged.end("joint"):stop])[4] != unit:
             ranged, stop = None, alone
     else:
         ranged = None
@@ -441,7 +443,8 @@ def _is_year(doc, text: str, span: tuple[int, int], match: re.Match) -> bool:
     return following is None or following.tag_ not in ("NNS", "NNPS")
 
 
-_YEAR_RANGE = re.compile(r"(?:(?i:between|from)\s+)?(1[89]\d\d|20\d\d)\s*(?:-|\u2013|\u2014|/|(?i:to|and|until))\s*(\d{4}|\d\d)")
+_YEAR_RANGE = re.compile(r"(?:(?i:between|from)\s+)?(1[89]\d\d|20\d\d)\s*"
+                         r"(?:-|\u2013|\u2014|/|(?i:to|and|until))\s*(\d{4}|\d\d)")
 _YEAR_BEFORE = re.compile(r"\b(?:1[89]|20)\d\d\s*[-\u2013/]$")
 
 

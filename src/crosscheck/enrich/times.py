@@ -17,13 +17,14 @@ article. Every interval ``[low, high]`` is inclusive. Kinds:
   of Nowruz), both with calendar ``solar-hijri``.
 
 A date without a year takes the publication year (the year before when that would put it more
-than 60 days after publication), unless the verb it hangs on has a tense (:func:`time_tense`):
-then a future one ("payable July 27", "will redeem on June 1", "expected to close by early
-April") takes the next such date (or one at most 30 days before publication: a schedule that
-just passed); a bare weekday in the future tense ("will meet on Friday") is the next one. A date without a year that the article has already given with one ("August 21"
-after "August 21, 1997") is that day again. A past
-tense says nothing here: news reports plans with a past reporting verb ("said closing is on
-March 6"), and 13 of 14 dates a past-tense rule moved back a year on Reuters were wrong. Without a publication date, relative expressions keep their
+than 60 days after publication), unless the verb it hangs on is in the future tense
+(:func:`time_tense`): then it takes the next such date ("payable July 27", "will redeem on June
+1", "expected to close by early April"), or one at most 30 days before publication (a schedule
+that just passed); a bare weekday in the future tense ("will meet on Friday") is the next one.
+A date without a year that the article has already given with one ("August 21" after "August
+21, 1997") is that day again. A past tense says nothing here: news reports plans with a past
+reporting verb ("said closing is on March 6"), and 13 of 14 dates a past-tense rule moved back a
+year on Reuters were wrong. Without a publication date, relative expressions keep their
 kind and text with ``low``/``high`` ``None``; a date with a weekday but no year ("Wednesday,
 April 24") takes the year nearest ``near_year`` (the latest year the article names) in which
 that day falls on that weekday, and other dates without a year then take ``anchor``'s year.
@@ -95,8 +96,9 @@ _FINDER = re.compile("|".join(f"(?<![\\w-])(?:{p})(?![\\w])" for p in _PATTERNS)
 def resolve_time(text: str, *, published: date | None, near_year: int | None = None,
                  anchor: date | None = None, tense: str | None = None) -> Resolved:
     """Resolve one expression: ``(kind, low, high, calendar)`` with ISO dates or ``None``.
-    ``tense`` ("future" or "past", from the verb the expression hangs on) picks which year a
-    date without one falls in, and which week a bare weekday.
+    ``tense`` (:func:`time_tense` of the verb the expression hangs on): "future" picks the next
+    year a date without one can fall in, and the next week for a bare weekday; "past" and
+    ``None`` leave the publication date to decide.
 
     Never raises; what it cannot read is ``("unresolved", None, None, None)``.
 
@@ -244,14 +246,11 @@ def _read_range(phrase: str, lower: str, ctx: _Context) -> Resolved | None:
             return ("range", None, None, None)
         if low[1] <= high[2]:
             return ("range", low[1], high[2], None)
-        if _year_open(start) and _safe_date(low[1].year - 1, low[1].month, low[1].day) <= high[2]:
+        earlier = _safe_date(low[1].year - 1, low[1].month, low[1].day)
+        if start["year"] is None and earlier <= high[2]:
             # "December 20 to January 10" placed by its verb: the start is the year before
-            return ("range", _safe_date(low[1].year - 1, low[1].month, low[1].day), high[2], None)
+            return ("range", earlier, high[2], None)
     return None
-
-
-def _year_open(parts: dict) -> bool:
-    return parts.get("year") is None
 
 
 def _read_absolute(phrase: str, lower: str, ctx: _Context) -> Resolved | None:
@@ -507,7 +506,8 @@ def extract_times(doc, *, article: Article, tense: bool = True) -> list[TimeExpr
         text = whole[start:end]
         kind, low, high, calendar = resolve_time(text, published=published, near_year=near_year,
                                                  anchor=anchor,
-                                                 tense=time_tense(doc, start, end) if tense else None)
+                                                 tense=time_tense(doc, start, end) if tense
+                                                 else None)
         parts = _parse_absolute(text)
         if parts is not None and parts["kind"] == "date" and parts["month"] and parts["day"]:
             day = (parts["month"], parts["day"])
@@ -566,7 +566,8 @@ def time_tense(doc, start: int, end: int) -> str | None:
     if token.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxiliaries) or (
             token.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries)):
         return "past"
-    if token.tag_ == "VBN" and token.lemma_ in _SCHEDULED and any(a.lemma_ == "be" for a in auxiliaries):
+    if token.tag_ == "VBN" and token.lemma_ in _SCHEDULED and any(
+            a.lemma_ == "be" for a in auxiliaries):
         return "future"
     return None
 

@@ -23,8 +23,8 @@ from ..excerpt import excerpt, titled_label
 
 __all__ = ["Segment", "segments", "segments_html", "safe_url", "timeline", "event_timeline",
            "provenance_graph", "claim_matrix", "naming_rows", "names_differ", "most_used_name",
-           "framing_terms", "bar_chart", "outlet_label", "titled_label", "article_label", "KIND_COLOURS",
-           "date_span"]
+           "framing_terms", "bar_chart", "outlet_label", "titled_label", "article_label",
+           "KIND_COLOURS", "date_span"]
 
 # Derivation kinds drawn in the provenance graph; colours the legend explains.
 KIND_COLOURS = {"copy": "#b3261e", "rewrite": "#c26a00", "paraphrase": "#1f6fb2",
