@@ -199,9 +199,12 @@ def test_a_formula_said_by_two_companies_in_unrelated_articles_is_no_moved_quote
 
 
 def test_single_origin_claim_group():
-    origin = _article("o1", "The ferry line will close in May.", published="2024-04-01")
-    copy = _article("c1", "The ferry line will close in May, readers learn.", published="2024-04-02")
-    echo = _article("e1", "The ferry line will close in May, a notice says.", published="2024-04-03")
+    origin = _article("o1", "The ferry line will close in May.", published="2024-04-01",
+                      outlet="Harbour Gazette")
+    copy = _article("c1", "The ferry line will close in May, readers learn.", published="2024-04-02",
+                    outlet="Velmora Post")
+    echo = _article("e1", "The ferry line will close in May, a notice says.", published="2024-04-03",
+                    outlet="Korvask Daily")
     claims = [_claim(origin, "The ferry line will close in May."),
               _claim(copy, "The ferry line will close in May, readers learn."),
               _claim(echo, "The ferry line will close in May, a notice says.")]
@@ -212,10 +215,56 @@ def test_single_origin_claim_group():
     findings = _find([origin, copy, echo], claims=claims, groups=[group], members=members)
     assert [(f.kind, f.article, f.start, f.end) for f in findings] == [
         ("single_origin", "o1", 0, len("The ferry line will close in May."))]
-    assert findings[0].detail.startswith("3 articles, one origin")
+    assert findings[0].detail.startswith('3 outlets, one origin: "The ferry line will close in May."')
+    assert "go back to Harbour Gazette" in findings[0].detail
     # Two articles sharing a sentence with no figure is ordinary; it is not reported.
     two = _find([origin, copy], claims=claims[:2], groups=[group], members=members[:2])
     assert [f for f in two if f.kind == "single_origin"] == []
+    # One outlet's three updates repeating its own sentence are no echo: a reader counts outlets.
+    same = [_article(a.id, a.text, published=a.published) for a in (origin, copy, echo)]
+    assert [f for f in _find(same, claims=claims, groups=[group], members=members)
+            if f.kind == "single_origin"] == []
+
+
+def test_single_origin_figure_counts_outlets_not_articles():
+    texts = {"o1": ("Harbour Gazette", "Tolls rose by 40 percent. The board met. One ferry sank."),
+             "c1": ("Harbour Gazette", "Tolls rose by 40 percent, the board said."),
+             "e1": ("Velmora Post", "Tolls rose by 40 percent, a notice says. The board met. "
+                                    "One ferry sank.")}
+    articles = [_article(i, text, outlet=outlet) for i, (outlet, text) in texts.items()]
+    figures = [_quantity(a, "40", 40, "percent") for a in articles]
+    claims = [_claim(a, a.text.split(".")[0], [q]) for a, q in zip(articles, figures)]
+    group = ClaimGroup("g1", None, "tolls rose, 40 percent", 1, None)
+    members = [ClaimGroupMember(f"m{n}", "g1", c.id, c.article, "o1") for n, c in enumerate(claims)]
+
+    def single(articles, claims, groups, members, quantities=figures):
+        return [f for f in _find(articles, claims=claims, groups=groups, members=members,
+                                 quantities=quantities) if f.kind == "single_origin"]
+
+    found = single(articles, claims, [group], members)
+    assert [f.detail.split(":")[0] for f in found] == ["2 outlets, one origin"]
+    assert 'one origin: "Tolls rose by 40 percent" is carried by 2 outlets (3 articles)' \
+        in found[0].detail
+    assert single(articles[:2], claims[:2], [group], members[:2]) == []  # one outlet: no echo
+    # "One ferry sank" in two outlets: a lone "one" is no figure anyone counts.
+    ones = [_quantity(a, "One", 1, "ferry") for a in (articles[0], articles[2])]
+    sank = [_claim(a, "One ferry sank", [q]) for a, q in zip((articles[0], articles[2]), ones)]
+    sunk = ClaimGroup("g3", None, "sank one ferry", 1, None)
+    assert single(articles, sank, [sunk], [ClaimGroupMember("s0", "g3", sank[0].id, "o1", "o1"),
+                                           ClaimGroupMember("s1", "g3", sank[1].id, "e1", "o1")],
+                  quantities=ones) == []
+    # A second claim of the same origin passed on: still one finding, led by the figure.
+    other = ClaimGroup("g2", None, "board met, Harbour", 1, None)
+    extra = [_article("x1", "The board met at Harbour.", outlet="Korvask Daily")]
+    extra_claims = [_claim(a, "The board met") for a in (articles[0], articles[2], *extra)]
+    more = [ClaimGroupMember("n0", "g2", extra_claims[0].id, "o1", "o1"),
+            ClaimGroupMember("n1", "g2", extra_claims[1].id, "e1", "o1"),
+            ClaimGroupMember("n2", "g2", extra_claims[2].id, "x1", "o1")]
+    found = single(articles + extra, claims + extra_claims, [group, other], members + more)
+    assert len(found) == 1
+    assert found[0].detail == ('3 outlets, one origin: "Tolls rose by 40 percent" and 1 more of '
+                               'its claims are carried by 3 outlets (4 articles) that all go back '
+                               'to Harbour Gazette.')
 
 
 def test_findings_are_deterministic_and_offsets_inside_text():

@@ -60,7 +60,7 @@ def find_findings(*, articles: Mapping[str, Article], claims: Sequence[Claim],
         *moved_quotes(articles, quotes, derivations, mentions=mentions,
                       entity_keys=entity_keys),
         *changed_numbers(articles, quantities.values(), derivations, passages),
-        *single_origins(articles, claims, claim_groups, members),
+        *single_origins(articles, claims, claim_groups, members, quantities),
         *dropped_hedges(articles, claims, claim_groups, members, derivations),
     ]
     unique = {f.id: f for f in found}
@@ -400,29 +400,55 @@ def _paired(before: list[Quantity], after: list[Quantity]) -> list[tuple[Quantit
 
 def single_origins(articles: Mapping[str, Article], claims: Sequence[Claim],
                    claim_groups: Sequence[ClaimGroup],
-                   members: Sequence[ClaimGroupMember]) -> list[Finding]:
-    """A figure carried by two or more articles that all go back to one reporting line, or
-    any claim carried by three or more: repeated figures are what get counted as corroboration
-    ("366 kidnappings" that were one report), and every shared sentence would drown them."""
+                   members: Sequence[ClaimGroupMember],
+                   quantities: Mapping[str, Quantity] | None = None) -> list[Finding]:
+    """Claims that look corroborated and are not: a figure carried by two or more outlets, or
+    any claim by three or more, that all go back to one reporting line ("366 kidnappings" that
+    were one report). Outlets, not articles, are what a reader counts, so one wire's updates
+    repeating its own figure are no echo. One finding per origin article and story, led by
+    its figure most outlets carry (else its claim most outlets carry), with how many more it
+    passed on: the papers that rewrite one agency report share a dozen of its sentences, and a
+    finding per sentence would bury the one fact that matters, that the report had one source.
+    A lone "one" is no figure (given ``quantities``): "one of the men" is counted by nobody.
+    The finding quotes the origin's own sentence, not the group's terse key."""
     claim_by_id = {c.id: c for c in claims}
+
+    def figure(claim: Claim) -> bool:
+        if quantities is None:
+            return bool(claim.quantities)
+        return any(q in quantities and (quantities[q].unit or quantities[q].value not in (None, 1))
+                   for q in claim.quantities)
+
     by_group: dict[str, list[ClaimGroupMember]] = defaultdict(list)
     for member in members:
         by_group[member.group].append(member)
-    found = []
+    carried_from: dict[tuple[str, str], list[tuple[ClaimGroup, set[str], set[str], bool]]] = \
+        defaultdict(list)
     for group in sorted(claim_groups, key=lambda g: g.id):
-        carriers = sorted({m.article for m in by_group[group.id]})
-        if group.origins != 1 or len(carriers) < 2:
+        own = by_group[group.id]
+        carriers = {m.article for m in own}
+        outlets = {outlet_of(articles, article) for article in carriers}
+        if group.origins != 1 or len(outlets) < 2:
             continue
-        has_figure = any(claim_by_id[m.claim].quantities for m in by_group[group.id]
-                         if m.claim in claim_by_id)
-        if not has_figure and len(carriers) < 3:
+        has_figure = any(figure(claim_by_id[m.claim]) for m in own if m.claim in claim_by_id)
+        if not has_figure and len(outlets) < 3:
             continue
-        origin = min(m.origin for m in by_group[group.id])
-        origin_claims = [claim_by_id[m.claim] for m in by_group[group.id]
-                         if m.article == origin and m.claim in claim_by_id]
-        span = origin_claims[0] if origin_claims else None
-        detail = (f"{len(carriers)} articles, one origin: \"{group.key}\" is carried by "
-                  f"{len(carriers)} articles that all go back to {outlet_of(articles, origin)}.")
+        origin = min(m.origin for m in own)
+        carried_from[(group.story or "", origin)].append((group, carriers, outlets, has_figure))
+    found = []
+    for (_, origin), carried in sorted(carried_from.items()):
+        group, *_ = min(
+            carried, key=lambda c: (not c[3], -len(c[2]), -len(c[1]), c[0].key, c[0].id))
+        carriers = set().union(*(c[1] for c in carried))
+        outlets = set().union(*(c[2] for c in carried))
+        span = next((claim_by_id[m.claim] for m in by_group[group.id]
+                     if m.article == origin and m.claim in claim_by_id), None)
+        articles_note = f" ({len(carriers)} articles)" if len(carriers) > len(outlets) else ""
+        more = (f" and {len(carried) - 1} more of its claims" if len(carried) > 1 else "")
+        said = excerpt(span.text, 90) if span else group.key
+        detail = (f"{len(outlets)} outlets, one origin: \"{said}\"{more} "
+                  f"{'are' if more else 'is'} carried by {len(outlets)} outlets{articles_note} "
+                  f"that all go back to {outlet_of(articles, origin)}.")
         found.append(finding("single_origin", origin, detail, span.start if span else None,
-                              span.end if span else None))
+                             span.end if span else None))
     return found
