@@ -15,7 +15,8 @@ Across articles (here):
   give); a body and the spokesperson its attribution names are one voice, and so are two
   names of one speaker (:mod:`.voices`);
 - ``number_changed``: an aligned passage of a derivation where a count differs;
-- ``single_origin``: a claim carried by several articles that all go back to one origin;
+- ``single_origin``: claims carried by several outlets that all go back to one origin (one
+  finding per origin article and story);
 - ``hedge_dropped``: a claim stated as fact that the article it came from only reported on
   someone's word (``hedges.py``).
 """
