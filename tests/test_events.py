@@ -61,6 +61,20 @@ def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
     assert by_id[arrest.time].text == "the past year"
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    ("Police arrested a father of four in Dorran on Monday.", None),
+    ("A gunman killed a boy of nine in Dorran on Monday.", None),
+    ("Police arrested the head gamekeeper at one of the estates on Monday.", None),
+    ("They jailed the 19-stone loner in Dorran on Monday.", None),
+    ("Police arrested more than 3,000 people on Monday.", "more than 3,000"),
+    ("Police arrested a total of 91 protesters on Monday.", "91"),
+    ("Police arrested five of them on Monday.", "five"),
+])
+def test_a_count_is_of_the_people_the_target_names_not_an_age_or_a_weight(text, count):
+    [mention], by_id = _events_of(text)
+    assert (by_id[mention.count].text if mention.count else None) == count
+
+
 @pytest.mark.parametrize(("text", "status"), [
     ("Police did not arrest anyone on Monday.", "negated"),
     ("The ministry plans to arrest 20 people next week.", "planned"),

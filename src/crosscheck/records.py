@@ -54,7 +54,7 @@ __all__ = [
 # Changes whenever enrichment writes other records for the same text (a new rule for event
 # roles or times): a store enriched under another scheme is enriched again, and what link and
 # assess kept from that enrichment (aligned pairs, story features, story fingerprints) is redone.
-ENRICH_SCHEME = "2026-12-07l"
+ENRICH_SCHEME = "2026-12-07m"
 
 
 def content_id(*parts: object) -> str:

@@ -308,9 +308,35 @@ def _count(token, target, quantities: Sequence[Quantity]) -> Quantity | None:
                 continue
             start = min(start, nums[0].idx)
         inside = [q for q in counting if start <= q.start < end]
+        if phrase is target:
+            inside = [q for q in inside if _counts_phrase(doc, q, target)]
         if inside:
             return inside[0]
     return None
+
+
+def _counts_phrase(doc, quantity: Quantity, root) -> bool:
+    """Whether a number inside the target phrase counts what the phrase names: the phrase
+    itself ("five", "15 of his patients", "tens of activists"), a number before its head noun
+    or before a noun it heads by "of" ("two men", "a total of 91 foxes"), or before a noun
+    joined to it ("Ann and the three other detainees"). Not a number hanging off another word
+    of the phrase: an age ("a boy of nine"), children ("a father of four"), a weight ("the
+    19-stone loner"), a number after its noun ("Flight 103") or in a place ("the gamekeeper at
+    one of the estates")."""
+    span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+    if span is None:
+        return True
+    number = span.root
+    heads = {root.i, *(t.i for t in root.conjuncts)}
+    if number.i in heads:
+        return True
+    noun = number.head
+    if number.i > noun.i:
+        return False
+    if noun.i in heads:
+        return True
+    holder = noun.head  # "of" in "a total of 91 foxes"
+    return noun.dep_ == "pobj" and holder.lower_ == "of" and holder.head.i in heads
 
 
 def _reported(times, head) -> list:
