@@ -722,6 +722,19 @@ def test_one_voice_under_several_names_is_named_once():
     assert event.attributed_to == ("Qasem Nouri",)
 
 
+def test_a_later_reference_by_courtesy_title_is_the_same_voice_named_in_full():
+    """Court copy names counsel in full once and "Mr Harrow" after: two speaker keys, one
+    voice, shown by the full name."""
+    corpus = _Corpus()
+    corpus.add("pa", count=3, places=["Dorran"], speaker="Damian Harrow QC", speaker_key="damian harrow")
+    corpus.add("paper", published="2024-03-06", count=3, places=["Dorran"], speaker="Mr Harrow",
+               speaker_key="harrow")
+    corpus.add("daily", published="2024-03-06", count=3, places=["Dorran"], speaker="Mr Harrow",
+               speaker_key="mr harrow")
+    [event] = _of(corpus.events(), Event)
+    assert event.attributed_to == ("Damian Harrow QC",)
+
+
 def test_one_written_place_name_is_one_place_of_the_event():
     """"Tabriz" resolved in one report and left unresolved in another is one place."""
     corpus = _Corpus()

@@ -79,6 +79,16 @@ def test_the_judge_speaks_not_the_act_before_the_comma(nlp):
     assert only(quotes_of(nlp, text)).speaker == "Mr Justice Kell"
 
 
+@pytest.mark.parametrize("text", [
+    'Ann Dessen, QC, prosecuting said: "The van was taken over the weekend."',
+    'Ann Dessen, prosecuting said: "The van was taken over the weekend."',
+])
+def test_counsel_speaks_not_the_part_she_plays(nlp, text):
+    """ "X, prosecuting said": the parser may take the participle for a second subject next to
+    the verb; it tells what counsel does in the case, and counsel speaks."""
+    assert only(quotes_of(nlp, text)).speaker.startswith("Ann Dessen")
+
+
 def test_quote_split_around_its_cue_is_one_quote(nlp):
     text = "“We are ready,” she said, “and nobody will stop the vote.”"
     quote = only(quotes_of(nlp, text))

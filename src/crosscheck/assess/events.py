@@ -52,7 +52,7 @@ from ..records import (Article, Derivation, Event, EventConflict, EventMember, E
 from ..enrich.speakers import is_pronoun
 from .article_findings import finding, outlet_of, outlets_of
 from .corroboration import article_order, group_origins, reporting_lines
-from .voices import Voice, place_words, same_voice
+from .voices import HONORIFICS, Voice, place_words, same_voice
 
 __all__ = ["assess_events", "event_findings", "MIN_AGREEMENT", "ARGUMENT_WORDS", "SAME_ARTICLE",
            "COUNTED_APART"]
@@ -375,8 +375,10 @@ def _event_records(cluster: _Cluster, *, articles, lines, copies, sources) -> li
 
 def _voices(readings: list[_Reading]) -> list[str]:
     """Each voice once: the names one speaker key is given ("Anselm Drevic", "Regional security
-    chief Anselm Drevic"), or one role phrase in other capitals or quote marks, are one voice,
-    shown by its most specific short name (the most capitalised words, then the shortest)."""
+    chief Anselm Drevic"), one role phrase in other capitals or quote marks, and two names
+    :func:`.voices.same_voice` takes for one speaker ("Mr Drevic") are one voice,
+    shown by its most specific short name (the most capitalised words, a name before a "Mr",
+    then the shortest)."""
     names: dict[str, set[str]] = defaultdict(set)
     keys = {r.mention.speaker_key for r in readings if r.mention.speaker_key}
     for reading in readings:
@@ -387,8 +389,22 @@ def _voices(readings: list[_Reading]) -> list[str]:
             key = reading.mention.speaker_key or next(
                 (k for k in sorted(keys) if re.search(rf"\b{re.escape(k)}\b", plain)), plain)
             names[key].add(name)
-    shown = (min(found, key=lambda n: (-min(_capitals(n), 2), len(n), n)) for found in names.values())
-    return sorted(_without_apposition(name) for name in shown)
+    # Keys that are one voice under two names ("Mr Harrow", "Damian Harrow QC") are one voice.
+    voices: list[set[str]] = []
+    for key in sorted(names):
+        one = [v for v in voices if any(same_voice(Voice(a), Voice(b))
+                                         for a in v for b in names[key])]
+        merged = set(names[key]).union(*one)
+        voices = [v for v in voices if v not in one] + [merged]
+    shown = (min(found, key=lambda n: (-min(_capitals(n), 2), _courtesy(n), len(n), n))
+             for found in voices)
+    return sorted({_without_apposition(name) for name in shown})
+
+
+def _courtesy(name: str) -> bool:
+    """A name given with a courtesy title ("Mr Harrow"): a later reference to a fuller one."""
+    first = name.split()[0].casefold().rstrip(".") if name.split() else ""
+    return first in HONORIFICS
 
 
 _APPOSITION = re.compile(r",\s+(?:a|an|the|who|which|whose)\s")

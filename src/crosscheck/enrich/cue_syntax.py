@@ -167,6 +167,9 @@ def _subject(token, *, climb: int = 3):
             # Two subjects are a parse of "Sentencing Harrow, Mr Justice Kell said": the one
             # next to the verb speaks, the words before the comma tell what he was doing
             before = [c for c in subjects if c.i < token.i]
+            if len(subjects) > 1:
+                # "Ann Dessen, QC, prosecuting said": the participle tells her part in court
+                before = [c for c in before if not _role_participle(c)] or before
             child = before[-1] if len(subjects) > 1 and before else subjects[0]
             relative = child.lower_ in ("who", "that", "which") and token.dep_ == "relcl"
             return token.head if relative else child
@@ -178,6 +181,14 @@ def _subject(token, *, climb: int = 3):
             return None
         token = head
     return None
+
+
+def _role_participle(token) -> bool:
+    """A bare participle after a comma that says what the name before it does in the case
+    ("prosecuting", "defending", "mitigating"): a description, never the speaker."""
+    return (token.lower_.endswith("ing") and token.text.islower() and token.i > 0
+            and token.doc[token.i - 1].text == ","
+            and not any(c.dep_ not in ("punct",) for c in token.children))
 
 
 def _phrase(ctx: _Context, head) -> tuple[int, int]:
