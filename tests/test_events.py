@@ -563,6 +563,8 @@ def test_events_of_other_stories_that_differ_are_not_linked(other):
     "Shares of the retailer shot up four dollars on the news.",
     "Officials want to seize this opportunity to reform the tax code.",
     "The geologists identified new copper reserves near the coast.",
+    "The opposition leader attacked the council's six new pledges as vacuous.",
+    "The plan has been attacked by the unions as too little, too late.",
 ])
 def test_a_trigger_in_its_other_sense_is_no_event(text):
     """Figures are released, prices rally, a letter is executed: no event of the taxonomy."""
@@ -579,6 +581,7 @@ def test_a_trigger_in_its_other_sense_is_no_event(text):
     ("Rebels captured the border town of Dasmir in March.", "captured", "seize"),
     ("The militia threatened the villagers with reprisals in April.", "threatened", "threaten"),
     ("Police identified and arrested five suspects in Lyon.", "identified", "identify"),
+    ("Gunmen dressed as police attacked the village of Dasmir on Monday.", "attacked", "attack"),
 ])
 def test_a_trigger_in_its_sense_stays_an_event(text, trigger, action):
     mentions, _ = _events_of(text)

@@ -32,7 +32,8 @@ The rules, by action (a missing participant passes unless said otherwise):
 * attack: not a kind of thing ("attack helicopters", "attack ads") nor an illness ("a heart
   attack"), not *shoot* up or back, nor down a non-group ("shares shot up", "he shot back", "a
   story shot down"), not an attack on a text, a policy or a figure (a law, a report, a
-  forecast, a wage freeze: words, not force);
+  forecast, a wage freeze, pledges: words, not force), nor one that calls its target
+  something ("attacked the plan as vacuous");
 * protest: *demonstrate* and *demonstration* with something demonstrated ("demonstrated a
   chip", "a demonstration of its speed") show, not protest; a *rally* is by people (not
   prices, exports or issues rallying), and "a rally in" something that is neither a place nor
@@ -149,7 +150,8 @@ program programs programme programmes deal deals agreement agreements measure me
 forecast forecasts estimate estimates projection projections figure figures data statistics
 freeze freezes stance approach handling strategy strategies reform reforms tax taxes tariff
 tariffs subsidy subsidies spending constitutionality legality credibility integrity
-reputation leadership performance record
+reputation leadership performance record pledge pledges promise promises manifesto manifestos
+scheme schemes
 """.split())
 _THINGS = frozenset("""
 leaf leaves tree trees plant plants crop crops weed weeds grass flower flowers fish animal
@@ -263,6 +265,8 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
         if target is not None and (target.ent_type_ in ("LAW", "WORK_OF_ART")
                                    or target.lower_ in _TEXTS):
             return None  # words against a text, a policy or a figure
+        if verb and _criticised(trigger):
+            return None  # "attacked the plan as vacuous": words
         return action
     if action == "protest":
         return action if _protest(trigger, lemma, verb, agent, target) else None
@@ -277,6 +281,12 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
     if action == "threaten":
         return action if agent is None or groups(agent) or agent.ent_type_ == "GPE" else None
     return action
+
+
+def _criticised(trigger) -> bool:
+    """An attack in words: what the attacker calls the target ("attacked the pledges as
+    vacuous", "has been attacked as too little, too late")."""
+    return any(c.dep_ == "prep" and c.lower_ == "as" for c in trigger.children)
 
 
 def _protest(trigger, lemma: str, verb: bool, agent, target) -> bool:
