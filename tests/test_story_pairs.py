@@ -21,7 +21,8 @@ def _random_rows(seed: int, rows: int, columns: int, per_row: int) -> sparse.csr
     return sparse.csr_matrix(dense)
 
 
-def _brute_force(terms, entities, *, max_posting, entity_weight, min_overlap, floor):
+def _brute_force(terms, entities, *, max_posting, entity_weight, min_overlap, floor,
+                 disjoint_share=1.0):
     t, e = terms.toarray(), entities.toarray()
     rare = (t != 0).sum(axis=0) <= max_posting
     found = {}
@@ -31,6 +32,8 @@ def _brute_force(terms, entities, *, max_posting, entity_weight, min_overlap, fl
         score = t[i] @ t[j]
         if (e[i] != 0).any() and (e[j] != 0).any():
             score = (1 - entity_weight) * score + entity_weight * (e[i] @ e[j])
+            if not ((e[i] != 0) & (e[j] != 0)).any():  # both name entities, none in common
+                score *= disjoint_share
         common = ((t[i] != 0) & (t[j] != 0)).sum()
         if common < min_overlap * min((t[i] != 0).sum(), (t[j] != 0).sum()):
             score = 0.0
@@ -55,6 +58,20 @@ def test_pair_scores_match_plain_dot_products_in_any_block_size(monkeypatch):
         assert got.keys() == expected.keys()
         assert all(abs(got[k] - expected[k]) < 1e-12 for k in expected)
         assert list(got) == sorted(got)  # ordered by (first, second)
+
+
+def test_pairs_naming_no_common_entity_keep_the_disjoint_share():
+    terms = _random_rows(1, 60, 40, 6)
+    named = _random_rows(2, 60, 12, 2).toarray()
+    named[::3] = 0
+    entities = sparse.csr_matrix(named)
+    options = dict(max_posting=8, entity_weight=0.3, min_overlap=0.2, floor=0.05)
+    for share in (0.5, 0.0):
+        expected = _brute_force(terms, entities, **options, disjoint_share=share)
+        got = dict(pair_scores(terms, entities, **options, disjoint_share=share).items())
+        assert got.keys() == expected.keys()
+        assert all(abs(got[k] - expected[k]) < 1e-12 for k in expected)
+    assert len(expected) < len(_brute_force(terms, entities, **options))
 
 
 def test_weighted_matrix_sorts_columns_and_keeps_values():

@@ -93,7 +93,8 @@ def _scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, opts: StorySe
     of the threshold; other pairs count as 0 (see :mod:`.story_pairs`)."""
     return pair_scores(terms, entities, max_posting=opts.max_posting,
                        entity_weight=opts.entity_weight, min_overlap=opts.min_overlap,
-                       floor=opts.link_threshold * opts.min_pair_share)
+                       floor=opts.link_threshold * opts.min_pair_share,
+                       disjoint_share=opts.disjoint_share)
 
 
 def _pair_similarities(vectors: Sequence[_Vectors], opts: StorySettings) -> Pairs:

@@ -32,6 +32,10 @@ class StorySettings:
     # a story that names a date this near another story's time follows it up: the window does
     # not keep them apart (None: it always does)
     followup_days: int | None = 31
+    # a pair whose articles both name entities but share none keeps this share of its
+    # similarity; 1 (no change): lower shares lost on ECB+ topic folds and on METER and
+    # barely separated Reuters' templated briefs (bench/stories_disjoint.py)
+    disjoint_share: float = 1.0
 
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)

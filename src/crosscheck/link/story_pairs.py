@@ -67,11 +67,13 @@ def weighted_matrix(rows: Iterable, weigh: Callable[[object], Mapping[str, float
 
 
 def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_posting: int,
-                entity_weight: float, min_overlap: float, floor: float) -> Pairs:
+                entity_weight: float, min_overlap: float, floor: float,
+                disjoint_share: float = 1.0) -> Pairs:
     """The similarity of every pair sharing a term carried by at most ``max_posting`` rows, and
     at least ``min_overlap`` of the shorter row's distinct terms, kept when above ``floor``:
     the text dot product, mixed with the entity dot product (``entity_weight``) when both rows
-    have entities."""
+    have entities, times ``disjoint_share`` when both have entities and share none (two
+    companies' dividend notices written from one template are two events)."""
     terms, entities = terms.tocsr(), entities.tocsr()
     carried = terms.getnnz(axis=0)
     rare = terms[:, np.flatnonzero(carried <= max_posting)].tocsr()
@@ -98,6 +100,8 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
         names, _ = lookups[1].dots(rows, cols, start, stop)
         both = has_entities[rows] & has_entities[cols]
         score = np.where(both, (1 - entity_weight) * text + entity_weight * names, text)
+        if disjoint_share != 1.0:
+            score[both & (names <= 0.0)] *= disjoint_share
         score[common < min_overlap * np.minimum(sizes[rows], sizes[cols])] = 0.0
         above = score > floor
         found.append((rows[above], cols[above], score[above]))
