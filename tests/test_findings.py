@@ -401,6 +401,10 @@ def test_an_unattributed_toll_names_the_people_counted_and_a_hearing_is_a_source
     findings = _find([article], claims=claims, quantities=[ops, patients, drivers, caps])
     assert [f.kind for f in findings] == ["unattributed_figure"]
     assert '"29 patients"' in findings[0].detail
+    # "one woman" killed is the case a court report tells, not a toll to attribute
+    case = _article("a7", "One woman was killed in the crash.")
+    woman = _quantity(case, "One", 1, "woman")
+    assert _find([case], claims=[_claim(case, case.text, [woman])], quantities=[woman]) == []
 
 
 def test_a_finding_names_two_articles_of_one_outlet_by_their_headlines():

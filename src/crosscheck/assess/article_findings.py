@@ -248,7 +248,8 @@ def _bounds(quantity: Quantity) -> tuple[float | None, float | None]:
 
 def unattributed_figures(articles: Mapping[str, Article], claims: Sequence[Claim],
                          quantities: Mapping[str, Quantity]) -> list[Finding]:
-    """A count of people killed, hurt or held that the outlet states on nobody's word."""
+    """A count of people killed, hurt or held (two or more) that the outlet states on nobody's
+    word."""
     found = []
     for claim in sorted(claims, key=lambda c: (c.article, c.start, c.id)):
         if claim.speaker is not None or claim.hedged or claim.cue is not None:
@@ -257,8 +258,9 @@ def unattributed_figures(articles: Mapping[str, Article], claims: Sequence[Claim
             continue
         figures = [quantities[q] for q in claim.quantities if q in quantities]
         # the count of people harmed, not the claim's first figure ("53 operations after which
-        # 29 patients died": 29 patients; "65 caps", "3.5 stone" count no one)
-        figures = [q for q in figures if q.unit is None and q.value is not None and q.value >= 1
+        # 29 patients died": 29 patients; "65 caps", "3.5 stone" count no one); "one woman"
+        # is the case a report tells, not a toll anyone adds up
+        figures = [q for q in figures if q.unit is None and q.value is not None and q.value > 1
                    and _counts_persons(q)]
         if not figures:
             continue
