@@ -62,10 +62,10 @@ def test_a_passive_arrest_reported_by_an_office_takes_the_office_as_agent():
 
 
 @pytest.mark.parametrize(("text", "count"), [
-    ("Police arrested a father of four in Dorran on Monday.", None),
-    ("A gunman killed a boy of nine in Dorran on Monday.", None),
-    ("Police arrested the head gamekeeper at one of the estates on Monday.", None),
-    ("They jailed the 19-stone loner in Dorran on Monday.", None),
+    ("Police arrested a mother of three in Dorran on Monday.", None),
+    ("A gunman killed a girl of eight in Dorran on Monday.", None),
+    ("Police arrested the chief warden at one of the parks on Monday.", None),
+    ("They jailed the 18-stone driver in Dorran on Monday.", None),
     ("Police arrested more than 3,000 people on Monday.", "more than 3,000"),
     ("Police arrested a total of 91 protesters on Monday.", "91"),
     ("Police arrested five of them on Monday.", "five"),

@@ -320,8 +320,8 @@ def _counts_phrase(doc, quantity: Quantity, root) -> bool:
     itself ("five", "15 of his patients", "tens of activists"), a number before its head noun
     or before a noun it heads by "of" ("two men", "a total of 91 foxes"), or before a noun
     joined to it ("Ann and the three other detainees"). Not a number hanging off another word
-    of the phrase: an age ("a boy of nine"), children ("a father of four"), a weight ("the
-    19-stone loner"), a number after its noun ("Flight 103") or in a place ("the gamekeeper at
+    of the phrase: an age ("a girl of eight"), children ("a mother of three"), a weight ("the
+    18-stone driver"), a number after its noun ("Flight 209") or in a place ("the warden at
     one of the estates")."""
     span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
     if span is None:
