@@ -280,12 +280,17 @@ def pipeline_articles(inputs: list[str]) -> tuple[list[Article], dict, dict]:
             run(inputs, store=store, settings=Settings(workers=1), engine=LocalEngine(workers=1))
         except Exception as exc:  # a later stage failing leaves the articles and enrichments stored
             print(f"  (pipeline stopped after storing what it had: {type(exc).__name__}: {exc})")
-        articles = list(store.iter_records(Article, order_by="source"))
-        mentions, times = defaultdict(list), defaultdict(list)
-        for mention in store.iter_records(Mention, order_by="article, start, id"):
-            mentions[mention.article].append(mention)
-        for expr in store.iter_records(TimeExpr, order_by="article, start, id"):
-            times[expr.article].append(expr)
+        return stored_inputs(store, order_by="source")
+
+
+def stored_inputs(store, *, order_by: str = "id") -> tuple[list[Article], dict, dict]:
+    """A store's articles (in ``order_by`` order) with each one's mentions and times."""
+    articles = list(store.iter_records(Article, order_by=order_by))
+    mentions, times = defaultdict(list), defaultdict(list)
+    for mention in store.iter_records(Mention, order_by="article, start, id"):
+        mentions[mention.article].append(mention)
+    for expr in store.iter_records(TimeExpr, order_by="article, start, id"):
+        times[expr.article].append(expr)
     return articles, dict(mentions), dict(times)
 
 

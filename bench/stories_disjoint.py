@@ -27,20 +27,21 @@ import argparse
 import json
 import re
 import statistics
-import sys
 from collections import defaultdict
+import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import SHARED_BENCH, require_dataset  # noqa: E402
-from stories import bcubed, load_ecbplus  # noqa: E402
+from stories import bcubed, load_ecbplus, stored_inputs  # noqa: E402
 from stories_event_rules import (Corpus, Rule, corpus, cross_validated, load_seeds,  # noqa: E402
                                  partition, seed_partition)
 from stories_events import enrichment  # noqa: E402
+from stories_followups import score, summary  # noqa: E402
 
-from crosscheck.records import Article, Mention, TimeExpr  # noqa: E402
+from crosscheck.records import Article  # noqa: E402
 from crosscheck.store import Store  # noqa: E402
 
 METER = SHARED_BENCH / "meter" / "articles.jsonl"
@@ -52,19 +53,9 @@ def rules() -> list[Rule]:
     return [Rule(f"disjoint share {s}", opts={"disjoint_share": s}) for s in SHARES]
 
 
-def summary(values: list[float]) -> str:
-    return (f"{statistics.mean(values):.3f} ± {statistics.pstdev(values):.3f} "
-            f"(folds {min(values):.3f}-{max(values):.3f})")
-
-
 def stored(path: Path) -> tuple[list[Article], Corpus]:
     with Store(path, read_only=True) as store:
-        articles = list(store.iter_records(Article, order_by="id"))
-        mentions, times = defaultdict(list), defaultdict(list)
-        for m in store.iter_records(Mention, order_by="article, start, id"):
-            mentions[m.article].append(m)
-        for t in store.iter_records(TimeExpr, order_by="article, start, id"):
-            times[t.article].append(t)
+        articles, mentions, times = stored_inputs(store)
     return articles, Corpus(mentions, times, {})
 
 
@@ -127,13 +118,8 @@ def main() -> None:
     print(f"ECB+: {len(articles)} articles, {len(ordered)} topics")
     for k in args.folds:
         folds = [set(ordered[i::k]) for i in range(k)]
-        table = {}
+        table = score(articles, gold, topics, data, texts, folds, grid)
         for rule in grid:
-            table[rule.name] = []
-            for fold in folds:
-                part = [a for a in articles if topics[a.id] in fold]
-                found = partition(part, data, rule, texts)
-                table[rule.name].append(bcubed(found, {a.id: gold[a.id] for a in part})[2])
             print(f"  {k} folds, {rule.name:<24} {' '.join(f'{v:.3f}' for v in table[rule.name])}"
                   f"  mean {statistics.mean(table[rule.name]):.3f}")
         family = [r for r in grid if right.get(r.name, True)]
