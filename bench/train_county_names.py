@@ -9,8 +9,9 @@ ships the same GeoNames rows with populations and admin1 codes. A city's coordin
 two, as in ``bench/train_admin1_names.py``: each county takes the population-weighted centre of
 its cities, their summed population and the admin1 code most of them carry. Names are written as
 news writes them: "County Durham" also as "Durham", "City and Borough of Leeds" as "Leeds",
-"Sir Powys" as "Powys". A few counties that news still names whole but that GeoNames splits
-("Yorkshire", "Sussex", "Cheshire", "Berkshire") are the union of their parts. The output is
+"Sir Powys" as "Powys", and the usual short forms ("Notts", "Berks"). A few counties that news
+still names whole but that GeoNames splits ("Yorkshire", "Sussex", "Cheshire", "Berkshire") are
+the union of their parts. The output is
 byte-identical on re-runs (sorted rows). Data: GeoNames, CC BY 4.0.
 
 Example:
@@ -41,6 +42,14 @@ WHOLE = {
     "Berkshire": ("West Berkshire", "Reading", "Wokingham", "Bracknell Forest",
                   "Royal Borough of Windsor and Maidenhead", "Slough"),
 }
+# The short forms British copy writes after a town ("Newbury, Berks"); forms that are also
+# common words or team names ("Bucks", "Beds") are left out.
+SHORT = {"Nottinghamshire": "Notts", "Berkshire": "Berks", "Hertfordshire": "Herts",
+         "Hampshire": "Hants", "Lancashire": "Lancs", "Leicestershire": "Leics",
+         "Lincolnshire": "Lincs", "Northamptonshire": "Northants", "Oxfordshire": "Oxon",
+         "Gloucestershire": "Glos", "Wiltshire": "Wilts", "Worcestershire": "Worcs",
+         "Staffordshire": "Staffs", "Cambridgeshire": "Cambs", "Yorkshire": "Yorks",
+         "Derbyshire": "Derbys", "Warwickshire": "Warks"}
 _PREFIX = re.compile(r"^(?:The |County of |County |City and Borough of |City and County of |"
                      r"City of |Royal Borough of |District of |Borough of |Sir |Dinas )")
 _SUFFIX = re.compile(r" (?:County Borough|District|Borough|City)$")
@@ -91,7 +100,7 @@ def main() -> None:
         code = sorted(codes[(cc, name)].items(), key=lambda item: (-item[1], item[0]))[0][0]
         lat, lon = centre(pts)
         population = sum(p[2] for p in pts)
-        for shown in {name, written(name)}:
+        for shown in {name, written(name), SHORT.get(written(name), "")}:
             if shown:
                 rows.add(f"{cc}\t{code}\t{shown}\t{lat}\t{lon}\t{population}\n")
     OUT.write_text("country\tadmin1code\tname\tlat\tlon\tpopulation\n" + "".join(sorted(rows)),

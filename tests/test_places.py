@@ -147,6 +147,9 @@ def test_an_english_county_is_not_the_us_town_named_after_it():
     assert (norfolk.country_code, norfolk.admin1, norfolk.precision) == ("GB", "England", "province")
     assert one("Norwich", "Norfolk").country_code == "GB"
     assert one("Essex", "Chelmsford").country_code == "GB"
+    # a county's short form qualifies a town: not New Jersey's Newark, which is all the
+    # gazetteer holds under that name
+    assert one("Newark, Notts") is None and one("Newark").country_code == "US"
     # beside Virginia's places, Norfolk is the Virginia city
     assert (one("Norfolk", "Virginia").country_code, one("Norfolk", "Virginia").precision) == ("US", "city")
 
