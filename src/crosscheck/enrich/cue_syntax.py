@@ -188,7 +188,7 @@ def _role_participle(token) -> bool:
     ("prosecuting", "defending", "mitigating"): a description, never the speaker."""
     return (token.lower_.endswith("ing") and token.text.islower() and token.i > 0
             and token.doc[token.i - 1].text == ","
-            and not any(c.dep_ not in ("punct",) for c in token.children))
+            and all(c.dep_ == "punct" for c in token.children))
 
 
 def _phrase(ctx: _Context, head) -> tuple[int, int]:
