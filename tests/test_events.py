@@ -563,8 +563,8 @@ def test_events_of_other_stories_that_differ_are_not_linked(other):
     "Shares of the retailer shot up four dollars on the news.",
     "Officials want to seize this opportunity to reform the tax code.",
     "The geologists identified new copper reserves near the coast.",
-    "The opposition leader attacked the council's six new pledges as vacuous.",
-    "The plan has been attacked by the unions as too little, too late.",
+    "The opposition leader attacked the harbour board's new budget as reckless.",
+    "The pay offer has been attacked by the unions as an insult to the staff.",
 ])
 def test_a_trigger_in_its_other_sense_is_no_event(text):
     """Figures are released, prices rally, a letter is executed: no event of the taxonomy."""

@@ -33,7 +33,7 @@ The rules, by action (a missing participant passes unless said otherwise):
   attack"), not *shoot* up or back, nor down a non-group ("shares shot up", "he shot back", "a
   story shot down"), not an attack on a text, a policy or a figure (a law, a report, a
   forecast, a wage freeze, pledges: words, not force), nor one that calls its target
-  something ("attacked the plan as vacuous");
+  something ("attacked the budget as reckless");
 * protest: *demonstrate* and *demonstration* with something demonstrated ("demonstrated a
   chip", "a demonstration of its speed") show, not protest; a *rally* is by people (not
   prices, exports or issues rallying), and "a rally in" something that is neither a place nor
@@ -266,7 +266,7 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
                                    or target.lower_ in _TEXTS):
             return None  # words against a text, a policy or a figure
         if verb and _criticised(trigger):
-            return None  # "attacked the plan as vacuous": words
+            return None  # "attacked the budget as reckless": words
         return action
     if action == "protest":
         return action if _protest(trigger, lemma, verb, agent, target) else None
@@ -284,8 +284,8 @@ def event_sense(trigger, action: str, agent, target) -> str | None:
 
 
 def _criticised(trigger) -> bool:
-    """An attack in words: what the attacker calls the target ("attacked the pledges as
-    vacuous", "has been attacked as too little, too late")."""
+    """An attack in words: what the attacker calls the target ("attacked the budget as
+    reckless", "has been attacked as an insult to the staff")."""
     return any(c.dep_ == "prep" and c.lower_ == "as" for c in trigger.children)
 
 
