@@ -72,8 +72,8 @@ def pair_scores(terms: sparse.csr_matrix, entities: sparse.csr_matrix, *, max_po
     """The similarity of every pair sharing a term carried by at most ``max_posting`` rows, and
     at least ``min_overlap`` of the shorter row's distinct terms, kept when above ``floor``:
     the text dot product, mixed with the entity dot product (``entity_weight``) when both rows
-    have entities, times ``disjoint_share`` when both have entities and share none (two
-    companies' dividend notices written from one template are two events)."""
+    have entities, times ``disjoint_share`` when both have entities and share none (1, no
+    change, unless a setting asks otherwise: see ``bench/stories_disjoint.py``)."""
     terms, entities = terms.tocsr(), entities.tocsr()
     carried = terms.getnnz(axis=0)
     rare = terms[:, np.flatnonzero(carried <= max_posting)].tocsr()
