@@ -83,6 +83,7 @@ def reassessed(path: Path, folder: Path) -> Path:
     with Store(copy) as store:
         store.con.execute("DELETE FROM markers WHERE stage = 'assess'")
         store.con.execute("DROP TABLE IF EXISTS assess_scopes")  # every story redone
+        store.con.execute("DROP TABLE IF EXISTS assess_spans")  # every article tagged again
         engine = LocalEngine(workers=2)
         run_assess(store=store, settings=Settings(workers=2), engine=engine, note=lambda *a: None)
         engine.close()

@@ -136,7 +136,7 @@ STEPS = StepHeap()
 
 
 _KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
-               "assess_scopes")
+               "assess_scopes", "assess_spans")
 
 
 def _warm(batch: list[int]) -> list[int]:

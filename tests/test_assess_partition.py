@@ -14,7 +14,7 @@ from crosscheck.assess import partition, run_assess
 from crosscheck.assess.scope import CorpusReach
 from crosscheck.engine import make_engine
 from crosscheck.pipeline import run
-from crosscheck.records import Derivation, EntityKey, Mention
+from crosscheck.records import Article, Derivation, EntityKey, Mention
 from crosscheck.report.json import build_analysis
 from crosscheck.settings import Settings
 from crosscheck.store import Store
@@ -94,3 +94,36 @@ def test_the_engine_workers_give_the_records_of_the_driver(linked, tmp_path, mon
         assert _assessed(linked, tmp_path, engine_name, engine=engine) == here
     finally:
         engine.close()
+
+
+def test_kept_spans_are_read_back_instead_of_tagged_again(linked, tmp_path, monkeypatch):
+    """Every story redone on a store that keeps each article's spans: the same records, and the
+    tagger runs for no article whose record and settings are unchanged; an edited row's key no
+    longer matches, so that article alone is tagged again."""
+    from crosscheck.assess import framing
+
+    path = tmp_path / "kept.duckdb"
+    shutil.copy(linked, path)
+    tagged: list[str] = []
+    real = framing.loaded_spans
+
+    def counting(article, quotes, technique_tagger="hashed"):
+        tagged.append(article.id)
+        return real(article, quotes, technique_tagger)
+
+    monkeypatch.setattr(framing, "loaded_spans", counting)
+    with Store(path) as store:
+        run_assess(store=store, settings=SETTINGS, engine=None, note=lambda stage, n: None)
+        first = build_analysis(store)
+        articles = store.count(Article)
+        assert len(tagged) == articles
+        assert store.row("SELECT count(*) FROM assess_spans")[0] == articles
+        one = sorted(tagged)[0]
+        store.con.execute("UPDATE assess_spans SET key = 'stale' WHERE id = ?", [one])
+        store.con.execute("DELETE FROM markers WHERE stage = 'assess'")
+        store.con.execute("DROP TABLE assess_scopes")  # every story redone
+        tagged.clear()
+        run_assess(store=store, settings=SETTINGS, engine=None, note=lambda stage, n: None)
+        assert tagged == [one]
+        assert build_analysis(store) == first
+        assert first["framing"]  # spans were there to keep

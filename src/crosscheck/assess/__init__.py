@@ -29,6 +29,7 @@ from ..shards import shard_folder, sharded
 from ..store import Store
 from .partition import (CorpusIndex, assess_story_batches, corpus_findings,
                         fingerprint_story_batches, story_batches)
+from .span_cache import TABLE as _SPAN_TABLE, prune_spans, save_spans
 
 __all__ = ["ASSESS_TABLES", "run_assess"]
 
@@ -44,6 +45,7 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         return
     corpus = CorpusIndex(store)
     before = _kept_scopes(store)
+    store.con.execute(_SPAN_TABLE)
     options = {"settings_key": _settings_key(settings), "embedder": settings.embedder,
                "technique_tagger": settings.technique_tagger}
     scoped = corpus.scoped
@@ -63,9 +65,11 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
         if settings.shard_dir:  # the tasks write their records as Parquet; the driver loads them
             folder = shard_folder(settings.shard_dir, store.path, "assess")
             task = functools.partial(sharded, task, folder=str(folder), records_at=1)
-        for story_scopes, records in _map(engine, task, batches):
+        for story_scopes, records, spans in _map(engine, task, batches):
             found_scopes.update(story_scopes)
             store.write(records)
+            save_spans(store, spans)
+        prune_spans(store)
         store.write(corpus_findings(store, corpus))
         _save_scopes(store, corpus, (scopes if scopes is not None else found_scopes) if scoped else None)
         store.set_marker("assess", fingerprint)

@@ -56,13 +56,19 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
                    derivations: Sequence[Derivation], passages: Sequence[Passage],
                    map_batches: MapBatches | None = None,
                    technique_tagger: str = "hashed",
-                   only: Collection[str] | None = None) -> list[FramingName | FramingSpan]:
+                   only: Collection[str] | None = None,
+                   known: Mapping[str, Sequence[FramingSpan]] | None = None,
+                   computed: dict[str, list[FramingSpan]] | None = None,
+                   ) -> list[FramingName | FramingSpan]:
     """Names, loaded spans and technique spans of every article, in article-id order.
     ``technique_tagger`` names the learned tagger (the ``technique_tagger`` setting).
 
     ``map_batches`` (an engine's) runs the per-article detection, the costly part, on the
     engine's workers; without it the detection runs here. Either way the output is the same.
-    ``only`` limits the output to those articles (the others still serve as copy sources)."""
+    ``only`` limits the output to those articles (the others still serve as copy sources).
+    ``known`` holds :func:`loaded_spans` of some articles from an earlier run (kept in the
+    store, ``span_cache.py``): those are not detected again. The spans detected now are put in
+    ``computed`` when it is given."""
     entity_of = {k.key: k.entity for k in entity_keys}
     mentions_by_article: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -72,10 +78,15 @@ def assess_framing(*, articles: Mapping[str, Article], mentions: Sequence[Mentio
         quotes_by_article[quote.article].append(quote)
     sources = _copy_sources(derivations, passages)
     order = sorted(articles if only is None else set(only) & set(articles))
-    work = ((articles[i], quotes_by_article.get(i, [])) for i in order)
-    spans_of = _map_articles(work, map_batches, technique_tagger)
+    known = known or {}
+    todo = [i for i in order if i not in known]
+    work = ((articles[i], quotes_by_article.get(i, [])) for i in todo)
+    fresh = dict(zip(todo, _map_articles(work, map_batches, technique_tagger), strict=True))
+    if computed is not None:
+        computed.update(fresh)
     out: list[FramingName | FramingSpan] = []
-    for article_id, spans in zip(order, spans_of, strict=True):
+    for article_id in order:
+        spans = known[article_id] if article_id in known else fresh[article_id]
         out.extend(article_names(article_id, mentions_by_article[article_id], entity_of))
         out.extend(_with_copy_source(span, articles, sources.get(article_id, ())) for span in spans)
     return out

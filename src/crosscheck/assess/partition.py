@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..link.claims import EntityNames
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
-                       Event, EventMember, EventMention, Finding, Mention, Passage, Place,
+                       Event, EventMember, EventMention, Finding, FramingSpan, Mention, Passage, Place,
                        Quantity, Quote, StoryMember, TimeExpr)
 from ..store import Store
 from .corroboration import reporting_lines
 from .scope import CorpusReach, claim_reads, story_fingerprints
+from .span_cache import read_spans, span_key
 
 __all__ = ["STORY_BATCH_ARTICLES", "StoryBatch", "CorpusIndex", "story_batches",
            "assess_story_batches", "fingerprint_story_batches", "assess_stories", "corpus_findings"]
@@ -65,6 +66,10 @@ class StoryBatch:
     # redo article -> speaker keys of its claims and quotes / place names of its claims
     speakers: dict[str, set[str]]
     claim_places: dict[str, set[str]]
+    # redo article -> the key its loaded spans are kept under / its kept spans where the key
+    # is the same (``span_cache.py``): those articles are not tagged again
+    span_keys: dict[str, str] = field(default_factory=dict)
+    known_spans: dict[str, list[FramingSpan]] = field(default_factory=dict)
 
 
 class CorpusIndex:
@@ -179,9 +184,11 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
     speakers, claim_places = (claim_reads(claims, quotes) if full
                               else _claim_reads(store, members))
     derivation_ids = [d.id for d in derivations]
+    articles = {a.id: a for a in read(Article, [_IN.format(column="id"), [near]])}
+    span_keys = {a: span_key(articles[a], settings_key) for a in members if a in articles} if full else {}
     return StoryBatch(
         redo=frozenset(members),
-        articles={a.id: a for a in read(Article, [_IN.format(column="id"), [near]])},
+        articles=articles,
         story_of={a: corpus.story_of[a] for a in near if a in corpus.story_of},
         claims=claims, quotes=quotes, mentions=mentions, entity_keys=entity_keys,
         derivations=derivations,
@@ -193,7 +200,7 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         event_mentions=read(EventMention, by_near, "article, start, id", full),
         reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
         technique_tagger=technique_tagger, scoped=corpus.scoped, speakers=speakers,
-        claim_places=claim_places)
+        claim_places=claim_places, span_keys=span_keys, known_spans=read_spans(store, span_keys))
 
 
 def _claim_reads(store: Store, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -218,9 +225,17 @@ def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]
     return [_fingerprints(batch) for batch in batches]
 
 
-def assess_story_batches(batches: list[StoryBatch]) -> list[tuple[dict[str, str], list[object]]]:
-    """The engine's unit of work: each batch's story fingerprints and records."""
-    return [(_fingerprints(batch), assess_stories(batch)) for batch in batches]
+def assess_story_batches(batches: list[StoryBatch]
+                         ) -> list[tuple[dict[str, str], list[object], dict[str, tuple[str, list]]]]:
+    """The engine's unit of work: each batch's story fingerprints, records, and the loaded
+    spans it detected (article id -> its span key and spans) for the driver to keep."""
+    out = []
+    for batch in batches:
+        computed: dict[str, list[FramingSpan]] = {}
+        records = assess_stories(batch, computed=computed)
+        out.append((_fingerprints(batch), records,
+                    {a: (batch.span_keys[a], spans) for a, spans in computed.items() if a in batch.span_keys}))
+    return out
 
 
 def _fingerprints(batch: StoryBatch) -> dict[str, str]:
@@ -233,9 +248,10 @@ def _fingerprints(batch: StoryBatch) -> dict[str, str]:
         speakers=batch.speakers, claim_places=batch.claim_places)
 
 
-def assess_stories(batch: StoryBatch) -> list[object]:
+def assess_stories(batch: StoryBatch, *, computed: dict[str, list[FramingSpan]] | None = None) -> list[object]:
     """Claim groups, framing, findings and events of the batch's articles (whole stories);
-    ``moved_quotes`` is left to :func:`corpus_findings`."""
+    ``moved_quotes`` is left to :func:`corpus_findings`. The loaded spans detected (not kept
+    from an earlier run) are put in ``computed`` when it is given."""
     from .claims import assess_claims
     from .events import assess_events, event_findings
     from .findings import find_findings
@@ -251,7 +267,8 @@ def assess_stories(batch: StoryBatch) -> list[object]:
     framing = assess_framing(
         articles=articles, mentions=batch.mentions, entity_keys=batch.entity_keys,
         quotes=batch.quotes, derivations=batch.derivations, passages=batch.passages,
-        only=redo, technique_tagger=batch.technique_tagger)
+        only=redo, technique_tagger=batch.technique_tagger, known=batch.known_spans,
+        computed=computed)
     findings = find_findings(
         articles=articles, claims=batch.claims, quantities=batch.quantities, times=batch.times,
         quotes=(), derivations=batch.derivations, passages=batch.passages,
