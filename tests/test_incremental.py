@@ -207,6 +207,28 @@ def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else()
     assert after["C"] == before["C"]
 
 
+def test_a_story_fingerprint_follows_the_entity_of_a_far_side_speaker():
+    """A member's quote is compared with the quotes of the far side of its derivation: the
+    corpus entity of a far-side speaker is read, so a merge that moves it redoes the story."""
+    from crosscheck.assess.scope import story_fingerprints
+    from crosscheck.records import Derivation, EntityKey
+
+    a1, b1, c1 = (make_article(k) for k in ("wire", "blog", "fair"))
+    story_of = {a1.id: "A", b1.id: "B", c1.id: "C"}
+    crossing = Derivation(id="d", source=a1.id, derived=b1.id, kind="rewrite", score=0.5,
+                          similarity=0.5, direction="dated", evidence="")
+
+    def fingerprints(entity):
+        return story_fingerprints(articles={a.id: a for a in (a1, b1, c1)}, story_of=story_of,
+                                  derivations=[crossing], passages=[], mentions=[],
+                                  entity_keys=[EntityKey("harrow", entity, "harrow")],
+                                  settings_key="s", quote_speakers={b1.id: {"harrow"}})
+
+    before, after = fingerprints("e:harrow"), fingerprints("e:dessen")
+    assert after["A"] != before["A"]  # the far side's speaker is now another entity
+    assert after["C"] == before["C"]
+
+
 def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them():
     from crosscheck.assess.scope import CorpusReach, story_fingerprints
     from crosscheck.link.claims import EntityNames

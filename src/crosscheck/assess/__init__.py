@@ -27,8 +27,7 @@ from ..engine import Engine
 from ..settings import Settings
 from ..shards import shard_folder, sharded
 from ..store import Store
-from .partition import (CorpusIndex, assess_story_batches, corpus_findings,
-                        fingerprint_story_batches, story_batches)
+from .partition import CorpusIndex, assess_story_batches, fingerprint_story_batches, story_batches
 from .span_cache import TABLE as _SPAN_TABLE, prune_spans, save_spans
 
 __all__ = ["ASSESS_TABLES", "run_assess"]
@@ -70,7 +69,6 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
             store.write(records)
             save_spans(store, spans)
         prune_spans(store)
-        store.write(corpus_findings(store, corpus))
         _save_scopes(store, corpus, (scopes if scopes is not None else found_scopes) if scoped else None)
         store.set_marker("assess", fingerprint)
     note("assess", len(redo))
@@ -126,7 +124,7 @@ def _delete(store: Store, redo: set[str] | None) -> None:
         "DELETE FROM event_members WHERE article IN (SELECT article FROM _redo)",
         "DELETE FROM framing_names WHERE article IN (SELECT article FROM _redo)",
         "DELETE FROM framing_spans WHERE article IN (SELECT article FROM _redo)",
-        "DELETE FROM findings WHERE article IN (SELECT article FROM _redo) OR kind = 'quote_moved'",
+        "DELETE FROM findings WHERE article IN (SELECT article FROM _redo)",
     ]
     for statement in statements:
         store.con.execute(statement)

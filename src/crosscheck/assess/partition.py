@@ -9,9 +9,11 @@ alone, plus the part of :class:`~.scope.CorpusReach` they use (reporting lines o
 derivation graph, corpus names of entities, places some sentence names together), which the
 driver computes once from the store without holding article texts or mentions.
 
-A task returns its stories' fingerprints and records; the driver writes them. The one
-corpus-wide step, ``moved_quotes`` (the same quoted words given to another speaker anywhere in
-the corpus, grouped greedily in article order), stays in the driver: see :func:`corpus_findings`.
+A task returns its stories' fingerprints and records; the driver writes them. Nothing is
+computed over the whole corpus: ``moved_quotes`` (the same quoted words given to another
+speaker) groups the quotes of one story and of the far sides of its derivations, the only
+articles its members could have taken words from or given them to
+(:func:`moved_quotes_by_story`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from .scope import CorpusReach, claim_reads, story_fingerprints
 from .span_cache import read_spans, span_key
 
 __all__ = ["STORY_BATCH_ARTICLES", "StoryBatch", "CorpusIndex", "story_batches",
-           "assess_story_batches", "fingerprint_story_batches", "assess_stories", "corpus_findings"]
+           "assess_story_batches", "fingerprint_story_batches", "assess_stories",
+           "moved_quotes_by_story"]
 
 # Articles per batch: large enough that a task's fixed costs (a worker's first model load,
 # pickling) are small beside its work, small enough that a batch's texts fit any worker.
@@ -70,6 +73,12 @@ class StoryBatch:
     # is the same (``span_cache.py``): those articles are not tagged again
     span_keys: dict[str, str] = field(default_factory=dict)
     known_spans: dict[str, list[FramingSpan]] = field(default_factory=dict)
+    # article of ``articles`` -> the speaker keys of its quotes (what a member's quote may be
+    # compared with along a derivation); the far sides of the derivations (articles of other
+    # stories or of none): their quotes and the mentions naming their speakers and places
+    quote_speakers: dict[str, set[str]] = field(default_factory=dict)
+    far_quotes: list[Quote] = field(default_factory=list)
+    far_mentions: list[Mention] = field(default_factory=list)
 
 
 class CorpusIndex:
@@ -176,8 +185,17 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
     mentions = read(Mention, by_redo, "article, start, id")
     claims = read(Claim, by_redo, "article, start, id", full)
     quotes = read(Quote, by_redo, "article, start, id", full)
+    far = sorted(set(near) - set(members))
+    quote_speakers = _quote_speakers(store, near)
+    far_quotes = read(Quote, [_IN.format(column="article"), [far]], "article, start, id", full and bool(far))
+    labels = ", ".join(f"'{label}'" for label in _PLACE_LABELS)
+    far_mentions = read(Mention, [_IN.format(column="article") + f" AND (label IN ({labels}) OR EXISTS "
+                                  "(SELECT 1 FROM quotes q WHERE q.article = mentions.article "
+                                  "AND q.speaker_key = mentions.key))", [far]],
+                        "article, start, id", full and bool(far_quotes))
     keys = sorted({m.key for m in mentions} | {c.speaker_key for c in claims if c.speaker_key}
-                  | {q.speaker_key for q in quotes if q.speaker_key})
+                  | {q.speaker_key for q in quotes if q.speaker_key}
+                  | {k for spoken in quote_speakers.values() for k in spoken})
     entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
                    for key in keys if key in corpus.entity_of]
     entities = {corpus.entity_of.get(key, key) for key in keys}
@@ -200,7 +218,8 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         event_mentions=read(EventMention, by_near, "article, start, id", full),
         reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
         technique_tagger=technique_tagger, scoped=corpus.scoped, speakers=speakers,
-        claim_places=claim_places, span_keys=span_keys, known_spans=read_spans(store, span_keys))
+        claim_places=claim_places, span_keys=span_keys, known_spans=read_spans(store, span_keys),
+        quote_speakers=quote_speakers, far_quotes=far_quotes, far_mentions=far_mentions)
 
 
 def _claim_reads(store: Store, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -218,6 +237,18 @@ def _claim_reads(store: Store, members: list[str]) -> tuple[dict[str, set[str]],
             f"SELECT article, unnest(places) FROM claims WHERE {where}", [members]).fetchall():
         places[article].add(place)
     return speakers, places
+
+
+def _quote_speakers(store: Store, articles: list[str]) -> dict[str, set[str]]:
+    """Article -> the speaker keys of its quotes (one narrow query, the same in a fingerprint
+    pass and a full read)."""
+    speakers: dict[str, set[str]] = defaultdict(set)
+    if articles:
+        for article, key in store.con.execute(
+                f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
+                "AND coalesce(speaker_key, '') <> ''", [articles]).fetchall():
+            speakers[article].add(key)
+    return speakers
 
 
 def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]:
@@ -245,13 +276,13 @@ def _fingerprints(batch: StoryBatch) -> dict[str, str]:
         articles=batch.articles, story_of={a: batch.story_of[a] for a in batch.redo},
         derivations=batch.derivations, passages=batch.passages, mentions=batch.mentions,
         entity_keys=batch.entity_keys, settings_key=batch.settings_key, reach=batch.reach,
-        speakers=batch.speakers, claim_places=batch.claim_places)
+        speakers=batch.speakers, claim_places=batch.claim_places, quote_speakers=batch.quote_speakers)
 
 
 def assess_stories(batch: StoryBatch, *, computed: dict[str, list[FramingSpan]] | None = None) -> list[object]:
-    """Claim groups, framing, findings and events of the batch's articles (whole stories);
-    ``moved_quotes`` is left to :func:`corpus_findings`. The loaded spans detected (not kept
-    from an earlier run) are put in ``computed`` when it is given."""
+    """Claim groups, framing, findings and events of the batch's articles (whole stories).
+    The loaded spans detected (not kept from an earlier run) are put in ``computed`` when it
+    is given."""
     from .claims import assess_claims
     from .events import assess_events, event_findings
     from .findings import find_findings
@@ -283,8 +314,37 @@ def assess_stories(batch: StoryBatch, *, computed: dict[str, list[FramingSpan]] 
     findings += event_findings(events, articles=articles,
                                mentions={m.id: m for m in batch.event_mentions},
                                quantities=batch.quantities, derivations=batch.derivations)
+    findings += moved_quotes_by_story(batch)
     findings = _sorted_findings(f for f in findings if f.article in redo)
     return [*grouped, *framing, *findings, *events]
+
+
+def moved_quotes_by_story(batch: StoryBatch) -> list[Finding]:
+    """``moved_quotes`` of each story of the batch on its own: the quotes of its members and
+    of the far sides of their derivations, grouped by their words; findings for the members'
+    quotes. Two articles can have passed words on only along a derivation or inside a story,
+    so nothing outside that reach is compared (and no group is formed around a quote of an
+    unrelated article)."""
+    from .findings import moved_quotes
+
+    members: dict[str, set[str]] = defaultdict(set)
+    for article in batch.redo:
+        members[batch.story_of.get(article, article)].add(article)
+    quotes = [*batch.quotes, *batch.far_quotes]
+    mentions = [*batch.mentions, *batch.far_mentions]
+    found: list[Finding] = []
+    for story in sorted(members):
+        own = members[story]
+        derivations = [d for d in batch.derivations if d.source in own or d.derived in own]
+        near = own.union(*((d.source, d.derived) for d in derivations))
+        story_quotes = [q for q in quotes if q.article in near]
+        if len({q.article for q in story_quotes}) < 2:
+            continue
+        found += [f for f in moved_quotes(
+            batch.articles, story_quotes, derivations, story_of=batch.story_of,
+            mentions=[m for m in mentions if m.article in near], entity_keys=batch.entity_keys)
+            if f.article in own]
+    return found
 
 
 def inside(records: list, redo: Iterable[str]) -> list:
@@ -300,35 +360,6 @@ def inside(records: list, redo: Iterable[str]) -> list:
     outside = {o for o, r in zip(owner, records)
                if isinstance(r, (ClaimGroupMember, EventMember)) and r.article not in redo}
     return [r for o, r in zip(owner, records) if o not in outside]
-
-
-def corpus_findings(store: Store, corpus: CorpusIndex) -> list[Finding]:
-    """``moved_quotes`` over the whole corpus, in the driver: it groups every quote of the
-    corpus by its words, greedily in article order, so no story partition holds its groups. It
-    reads every quote, the texts of the articles that quote and the mentions of their speakers'
-    keys, not the rest."""
-    from .findings import moved_quotes
-    from .voices import PLACE_LABELS
-
-    quotes = list(store.iter_records(Quote, order_by="article, start, id"))
-    if not quotes:
-        return []
-    quoting = sorted({q.article for q in quotes})
-    articles = {a.id: a for a in store.iter_records(Article, where=_IN.format(column="id"),
-                                                    params=[quoting])}
-    # a speaker's name is the fullest one its article gives its key: those mentions alone
-    mentions = list(store.iter_records(
-        Mention, where="EXISTS (SELECT 1 FROM quotes q WHERE q.article = mentions.article "
-                       "AND q.speaker_key = mentions.key)", order_by="article, start, id"))
-    labels = ", ".join(f"'{label}'" for label in sorted(PLACE_LABELS))
-    place_names = [row[0] for row in store.con.execute(
-        f"SELECT DISTINCT text FROM mentions WHERE label IN ({labels}) ORDER BY text").fetchall()]
-    speaker_keys = sorted({q.speaker_key for q in quotes if q.speaker_key})
-    entity_keys = [EntityKey(key, corpus.entity_of[key], key)
-                   for key in speaker_keys if key in corpus.entity_of]
-    found = moved_quotes(articles, quotes, corpus.derivations, story_of=corpus.story_of,
-                         mentions=mentions, entity_keys=entity_keys, place_names=place_names)
-    return _sorted_findings(found)
 
 
 def _sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -6,7 +6,8 @@ the fingerprint of every story it reaches:
 
 - the members' articles (text, dates, outlet, title), hence their enrichment;
 - every derivation with a member on either side, with its passages and the other side's
-  article (framing and findings read the source's text and figures);
+  article (framing and findings read the source's text and figures) and the corpus entity of
+  each speaker of its quotes (``quote_moved`` compares them with the members' quotes);
 - each member's reporting line (a connected component of the whole derivation graph) and
   whether some derivation names it as derived or as source (origins, earliest article);
 - the corpus entity of every mention key the members use; the name and label the corpus uses
@@ -19,8 +20,7 @@ the fingerprint of every story it reaches:
   members' claims name (claim places are the only places compared that way).
 
 Two runs give a story the same fingerprint only when all of that is the same, so the records
-kept for it are those a batch run would write. ``moved_quotes`` is the one finding that groups
-quotes across the whole corpus (greedily, in article order); it is recomputed in full.
+kept for it are those a batch run would write.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .corroboration import reporting_lines
 __all__ = ["story_fingerprints", "claim_reads", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
 
 # Changes when what the fingerprint covers changes: stores written before redo every story.
-SCOPE_VERSION = "2"
+SCOPE_VERSION = "3"
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SPEAKER_LABELS = frozenset({"PERSON", "ORG"})  # the mentions a claim may take its speaker from
 
@@ -49,7 +49,8 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
                        mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
                        settings_key: str, reach: "CorpusReach | None" = None,
                        speakers: Mapping[str, Collection[str]] | None = None,
-                       claim_places: Mapping[str, Collection[str]] | None = None) -> dict[str, str]:
+                       claim_places: Mapping[str, Collection[str]] | None = None,
+                       quote_speakers: Mapping[str, Collection[str]] | None = None) -> dict[str, str]:
     """Story id -> a fingerprint of everything its assessment reads (see the module notes).
 
     ``reach`` holds what crosses stories, computed over the whole corpus, when the inputs are
@@ -57,7 +58,10 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
     touch; without it that is computed from the inputs, which must then be the whole corpus.
     ``speakers`` and ``claim_places`` map each member to the speaker keys of its claims and
     quotes and to the place names its claims give (:func:`claim_reads`); without them every
-    mention key's name and label and every place count."""
+    mention key's name and label and every place count. ``quote_speakers`` maps each article
+    on a side of the derivations to the speaker keys of its quotes (``quote_moved`` compares a
+    member's quotes with the other side's voices); without it they are read from nothing, and
+    the inputs' mentions and entity keys stand for them."""
     article_key = {i: record_key(a) for i, a in articles.items()}
     if reach is None:
         reach = CorpusReach.of(derivations=derivations, mentions=mentions,
@@ -66,13 +70,16 @@ def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str
     spans: dict[str, list[tuple]] = defaultdict(list)
     for p in passages:
         spans[p.derivation].append(record_values(p))
+    entity_of = {k.key: k.entity for k in entity_keys}
+    voices = {article: ",".join(sorted(f"{key}|{entity_of.get(key, key)}" for key in keys))
+              for article, keys in (quote_speakers or {}).items()}
     edges: dict[str, list[str]] = defaultdict(list)
     for d in derivations:
         other = {d.source: d.derived, d.derived: d.source}
         edge = content_id(*record_values(d), *sorted(spans.get(d.id, ())),
                           article_key.get(d.source), article_key.get(d.derived))
         for side in (d.source, d.derived):
-            edges[side].append(edge + ":" + other[side])
+            edges[side].append(edge + ":" + other[side] + ":" + voices.get(other[side], ""))
     names = _entity_names(mentions, entity_keys, reach.entity_names)
     keys, places = _article_keys(mentions, names, speakers, claim_places)
     partners: dict[str, set[str]] = defaultdict(set)
