@@ -215,3 +215,27 @@ def test_many_mentions_in_one_long_article_resolve_to_their_full_names():
         ("Maryam Rajavi", "Maryam Rajavi"), ("Rajavi", "Maryam Rajavi"),
         ("Northern Liberation Front", "Northern Liberation Front"),
         ("NLF", "Northern Liberation Front"), ("the Front", "Northern Liberation Front")}
+
+
+def test_merging_counted_inside_the_store_gives_the_merge_of_the_records(tmp_path):
+    """The link stage counts mentions per key in DuckDB: the same entities and keys as the
+    merge of the mention records, in any order."""
+    from crosscheck.link.entities import merge_stored_entities
+    from crosscheck.store import Store
+
+    mentions = [
+        Mention("m1", "a1", 0, 27, "Northern Liberation Front", "ORG", "Northern Liberation Front",
+                "northern liberation front", 0),
+        Mention("m2", "a1", 29, 32, "NLF", "ORG", "Northern Liberation Front", "northern liberation front", 0),
+        Mention("m3", "a2", 0, 3, "NLF", "ORG", "NLF", "nlf", 0),
+        Mention("m4", "a2", 10, 24, "East Azarbaijan", "GPE", "East Azarbaijan", "east azarbaijan", 1),
+        Mention("m5", "a3", 0, 15, "East Azerbaijan", "GPE", "East Azerbaijan", "east azerbaijan", 0),
+        Mention("m6", "a3", 20, 31, "Ilsa Dorran", "PERSON", "Ilsa Dorran", "ilsa dorran", 0),
+        Mention("m7", "a4", 0, 6, "Dorran", "PERSON", "Dorran", "dorran", 0),
+        Mention("m8", "a4", 9, 15, "Dorran", "ORG", "Dorran", "dorran", 1),
+    ]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write(mentions)
+        stored = merge_stored_entities(store.con)
+    assert stored == merge_entities(mentions) == merge_entities(list(reversed(mentions)))
+    assert len(stored[0]) < len({m.key for m in mentions})  # some keys were joined

@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ..batching import batched
 from ..engine import Engine
-from ..records import (Article, Derivation, Mention, Passage, Quantity, Sentence, StoryMember,
+from ..records import (Article, Derivation, Passage, Quantity, Sentence, StoryMember,
                        content_id)
 from ..settings import Settings
 from ..store import Store
 from .banding import candidate_finder
 from .copy_clusters import date_ranks, kept_pairs
 from .derivations import derive, prune_derivations
-from .entities import merge_entities
+from .entities import merge_stored_entities
 from .common_source import direct_undated_copies
 from .article_index import ArticleIndex, as_index
 from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
@@ -57,9 +57,9 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     # Every article's outlet, date and hashes, without its text: a step reads the texts or
     # records it needs from the store, a batch at a time (``article_index.py``).
     articles = ArticleIndex.from_store(store)
-    # Mentions and times stream from the store, one article at a time: at 200k articles they
-    # are millions of records, and only merged entities and story features need to stay.
-    entities, entity_keys = merge_entities(store.iter_records(Mention, order_by="article, start, id"))
+    # Mentions are counted per key inside DuckDB: at 200k articles they are millions of
+    # records, and only merged entities and story features need to stay.
+    entities, entity_keys = merge_stored_entities(store.con)
     linked = LinkedArticles(store, articles)
     previous = linked.previous_stories() if settings.incremental_stories else None
     # Story features follow from each article and its records: kept in the store, a run

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from ..enrich.aliases import is_acronym, normalize_name
 from ..records import Entity, EntityKey, Mention, content_id
 
-__all__ = ["merge_entities", "names_by_outlet", "names_by_outlet_all"]
+__all__ = ["merge_entities", "merge_stored_entities", "names_by_outlet", "names_by_outlet_all"]
 
 _FUZZY_MIN_SCORE = 92.0
 _FUZZY_MIN_CHARS = 8
@@ -37,6 +37,26 @@ def merge_entities(mentions: Iterable[Mention]) -> tuple[list[Entity], list[Enti
     keys = _KeyCounts()
     for mention in mentions:
         keys.add(mention)
+    return _merged(keys)
+
+
+def merge_stored_entities(con) -> tuple[list[Entity], list[EntityKey]]:
+    """:func:`merge_entities` of every mention in a store (``con``, its DuckDB connection),
+    counted inside DuckDB: no mention record is built in Python."""
+    keys = _KeyCounts()
+    rows = con.execute("SELECT key, label, name, count(*) FROM mentions GROUP BY ALL ORDER BY ALL")
+    while chunk := rows.fetchmany(8192):
+        for key, label, name, n in chunk:
+            keys.labels[key][label] += n
+            keys.names[key][name] += n
+    for key, text in con.execute("SELECT DISTINCT key, text FROM mentions WHERE name <> text "
+                                 "ORDER BY ALL").fetchall():
+        if is_acronym(text):
+            keys.acronyms.add((key, normalize_name(text)))
+    return _merged(keys)
+
+
+def _merged(keys: "_KeyCounts") -> tuple[list[Entity], list[EntityKey]]:
     groups = _UnionFind(sorted(keys.labels))
     labels = {key: _most_common(counts) for key, counts in keys.labels.items()}
     for key, bare in keys.acronyms:

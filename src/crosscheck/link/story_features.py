@@ -137,16 +137,26 @@ class _Weights:
         self.df: Counter = Counter()
         self.entity_df: Counter = Counter()
         self.n = 0
+        # each term's IDF once per corpus state: a run weighs the same terms tens of thousands
+        # of times, and the frequencies change only through ``count``
+        self._idf: tuple[dict[str, float], dict[str, float]] = ({}, {})
 
     def count(self, feats: _Features) -> None:
         self.n += 1
         self.df.update(feats.terms.keys())
         self.entity_df.update(feats.entities.keys())
+        if self._idf[0] or self._idf[1]:
+            self._idf = ({}, {})
 
     def vector(self, counts: Counter, *, entities: bool = False) -> dict[str, float]:
         df = self.entity_df if entities else self.df
-        raw = {t: (1 + math.log(c)) * (math.log((1 + self.n) / (1 + df[t])) + 1)
-               for t, c in counts.items()}
+        known = self._idf[entities]
+        raw = {}
+        for t, c in counts.items():
+            idf = known.get(t)
+            if idf is None:
+                idf = known[t] = math.log((1 + self.n) / (1 + df[t])) + 1
+            raw[t] = (1 + math.log(c)) * idf
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {t: v / norm for t, v in raw.items()}
 
