@@ -1,0 +1,93 @@
+"""Where an incremental run's time goes, stage by stage, on a kept base store.
+
+``bench/incremental.py`` builds its base store and the full run on the union every time (two
+full runs: most of an hour at 17,000 Reuters rows on two cores). This script keeps the base
+store in ``--folder`` (built once, the first N rows of reuters-21578) and times only the
+incremental run of the next rows on a copy of it, with the last progress note of each stage and,
+with ``--profile``, the driver's cProfile top functions. The share of a full run is printed
+against the base build's time when this run built it (or ``--full-seconds`` when given).
+
+    python bench/incremental_stages.py --folder DIR [--limit 17000] [--add 0.01] [--placed] [--profile]
+
+Delete ``DIR/base.duckdb`` after a change to what a batch run stores (its stages' keys), or the
+incremental run redoes work a fresh base would not ask for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import shutil
+import time
+from pathlib import Path
+
+from _common import SHARED_BENCH, require_dataset
+from pipeline_scale import StageClock
+
+from crosscheck.engine.local import LocalEngine
+from crosscheck.pipeline import run
+from crosscheck.settings import Settings
+from crosscheck.store import Store
+
+REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
+
+
+def timed(inputs: list[str], db: Path, settings: Settings, *, clock=None, profile=None) -> float:
+    engine = LocalEngine(workers=settings.workers)
+    with Store(db) as store:
+        started = time.perf_counter()
+        if profile:
+            profile.enable()
+        run(inputs, store=store, settings=settings, engine=engine, progress=clock)
+        if profile:
+            profile.disable()
+        seconds = time.perf_counter() - started
+    engine.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folder", type=Path, required=True, help="where the base store is kept")
+    parser.add_argument("--limit", type=int, default=17000)
+    parser.add_argument("--add", type=float, default=0.01)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--placed", action="store_true", help="incremental_stories=true")
+    parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top 40")
+    parser.add_argument("--full-seconds", type=float, help="a full run's time to compare with")
+    args = parser.parse_args()
+    require_dataset(REUTERS, name="incremental stages")
+    args.folder.mkdir(parents=True, exist_ok=True)
+    extra = int(args.limit * args.add)
+    with REUTERS.open(encoding="utf-8") as rows:
+        lines = [line for _, line in zip(range(args.limit + extra), rows)]
+    base, new = args.folder / "base.jsonl", args.folder / "new.jsonl"
+    base.write_text("".join(lines[:args.limit]), encoding="utf-8")
+    new.write_text("".join(lines[args.limit:]), encoding="utf-8")
+    full = args.full_seconds
+    if not (args.folder / "base.duckdb").exists():
+        building = args.folder / "building.duckdb"
+        building.unlink(missing_ok=True)
+        full = timed([str(base)], building, Settings(workers=args.workers))
+        building.rename(args.folder / "base.duckdb")
+        print(f"base store of {args.limit} rows built in {full:.1f} s", flush=True)
+    grown = args.folder / "grown.duckdb"
+    shutil.copy(args.folder / "base.duckdb", grown)
+    clock, profile = StageClock(), (cProfile.Profile() if args.profile else None)
+    seconds = timed([str(new)], grown, Settings(workers=args.workers, incremental_stories=args.placed),
+                    clock=clock, profile=profile)
+    share = f", {seconds / full:.1%} of a full run of {full:.1f} s" if full else ""
+    print(f"+ {extra} rows (incremental_stories={str(args.placed).lower()}): {seconds:.1f} s{share}")
+    last = 0.0
+    stages = []
+    for stage, (_, end) in clock.seen.items():
+        stages.append(f"{stage} {end - last:.1f}")
+        last = end
+    print("  stage seconds (to its last progress note): " + ", ".join(stages))
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()
