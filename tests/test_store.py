@@ -123,3 +123,26 @@ def test_article_records_serves_ascending_lookups_from_one_stream():
     assert view.get("a0") is None
     assert [s.index for s in view["a4"]] == [0, 1, 2]
     assert list(view) == ["a1", "a3", "a4"] and len(view) == 3
+
+
+def test_replace_leaves_exactly_the_given_records_and_rewrites_only_what_differs(tmp_path):
+    from dataclasses import replace
+
+    from crosscheck.records import Story
+
+    stories = [Story(f"s{i}", f"Harrow story {i}", "2026-01-0{}".format(i + 1), None) for i in range(6)]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write(stories)
+        rowids = dict(store.con.execute("SELECT id, rowid FROM stories").fetchall())
+        wanted = [replace(stories[0], title="Dessen story 0"), *stories[1:4],
+                  Story("s9", "Solvik story", None, "2026-02-01"),
+                  Story("s9", "a second s9 is ignored", None, None)]
+        with store.transaction():
+            store.replace(Story, wanted)
+        assert list(store.iter_records(Story)) == wanted[:5]
+        # rows that did not change were left where they were
+        kept = dict(store.con.execute("SELECT id, rowid FROM stories").fetchall())
+        assert all(kept[i] == rowids[i] for i in ("s1", "s2", "s3"))
+        with store.transaction():
+            store.replace(Story, [])
+        assert store.count(Story) == 0

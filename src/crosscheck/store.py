@@ -169,6 +169,22 @@ class Store:
             self._insert(record_type, rows)
         return sum(len(rows) for rows in by_type.values())
 
+    def replace(self, record_type: type, rows: list[object]) -> None:
+        """Make the table of ``record_type`` hold exactly ``rows`` (first of each id), touching
+        only the rows that differ: a stage that recomputes a whole table each run (link) writes
+        what changed, not the table again with its index."""
+        table = record_table(record_type)
+        self.con.register("_incoming", records_table(record_type, rows))
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _wanted AS SELECT * FROM _incoming "
+                             "QUALIFY row_number() OVER (PARTITION BY id) = 1")
+            self.con.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM "
+                             f"(SELECT * FROM {table} EXCEPT SELECT * FROM _wanted))")
+            self.con.execute(f"INSERT INTO {table} SELECT * FROM _wanted EXCEPT SELECT * FROM {table}")
+        finally:
+            self.con.unregister("_incoming")
+            self.con.execute("DROP TABLE IF EXISTS _wanted")
+
     def _insert(self, record_type: type, rows: list[object]) -> None:
         self.con.register("_incoming", records_table(record_type, rows))
         try:

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from ..batching import batched
 from ..engine import Engine
-from ..records import (Article, Derivation, Passage, Quantity, Sentence, StoryMember,
-                       content_id)
+from ..records import (Article, Derivation, Entity, EntityKey, Passage, Quantity, Sentence, Story,
+                       StoryMember, content_id)
 from ..settings import Settings
 from ..store import Store
 from .banding import candidate_finder
@@ -100,9 +100,11 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                                     outlets=articles.outlets(), texts=texts)
     kept = [p for d in derivations for p in passages[d.id]]
     with store.transaction():
-        for table in LINK_TABLES:
-            store.con.execute(f"DELETE FROM {table}")
-        store.write([*entities, *entity_keys, *stories, *members, *derivations, *kept])
+        # each table made to hold the new records, writing only the rows that differ
+        for record_type, records in ((Entity, entities), (EntityKey, entity_keys), (Story, stories),
+                                     (StoryMember, members), (Derivation, derivations),
+                                     (Passage, kept)):
+            store.replace(record_type, records)
         cache.save(aligned, keep=pairs)
         linked.save()
         signatures.save()
