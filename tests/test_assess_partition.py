@@ -127,3 +127,27 @@ def test_kept_spans_are_read_back_instead_of_tagged_again(linked, tmp_path, monk
         assert tagged == [one]
         assert build_analysis(store) == first
         assert first["framing"]  # spans were there to keep
+
+
+def test_a_fingerprint_pass_read_by_groups_of_batches_gives_the_fingerprints_of_full_reads(linked, monkeypatch):
+    """The fingerprint pass reads several batches with one query per table; the fingerprints
+    are those of batches read one by one with every record (the full pass)."""
+    from crosscheck.assess import _settings_key
+
+    options = {"settings_key": _settings_key(SETTINGS), "embedder": SETTINGS.embedder,
+               "technique_tagger": SETTINGS.technique_tagger}
+    monkeypatch.setattr(partition, "_PASS_BATCHES", 2)
+    with Store(linked, read_only=True) as store:
+        index = partition.CorpusIndex(store)
+        ids = set(index.article_ids)
+
+        def fingerprints(full):
+            found = {}
+            for batches in partition.story_batches(store, index, ids, full=full, size=3, **options):
+                for found_here in partition.fingerprint_story_batches(batches):
+                    found.update(found_here)
+            return found
+
+        quick, slow = fingerprints(False), fingerprints(True)
+    assert len(quick) == len({index.story_of[a] for a in ids}) == 3  # three batches, two passes
+    assert quick == slow

@@ -253,6 +253,26 @@ class Store:
                 yield record_type(*row)
         cursor.close()
 
+    def tagged_records(self, record_type: type, *, tags: str, column: str,
+                       order_by: str) -> list[tuple[int, object]]:
+        """``(tag, record)`` for every record whose ``column`` is an ``item`` of the table
+        ``tags`` (columns ``tag INTEGER, item VARCHAR``, e.g. a temporary table of this
+        connection), ordered by tag, then ``order_by`` (columns of the record's table, prefixed
+        ``t.``); a record listed under two tags comes under each. One query where a pass over
+        many groups of ids would otherwise ask once per group."""
+        table = record_table(record_type)
+        if not self.has_table(table):
+            return []
+        names = [name for name, _ in _columns(record_type)]
+        selected = ", ".join("NULL" if (table, n) in self._absent else "t." + _quoted([n]) for n in names)
+        rows = self.con.execute(f"SELECT g.tag, {selected} FROM {table} t JOIN {tags} g "
+                                f"ON t.{_quoted([column])} = g.item ORDER BY g.tag, {order_by}").fetchall()
+        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
+        if lists:  # DuckDB hands lists back; records hold tuples
+            rows = [(tag, *(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row)))
+                    for tag, *row in rows]
+        return [(tag, record_type(*row)) for tag, *row in rows]
+
     def records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                 params: list[object] | None = None) -> list[object]:
         """Like ``iter_records``, read whole on this connection (no cursor of its own): for

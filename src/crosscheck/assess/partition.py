@@ -18,10 +18,14 @@ articles its members could have taken words from or given them to
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
+from ..batching import batched
 from ..link.claims import EntityNames
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Event, EventMember, EventMention, Finding, FramingSpan, Mention, Passage, Place,
@@ -101,9 +105,10 @@ class CorpusIndex:
             frozenset(d.source for d in self.derivations), self._entity_names(store),
             frozenset(self._co_mentioned(store)))
 
-    @property
+    @functools.cached_property
     def scoped(self) -> bool:
-        """Every article has a story (else claims may group across stories: one batch)."""
+        """Every article has a story (else claims may group across stories: one batch). Asked
+        once per batch; the index does not change once built."""
         return all(i in self.story_of for i in self.article_ids)
 
     def derivations_of(self, articles: Iterable[str]) -> list[Derivation]:
@@ -142,10 +147,22 @@ def story_batches(store: Store, corpus: CorpusIndex, redo: set[str], *, settings
                   size: int | None = None) -> Iterator[list[StoryBatch]]:
     """The stories of ``redo`` in batches of about ``size`` articles (default
     :data:`STORY_BATCH_ARTICLES`; stories in id order), each read from the store when the engine
-    asks for it; ``full=False`` reads only what fingerprints need."""
-    for members in _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES):
-        yield [_read_batch(store, corpus, members, settings_key=settings_key, embedder=embedder,
-                           technique_tagger=technique_tagger, full=full)]
+    asks for it; ``full=False`` reads only what fingerprints need, with one query per table
+    for :data:`_PASS_BATCHES` batches at a time (a fingerprint pass reads every story)."""
+    groups = _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES)
+    options = {"settings_key": settings_key, "embedder": embedder,
+               "technique_tagger": technique_tagger, "full": full}
+    if full:
+        for members in groups:
+            yield [_read_batch(store, corpus, members, reads=_BatchReads(store), **options)]
+        return
+    for some in batched(groups, _PASS_BATCHES):
+        reads = _PassReads(store, corpus, some)
+        try:
+            for members in some:
+                yield [_read_batch(store, corpus, members, reads=reads, **options)]
+        finally:
+            reads.close()
 
 
 def _batch_members(corpus: CorpusIndex, redo: set[str], size: int) -> Iterator[list[str]]:
@@ -167,13 +184,18 @@ def _batch_members(corpus: CorpusIndex, redo: set[str], size: int) -> Iterator[l
         yield sorted(batch)
 
 
-def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settings_key: str,
-                embedder: str, technique_tagger: str, full: bool) -> StoryBatch:
+def _reach_of(corpus: CorpusIndex, members: list[str]) -> tuple[list[str], list[Derivation]]:
+    """The articles a batch reads (its members and the far sides of their derivations) and
+    the derivations of those: the far sides' own derivations too, since whether an article is
+    some derivation's copy or source orders it among the earliest (events, origins)."""
     derivations = corpus.derivations_of(members)
     near = sorted(set(members).union(*((d.source, d.derived) for d in derivations)))
-    # the far sides' own derivations too: whether an article is some derivation's copy or
-    # source orders it among the earliest (events, origins)
-    derivations = corpus.derivations_of(near)
+    return near, corpus.derivations_of(near)
+
+
+def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settings_key: str,
+                embedder: str, technique_tagger: str, full: bool, reads: "_BatchReads") -> StoryBatch:
+    near, derivations = _reach_of(corpus, members)
     by_near, by_redo = [_IN.format(column="article"), [near]], [_IN.format(column="article"), [members]]
 
     def read(record_type, where, order_by="id", wanted=True):
@@ -182,11 +204,11 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         return list(store.iter_records(record_type, where=where[0], params=where[1],
                                        order_by=order_by))
 
-    mentions = read(Mention, by_redo, "article, start, id")
+    mentions = reads.mentions(members)
     claims = read(Claim, by_redo, "article, start, id", full)
     quotes = read(Quote, by_redo, "article, start, id", full)
     far = sorted(set(near) - set(members))
-    quote_speakers = _quote_speakers(store, near)
+    quote_speakers = reads.quote_speakers(near)
     far_quotes = read(Quote, [_IN.format(column="article"), [far]], "article, start, id", full and bool(far))
     labels = ", ".join(f"'{label}'" for label in _PLACE_LABELS)
     far_mentions = read(Mention, [_IN.format(column="article") + f" AND (label IN ({labels}) OR EXISTS "
@@ -199,10 +221,9 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
     entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
                    for key in keys if key in corpus.entity_of]
     entities = {corpus.entity_of.get(key, key) for key in keys}
-    speakers, claim_places = (claim_reads(claims, quotes) if full
-                              else _claim_reads(store, members))
+    speakers, claim_places = claim_reads(claims, quotes) if full else reads.claim_reads(members)
     derivation_ids = [d.id for d in derivations]
-    articles = {a.id: a for a in read(Article, [_IN.format(column="id"), [near]])}
+    articles = {a.id: a for a in reads.articles(near)}
     span_keys = {a: span_key(articles[a], settings_key) for a in members if a in articles} if full else {}
     return StoryBatch(
         redo=frozenset(members),
@@ -210,8 +231,7 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         story_of={a: corpus.story_of[a] for a in near if a in corpus.story_of},
         claims=claims, quotes=quotes, mentions=mentions, entity_keys=entity_keys,
         derivations=derivations,
-        passages=read(Passage, [_IN.format(column="derivation"), [derivation_ids]],
-                      "derivation, derived_start, id"),
+        passages=reads.passages(derivation_ids),
         quantities={q.id: q for q in read(Quantity, by_near, wanted=full)},
         times={t.id: t for t in read(TimeExpr, by_near, wanted=full)},
         places={p.id: p for p in read(Place, by_near, wanted=full)},
@@ -222,33 +242,132 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         quote_speakers=quote_speakers, far_quotes=far_quotes, far_mentions=far_mentions)
 
 
-def _claim_reads(store: Store, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """:func:`.scope.claim_reads` of ``members`` from two narrow queries (a fingerprint pass
-    reads no claim or quote records)."""
+# Batches read together by a fingerprint pass: one query per table for this many batches.
+_PASS_BATCHES = 16
+
+
+class _BatchReads:
+    """What a batch reads beyond its claims and quotes, asked of the store for that batch."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _records(self, record_type, column: str, ids: list[str], order_by: str) -> list:
+        return list(self.store.iter_records(record_type, where=_IN.format(column=column),
+                                            params=[ids], order_by=order_by))
+
+    def mentions(self, members: list[str]) -> list[Mention]:
+        return self._records(Mention, "article", members, "article, start, id")
+
+    def articles(self, near: list[str]) -> list[Article]:
+        return self._records(Article, "id", near, "id")
+
+    def passages(self, derivations: list[str]) -> list[Passage]:
+        return self._records(Passage, "derivation", derivations, "derivation, derived_start, id")
+
+    def claim_reads(self, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """:func:`.scope.claim_reads` of ``members`` from two narrow queries (a fingerprint
+        pass reads no claim or quote records)."""
+        where = _IN.format(column="article")
+        return _claim_rows(
+            self.store.con.execute(
+                f"SELECT article, speaker_key FROM claims WHERE {where} AND coalesce(speaker_key, '') <> '' "
+                f"UNION SELECT article, speaker_key FROM quotes WHERE {where} "
+                "AND coalesce(speaker_key, '') <> ''", [members, members]).fetchall(),
+            self.store.con.execute(f"SELECT article, unnest(places) FROM claims WHERE {where}",
+                                   [members]).fetchall())
+
+    def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
+        """Article -> the speaker keys of its quotes."""
+        speakers: dict[str, set[str]] = defaultdict(set)
+        if near:
+            for article, key in self.store.con.execute(
+                    f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
+                    "AND coalesce(speaker_key, '') <> ''", [near]).fetchall():
+                speakers[article].add(key)
+        return speakers
+
+
+def _claim_rows(spoken: Iterable[tuple[str, str]], placed: Iterable[tuple[str, str]]
+                ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     speakers: dict[str, set[str]] = defaultdict(set)
     places: dict[str, set[str]] = defaultdict(set)
-    where = _IN.format(column="article")
-    for article, key in store.con.execute(
-            f"SELECT article, speaker_key FROM claims WHERE {where} AND coalesce(speaker_key, '') <> '' "
-            f"UNION SELECT article, speaker_key FROM quotes WHERE {where} AND coalesce(speaker_key, '') <> ''",
-            [members, members]).fetchall():
+    for article, key in spoken:
         speakers[article].add(key)
-    for article, place in store.con.execute(
-            f"SELECT article, unnest(places) FROM claims WHERE {where}", [members]).fetchall():
+    for article, place in placed:
         places[article].add(place)
     return speakers, places
 
 
-def _quote_speakers(store: Store, articles: list[str]) -> dict[str, set[str]]:
-    """Article -> the speaker keys of its quotes (one narrow query, the same in a fingerprint
-    pass and a full read)."""
-    speakers: dict[str, set[str]] = defaultdict(set)
-    if articles:
-        for article, key in store.con.execute(
-                f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
-                "AND coalesce(speaker_key, '') <> ''", [articles]).fetchall():
-            speakers[article].add(key)
-    return speakers
+class _PassReads(_BatchReads):
+    """The same reads for several batches at once (a fingerprint pass), one query per table:
+    the batches' ids go into temporary tables tagged by batch, the answers are grouped by tag,
+    and each batch then takes its own, in the order :func:`story_batches` reads them."""
+
+    def __init__(self, store: Store, corpus: CorpusIndex, groups: list[list[str]]):
+        super().__init__(store)
+        self.position = {id(members): tag for tag, members in enumerate(groups)}
+        reach = [_reach_of(corpus, members) for members in groups]
+        tagged = {
+            "_pass_members": [(tag, a) for tag, members in enumerate(groups) for a in members],
+            "_pass_near": [(tag, a) for tag, (near, _) in enumerate(reach) for a in near],
+            "_pass_derivations": [(tag, d.id) for tag, (_, ds) in enumerate(reach) for d in ds],
+        }
+        self.tables = list(tagged)
+        for name, rows in tagged.items():
+            store.con.register("_pass_rows", pa.table({"tag": [t for t, _ in rows], "item": [i for _, i in rows]},
+                                                      schema=pa.schema([("tag", pa.int64()), ("item", pa.string())])))
+            try:
+                store.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _pass_rows")
+            finally:
+                store.con.unregister("_pass_rows")
+        self.found = {
+            "mentions": _by_tag(store.tagged_records(Mention, tags="_pass_members", column="article",
+                                                     order_by="t.article, t.start, t.id")),
+            "articles": _by_tag(store.tagged_records(Article, tags="_pass_near", column="id", order_by="t.id")),
+            "passages": _by_tag(store.tagged_records(Passage, tags="_pass_derivations", column="derivation",
+                                                     order_by="t.derivation, t.derived_start, t.id")),
+        }
+        self.spoken = _by_tag(store.con.execute(
+            "SELECT g.tag, t.article, t.speaker_key FROM claims t JOIN _pass_members g ON t.article = g.item "
+            "WHERE coalesce(t.speaker_key, '') <> '' UNION "
+            "SELECT g.tag, t.article, t.speaker_key FROM quotes t JOIN _pass_members g ON t.article = g.item "
+            "WHERE coalesce(t.speaker_key, '') <> ''").fetchall())
+        self.placed = _by_tag(store.con.execute(
+            "SELECT g.tag, t.article, unnest(t.places) FROM claims t "
+            "JOIN _pass_members g ON t.article = g.item").fetchall())
+        self.quoting = _by_tag(store.con.execute(
+            "SELECT DISTINCT g.tag, t.article, t.speaker_key FROM quotes t JOIN _pass_near g "
+            "ON t.article = g.item WHERE coalesce(t.speaker_key, '') <> ''").fetchall())
+        self.tag = -1
+
+    def mentions(self, members: list[str]) -> list[Mention]:
+        self.tag = self.position[id(members)]  # the first read of each batch
+        return self.found["mentions"].get(self.tag, [])
+
+    def articles(self, near: list[str]) -> list[Article]:
+        return self.found["articles"].get(self.tag, [])
+
+    def passages(self, derivations: list[str]) -> list[Passage]:
+        return self.found["passages"].get(self.tag, [])
+
+    def claim_reads(self, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        return _claim_rows(self.spoken.get(self.tag, []), self.placed.get(self.tag, []))
+
+    def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
+        return _claim_rows(self.quoting.get(self.tag, []), [])[0]
+
+    def close(self) -> None:
+        for name in self.tables:
+            self.store.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _by_tag(rows: Iterable[tuple]) -> dict[int, list]:
+    """Rows ``(tag, *rest)`` grouped by tag: a single value when ``rest`` is one record."""
+    grouped: dict[int, list] = defaultdict(list)
+    for tag, *rest in rows:
+        grouped[tag].append(rest[0] if len(rest) == 1 else tuple(rest))
+    return grouped
 
 
 def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]:
