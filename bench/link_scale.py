@@ -135,7 +135,7 @@ class StepHeap:
 STEPS = StepHeap()
 
 
-_KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features",
+_KEPT_STATE = ("link_pairs", "link_signatures", "link_articles", "link_story_features", "link_story_pairs",
                "assess_scopes", "assess_spans")
 
 

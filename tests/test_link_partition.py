@@ -67,3 +67,38 @@ def test_large_story_pairs_keep_each_articles_nearest_in_its_own_story():
     [found] = large_story_pairs([(ids, [articles[i].text for i in ids])], embedder="hashing", k=2)
     assert found and all(a < b and a in ids and b in ids for a, b in found)
     assert len(found) <= 2 * len(ids)
+
+
+def test_kept_story_pairs_are_read_back_and_a_changed_story_alone_is_embedded_again():
+    from dataclasses import replace
+
+    from crosscheck.link.state import StoryPairCache
+
+    settings = Settings(workers=1, embedder="hashing", story_pairs_per_article=3)
+    articles = _articles(38)
+    members = _members(articles)
+    embedded: list[int] = []
+
+    def counting(task, batches):
+        for batch in batches:
+            embedded.extend(len(ids) for ids, _ in batch)
+            yield task(batch)
+
+    with Store(":memory:") as store:
+        first = StoryPairCache(store, articles, embedder=settings.embedder, k=3)
+        fresh = _candidate_pairs(articles, members, settings, Signatures(store, articles),
+                                 map_batches=counting, story_pairs=first)
+        first.save()
+        assert sorted(embedded) == [15, 17]  # the two large stories
+        embedded.clear()
+        again = _candidate_pairs(articles, members, settings, Signatures(store, articles),
+                                 map_batches=counting,
+                                 story_pairs=StoryPairCache(store, articles, embedder="hashing", k=3))
+        assert again == fresh and embedded == []
+        # one member of the second large story rewritten: that story alone is embedded again
+        changed = sorted(articles)[20]
+        articles[changed] = replace(articles[changed], text=articles[changed].text + " Dorran council.")
+        later = StoryPairCache(store, articles, embedder="hashing", k=3)
+        _candidate_pairs(articles, members, settings, Signatures(store, articles),
+                         map_batches=counting, story_pairs=later)
+        assert embedded == [17]

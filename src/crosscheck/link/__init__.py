@@ -34,7 +34,7 @@ from .common_source import direct_undated_copies
 from .article_index import ArticleIndex, as_index
 from .paraphrase import (align_paraphrases, candidate_pairs, get_embedder, paraphrase_cut,
                          sentence_spans)
-from .state import LinkedArticles, PairCache, Signatures, StoryFeatures
+from .state import LinkedArticles, PairCache, Signatures, StoryFeatures, StoryPairCache
 from .passages import align_verbatim
 from .stories import cluster_stories
 from .story_update import update_stories
@@ -73,9 +73,11 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
                                            features=features.complete())
     note("link", 0)
     signatures = Signatures(store, articles)
+    story_pairs = StoryPairCache(store, articles, embedder=settings.embedder,
+                                 k=settings.story_pairs_per_article)
     pairs = _candidate_pairs(articles, members, settings, signatures,
                              near=candidate_finder(engine, store.con),
-                             map_batches=engine.map_batches)
+                             map_batches=engine.map_batches, story_pairs=story_pairs)
     # A pair's derivation and passages depend on the two articles alone: pairs aligned by an
     # earlier run over the same two texts are read back, not aligned again.
     cache = PairCache(store, articles, embedder=settings.embedder, keys=linked.keys)
@@ -108,6 +110,7 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
         cache.save(aligned, keep=pairs)
         linked.save()
         signatures.save()
+        story_pairs.save()
         features.save()
         store.set_marker("link", fingerprint)
 
@@ -132,11 +135,12 @@ def _undated_reach(derivations: list[Derivation], published: Mapping[str, str | 
 
 def _candidate_pairs(articles: Mapping[str, Article] | ArticleIndex, members: list[StoryMember],
                      settings: Settings, signatures: Signatures, near=None,
-                     map_batches=None) -> list[tuple[str, str]]:
+                     map_batches=None, story_pairs: StoryPairCache | None = None) -> list[tuple[str, str]]:
     """Pairs worth aligning: near-duplicates anywhere (band keys grouped by ``near``, a
     shuffle), at most ``neardup_pairs_per_article`` an article (``copy_clusters.py``), and
     pairs within a story: all of a small story's, the nearest neighbours by text embedding in
-    a large one (each large story embedded by one task of ``map_batches``)."""
+    a large one (each large story embedded by one task of ``map_batches``; with
+    ``story_pairs``, only the large stories it holds no pairs for)."""
     articles = as_index(articles)
     ids, firsts, seconds, estimates = signatures.near_duplicate_rows(
         threshold=settings.neardup_threshold, candidates=near)
@@ -153,12 +157,21 @@ def _candidate_pairs(articles: Mapping[str, Article] | ArticleIndex, members: li
             pairs.update(itertools.combinations(ids, 2))
         else:
             large.append(ids)
+    if story_pairs is not None:
+        known = story_pairs.read(large)
+        for ids in large:
+            pairs.update(known.get(story_pairs.key(ids), ()))
+        large = [ids for ids in large if story_pairs.key(ids) not in known]
     task = functools.partial(large_story_pairs, embedder=settings.embedder,
                              k=settings.story_pairs_per_article)
-    batches = _with_texts(_story_batches(large), articles)
-    for found in (map(task, batches) if map_batches is None else map_batches(task, batches)):
-        for story_found in found:
+    story_batches = list(_story_batches(large))  # ids only: the texts are read a batch at a time
+    batches = _with_texts(story_batches, articles)
+    results = map(task, batches) if map_batches is None else map_batches(task, batches)
+    for stories, found in zip(story_batches, results, strict=True):
+        for ids, story_found in zip(stories, found, strict=True):
             pairs.update(story_found)
+            if story_pairs is not None:
+                story_pairs.add(ids, story_found)
     return sorted(pairs)
 
 

@@ -103,6 +103,53 @@ class PairCache:
                 con.unregister("_aligned")
 
 
+class StoryPairCache:
+    """The pairs found inside each large story (``link_story_pairs``): a large story's members
+    are embedded and each paired with its nearest neighbours, a function of its members' ids
+    and texts, the embedder and the neighbour count, so a story whose members and texts are
+    those of an earlier run is not embedded again."""
+
+    _TABLE = "CREATE TABLE IF NOT EXISTS link_story_pairs (id VARCHAR PRIMARY KEY, pairs VARCHAR)"
+
+    def __init__(self, store: Store, articles: Mapping[str, Article] | ArticleIndex, *,
+                 embedder: str, k: int):
+        self._store, self._options = store, (embedder, k)
+        self._text_key = {i: a.text_key for i, a in as_index(articles).items()}
+        store.con.execute(self._TABLE)
+        self._wanted: set[str] = set()
+        self._found: dict[str, list[tuple[str, str]]] = {}
+
+    def key(self, ids: Sequence[str]) -> str:
+        return content_id("story-pairs", __version__, *self._options,
+                          *(f"{i}:{self._text_key[i]}" for i in ids))
+
+    def read(self, stories: Sequence[Sequence[str]]) -> dict[str, list[tuple[str, str]]]:
+        """Key -> pairs of the ``stories`` (member ids, sorted) found by an earlier run."""
+        keys = sorted({self.key(ids) for ids in stories})
+        self._wanted.update(keys)
+        rows = self._store.con.execute(
+            "SELECT id, pairs FROM link_story_pairs WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [keys]).fetchall() if keys else []
+        return {key: [tuple(pair) for pair in json.loads(pairs)] for key, pairs in rows}
+
+    def add(self, ids: Sequence[str], pairs: Iterable[tuple[str, str]]) -> None:
+        self._found[self.key(ids)] = sorted(pairs)
+
+    def save(self) -> None:
+        """Keep the rows of the stories read or found in this run, and only those."""
+        con = self._store.con
+        con.execute("DELETE FROM link_story_pairs WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                    [sorted(self._wanted | set(self._found))])
+        if self._found:
+            keys = sorted(self._found)
+            con.register("_story_pairs", pa.table({"id": keys,
+                                                   "pairs": [json.dumps(self._found[k]) for k in keys]}))
+            try:
+                con.execute("INSERT OR REPLACE INTO link_story_pairs SELECT * FROM _story_pairs")
+            finally:
+                con.unregister("_story_pairs")
+
+
 class LinkedArticles:
     """The articles the last link run saw (``link_articles``: id and a hash of the record), so
     that the next run knows which are new or changed and which stories it may keep."""
