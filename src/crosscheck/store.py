@@ -15,7 +15,7 @@ import operator
 import types
 import typing
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -51,6 +51,17 @@ def _base_type(hint: object) -> type:
 def _columns(record_type: type) -> list[tuple[str, type]]:
     hints = typing.get_type_hints(record_type)
     return [(f.name, _base_type(hints[f.name])) for f in fields(record_type)]
+
+
+@functools.cache
+def _maker(record_type: type) -> Callable[[Sequence[object]], object]:
+    """A stored row (the record's columns in order) -> the record: DuckDB hands lists back
+    where records hold tuples."""
+    lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
+    if not lists:
+        return lambda row: record_type(*row)
+    return lambda row: record_type(*(tuple(v) if i in lists and v is not None else v
+                                     for i, v in enumerate(row)))
 
 
 def _quoted(names: list[str]) -> str:
@@ -231,26 +242,29 @@ class Store:
             return 0
         return self.row(f"SELECT count(*) FROM {record_table(record_type)}")[0]
 
+    def _selected(self, record_type: type, alias: str = "") -> str:
+        """The select list of a record type's columns (``NULL`` for one an older store lacks),
+        each prefixed with ``alias``."""
+        table = record_table(record_type)
+        return ", ".join("NULL" if (table, n) in self._absent else alias + _quoted([n])
+                         for n, _ in _columns(record_type))
+
     def iter_records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                      params: list[object] | None = None, chunk: int = 2048) -> Iterator[object]:
         """Stream records of a type in a stable order, ``chunk`` rows at a time."""
         table = record_table(record_type)
         if not self.has_table(table):
             return
-        names = [name for name, _ in _columns(record_type)]
-        selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
         cursor = self.con.cursor()
         cursor.execute(
-            f"SELECT {selected} FROM {table} "
+            f"SELECT {self._selected(record_type)} FROM {table} "
             f"WHERE {where} ORDER BY {order_by}",
             params or [],
         )
-        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
+        make = _maker(record_type)
         while rows := cursor.fetchmany(chunk):
             for row in rows:
-                if lists:  # DuckDB hands lists back; records hold tuples
-                    row = tuple(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row))
-                yield record_type(*row)
+                yield make(row)
         cursor.close()
 
     def tagged_records(self, record_type: type, *, tags: str, column: str,
@@ -263,15 +277,11 @@ class Store:
         table = record_table(record_type)
         if not self.has_table(table):
             return []
-        names = [name for name, _ in _columns(record_type)]
-        selected = ", ".join("NULL" if (table, n) in self._absent else "t." + _quoted([n]) for n in names)
-        rows = self.con.execute(f"SELECT g.tag, {selected} FROM {table} t JOIN {tags} g "
-                                f"ON t.{_quoted([column])} = g.item ORDER BY g.tag, {order_by}").fetchall()
-        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
-        if lists:  # DuckDB hands lists back; records hold tuples
-            rows = [(tag, *(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row)))
-                    for tag, *row in rows]
-        return [(tag, record_type(*row)) for tag, *row in rows]
+        rows = self.con.execute(f"SELECT g.tag, {self._selected(record_type, 't.')} FROM {table} t "
+                                f"JOIN {tags} g ON t.{_quoted([column])} = g.item "
+                                f"ORDER BY g.tag, {order_by}").fetchall()
+        make = _maker(record_type)
+        return [(row[0], make(row[1:])) for row in rows]
 
     def records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                 params: list[object] | None = None) -> list[object]:
@@ -280,15 +290,9 @@ class Store:
         table = record_table(record_type)
         if not self.has_table(table):
             return []
-        names = [name for name, _ in _columns(record_type)]
-        selected = ", ".join("NULL" if (table, n) in self._absent else _quoted([n]) for n in names)
-        rows = self.con.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY {order_by}",
-                                params or []).fetchall()
-        lists = [i for i, (_, t) in enumerate(_columns(record_type)) if t is tuple]
-        if lists:  # DuckDB hands lists back; records hold tuples
-            rows = [tuple(tuple(v) if i in lists and v is not None else v for i, v in enumerate(row))
-                    for row in rows]
-        return [record_type(*row) for row in rows]
+        rows = self.con.execute(f"SELECT {self._selected(record_type)} FROM {table} "
+                                f"WHERE {where} ORDER BY {order_by}", params or []).fetchall()
+        return list(map(_maker(record_type), rows))
 
     def records_of_articles(self, record_type: type, articles: Iterable[str], *,
                             order_by: str = "article, id") -> dict[str, list]:
