@@ -196,6 +196,18 @@ class Store:
             self.con.unregister("_incoming")
             self.con.execute("DROP TABLE IF EXISTS _wanted")
 
+    def insert_columns(self, table: str, columns: Mapping[str, list], *, replace: bool = False) -> None:
+        """Insert rows given column by column (names in the table's order) into one of the
+        store's own tables (a stage's kept state), replacing rows of the same key with
+        ``replace``; nothing when the columns are empty."""
+        if not next(iter(columns.values()), None):
+            return
+        self.con.register("_columns", pa.table(dict(columns)))
+        try:
+            self.con.execute(f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} SELECT * FROM _columns")
+        finally:
+            self.con.unregister("_columns")
+
     def _insert(self, record_type: type, rows: list[object]) -> None:
         self.con.register("_incoming", records_table(record_type, rows))
         try:

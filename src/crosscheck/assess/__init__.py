@@ -19,8 +19,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-import pyarrow as pa
-
 from ..records import ENRICH_SCHEME, content_id
 from .. import __version__
 from ..engine import Engine
@@ -140,13 +138,8 @@ def _save_scopes(store: Store, corpus: CorpusIndex, scopes: dict[str, str] | Non
     if scopes is None:
         return
     rows = sorted((a, s, scopes[s]) for a, s in corpus.story_of.items() if a in corpus.article_ids)
-    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(("article", "story", "fingerprint"))},
-                     schema=pa.schema([(n, pa.string()) for n in ("article", "story", "fingerprint")]))
-    store.con.register("_scopes", table)
-    try:
-        store.con.execute("INSERT INTO assess_scopes SELECT * FROM _scopes")
-    finally:
-        store.con.unregister("_scopes")
+    store.insert_columns("assess_scopes", {name: [r[i] for r in rows]
+                                           for i, name in enumerate(("article", "story", "fingerprint"))})
 
 
 def _fingerprint(store: Store, settings: Settings) -> str:

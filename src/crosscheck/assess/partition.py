@@ -279,24 +279,22 @@ class _BatchReads:
 
     def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
         """Article -> the speaker keys of its quotes."""
-        speakers: dict[str, set[str]] = defaultdict(set)
-        if near:
-            for article, key in self.store.con.execute(
-                    f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
-                    "AND coalesce(speaker_key, '') <> ''", [near]).fetchall():
-                speakers[article].add(key)
-        return speakers
+        return _by_article(self.store.con.execute(
+            f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
+            "AND coalesce(speaker_key, '') <> ''", [near]).fetchall() if near else [])
+
+
+def _by_article(rows: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Rows ``(article, value)`` as article -> its set of values."""
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for article, value in rows:
+        grouped[article].add(value)
+    return grouped
 
 
 def _claim_rows(spoken: Iterable[tuple[str, str]], placed: Iterable[tuple[str, str]]
                 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    speakers: dict[str, set[str]] = defaultdict(set)
-    places: dict[str, set[str]] = defaultdict(set)
-    for article, key in spoken:
-        speakers[article].add(key)
-    for article, place in placed:
-        places[article].add(place)
-    return speakers, places
+    return _by_article(spoken), _by_article(placed)
 
 
 class _PassReads(_BatchReads):
@@ -355,7 +353,7 @@ class _PassReads(_BatchReads):
         return _claim_rows(self.spoken.get(self.tag, []), self.placed.get(self.tag, []))
 
     def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
-        return _claim_rows(self.quoting.get(self.tag, []), [])[0]
+        return _by_article(self.quoting.get(self.tag, []))
 
     def close(self) -> None:
         for name in self.tables:

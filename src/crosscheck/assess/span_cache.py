@@ -18,7 +18,6 @@ import json
 from collections.abc import Mapping, Sequence
 
 import duckdb
-import pyarrow as pa
 
 from ..link.state import record_key, record_values
 from ..records import Article, FramingSpan, content_id
@@ -52,17 +51,10 @@ def read_spans(store: Store, keys: Mapping[str, str]) -> dict[str, list[FramingS
 
 def save_spans(store: Store, computed: Mapping[str, tuple[str, Sequence[FramingSpan]]]) -> None:
     """Keep the spans computed in this run: article id -> (its key, its spans)."""
-    if not computed:
-        return
     ids = sorted(computed)
-    table = pa.table({"id": ids, "key": [computed[i][0] for i in ids],
-                      "spans": [json.dumps([record_values(s) for s in computed[i][1]]) for i in ids]},
-                     schema=pa.schema([(n, pa.string()) for n in ("id", "key", "spans")]))
-    store.con.register("_spans", table)
-    try:
-        store.con.execute("INSERT OR REPLACE INTO assess_spans SELECT * FROM _spans")
-    finally:
-        store.con.unregister("_spans")
+    store.insert_columns("assess_spans", {
+        "id": ids, "key": [computed[i][0] for i in ids],
+        "spans": [json.dumps([record_values(s) for s in computed[i][1]]) for i in ids]}, replace=True)
 
 
 def prune_spans(store: Store) -> None:

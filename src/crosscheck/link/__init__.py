@@ -159,9 +159,9 @@ def _candidate_pairs(articles: Mapping[str, Article] | ArticleIndex, members: li
             large.append(ids)
     if story_pairs is not None:
         known = story_pairs.read(large)
-        for ids in large:
-            pairs.update(known.get(story_pairs.key(ids), ()))
-        large = [ids for ids in large if story_pairs.key(ids) not in known]
+        for found in known:
+            pairs.update(found or ())
+        large = [ids for ids, found in zip(large, known) if found is None]
     task = functools.partial(large_story_pairs, embedder=settings.embedder,
                              k=settings.story_pairs_per_article)
     story_batches = list(_story_batches(large))  # ids only: the texts are read a batch at a time

@@ -95,12 +95,8 @@ class PairCache:
                     [sorted({self.key(a, b) for a, b in keep})])
         con.execute("DELETE FROM link_pairs WHERE id NOT IN (SELECT id FROM _keep)")
         con.execute("DROP TABLE _keep")
-        if rows:
-            con.register("_aligned", pa.table({"id": [r[0] for r in rows], "result": [r[1] for r in rows]}))
-            try:
-                con.execute("INSERT OR REPLACE INTO link_pairs SELECT * FROM _aligned")
-            finally:
-                con.unregister("_aligned")
+        self._store.insert_columns("link_pairs", {"id": [r[0] for r in rows], "result": [r[1] for r in rows]},
+                                   replace=True)
 
 
 class StoryPairCache:
@@ -123,31 +119,26 @@ class StoryPairCache:
         return content_id("story-pairs", __version__, *self._options,
                           *(f"{i}:{self._text_key[i]}" for i in ids))
 
-    def read(self, stories: Sequence[Sequence[str]]) -> dict[str, list[tuple[str, str]]]:
-        """Key -> pairs of the ``stories`` (member ids, sorted) found by an earlier run."""
-        keys = sorted({self.key(ids) for ids in stories})
+    def read(self, stories: Sequence[Sequence[str]]) -> list[list[tuple[str, str]] | None]:
+        """The pairs an earlier run found for each of ``stories`` (member ids, sorted), or
+        ``None`` for a story it holds none for."""
+        keys = [self.key(ids) for ids in stories]
         self._wanted.update(keys)
-        rows = self._store.con.execute(
+        rows = dict(self._store.con.execute(
             "SELECT id, pairs FROM link_story_pairs WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-            [keys]).fetchall() if keys else []
-        return {key: [tuple(pair) for pair in json.loads(pairs)] for key, pairs in rows}
+            [sorted(set(keys))]).fetchall()) if keys else {}
+        return [[tuple(pair) for pair in json.loads(rows[key])] if key in rows else None for key in keys]
 
     def add(self, ids: Sequence[str], pairs: Iterable[tuple[str, str]]) -> None:
         self._found[self.key(ids)] = sorted(pairs)
 
     def save(self) -> None:
         """Keep the rows of the stories read or found in this run, and only those."""
-        con = self._store.con
-        con.execute("DELETE FROM link_story_pairs WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
-                    [sorted(self._wanted | set(self._found))])
-        if self._found:
-            keys = sorted(self._found)
-            con.register("_story_pairs", pa.table({"id": keys,
-                                                   "pairs": [json.dumps(self._found[k]) for k in keys]}))
-            try:
-                con.execute("INSERT OR REPLACE INTO link_story_pairs SELECT * FROM _story_pairs")
-            finally:
-                con.unregister("_story_pairs")
+        self._store.con.execute("DELETE FROM link_story_pairs WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                                [sorted(self._wanted | set(self._found))])
+        keys = sorted(self._found)
+        self._store.insert_columns("link_story_pairs", {
+            "id": keys, "pairs": [json.dumps(self._found[k]) for k in keys]}, replace=True)
 
 
 class LinkedArticles:
