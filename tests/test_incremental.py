@@ -138,6 +138,21 @@ def test_nothing_new_keeps_every_story():
     assert (again, again_members) == (stories, members)
 
 
+def test_a_kept_story_keeps_its_stored_title_and_a_reached_one_is_titled_again():
+    old = [make_article(k) for k in ("wire", "daily", "later", "fair")]
+    stories, members = cluster_stories(old)
+    previous = {m.article: m.story for m in members}
+    titles = {s.id: f"stored {s.id}" for s in stories}
+    blog = make_article("blog")
+    new_stories, _ = update_stories([*old, blog], previous=previous, new={blog.id}, titles=titles)
+    by_id = {s.id: s.title for s in new_stories}
+    fair = previous[make_article("fair").id]  # not reached by the blog: kept, with the title given
+    assert by_id[fair] == titles[fair]
+    reached = previous[make_article("wire").id]  # reached: clustered again, titled by its members
+    assert by_id[reached] != titles[reached]
+    assert by_id[reached] == {s.id: s.title for s in cluster_stories([*old, blog])[0]}[reached]
+
+
 def test_a_changed_article_is_placed_again():
     articles = [make_article(k) for k in TEXTS]
     _, members = cluster_stories(articles)

@@ -67,7 +67,8 @@ def run_link(*, store: Store, settings: Settings, engine: Engine, note: Progress
     features = StoryFeatures(store, articles, settings=settings, keys=linked.keys)
     if previous:
         stories, members = update_stories(articles.values(), previous=previous, new=linked.new,
-                                          features=features.complete())
+                                          settings=settings, features=features.complete(),
+                                          titles=dict(store.con.execute("SELECT id, title FROM stories").fetchall()))
     else:
         stories, members = cluster_stories(articles.values(), settings=settings,
                                            features=features.complete())

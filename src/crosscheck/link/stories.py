@@ -221,13 +221,16 @@ def _central(group: Sequence[_Features], weights: _Weights) -> _Features:
     return ordered[max(range(len(ordered)), key=lambda i: (scores[i], -i))]
 
 
-def _records(groups: Sequence[Sequence[_Features]], weights: _Weights,
-             ) -> tuple[list[Story], list[StoryMember]]:
+def _records(groups: Sequence[Sequence[_Features]], weights: _Weights, *,
+             titles: Mapping[str, str] | None = None) -> tuple[list[Story], list[StoryMember]]:
+    """Story and member records of ``groups``; a story id in ``titles`` takes that title
+    instead of its central member's."""
     stories, members = [], []
     for group in sorted(groups, key=lambda g: _founder_key(min(g, key=_founder_key))):
         story_id = _story_id(group)
         dates = sorted(f.published for f in group if f.published)
-        stories.append(Story(story_id, _central(group, weights).title,
+        title = titles[story_id] if titles and story_id in titles else _central(group, weights).title
+        stories.append(Story(story_id, title,
                              dates[0] if dates else None, dates[-1] if dates else None))
         members.extend(StoryMember(content_id("story-member", story_id, f.article), story_id,
                                    f.article) for f in sorted(group, key=lambda f: f.article))

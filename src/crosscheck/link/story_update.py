@@ -11,8 +11,10 @@ kept as it is.
 
 What may differ from a batch run on the union: a kept story is not split or merged again when
 the new articles shift document frequencies, and a reclustered set is agglomerated apart from
-the stories it does not reach (the batch merges on the whole corpus). Titles and ids follow the
-batch rules on the resulting partition.
+the stories it does not reach (the batch merges on the whole corpus), and a kept story keeps its stored title (given in
+``titles``) where the batch would weigh its members again under the shifted frequencies, which
+changes the central member only between near-equal members. Ids, dates and the titles of the
+reclustered stories follow the batch rules on the resulting partition.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 from ..records import Article, Mention, Story, StoryMember, TimeExpr
 from .stories import _agglomerate, _records, _scores
-from .story_features import _features, _settings, _similarity, _Vectors, _Weights
+from .story_features import _features, _overlapping, _settings, _similarity, _Vectors, _Weights
 from .story_pairs import Pairs, weighted_matrix
 
 __all__ = ["update_stories"]
@@ -34,11 +36,12 @@ def update_stories(articles: Iterable[Article], *, previous: Mapping[str, str],
                    new: set[str], mentions: Mapping[str, Sequence[Mention]] = {},
                    times: Mapping[str, Sequence[TimeExpr]] = {}, settings: object | None = None,
                    features: Mapping[str, object] | None = None,
+                   titles: Mapping[str, str] | None = None,
                    ) -> tuple[list[Story], list[StoryMember]]:
     """Stories of ``articles``: ``previous`` maps each article linked before to its stored
     story; ``new`` holds the articles to place (new or changed since). ``features`` (article id
     -> its story features, e.g. kept in the store) saves computing them from ``mentions`` and
-    ``times``."""
+    ``times``. ``titles`` (stored story id -> title) is kept for every story left as it was."""
     opts = _settings(settings)
     unique = {a.id: a for a in articles}
     order = sorted(unique)
@@ -58,9 +61,12 @@ def update_stories(articles: Iterable[Article], *, previous: Mapping[str, str],
     fresh = [position[k] for k in order if k in new or k not in previous]
     reached = _reached(fresh, feats, weights, groups, opts) | (lost & set(groups))
     regroup = sorted({*fresh, *(i for s in reached for i in groups[s])})
-    kept = [g for s, g in groups.items() if s not in reached]
-    return _records([[feats[i] for i in g] for g in [*kept, *_recluster(regroup, feats, weights, opts)]],
-                    weights)
+    kept = {s: g for s, g in groups.items() if s not in reached}
+    # a kept story's founder is among its unchanged members, so its id is the stored one; a
+    # reclustered story never takes that id (its members are disjoint from the kept ones)
+    known = {s: titles[s] for s in kept if s in (titles or {})}
+    return _records([[feats[i] for i in g] for g in [*kept.values(), *_recluster(regroup, feats, weights, opts)]],
+                    weights, titles=known)
 
 
 def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, list[int]],
@@ -83,11 +89,20 @@ def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, li
 
     found: set[str] = set()
     for i in fresh:
-        others = sorted({o for t in feats[i].terms for o in postings.get(t, ())})
-        totals: Counter = Counter()
-        for other in others:
-            totals[story_of[other]] += _similarity(vector(i), vector(other), opts)
-        found |= {s for s, total in totals.items() if total / len(groups[s]) >= opts.link_threshold}
+        by_story: dict[str, list[int]] = defaultdict(list)
+        for other in sorted({o for t in feats[i].terms for o in postings.get(t, ())}):
+            by_story[story_of[other]].append(other)
+        for s, others in by_story.items():
+            # a similarity is at most 1 (l2-normalised vectors), so a story with fewer candidate
+            # members than the threshold asks of its mean cannot be reached: skip weighing them
+            if s in found or len(others) * (1 + 1e-9) < opts.link_threshold * len(groups[s]):
+                continue
+            # pairs without the word overlap the similarity asks for score 0: tested before
+            # the vectors are weighed, as :func:`_similarity` would test them after
+            close = [o for o in others if _overlapping(feats[i].terms.keys(), feats[o].terms.keys(), opts)]
+            total = sum(_similarity(vector(i), vector(o), opts) for o in close)
+            if total / len(groups[s]) >= opts.link_threshold:
+                found.add(s)
     return found
 
 
