@@ -1,9 +1,10 @@
-"""Helpers shared by the benchmark scripts: locating data sets and scoring texts."""
+"""Helpers shared by the benchmark scripts: locating data sets, analysing them, scoring texts."""
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,33 @@ def require_dataset(path: Path, *, name: str) -> Path:
         print(f"skipping {name}: data set not found at {path} (pass --data DIR to point at it)")
         sys.exit(0)
     return path
+
+
+def analysed_sets(sets: Mapping[str, Path], names: Iterable[str], folder: Path,
+                  rows: Callable[[str, Iterable[str]], Iterable[str]], **options) -> Iterator[tuple[str, Path]]:
+    """Each of ``names`` (keys of ``sets``, JSONL files) analysed into a fresh store in
+    ``folder``: the lines ``rows(name, lines)`` picks of its file are run through the pipeline
+    (``options`` passed on to :func:`crosscheck.pipeline.run`) with two workers, and the name
+    and store path given; a set not on this machine is said to be skipped."""
+    from crosscheck.engine.local import LocalEngine
+    from crosscheck.pipeline import run
+    from crosscheck.settings import Settings
+    from crosscheck.store import Store
+
+    for name in names:
+        data = sets[name]
+        if not data.exists():
+            print(f"{name}: {data} missing, skipped")
+            continue
+        picked = folder / f"{name}.jsonl"
+        with data.open(encoding="utf-8") as lines:
+            picked.write_text("".join(rows(name, lines)), encoding="utf-8")
+        store_path = folder / f"{name}.duckdb"
+        engine = LocalEngine(workers=2)
+        with Store(store_path) as store:
+            run([str(picked)], store=store, settings=Settings(workers=2), engine=engine, **options)
+        engine.close()
+        yield name, store_path
 
 
 def shingles(text: str, *, size: int = 4) -> set[tuple[str, ...]]:

@@ -17,13 +17,10 @@ import random
 import tempfile
 from pathlib import Path
 
-from _common import SHARED_BENCH
+from _common import SHARED_BENCH, analysed_sets
 
 from crosscheck.assess.article_findings import count_inconsistencies
-from crosscheck.engine.local import LocalEngine
-from crosscheck.pipeline import run
 from crosscheck.records import Article, Claim, Quantity, TimeExpr
-from crosscheck.settings import Settings
 from crosscheck.store import Store
 
 SETS = {"reuters": SHARED_BENCH / "reuters-21578" / "articles.jsonl",
@@ -57,19 +54,9 @@ def main() -> None:
             report(str(path), path, args.sample)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        for name in args.sets.split(","):
-            data = SETS[name]
-            if not data.exists():
-                print(f"{name}: {data} missing, skipped")
-                continue
-            rows = Path(tmp) / f"{name}.jsonl"
-            with data.open(encoding="utf-8") as lines:
-                rows.write_text("".join(line for _, line in zip(range(args.limit), lines)), encoding="utf-8")
-            store_path = Path(tmp) / f"{name}.duckdb"
-            engine = LocalEngine(workers=2)
-            with Store(store_path) as store:
-                run([str(rows)], store=store, settings=Settings(workers=2), engine=engine, until="enrich")
-            engine.close()
+        for name, store_path in analysed_sets(
+                SETS, args.sets.split(","), Path(tmp),
+                lambda name, lines: (line for _, line in zip(range(args.limit), lines)), until="enrich"):
             report(f"{name} (first {args.limit:,} rows)", store_path, args.sample)
 
 

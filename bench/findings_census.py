@@ -23,14 +23,14 @@ import random
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from _common import SHARED_BENCH
+from _common import SHARED_BENCH, analysed_sets
 
 import crosscheck
 from crosscheck.assess import run_assess
 from crosscheck.engine.local import LocalEngine
-from crosscheck.pipeline import run
 from crosscheck.settings import Settings
 from crosscheck.store import Store
 
@@ -39,22 +39,17 @@ SETS = {"meter": SHARED_BENCH / "meter" / "articles.jsonl",
         "reuters": SHARED_BENCH / "reuters-21578" / "articles.jsonl"}
 
 
-def rows_of(name: str, limit: int | None, folder: Path) -> Path | None:
-    path = SETS[name]
-    if not path.exists():
-        print(f"{name}: {path} missing, skipped")
-        return None
-    kept = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if name == "bbc" and json.loads(line).get("gold_category") not in ("business", "politics"):
-                continue
-            kept.append(line)
-            if limit is not None and len(kept) >= limit:
-                break
-    out = folder / f"{name}.jsonl"
-    out.write_text("".join(kept), encoding="utf-8")
-    return out
+def rows_of(name: str, lines: Iterable[str], limit: int | None) -> Iterator[str]:
+    """The first ``limit`` rows of a set (all without one); of BBC, of its business and
+    politics pages."""
+    kept = 0
+    for line in lines:
+        if name == "bbc" and json.loads(line).get("gold_category") not in ("business", "politics"):
+            continue
+        yield line
+        kept += 1
+        if limit is not None and kept >= limit:
+            break
 
 
 def census(label: str, path: Path, sample: int) -> None:
@@ -105,15 +100,8 @@ def main() -> None:
             for path in args.store:
                 census(str(path), reassessed(path, folder) if args.reassess else path, args.sample)
             return
-        for name in args.sets.split(","):
-            rows = rows_of(name, args.limit, folder)
-            if rows is None:
-                continue
-            store_path = folder / f"{name}.duckdb"
-            engine = LocalEngine(workers=2)
-            with Store(store_path) as store:
-                run([str(rows)], store=store, settings=Settings(workers=2), engine=engine)
-            engine.close()
+        for name, store_path in analysed_sets(SETS, args.sets.split(","), folder,
+                                              lambda name, lines: rows_of(name, lines, args.limit)):
             census(name, store_path, args.sample)
 
 
