@@ -196,25 +196,17 @@ def _reach_of(corpus: CorpusIndex, members: list[str]) -> tuple[list[str], list[
 def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settings_key: str,
                 embedder: str, technique_tagger: str, full: bool, reads: "_BatchReads") -> StoryBatch:
     near, derivations = _reach_of(corpus, members)
-    by_near, by_redo = [_IN.format(column="article"), [near]], [_IN.format(column="article"), [members]]
-
-    def read(record_type, where, order_by="id", wanted=True):
-        if not wanted:
-            return []
-        return list(store.iter_records(record_type, where=where[0], params=where[1],
-                                       order_by=order_by))
-
     mentions = reads.mentions(members)
-    claims = read(Claim, by_redo, "article, start, id", full)
-    quotes = read(Quote, by_redo, "article, start, id", full)
+    claims = reads.records(Claim, "article", members, "article, start, id", wanted=full)
+    quotes = reads.records(Quote, "article", members, "article, start, id", wanted=full)
     far = sorted(set(near) - set(members))
     quote_speakers = reads.quote_speakers(near)
-    far_quotes = read(Quote, [_IN.format(column="article"), [far]], "article, start, id", full and bool(far))
+    far_quotes = reads.records(Quote, "article", far, "article, start, id", wanted=full and bool(far))
     labels = ", ".join(f"'{label}'" for label in _PLACE_LABELS)
-    far_mentions = read(Mention, [_IN.format(column="article") + f" AND (label IN ({labels}) OR EXISTS "
-                                  "(SELECT 1 FROM quotes q WHERE q.article = mentions.article "
-                                  "AND q.speaker_key = mentions.key))", [far]],
-                        "article, start, id", full and bool(far_quotes))
+    far_mentions = reads.records(Mention, "article", far, "article, start, id",
+                                 also=f"(label IN ({labels}) OR EXISTS (SELECT 1 FROM quotes q "
+                                 "WHERE q.article = mentions.article AND q.speaker_key = mentions.key))",
+                                 wanted=full and bool(far_quotes))
     keys = sorted({m.key for m in mentions} | {c.speaker_key for c in claims if c.speaker_key}
                   | {q.speaker_key for q in quotes if q.speaker_key}
                   | {k for spoken in quote_speakers.values() for k in spoken})
@@ -232,10 +224,10 @@ def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settin
         claims=claims, quotes=quotes, mentions=mentions, entity_keys=entity_keys,
         derivations=derivations,
         passages=reads.passages(derivation_ids),
-        quantities={q.id: q for q in read(Quantity, by_near, wanted=full)},
-        times={t.id: t for t in read(TimeExpr, by_near, wanted=full)},
-        places={p.id: p for p in read(Place, by_near, wanted=full)},
-        event_mentions=read(EventMention, by_near, "article, start, id", full),
+        quantities={q.id: q for q in reads.records(Quantity, "article", near, "id", wanted=full)},
+        times={t.id: t for t in reads.records(TimeExpr, "article", near, "id", wanted=full)},
+        places={p.id: p for p in reads.records(Place, "article", near, "id", wanted=full)},
+        event_mentions=reads.records(EventMention, "article", near, "article, start, id", wanted=full),
         reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
         technique_tagger=technique_tagger, scoped=corpus.scoped, speakers=speakers,
         claim_places=claim_places, span_keys=span_keys, known_spans=read_spans(store, span_keys),
@@ -247,23 +239,28 @@ _PASS_BATCHES = 16
 
 
 class _BatchReads:
-    """What a batch reads beyond its claims and quotes, asked of the store for that batch."""
+    """What a batch reads, asked of the store for that batch."""
 
     def __init__(self, store: Store):
         self.store = store
 
-    def _records(self, record_type, column: str, ids: list[str], order_by: str) -> list:
-        return list(self.store.iter_records(record_type, where=_IN.format(column=column),
-                                            params=[ids], order_by=order_by))
+    def records(self, record_type, column: str, ids: list[str], order_by: str, *, also: str = "",
+                wanted: bool = True) -> list:
+        """The records whose ``column`` is one of ``ids`` (and that meet the condition ``also``
+        when given), in ``order_by`` order; none when not ``wanted``."""
+        if not wanted:
+            return []
+        where = _IN.format(column=column) + (f" AND {also}" if also else "")
+        return list(self.store.iter_records(record_type, where=where, params=[ids], order_by=order_by))
 
     def mentions(self, members: list[str]) -> list[Mention]:
-        return self._records(Mention, "article", members, "article, start, id")
+        return self.records(Mention, "article", members, "article, start, id")
 
     def articles(self, near: list[str]) -> list[Article]:
-        return self._records(Article, "id", near, "id")
+        return self.records(Article, "id", near, "id")
 
     def passages(self, derivations: list[str]) -> list[Passage]:
-        return self._records(Passage, "derivation", derivations, "derivation, derived_start, id")
+        return self.records(Passage, "derivation", derivations, "derivation, derived_start, id")
 
     def claim_reads(self, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """:func:`.scope.claim_reads` of ``members`` from two narrow queries (a fingerprint
@@ -300,7 +297,8 @@ def _claim_rows(spoken: Iterable[tuple[str, str]], placed: Iterable[tuple[str, s
 class _PassReads(_BatchReads):
     """The same reads for several batches at once (a fingerprint pass), one query per table:
     the batches' ids go into temporary tables tagged by batch, the answers are grouped by tag,
-    and each batch then takes its own, in the order :func:`story_batches` reads them."""
+    and each batch then takes its own, in the order :func:`story_batches` reads them. Its
+    :meth:`records` (claims, quotes, quantities...: what a full batch reads) are not wanted."""
 
     def __init__(self, store: Store, corpus: CorpusIndex, groups: list[list[str]]):
         super().__init__(store)
