@@ -162,14 +162,9 @@ class LinkedArticles:
         return dict(self._store.con.execute("SELECT article, story FROM story_members").fetchall())
 
     def save(self) -> None:
-        con = self._store.con
-        con.execute("DELETE FROM link_articles")
+        self._store.con.execute("DELETE FROM link_articles")
         ids = sorted(self.keys)
-        con.register("_linked", pa.table({"id": ids, "key": [self.keys[i] for i in ids]}))
-        try:
-            con.execute("INSERT INTO link_articles SELECT * FROM _linked")
-        finally:
-            con.unregister("_linked")
+        self._store.insert_columns("link_articles", {"id": ids, "key": [self.keys[i] for i in ids]})
 
 
 class Signatures:
@@ -235,14 +230,9 @@ class Signatures:
         finally:
             con.unregister("_current")
         added = sorted(self._computed)
-        if added:
-            con.register("_signatures", pa.table({
-                "id": added, "text_key": [self._key[i] for i in added],
-                "signature": pa.array([self._rows[i] for i in added], type=pa.binary())}))
-            try:
-                con.execute("INSERT OR REPLACE INTO link_signatures SELECT * FROM _signatures")
-            finally:
-                con.unregister("_signatures")
+        self._store.insert_columns("link_signatures", {
+            "id": added, "text_key": [self._key[i] for i in added],
+            "signature": pa.array([self._rows[i] for i in added], type=pa.binary())}, replace=True)
 
 
 class StoryFeatures:
@@ -296,17 +286,9 @@ class StoryFeatures:
         return self.features
 
     def save(self) -> None:
-        con = self._store.con
-        con.execute("DELETE FROM link_story_features WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
-                    [sorted(self._articles)])
-        if not self._computed:
-            return
-        rows = {"id": self._computed, "key": [self._key[i] for i in self._computed],
-                "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor,
-                                         f.named])
-                             for f in (self.features[i] for i in self._computed)]}
-        con.register("_features", pa.table(rows))
-        try:
-            con.execute("INSERT OR REPLACE INTO link_story_features SELECT * FROM _features")
-        finally:
-            con.unregister("_features")
+        self._store.con.execute("DELETE FROM link_story_features WHERE id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                                [sorted(self._articles)])
+        self._store.insert_columns("link_story_features", {
+            "id": self._computed, "key": [self._key[i] for i in self._computed],
+            "features": [json.dumps([f.published, f.title, dict(f.terms), dict(f.entities), f.anchor, f.named])
+                         for f in (self.features[i] for i in self._computed)]}, replace=True)
