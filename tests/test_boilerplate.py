@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -298,3 +299,45 @@ def test_agency_catchline_and_credits():
     assert [reason for _text, reason in _reasons(removals)] == [
         "wire-header", "repeated-title", "byline", "wire-credit"]
     assert clean == "VELMORA, May 4 (Quay Wire) - The council said it would rebuild the quay.\nCOVID-19"
+
+
+# -- learned from keys kept in the store ----------------------------------------------------------
+
+
+def _mixed_drafts() -> list[Draft]:
+    """Outlet chrome, a corpus-wide line, a stock sentence, title crumbs and drafts without an
+    outlet: every kind of tally the model keeps."""
+    chrome = ["Subscribe to our newsletter", "Follow Velmora Post", "Read more stories"]
+    drafts = [_draft(n, "\n".join([body, *chrome]), title=f"Home News {body[:40]}")
+              for n, body in enumerate(BODIES)]
+    drafts += [_draft(10 + n, f"{body}\nThe hearing was adjourned until tomorrow.\nRead more stories",
+                      outlet=f"o{n}") for n, body in enumerate(BODIES)]
+    drafts += [_draft(20 + n, f"{body}\nExit mobile version", outlet=None) for n, body in enumerate(BODIES[:2])]
+    return drafts
+
+
+def test_the_model_learned_from_kept_keys_is_the_streamed_one(tmp_path, monkeypatch):
+    from crosscheck.clean import boilerplate_state
+    from crosscheck.store import Store
+
+    drafts = _mixed_drafts()
+    outlets = {"d20": ("site-x", "chrome"), "d21": ("site-x", "chrome")}
+    hashed = []
+    real = boilerplate_state.draft_keys
+    monkeypatch.setattr(boilerplate_state, "draft_keys", lambda d: hashed.append(d.id) or real(d))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write(drafts)
+        model = boilerplate_state.learn_stored_boilerplate(store, settings=Settings(), outlets=outlets)
+        assert model == learn_boilerplate(drafts, settings=Settings(), outlets=outlets)
+        assert model.outlet_lines and model.corpus_lines and model.outlet_prefixes
+        assert sorted(hashed) == sorted(d.id for d in drafts)
+        # one draft changed, one gone, one new: only the changed and new ones are hashed again
+        hashed.clear()
+        changed = dataclasses.replace(drafts[0], text=BODIES[3] + "\nFollow Velmora Post")
+        store.con.execute("DELETE FROM drafts WHERE id IN ('d0', 'd11')")
+        added = _draft(30, BODIES[2] + "\nSubscribe to our newsletter")
+        store.write([changed, added])
+        now = [changed, *(d for d in drafts if d.id not in ("d0", "d11")), added]
+        model = boilerplate_state.learn_stored_boilerplate(store, settings=Settings(), outlets=outlets)
+        assert model == learn_boilerplate(sorted(now, key=lambda d: d.id), settings=Settings(), outlets=outlets)
+        assert sorted(hashed) == ["d0", "d30"]

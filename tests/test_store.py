@@ -146,3 +146,30 @@ def test_replace_leaves_exactly_the_given_records_and_rewrites_only_what_differs
         with store.transaction():
             store.replace(Story, [])
         assert store.count(Story) == 0
+
+
+def test_replacing_stages_batches_and_rewrites_only_the_rows_of_its_scope(tmp_path):
+    from crosscheck.records import Removal
+
+    def removal(i: int, stage: str, text: str = "Korvask chrome") -> Removal:
+        return Removal(f"{stage}{i}", f"a{i}", stage, 0, text, "crumb")
+
+    stored = [removal(i, "document") for i in range(3)] + [removal(i, "boilerplate") for i in range(4)]
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write(stored)
+        rowids = dict(store.con.execute("SELECT id, rowid FROM removals").fetchall())
+        with store.transaction(), store.replacing({Removal: "stage = 'boilerplate'"}) as stage:
+            stage([removal(0, "boilerplate"), removal(1, "boilerplate", "Dorran footer")])
+            stage([removal(2, "boilerplate"), removal(7, "boilerplate"), removal(0, "boilerplate")])
+        rows = {r.id: r.text for r in store.iter_records(Removal)}
+        assert rows == {"document0": "Korvask chrome", "document1": "Korvask chrome", "document2": "Korvask chrome",
+                        "boilerplate0": "Korvask chrome", "boilerplate1": "Dorran footer",
+                        "boilerplate2": "Korvask chrome", "boilerplate7": "Korvask chrome"}
+        kept = dict(store.con.execute("SELECT id, rowid FROM removals").fetchall())
+        assert all(kept[i] == rowids[i] for i in ("document0", "document1", "document2", "boilerplate0", "boilerplate2"))
+        # a failure inside leaves the table as it was and no staging table behind
+        with pytest.raises(RuntimeError), store.replacing({Removal: "true"}) as stage:
+            stage([removal(5, "document")])
+            raise RuntimeError("stop")
+        assert {r.id for r in store.iter_records(Removal)} == set(rows)
+        assert not store.con.execute("SELECT * FROM duckdb_tables() WHERE table_name LIKE '_wanted%'").fetchall()

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from .assess import ASSESS_TABLES, run_assess
 from .batching import batched
 from .clean import clean_batch
-from .clean.boilerplate import apply_boilerplate, infer_outlets, learn_boilerplate
+from .clean.boilerplate import apply_boilerplate, infer_outlets
+from .clean.boilerplate_state import learn_stored_boilerplate
 from .engine import Engine
 from .errors import SettingsError
 from .ingest import iter_documents
@@ -198,16 +199,18 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
     # which drafts share it, which is how outlet-less scrapes of one site are grouped.
     outlets = infer_outlets(store.iter_records(Draft),
                             removals=store.iter_records(Removal, where="stage = 'document'"))
-    model = learn_boilerplate(store.iter_records(Draft), settings=settings, outlets=outlets)
     with store.transaction():
+        # each draft's lines are hashed once and kept; the model is counted from them
+        model = learn_stored_boilerplate(store, settings=settings, outlets=outlets)
         store.con.execute("CREATE OR REPLACE TEMP TABLE _before AS SELECT id, md5(text) AS h FROM articles")
-        store.delete_where(Article, "true")
-        store.delete_where(Removal, "stage = 'boilerplate'")
-        store.delete_where(Rejected, "stage = 'boilerplate'")
         # Drafts stream through their own cursor; the transaction writes other tables only.
-        for chunk in batched(store.iter_records(Draft), 1000):
-            store.write(_apply(chunk, model, outlets, settings))
-            note("boilerplate", len(chunk))
+        # Articles, removals and rejects are staged, then only the rows that differ written:
+        # a run that adds a few drafts rewrites the few articles whose boilerplate changed.
+        scopes = {Article: "true", Removal: "stage = 'boilerplate'", Rejected: "stage = 'boilerplate'"}
+        with store.replacing(scopes) as stage:
+            for chunk in batched(store.iter_records(Draft), 1000):
+                stage(_apply(chunk, model, outlets, settings))
+                note("boilerplate", len(chunk))
         changed = store.con.execute(
             "SELECT b.id FROM _before b LEFT JOIN articles a ON a.id = b.id "
             "WHERE a.id IS NULL OR md5(a.text) <> b.h").fetchall()

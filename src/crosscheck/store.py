@@ -184,17 +184,44 @@ class Store:
         """Make the table of ``record_type`` hold exactly ``rows`` (first of each id), touching
         only the rows that differ: a stage that recomputes a whole table each run (link) writes
         what changed, not the table again with its index."""
-        table = record_table(record_type)
-        self.con.register("_incoming", records_table(record_type, rows))
+        with self.replacing({record_type: "true"}) as stage:
+            stage(rows)
+
+    @contextlib.contextmanager
+    def replacing(self, scopes: Mapping[type, str]) -> Iterator[Callable[[Iterable[object]], None]]:
+        """Stage records batch by batch (the yielded function takes any of ``scopes``' types);
+        on leaving, each type's rows that match its condition in ``scopes`` become exactly the
+        staged ones (first of each id), and only the rows that differ are deleted or inserted.
+        Memory holds one batch; the staged rows wait in temporary tables."""
+        wanted = {t: f"_wanted_{record_table(t)}" for t in scopes}
+        for record_type, staging in wanted.items():
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS "
+                             f"SELECT * FROM {record_table(record_type)} LIMIT 0")
+
+        def stage(records: Iterable[object]) -> None:
+            by_type: dict[type, list[object]] = {}
+            for record in records:
+                by_type.setdefault(type(record), []).append(record)
+            for record_type, rows in by_type.items():
+                self.con.register("_incoming", records_table(record_type, rows))
+                try:
+                    self.con.execute(f"INSERT INTO {wanted[record_type]} SELECT * FROM _incoming")
+                finally:
+                    self.con.unregister("_incoming")
+
         try:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE _wanted AS SELECT * FROM _incoming "
-                             "QUALIFY row_number() OVER (PARTITION BY id) = 1")
-            self.con.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM "
-                             f"(SELECT * FROM {table} EXCEPT SELECT * FROM _wanted))")
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM _wanted EXCEPT SELECT * FROM {table}")
+            yield stage
+            for record_type, where in scopes.items():
+                table, staging = record_table(record_type), wanted[record_type]
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM {staging} "
+                                 "QUALIFY row_number() OVER (PARTITION BY id) = 1")
+                self.con.execute(f"DELETE FROM {table} WHERE ({where}) AND id IN (SELECT id FROM "
+                                 f"(SELECT * FROM {table} WHERE ({where}) EXCEPT SELECT * FROM {staging}))")
+                self.con.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM {staging} "
+                                 f"EXCEPT SELECT * FROM {table}")
         finally:
-            self.con.unregister("_incoming")
-            self.con.execute("DROP TABLE IF EXISTS _wanted")
+            for staging in wanted.values():
+                self.con.execute(f"DROP TABLE IF EXISTS {staging}")
 
     def insert_columns(self, table: str, columns: Mapping[str, list], *, replace: bool = False) -> None:
         """Insert rows given column by column (names in the table's order) into one of the

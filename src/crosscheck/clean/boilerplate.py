@@ -18,14 +18,15 @@ import math
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..records import Article, Draft, Removal, content_id
 from ..settings import Settings
 from .document import _crumb_like, _is_sentence
 
-__all__ = ["BoilerplateModel", "learn_boilerplate", "apply_boilerplate", "infer_outlets"]
+__all__ = ["BoilerplateModel", "DraftKeys", "learn_boilerplate", "apply_boilerplate", "infer_outlets",
+           "draft_keys", "model_from_tallies"]
 
 _MAX_CHARS = 160  # longer lines are never boilerplate
 _MAX_WORDS = 25
@@ -96,6 +97,24 @@ class BoilerplateModel:
         return None
 
 
+@dataclass(frozen=True)
+class DraftKeys:
+    """What one draft adds to the tallies: the hash of each distinct candidate line (with
+    whether it reads as a sentence), the hashes of its crumb-shaped title prefixes, and the
+    fingerprint of its body."""
+
+    fingerprint: int
+    lines: list[tuple[int, bool]]
+    prefixes: list[int]
+
+
+def draft_keys(draft: Draft) -> DraftKeys:
+    lines = {_normal(line): line for line in draft.text.split("\n") if _is_candidate(line.strip())}
+    return DraftKeys(_fingerprint(draft.text),
+                     [(_hash(key), _sentence_like(line)) for key, line in sorted(lines.items())],
+                     [_hash(_normal(prefix)) for prefix in _crumb_prefixes(draft)])
+
+
 class _Learner:
     def __init__(self, settings: Settings, max_tracked: int):
         self.settings = settings
@@ -109,19 +128,17 @@ class _Learner:
 
     def add(self, draft: Draft, outlet: str | None) -> None:
         self.articles += 1
-        fingerprint = _fingerprint(draft.text)
-        lines = {_normal(line): line for line in draft.text.split("\n") if _is_candidate(line.strip())}
-        for key, line in sorted(lines.items()):
-            line_hash = _hash(key)
-            if _sentence_like(line):
+        keys = draft_keys(draft)
+        for line_hash, sentence in keys.lines:
+            if sentence:
                 self.sentences.add(line_hash)
-            self._tally(self.corpus_lines, line_hash, fingerprint)
+            self._tally(self.corpus_lines, line_hash, keys.fingerprint)
             if outlet is not None:
-                self._tally(self.outlet_lines, (outlet, line_hash), fingerprint)
+                self._tally(self.outlet_lines, (outlet, line_hash), keys.fingerprint)
         if outlet is not None:
             self.outlets[outlet] += 1
-            for prefix in _crumb_prefixes(draft):
-                self._tally(self.prefixes, (outlet, _hash(_normal(prefix))), fingerprint)
+            for prefix_hash in keys.prefixes:
+                self._tally(self.prefixes, (outlet, prefix_hash), keys.fingerprint)
 
     def _tally(self, table: dict, key: object, fingerprint: int) -> None:
         tally = table.get(key)
@@ -162,31 +179,50 @@ def learn_boilerplate(drafts: Iterable[Draft], *, settings: Settings,
 
 
 def _finish(learner: _Learner) -> BoilerplateModel:
-    floor = learner.settings.boilerplate_min_articles
-    corpus_lines: dict[int, int] = {}
-    if learner.articles >= 5:
-        corpus_floor = max(2, math.ceil(learner.settings.boilerplate_corpus_share * learner.articles))
-        for line_hash, tally in learner.corpus_lines.items():
-            if _recurs(tally, line_hash in learner.sentences, corpus_floor, learner.articles):
-                corpus_lines[line_hash] = tally.count
-    outlet_lines = {
-        key: tally.count for key, tally in learner.outlet_lines.items()
-        if _recurs(tally, key[1] in learner.sentences, floor, learner.outlets[key[0]])
+    def counts(table: dict) -> dict:
+        return {key: (tally.count, len(tally.prints)) for key, tally in table.items()}
+
+    return model_from_tallies(counts(learner.corpus_lines), counts(learner.outlet_lines),
+                              counts(learner.prefixes), sentences=learner.sentences,
+                              articles=learner.articles, outlets=learner.outlets,
+                              settings=learner.settings)
+
+
+Tallies = Mapping[object, tuple[int, int]]  # key -> (articles it is in, distinct fingerprints, up to 4)
+
+
+def model_from_tallies(corpus_lines: Tallies, outlet_lines: Tallies, prefixes: Tallies, *,
+                       sentences: Collection[int], articles: int, outlets: Mapping[str, int],
+                       settings: Settings) -> BoilerplateModel:
+    """The model the recurrence rules keep from counted lines and title prefixes (keys as in
+    :class:`BoilerplateModel`), however they were counted: streamed here, or inside the store
+    from each draft's kept keys (``boilerplate_state.py``)."""
+    floor = settings.boilerplate_min_articles
+    corpus: dict[int, int] = {}
+    if articles >= 5:
+        corpus_floor = max(2, math.ceil(settings.boilerplate_corpus_share * articles))
+        for line_hash, tally in corpus_lines.items():
+            if _recurs(tally, line_hash in sentences, corpus_floor, articles):
+                corpus[line_hash] = tally[0]
+    by_outlet = {
+        key: tally[0] for key, tally in outlet_lines.items()
+        if _recurs(tally, key[1] in sentences, floor, outlets[key[0]])
     }
     # A crumb prefix must start a good share of the outlet's titles, not two by chance.
-    prefixes = {
-        key: tally.count for key, tally in learner.prefixes.items()
-        if _recurs(tally, False, max(floor, 3, math.ceil(0.3 * learner.outlets[key[0]])), 0)
+    crumbs = {
+        key: tally[0] for key, tally in prefixes.items()
+        if _recurs(tally, False, max(floor, 3, math.ceil(0.3 * outlets[key[0]])), 0)
     }
-    return BoilerplateModel(outlet_lines, corpus_lines, prefixes, learner.articles, dict(learner.outlets))
+    return BoilerplateModel(by_outlet, corpus, crumbs, articles, dict(outlets))
 
 
-def _recurs(tally: _Tally, sentence: bool, floor: int, population: int) -> bool:
+def _recurs(tally: tuple[int, int], sentence: bool, floor: int, population: int) -> bool:
+    count, prints = tally
     if sentence:
         # Body sentences recur too ("The trial continues."): ask for three different bodies
         # and half of the articles, which stock phrases of news prose do not reach.
-        return tally.count >= max(floor, 3, math.ceil(population / 2)) and len(tally.prints) >= 3
-    return tally.count >= floor and len(tally.prints) >= 2
+        return count >= max(floor, 3, math.ceil(population / 2)) and prints >= 3
+    return count >= floor and prints >= 2
 
 
 def apply_boilerplate(draft: Draft, model: BoilerplateModel, *, outlet: str | None = None,
