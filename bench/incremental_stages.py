@@ -54,8 +54,9 @@ def main() -> None:
     parser.add_argument("--add", type=float, default=0.01)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--placed", action="store_true", help="incremental_stories=true")
-    parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top 40")
+    parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top --top")
     parser.add_argument("--full-seconds", type=float, help="a full run's time to compare with")
+    parser.add_argument("--top", type=int, default=40, help="profile lines printed")
     args = parser.parse_args()
     require_dataset(REUTERS, name="incremental stages")
     args.folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +87,7 @@ def main() -> None:
         last = end
     print("  stage seconds (to its last progress note): " + ", ".join(stages))
     if profile:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,20 @@ def test_hashing_rows_are_unit_length_and_deterministic():
     assert np.array_equal(rows, embedder.encode([SOURCE, DERIVED, ""]))
 
 
+def test_hashing_rows_are_the_sums_of_adding_each_feature_in_turn():
+    import zlib
+
+    from crosscheck.link.paraphrase import HashingEmbedder, _normalise
+
+    embedder = HashingEmbedder(dims=64)  # few buckets: many features share one
+    texts = [SOURCE, DERIVED, "Velmora velmora VELMORA harbour harbours", ""]
+    reference = np.zeros((len(texts), 64), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for feature, weight in embedder._features(text):
+            reference[row, zlib.crc32(feature.encode("utf-8")) % 64] += weight
+    assert np.array_equal(embedder.encode(texts), _normalise(np.sqrt(reference)))
+
+
 def test_unknown_embedder_names_the_choices():
     with pytest.raises(CrosscheckError, match="unknown embedder 'bert': choose one of wordllama, minilm, hashing"):
         get_embedder("bert")

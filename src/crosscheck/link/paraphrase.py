@@ -109,8 +109,14 @@ class HashingEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dims), dtype=np.float32)
         for row, text in enumerate(texts):
-            for feature, weight in self._features(text):
-                vectors[row, zlib.crc32(feature.encode("utf-8")) % self.dims] += weight
+            features = list(self._features(text))
+            if not features:
+                continue
+            buckets = np.fromiter((zlib.crc32(f.encode("utf-8")) for f, _ in features), dtype=np.int64,
+                                  count=len(features)) % self.dims
+            # one unbuffered float32 add per feature, in order: the sums of adding them one by one
+            np.add.at(vectors[row], buckets, np.fromiter((w for _, w in features), dtype=np.float32,
+                                                         count=len(features)))
         return _normalise(np.sqrt(vectors))  # sublinear: a repeated word counts less
 
     def _features(self, text: str) -> Iterable[tuple[str, float]]:
