@@ -153,6 +153,40 @@ def test_a_kept_story_keeps_its_stored_title_and_a_reached_one_is_titled_again()
     assert by_id[reached] == {s.id: s.title for s in cluster_stories([*old, blog])[0]}[reached]
 
 
+def test_placement_reaches_the_stories_the_pair_rule_gives_one_pair_at_a_time():
+    """The sparse products of ``_reached`` against the pair rule itself (``_similarity`` over
+    the members sharing a corpus-rare term with the new article), for every article taken as new
+    against the stories of the others, at several thresholds."""
+    from collections import defaultdict
+
+    from crosscheck.link.story_features import StorySettings, _features, _similarity, _Vectors, _Weights
+    from crosscheck.link.story_update import _reached
+
+    articles = [make_article(k) for k in TEXTS]
+    for threshold, max_posting in ((0.1, 100), (0.05, 2), (0.3, 100)):
+        opts = StorySettings(link_threshold=threshold, max_posting=max_posting)
+        feats = [_features(a, (), (), opts) for a in articles]
+        weights = _Weights()
+        for f in feats:
+            weights.count(f)
+
+        def vector(i):
+            return _Vectors(weights.vector(feats[i].terms), weights.vector(feats[i].entities, entities=True))
+
+        for new in range(len(feats)):
+            others = [i for i in range(len(feats)) if i != new]
+            groups = {f"s{i}": [i] for i in others[::2]}  # singletons and pairs
+            for a, b in zip(others[1::2], others[2::2]):
+                groups[f"s{b}"].append(a)
+            story_of = {i: s for s, members in groups.items() for i in members}
+            totals = defaultdict(float)
+            for other in others:
+                if any(weights.df[t] <= max_posting for t in feats[new].terms.keys() & feats[other].terms.keys()):
+                    totals[story_of[other]] += _similarity(vector(new), vector(other), opts)
+            expected = {s for s, total in totals.items() if total / len(groups[s]) >= threshold}
+            assert _reached([new], feats, weights, groups, opts) == expected
+
+
 def test_a_changed_article_is_placed_again():
     articles = [make_article(k) for k in TEXTS]
     _, members = cluster_stories(articles)

@@ -19,15 +19,17 @@ reclustered stories follow the batch rules on the resulting partition.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from ..records import Article, Mention, Story, StoryMember, TimeExpr
 from .stories import _agglomerate, _records, _scores
-from .story_features import _features, _overlapping, _settings, _similarity, _Vectors, _Weights
-from .story_pairs import Pairs, weighted_matrix
+from .story_features import _features, _settings, _Weights
+from .story_pairs import Pairs, _ones, weighted_matrix
 
 __all__ = ["update_stories"]
 
@@ -71,39 +73,69 @@ def update_stories(articles: Iterable[Article], *, previous: Mapping[str, str],
 
 def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, list[int]],
              opts) -> set[str]:
-    """Stored stories some new article reaches the link threshold with (mean similarity)."""
-    story_of = {i: s for s, members in groups.items() for i in members}
-    # only the rare terms the new articles carry are looked up
-    wanted = {t for i in fresh for t in feats[i].terms if weights.df[t] <= opts.max_posting}
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(story_of):
-        for term in feats[i].terms.keys() & wanted:
-            postings[term].append(i)
-    vectors: dict[int, _Vectors] = {}
+    """Stored stories some new article reaches the link threshold with (mean similarity over
+    the story's members; a member sharing no term that at most ``max_posting`` articles carry
+    with the new article counts 0, as does one below the ``min_overlap`` word share).
 
-    def vector(i: int) -> _Vectors:
-        if i not in vectors:
-            vectors[i] = _Vectors(weights.vector(feats[i].terms),
-                                  weights.vector(feats[i].entities, entities=True))
-        return vectors[i]
+    The similarities are those of :func:`.story_features._similarity`, computed a block of new
+    articles at a time as sparse products over TF-IDF matrices built in one pass (weighing each
+    member as a dict, as the pair rule does one pair at a time, was most of a placement run)."""
+    names = sorted(groups)
+    stored = [i for s in names for i in groups[s]]
+    if not fresh or not stored:
+        return set()
+    story = np.repeat(np.arange(len(names)), [len(groups[s]) for s in names])
+    sizes = np.array([len(groups[s]) for s in names], dtype=np.float64)
+    rows = [*fresh, *stored]
+    terms, rare_columns = _tfidf([feats[i].terms for i in rows], weights.df, weights.n, opts.max_posting)
+    entities, _ = _tfidf([feats[i].entities for i in rows], weights.entity_df, weights.n, None)
+    n = len(fresh)
+    mine, theirs = terms[:n], terms[n:].T.tocsr()
+    rare_mine = _ones(mine[:, rare_columns])
+    rare_theirs = _ones(terms[n:, rare_columns]).T.tocsr()
+    ones_theirs = _ones(terms[n:]).T.tocsr()
+    ents_mine, ents_theirs = entities[:n], entities[n:].T.tocsr()
+    length = terms.getnnz(axis=1)
+    named = entities.getnnz(axis=1) > 0
+    found: set[int] = set()
+    block = max(1, (1 << 20) // len(stored))  # about a million similarities at once
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        shares_rare = (rare_mine[lo:hi] @ rare_theirs).toarray() > 0
+        text = (mine[lo:hi] @ theirs).toarray()
+        common = (_ones(mine[lo:hi]) @ ones_theirs).toarray()
+        names_dot = (ents_mine[lo:hi] @ ents_theirs).toarray()
+        both = named[lo:hi, None] & named[None, n:]
+        score = np.where(both, (1 - opts.entity_weight) * text + opts.entity_weight * names_dot, text)
+        shorter = np.minimum(length[lo:hi, None], length[None, n:])
+        score[(common < opts.min_overlap * shorter) | ~shares_rare] = 0.0
+        for row in score:
+            totals = np.bincount(story, weights=row, minlength=len(names))
+            found.update(np.flatnonzero(totals / sizes >= opts.link_threshold).tolist())
+    return {names[k] for k in found}
 
-    found: set[str] = set()
-    for i in fresh:
-        by_story: dict[str, list[int]] = defaultdict(list)
-        for other in sorted({o for t in feats[i].terms for o in postings.get(t, ())}):
-            by_story[story_of[other]].append(other)
-        for s, others in by_story.items():
-            # a similarity is at most 1 (l2-normalised vectors), so a story with fewer candidate
-            # members than the threshold asks of its mean cannot be reached: skip weighing them
-            if s in found or len(others) * (1 + 1e-9) < opts.link_threshold * len(groups[s]):
-                continue
-            # pairs without the word overlap the similarity asks for score 0: tested before
-            # the vectors are weighed, as :func:`_similarity` would test them after
-            close = [o for o in others if _overlapping(feats[i].terms.keys(), feats[o].terms.keys(), opts)]
-            total = sum(_similarity(vector(i), vector(o), opts) for o in close)
-            if total / len(groups[s]) >= opts.link_threshold:
-                found.add(s)
-    return found
+
+def _tfidf(counts: list[Counter], df: Counter, n: int, max_posting: int | None
+           ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Rows of :meth:`_Weights.vector` for ``counts`` as one CSR matrix (columns in first-seen
+    order), and the columns of terms at most ``max_posting`` articles of the corpus carry."""
+    column: dict[str, int] = {}
+    indices, values, indptr = array("q"), array("d"), array("q", [0])
+    for row in counts:
+        indices.extend([column.setdefault(t, len(column)) for t in row])
+        values.extend(row.values())
+        indptr.append(len(indices))
+    carried = np.array([df[t] for t in column], dtype=np.float64)
+    idf = np.log((1 + n) / (1 + carried)) + 1
+    cols = np.frombuffer(indices, dtype=np.int64)
+    data = (1 + np.log(np.frombuffer(values, dtype=np.float64))) * idf[cols]
+    owner = np.repeat(np.arange(len(counts)), np.diff(np.frombuffer(indptr, dtype=np.int64)))
+    norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(counts)))
+    data = data / np.where(norms == 0, 1.0, norms)[owner]
+    matrix = sparse.csr_matrix((data, cols, np.frombuffer(indptr, dtype=np.int64)),
+                               shape=(len(counts), len(column)))
+    rare = np.flatnonzero(carried <= max_posting) if max_posting is not None else np.zeros(0, np.int64)
+    return matrix, rare
 
 
 def _recluster(members: list[int], feats, weights: _Weights, opts) -> list[list[int]]:
