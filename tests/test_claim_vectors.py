@@ -101,3 +101,15 @@ def test_plain_row_mapping_and_sparse_vectors_group_alike(letters):
     grouped = align_claims(facts, embedder="letters", threshold=0.5, vectors=vectors)
     assert grouped == align_claims(facts, embedder="letters", threshold=0.5, vectors=as_dict)
     assert len(grouped) >= 2  # the stoppage and the moored ferries, each across articles
+
+
+def test_a_block_of_similarities_is_the_product_of_the_dense_rows(letters):
+    vectors = claim_vectors(TEXTS, embedder="letters")
+    first, second = [4, 0, 2], [1, 3, 0, 4]
+    block = vectors.similarities(first, second)
+    assert block.dtype == np.float32 and block.shape == (3, 4)
+    assert np.allclose(block, vectors.rows(first) @ vectors.rows(second).T, atol=1e-6)
+    assert block[1, 0] > 0.9 and np.isclose(block[0, 3], 1.0, atol=1e-6)  # near rewording; itself
+    lexical_only = claim_vectors(TEXTS, embedder="hashing")
+    assert np.allclose(lexical_only.similarities(first, second),
+                       lexical_only.rows(first) @ lexical_only.rows(second).T, atol=1e-6)

@@ -412,11 +412,10 @@ def _story_pairs(scorer: _Scorer) -> list[tuple[float, int, int]]:
     by_story = scorer.by_story()
     for story in sorted(by_story):
         members = by_story[story]
-        columns = scorer.rows(members).T  # one story's rows only: bounded by the story's size
         article_of = np.unique([facts[k].article for k in members], return_inverse=True)[1]
-        for lo in range(0, len(members), _BLOCK):
+        for lo in range(0, len(members), _BLOCK):  # one story's rows only: bounded by its size
             rows = members[lo:lo + _BLOCK]
-            sims = scorer.rows(rows) @ columns
+            sims = scorer.vectors.similarities(scorer.row[rows], scorer.row[members])
             near = sims >= scorer.threshold - 0.2
             for r in range(len(rows)):
                 cols = _nearest(np.nonzero(near[r])[0], sims[r], article_of, article_of[lo + r])
