@@ -341,3 +341,50 @@ def test_the_model_learned_from_kept_keys_is_the_streamed_one(tmp_path, monkeypa
         model = boilerplate_state.learn_stored_boilerplate(store, settings=Settings(), outlets=outlets)
         assert model == learn_boilerplate(sorted(now, key=lambda d: d.id), settings=Settings(), outlets=outlets)
         assert sorted(hashed) == ["d0", "d30"]
+
+
+def test_a_run_that_adds_drafts_rewrites_only_what_the_model_changed_and_ends_as_a_batch(tmp_path, monkeypatch):
+    import json
+
+    import crosscheck.pipeline as pipeline
+
+    from crosscheck.engine.local import LocalEngine
+    from crosscheck.pipeline import run
+    from crosscheck.records import Article, Rejected
+    from crosscheck.store import Store
+
+    def rows(names, chrome):
+        return [{"url": f"https://velmora.example/{n}", "outlet": "Velmora Post", "title": f"Home News {n} story",
+                 "text": "\n".join([BODIES[k % len(BODIES)] + f" Item {n}.", *chrome])}
+                for k, n in enumerate(names)]
+
+    first = rows(["a", "b", "c"], ["Subscribe to our newsletter"]) + rows(["d"], ["Follow Velmora Post"])
+    second = rows(["e", "f"], ["Follow Velmora Post"])  # the next drafts make that line recur
+    for name, data in (("one.jsonl", first), ("two.jsonl", second)):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in data), encoding="utf-8")
+    settings, engine = Settings(workers=1), LocalEngine(workers=1)
+    applied = []
+    real = pipeline.drafts_to_apply
+    monkeypatch.setattr(pipeline, "drafts_to_apply", lambda *a, **k: applied.append(real(*a, **k)) or applied[-1])
+
+    def state(store):
+        return (list(store.iter_records(Article)), sorted(store.iter_records(Removal), key=lambda r: r.id),
+                sorted(store.iter_records(Rejected), key=lambda r: r.id))
+
+    both = [str(tmp_path / "one.jsonl"), str(tmp_path / "two.jsonl")]
+    with Store(tmp_path / "batch.duckdb") as store:
+        run(both, store=store, settings=settings, engine=engine, until="boilerplate")
+        batch = state(store)
+    with Store(tmp_path / "grown.duckdb") as store:
+        run(both[:1], store=store, settings=settings, engine=engine, until="boilerplate")
+        before = {a.id: a.text for a in store.iter_records(Article)}
+        run(both, store=store, settings=settings, engine=engine, until="boilerplate")
+        assert state(store) == batch
+        after = {a.id: a.text for a in store.iter_records(Article)}
+    # first runs apply every draft; the grown run only the new ones and the one holding the line
+    assert applied[0] is None and applied[1] is None and len(applied[2]) == 3
+    # the line that now recurs left the old article that holds it; the others kept their text
+    changed = {k for k in before if before[k] != after.get(k)}
+    assert len(changed) == 1 and "Follow Velmora Post" in before[changed.pop()]
+    assert any(r.reason.startswith("outlet-boilerplate:") and r.text == "Follow Velmora Post" for r in batch[1])
+    engine.close()

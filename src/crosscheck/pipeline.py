@@ -19,7 +19,7 @@ from .assess import ASSESS_TABLES, run_assess
 from .batching import batched
 from .clean import clean_batch
 from .clean.boilerplate import apply_boilerplate, infer_outlets
-from .clean.boilerplate_state import learn_stored_boilerplate
+from .clean.boilerplate_state import drafts_to_apply, learn_stored_boilerplate, save_applied
 from .engine import Engine
 from .errors import SettingsError
 from .ingest import iter_documents
@@ -203,19 +203,40 @@ def _run_boilerplate(*, store: Store, settings: Settings, note: Progress) -> Non
         # each draft's lines are hashed once and kept; the model is counted from them
         model = learn_stored_boilerplate(store, settings=settings, outlets=outlets)
         store.con.execute("CREATE OR REPLACE TEMP TABLE _before AS SELECT id, md5(text) AS h FROM articles")
-        # Drafts stream through their own cursor; the transaction writes other tables only.
-        # Articles, removals and rejects are staged, then only the rows that differ written:
-        # a run that adds a few drafts rewrites the few articles whose boilerplate changed.
-        scopes = {Article: "true", Removal: "stage = 'boilerplate'", Rejected: "stage = 'boilerplate'"}
-        with store.replacing(scopes) as stage:
-            for chunk in batched(store.iter_records(Draft), 1000):
-                stage(_apply(chunk, model, outlets, settings))
-                note("boilerplate", len(chunk))
+        # Only drafts new, changed, or holding a line whose entry in the model changed can
+        # give other records; every draft on a first run (or under other settings).
+        todo = drafts_to_apply(store, model, outlets, settings=settings)
+        _apply_boilerplate(store, todo, model, outlets, settings, note)
+        save_applied(store, settings=settings)
         changed = store.con.execute(
             "SELECT b.id FROM _before b LEFT JOIN articles a ON a.id = b.id "
             "WHERE a.id IS NULL OR md5(a.text) <> b.h").fetchall()
         store.forget("enrich", [row[0] for row in changed], tables=ENRICH_TABLES)
         store.set_marker("boilerplate", fingerprint)
+
+
+def _apply_boilerplate(store: Store, todo: list[str] | None, model, outlets: dict,
+                       settings: Settings, note: Progress) -> None:
+    """Write the articles, removals and rejects of the drafts in ``todo`` (all when None),
+    staged and compared so that only rows that differ are rewritten, and drop those of drafts
+    gone."""
+    scopes = {Article: "true", Removal: "stage = 'boilerplate'", Rejected: "stage = 'boilerplate'"}
+    drafts = store.iter_records(Draft)
+    if todo is not None:
+        store.delete_where(Article, "id NOT IN (SELECT id FROM drafts)")
+        store.delete_where(Removal, "stage = 'boilerplate' AND article NOT IN (SELECT id FROM drafts)")
+        store.delete_where(Rejected, "stage = 'boilerplate' AND id NOT IN (SELECT id FROM drafts)")
+        store.con.execute("CREATE OR REPLACE TEMP TABLE _bp_todo AS SELECT unnest(?::VARCHAR[]) AS id", [todo])
+        scopes = {Article: "id IN (SELECT id FROM _bp_todo)",
+                  Removal: "stage = 'boilerplate' AND article IN (SELECT id FROM _bp_todo)",
+                  Rejected: "stage = 'boilerplate' AND id IN (SELECT id FROM _bp_todo)"}
+        drafts = store.iter_records(Draft, where="id IN (SELECT unnest(?))", params=[todo])
+    # Drafts stream through their own cursor; the transaction writes other tables only.
+    with store.replacing(scopes) as stage:
+        for chunk in batched(drafts, 1000):
+            stage(_apply(chunk, model, outlets, settings))
+            note("boilerplate", len(chunk))
+    store.con.execute("DROP TABLE IF EXISTS _bp_todo")
 
 
 def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progress) -> None:

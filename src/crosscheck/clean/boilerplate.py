@@ -106,13 +106,20 @@ class DraftKeys:
     fingerprint: int
     lines: list[tuple[int, bool]]
     prefixes: list[int]
+    titles: list[int]  # the title prefixes :func:`apply_boilerplate` looks up as crumbs
 
 
 def draft_keys(draft: Draft) -> DraftKeys:
     lines = {_normal(line): line for line in draft.text.split("\n") if _is_candidate(line.strip())}
+    words = (draft.title or "").split()
     return DraftKeys(_fingerprint(draft.text),
                      [(_hash(key), _sentence_like(line)) for key, line in sorted(lines.items())],
-                     [_hash(_normal(prefix)) for prefix in _crumb_prefixes(draft)])
+                     [_hash(_normal(prefix)) for prefix in _crumb_prefixes(draft)],
+                     [_hash(_normal(" ".join(words[:n]))) for n in _title_prefix_lengths(words)])
+
+
+def _title_prefix_lengths(words: list[str]) -> range:
+    return range(min(_PREFIX_WORDS, len(words) - 3), 1, -1)
 
 
 class _Learner:
@@ -264,7 +271,7 @@ def apply_boilerplate(draft: Draft, model: BoilerplateModel, *, outlet: str | No
 
 def _strip_title_crumb(title: str, model: BoilerplateModel, outlet: str) -> tuple[str, tuple[str, int] | None]:
     words = title.split()
-    for n in range(min(_PREFIX_WORDS, len(words) - 3), 1, -1):
+    for n in _title_prefix_lengths(words):
         prefix = " ".join(words[:n])
         count = model.outlet_prefixes.get((outlet, _hash(_normal(prefix))))
         if count:
