@@ -57,6 +57,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top --top")
     parser.add_argument("--full-seconds", type=float, help="a full run's time to compare with")
     parser.add_argument("--top", type=int, default=40, help="profile lines printed")
+    parser.add_argument("--refresh-boilerplate", action="store_true",
+                        help="first run the boilerplate stage again on the kept base store, so that its kept "
+                             "state is the current code's (after a change to boilerplate_state.py); the "
+                             "articles stay the same")
     args = parser.parse_args()
     require_dataset(REUTERS, name="incremental stages")
     args.folder.mkdir(parents=True, exist_ok=True)
@@ -73,6 +77,13 @@ def main() -> None:
         full = timed([str(base)], building, Settings(workers=args.workers))
         building.rename(args.folder / "base.duckdb")
         print(f"base store of {args.limit} rows built in {full:.1f} s", flush=True)
+    if args.refresh_boilerplate:
+        with Store(args.folder / "base.duckdb") as store:
+            store.con.execute("DELETE FROM markers WHERE stage = 'boilerplate'")
+            started = time.perf_counter()
+            run([], store=store, settings=Settings(workers=args.workers), engine=LocalEngine(workers=1),
+                until="boilerplate")
+            print(f"boilerplate state of the base store refreshed in {time.perf_counter() - started:.1f} s")
     grown = args.folder / "grown.duckdb"
     shutil.copy(args.folder / "base.duckdb", grown)
     clock, profile = StageClock(), (cProfile.Profile() if args.profile else None)

@@ -62,10 +62,14 @@ class PairCache:
             i: a.key for i, a in as_index(articles).items()}
         store.con.execute(_TABLE)
         self._stored = {row[0] for row in store.con.execute("SELECT id FROM link_pairs").fetchall()}
+        self._keys: dict[tuple[str, str], str] = {}  # a run asks for each pair's key three times
 
     def key(self, a: str, b: str) -> str:
-        return content_id("pair", __version__, ENRICH_SCHEME, a, self._article_key[a], b,
-                          self._article_key[b], self._embedder)
+        key = self._keys.get((a, b))
+        if key is None:
+            key = self._keys[(a, b)] = content_id("pair", __version__, ENRICH_SCHEME, a, self._article_key[a],
+                                                  b, self._article_key[b], self._embedder)
+        return key
 
     def missing(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(a, b) for a, b in pairs if self.key(a, b) not in self._stored]
