@@ -8,6 +8,10 @@ with ``--profile``, the driver's cProfile top functions. The share of a full run
 against the base build's time when this run built it (or ``--full-seconds`` when given).
 
     python bench/incremental_stages.py --folder DIR [--limit 17000] [--add 0.01] [--placed] [--profile]
+        [--sandwich] [--refresh-boilerplate]
+
+``--sandwich`` times a full run on the union of base and new rows between two incremental runs
+(the machine's speed drifts within the hour: a share needs both sides measured together).
 
 Delete ``DIR/base.duckdb`` after a change to what a batch run stores (its stages' keys), or the
 incremental run redoes work a fresh base would not ask for.
@@ -57,6 +61,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top --top")
     parser.add_argument("--full-seconds", type=float, help="a full run's time to compare with")
     parser.add_argument("--top", type=int, default=40, help="profile lines printed")
+    parser.add_argument("--sandwich", action="store_true",
+                        help="time a full run on the union between two incremental runs and give both shares")
     parser.add_argument("--refresh-boilerplate", action="store_true",
                         help="first run the boilerplate stage again on the kept base store, so that its kept "
                              "state is the current code's (after a change to boilerplate_state.py); the "
@@ -84,22 +90,40 @@ def main() -> None:
             run([], store=store, settings=Settings(workers=args.workers), engine=LocalEngine(workers=1),
                 until="boilerplate")
             print(f"boilerplate state of the base store refreshed in {time.perf_counter() - started:.1f} s")
+    settings = Settings(workers=args.workers, incremental_stories=args.placed)
+    seconds = incremental(args, new, settings)
+    if args.sandwich:
+        # the full run on the union between two incremental runs: the machine's speed drifts
+        union = args.folder / "union.duckdb"
+        union.unlink(missing_ok=True)
+        full = timed([str(base), str(new)], union, Settings(workers=args.workers))
+        print(f"full run of {args.limit + extra} rows: {full:.1f} s", flush=True)
+        seconds = [seconds, incremental(args, new, settings)]
+        print(f"incremental runs: {seconds[0]:.1f} s and {seconds[1]:.1f} s around the full run: "
+              f"{seconds[0] / full:.1%} and {seconds[1] / full:.1%} of it")
+    elif full:
+        print(f"  {seconds / full:.1%} of a full run of {full:.1f} s")
+
+
+def incremental(args, new: Path, settings: Settings) -> float:
+    """One incremental run of ``new`` on a copy of the kept base store, with its stage times."""
     grown = args.folder / "grown.duckdb"
     shutil.copy(args.folder / "base.duckdb", grown)
     clock, profile = StageClock(), (cProfile.Profile() if args.profile else None)
-    seconds = timed([str(new)], grown, Settings(workers=args.workers, incremental_stories=args.placed),
-                    clock=clock, profile=profile)
-    share = f", {seconds / full:.1%} of a full run of {full:.1f} s" if full else ""
-    print(f"+ {extra} rows (incremental_stories={str(args.placed).lower()}): {seconds:.1f} s{share}")
+    seconds = timed([str(new)], grown, settings, clock=clock, profile=profile)
+    extra = sum(1 for _ in new.open(encoding="utf-8"))
+    print(f"+ {extra} rows (incremental_stories={str(settings.incremental_stories).lower()}): {seconds:.1f} s",
+          flush=True)
     last = 0.0
     stages = []
     for stage, (_, end) in clock.seen.items():
         stages.append(f"{stage} {end - last:.1f}")
         last = end
-    print("  stage seconds (to its last progress note): " + ", ".join(stages))
+    print("  stage seconds (to its last progress note): " + ", ".join(stages), flush=True)
     if profile:
+        profile.dump_stats(args.folder / "incremental.prof")  # for pstats' callers and callees
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
-
+    return seconds
 
 if __name__ == "__main__":
     main()

@@ -113,3 +113,27 @@ def test_until_stops_after_the_named_stage(small_corpus):
             engine=LocalEngine(workers=1), until="boilerplate")
         assert store.count(Article) == 6
         assert store.done_items("enrich") == set()
+
+
+def test_a_few_batches_are_cleaned_here_and_more_on_the_engine():
+    from crosscheck.pipeline import _SMALL_BATCHES, _small_here
+
+    class Counting:
+        def __init__(self):
+            self.given = []
+
+        def map_batches(self, fn, batches):
+            for batch in batches:
+                self.given.append(batch)
+                yield fn(batch)
+
+    def double(batch):
+        return [2 * x for x in batch]
+
+    engine = Counting()
+    few = [[k] for k in range(_SMALL_BATCHES)]
+    assert list(_small_here(engine, double, iter(few))) == [[2 * k] for k in range(_SMALL_BATCHES)]
+    assert engine.given == []
+    many = [[k, k] for k in range(_SMALL_BATCHES + 3)]
+    assert list(_small_here(engine, double, iter(many))) == [[2 * k, 2 * k] for k in range(_SMALL_BATCHES + 3)]
+    assert engine.given == many

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,7 +129,7 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
                     continue
             yield item
 
-    for result in engine.map_batches(clean, batched(pending(), settings.batch_size)):
+    for result in _small_here(engine, clean, batched(pending(), settings.batch_size)):
         if moved_urls:
             result = _moved(store, result)
         with store.transaction():
@@ -138,6 +139,19 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
     with store.transaction():
         summary.ids_changed += _drop_replaced(store, replaced)
         store.set_marker("ids", ID_SCHEME)
+
+
+_SMALL_BATCHES = 4  # at most this many batches of documents are cleaned in the driver
+
+
+def _small_here(engine: Engine, fn, batches: Iterator[list]) -> Iterator[list]:
+    """``fn`` over ``batches`` on the engine, or here when there are at most
+    :data:`_SMALL_BATCHES` of them (a run that adds a few documents to a store): cleaning them
+    takes about a second, starting the engine's workers several."""
+    first = list(itertools.islice(batches, _SMALL_BATCHES + 1))
+    if len(first) <= _SMALL_BATCHES:
+        return map(fn, first)
+    return engine.map_batches(fn, itertools.chain(first, batches))
 
 
 def _moved(store: Store, result: list[object]) -> list[object]:
