@@ -173,9 +173,7 @@ class Store:
         Returns rows given."""
         if isinstance(records, Shards):
             return self._load(records)
-        by_type: dict[type, list[object]] = {}
-        for record in records:
-            by_type.setdefault(type(record), []).append(record)
+        by_type = _by_type(records)
         for record_type, rows in sorted(by_type.items(), key=lambda kv: kv[0].__name__):
             self._insert(record_type, rows)
         return sum(len(rows) for rows in by_type.values())
@@ -199,10 +197,7 @@ class Store:
                              f"SELECT * FROM {record_table(record_type)} LIMIT 0")
 
         def stage(records: Iterable[object]) -> None:
-            by_type: dict[type, list[object]] = {}
-            for record in records:
-                by_type.setdefault(type(record), []).append(record)
-            for record_type, rows in by_type.items():
+            for record_type, rows in _by_type(records).items():
                 self.con.register("_incoming", records_table(record_type, rows))
                 try:
                     self.con.execute(f"INSERT INTO {wanted[record_type]} SELECT * FROM _incoming")
@@ -494,3 +489,10 @@ def export(store: Store, out_dir: str | Path, *, fmt: str) -> list[Path]:
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def _by_type(records: Iterable[object]) -> dict[type, list[object]]:
+    by_type: dict[type, list[object]] = {}
+    for record in records:
+        by_type.setdefault(type(record), []).append(record)
+    return by_type

@@ -56,9 +56,7 @@ def learn_stored_boilerplate(store: Store, *, settings: Settings,
     for statement in _TABLES:
         con.execute(statement)
     _update_keys(store)
-    inferred = sorted((outlets or {}).items())
-    con.register("_bp_inferred", pa.table({"draft": pa.array([k for k, _ in inferred], pa.string()),
-                                           "outlet": pa.array([v[0] for _, v in inferred], pa.string())}))
+    con.register("_bp_inferred", _inferred(outlets or {}))
     try:
         # the outlet a draft counts towards: its own, else the one inferred for it
         con.execute("CREATE OR REPLACE TEMP TABLE _bp_outlet AS SELECT d.id AS draft, "
@@ -70,6 +68,14 @@ def learn_stored_boilerplate(store: Store, *, settings: Settings,
         return _model(store, settings)
     finally:
         con.execute("DROP TABLE IF EXISTS _bp_outlet")
+
+
+def _inferred(outlets: Mapping[str, tuple[str, str]]) -> pa.Table:
+    """Draft -> the outlet inferred for it and how, as a table to join inside DuckDB."""
+    rows = sorted(outlets.items())
+    return pa.table({"draft": pa.array([k for k, _ in rows], pa.string()),
+                     "outlet": pa.array([v[0] for _, v in rows], pa.string()),
+                     "outlet_from": pa.array([v[1] for _, v in rows], pa.string())})
 
 
 def _update_keys(store: Store) -> None:
@@ -177,11 +183,7 @@ def _stage_now(store: Store, model: BoilerplateModel, outlets: Mapping[str, tupl
     con = store.con
     for statement in _TABLES:
         con.execute(statement)
-    inferred = sorted(outlets.items())
-    con.register("_bp_inferred", pa.table({
-        "draft": pa.array([k for k, _ in inferred], pa.string()),
-        "outlet": pa.array([v[0] for _, v in inferred], pa.string()),
-        "outlet_from": pa.array([v[1] for _, v in inferred], pa.string())}))
+    con.register("_bp_inferred", _inferred(outlets))
     try:
         # a draft's own outlet wins, as in apply_boilerplate (``is not None``, not truthiness)
         con.execute("CREATE OR REPLACE TEMP TABLE _bp_now AS SELECT d.id AS draft, "

@@ -10,11 +10,12 @@ own agglomeration and pair rule (pairs must share a corpus-rare term); every oth
 kept as it is.
 
 What may differ from a batch run on the union: a kept story is not split or merged again when
-the new articles shift document frequencies, and a reclustered set is agglomerated apart from
-the stories it does not reach (the batch merges on the whole corpus), and a kept story keeps its stored title (given in
-``titles``) where the batch would weigh its members again under the shifted frequencies, which
-changes the central member only between near-equal members. Ids, dates and the titles of the
-reclustered stories follow the batch rules on the resulting partition.
+the new articles shift document frequencies; a reclustered set is agglomerated apart from the
+stories it does not reach (the batch merges on the whole corpus); and a kept story keeps its
+stored title (given in ``titles``) where the batch would weigh its members again under the
+shifted frequencies, which changes the central member only between near-equal members. Ids,
+dates and the titles of the reclustered stories follow the batch rules on the resulting
+partition.
 """
 
 from __future__ import annotations
