@@ -115,7 +115,7 @@ def test_until_stops_after_the_named_stage(small_corpus):
         assert store.done_items("enrich") == set()
 
 
-def test_a_few_batches_are_cleaned_here_and_more_on_the_engine():
+def test_the_first_batches_are_cleaned_here_and_the_rest_on_the_engine():
     from crosscheck.pipeline import _SMALL_BATCHES, _small_here
 
     class Counting:
@@ -136,4 +136,11 @@ def test_a_few_batches_are_cleaned_here_and_more_on_the_engine():
     assert engine.given == []
     many = [[k, k] for k in range(_SMALL_BATCHES + 3)]
     assert list(_small_here(engine, double, iter(many))) == [[2 * k, 2 * k] for k in range(_SMALL_BATCHES + 3)]
-    assert engine.given == many
+    assert engine.given == many[_SMALL_BATCHES:]  # the first ones done here, in order
+
+    def interrupted():  # a stream that stops: what came first is given before it does
+        yield [1]
+        raise KeyboardInterrupt
+
+    results = _small_here(Counting(), double, interrupted())
+    assert next(results) == [2]

@@ -141,17 +141,20 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
         store.set_marker("ids", ID_SCHEME)
 
 
-_SMALL_BATCHES = 4  # at most this many batches of documents are cleaned in the driver
+_SMALL_BATCHES = 4  # the first batches of documents are cleaned in the driver
 
 
-def _small_here(engine: Engine, fn, batches: Iterator[list]) -> Iterator[list]:
-    """``fn`` over ``batches`` on the engine, or here when there are at most
-    :data:`_SMALL_BATCHES` of them (a run that adds a few documents to a store): cleaning them
-    takes about a second, starting the engine's workers several."""
-    first = list(itertools.islice(batches, _SMALL_BATCHES + 1))
-    if len(first) <= _SMALL_BATCHES:
-        return map(fn, first)
-    return engine.map_batches(fn, itertools.chain(first, batches))
+def _small_here(engine: Engine, fn, batches: Iterable[list]) -> Iterator[list]:
+    """``fn`` over ``batches``: the first :data:`_SMALL_BATCHES` here, the rest on the engine.
+    A run that adds a few documents to a store cleans them in about a second, where starting
+    the engine's workers takes several; each result is given as soon as it is done, so a
+    stream (a watch round's fetches) writes what it has before it is interrupted."""
+    batches = iter(batches)
+    for count, batch in enumerate(batches):
+        if count == _SMALL_BATCHES:
+            yield from engine.map_batches(fn, itertools.chain([batch], batches))
+            return
+        yield fn(batch)
 
 
 def _moved(store: Store, result: list[object]) -> list[object]:
