@@ -64,6 +64,12 @@ def _maker(record_type: type) -> Callable[[Sequence[object]], object]:
                                      for i, v in enumerate(row)))
 
 
+def _definition(record_type: type) -> str:
+    """The columns of a record type's table, with its key, for ``CREATE TABLE``."""
+    cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
+    return f"{cols}, PRIMARY KEY (id)"
+
+
 def _quoted(names: list[str]) -> str:
     """Column names quoted: records use words SQL reserves (``start``, ``end``, ``index``)."""
     return ", ".join('"' + name + '"' for name in names)
@@ -106,8 +112,7 @@ class Store:
         # One transaction: a run killed while the store is being set up leaves all tables or none.
         with self.transaction():
             for table, record_type in STORED_TYPES.items():
-                cols = ", ".join(f'"{name}" {_SQL_TYPES[t]}' for name, t in _columns(record_type))
-                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY (id))")
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_definition(record_type)})")
             self.con.execute(
                 "CREATE TABLE IF NOT EXISTS markers (stage VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
             )
@@ -192,24 +197,17 @@ class Store:
         staged ones (first of each id), and only the rows that differ are deleted or inserted.
         Memory holds one batch; the staged rows wait in temporary tables."""
         wanted = {t: f"_wanted_{record_table(t)}" for t in scopes}
-        for record_type, staging in wanted.items():
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS "
-                             f"SELECT * FROM {record_table(record_type)} LIMIT 0")
+        for record_type, staging in wanted.items():  # keyed like the table: the first row of an id stays
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} ({_definition(record_type)})")
 
         def stage(records: Iterable[object]) -> None:
             for record_type, rows in _by_type(records).items():
-                self.con.register("_incoming", records_table(record_type, rows))
-                try:
-                    self.con.execute(f"INSERT INTO {wanted[record_type]} SELECT * FROM _incoming")
-                finally:
-                    self.con.unregister("_incoming")
+                self._insert(record_type, rows, into=wanted[record_type])
 
         try:
             yield stage
             for record_type, where in scopes.items():
                 table, staging = record_table(record_type), wanted[record_type]
-                self.con.execute(f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM {staging} "
-                                 "QUALIFY row_number() OVER (PARTITION BY id) = 1")
                 self.con.execute(f"DELETE FROM {table} WHERE ({where}) AND id IN (SELECT id FROM "
                                  f"(SELECT * FROM {table} WHERE ({where}) EXCEPT SELECT * FROM {staging}))")
                 self.con.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM {staging} "
@@ -230,10 +228,11 @@ class Store:
         finally:
             self.con.unregister("_columns")
 
-    def _insert(self, record_type: type, rows: list[object]) -> None:
+    def _insert(self, record_type: type, rows: list[object], *, into: str | None = None) -> None:
+        """Insert ``rows`` into their table (or the table ``into``, e.g. a staging table)."""
         self.con.register("_incoming", records_table(record_type, rows))
         try:
-            self._insert_from(record_table(record_type), "_incoming")
+            self._insert_from(into or record_table(record_type), "_incoming")
         finally:
             self.con.unregister("_incoming")
 
