@@ -20,12 +20,10 @@ partition.
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from ..records import Article, Mention, Story, StoryMember, TimeExpr
 from .stories import _agglomerate, _records, _scores
@@ -79,8 +77,9 @@ def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, li
     with the new article counts 0, as does one below the ``min_overlap`` word share).
 
     The similarities are those of :func:`.story_features._similarity`, computed a block of new
-    articles at a time as sparse products over TF-IDF matrices built in one pass (weighing each
-    member as a dict, as the pair rule does one pair at a time, was most of a placement run)."""
+    articles at a time as sparse products over TF-IDF matrices built in one pass
+    (:meth:`.story_features._Weights.matrix`; weighing each member as a dict, as the pair rule
+    does one pair at a time, was most of a placement run)."""
     names = sorted(groups)
     stored = [i for s in names for i in groups[s]]
     if not fresh or not stored:
@@ -88,8 +87,9 @@ def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, li
     story = np.repeat(np.arange(len(names)), [len(groups[s]) for s in names])
     sizes = np.array([len(groups[s]) for s in names], dtype=np.float64)
     rows = [*fresh, *stored]
-    terms, rare_columns = _tfidf([feats[i].terms for i in rows], weights.df, weights.n, opts.max_posting)
-    entities, _ = _tfidf([feats[i].entities for i in rows], weights.entity_df, weights.n, None)
+    terms, carried = weights.matrix([feats[i].terms for i in rows])
+    rare_columns = np.flatnonzero(carried <= opts.max_posting)
+    entities, _ = weights.matrix([feats[i].entities for i in rows], entities=True)
     n = len(fresh)
     mine, theirs = terms[:n], terms[n:].T.tocsr()
     rare_mine = _ones(mine[:, rare_columns])
@@ -114,29 +114,6 @@ def _reached(fresh: list[int], feats, weights: _Weights, groups: Mapping[str, li
             totals = np.bincount(story, weights=row, minlength=len(names))
             found.update(np.flatnonzero(totals / sizes >= opts.link_threshold).tolist())
     return {names[k] for k in found}
-
-
-def _tfidf(counts: list[Counter], df: Counter, n: int, max_posting: int | None
-           ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Rows of :meth:`_Weights.vector` for ``counts`` as one CSR matrix (columns in first-seen
-    order), and the columns of terms at most ``max_posting`` articles of the corpus carry."""
-    column: dict[str, int] = {}
-    indices, values, indptr = array("q"), array("d"), array("q", [0])
-    for row in counts:
-        indices.extend([column.setdefault(t, len(column)) for t in row])
-        values.extend(row.values())
-        indptr.append(len(indices))
-    carried = np.array([df[t] for t in column], dtype=np.float64)
-    idf = np.log((1 + n) / (1 + carried)) + 1
-    cols = np.frombuffer(indices, dtype=np.int64)
-    data = (1 + np.log(np.frombuffer(values, dtype=np.float64))) * idf[cols]
-    owner = np.repeat(np.arange(len(counts)), np.diff(np.frombuffer(indptr, dtype=np.int64)))
-    norms = np.sqrt(np.bincount(owner, weights=data * data, minlength=len(counts)))
-    data = data / np.where(norms == 0, 1.0, norms)[owner]
-    matrix = sparse.csr_matrix((data, cols, np.frombuffer(indptr, dtype=np.int64)),
-                               shape=(len(counts), len(column)))
-    rare = np.flatnonzero(carried <= max_posting) if max_posting is not None else np.zeros(0, np.int64)
-    return matrix, rare
 
 
 def _recluster(members: list[int], feats, weights: _Weights, opts) -> list[list[int]]:
