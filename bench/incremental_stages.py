@@ -8,7 +8,7 @@ with ``--profile``, the driver's cProfile top functions. The share of a full run
 against the base build's time when this run built it (or ``--full-seconds`` when given).
 
     python bench/incremental_stages.py --folder DIR [--limit 17000] [--add 0.01] [--placed] [--profile]
-        [--sandwich] [--refresh-boilerplate]
+        [--sandwich] [--refresh-boilerplate] [--refresh-assess]
 
 ``--sandwich`` times a full run on the union of base and new rows between two incremental runs
 (the machine's speed drifts within the hour: a share needs both sides measured together).
@@ -67,6 +67,9 @@ def main() -> None:
                         help="first run the boilerplate stage again on the kept base store, so that its kept "
                              "state is the current code's (after a change to boilerplate_state.py); the "
                              "articles stay the same")
+    parser.add_argument("--refresh-assess", action="store_true",
+                        help="first run the assess stage again on the kept base store, so that its kept "
+                             "story fingerprints are the current code's (after a change to assess/scope.py)")
     args = parser.parse_args()
     require_dataset(REUTERS, name="incremental stages")
     args.folder.mkdir(parents=True, exist_ok=True)
@@ -83,13 +86,15 @@ def main() -> None:
         full = timed([str(base)], building, Settings(workers=args.workers))
         building.rename(args.folder / "base.duckdb")
         print(f"base store of {args.limit} rows built in {full:.1f} s", flush=True)
-    if args.refresh_boilerplate:
+    for stage, wanted in (("boilerplate", args.refresh_boilerplate), ("assess", args.refresh_assess)):
+        if not wanted:
+            continue
         with Store(args.folder / "base.duckdb") as store:
-            store.con.execute("DELETE FROM markers WHERE stage = 'boilerplate'")
+            store.con.execute("DELETE FROM markers WHERE stage = ?", [stage])
             started = time.perf_counter()
             run([], store=store, settings=Settings(workers=args.workers), engine=LocalEngine(workers=1),
-                until="boilerplate")
-            print(f"boilerplate state of the base store refreshed in {time.perf_counter() - started:.1f} s")
+                until=stage)
+            print(f"{stage} state of the base store refreshed in {time.perf_counter() - started:.1f} s")
     settings = Settings(workers=args.workers, incremental_stories=args.placed)
     seconds = incremental(args, new, settings)
     if args.sandwich:

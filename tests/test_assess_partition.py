@@ -129,25 +129,28 @@ def test_kept_spans_are_read_back_instead_of_tagged_again(linked, tmp_path, monk
         assert first["framing"]  # spans were there to keep
 
 
-def test_a_fingerprint_pass_read_by_groups_of_batches_gives_the_fingerprints_of_full_reads(linked, monkeypatch):
-    """The fingerprint pass reads several batches with one query per table; the fingerprints
-    are those of batches read one by one with every record (the full pass)."""
+def test_fingerprints_counted_in_duckdb_change_with_a_story_s_inputs_alone(linked, tmp_path):
+    """Every story gets one fingerprint, the same when counted again; a changed article changes
+    its own story's and those across its derivations, and no other."""
     from crosscheck.assess import _settings_key
+    from crosscheck.assess.scope import story_fingerprints
 
-    options = {"settings_key": _settings_key(SETTINGS), "embedder": SETTINGS.embedder,
-               "technique_tagger": SETTINGS.technique_tagger}
-    monkeypatch.setattr(partition, "_PASS_BATCHES", 2)
-    with Store(linked, read_only=True) as store:
+    path = tmp_path / "changed.duckdb"
+    shutil.copy(linked, path)
+    with Store(path) as store:
         index = partition.CorpusIndex(store)
-        ids = set(index.article_ids)
+        story_of = {a: index.story_of[a] for a in sorted(index.article_ids)}
 
-        def fingerprints(full):
-            found = {}
-            for batches in partition.story_batches(store, index, ids, full=full, size=3, **options):
-                for found_here in partition.fingerprint_story_batches(batches):
-                    found.update(found_here)
-            return found
+        def fingerprints():
+            return story_fingerprints(store, story_of=story_of, reach=index.reach,
+                                      settings_key=_settings_key(SETTINGS))
 
-        quick, slow = fingerprints(False), fingerprints(True)
-    assert len(quick) == len({index.story_of[a] for a in ids}) == 3  # three batches, two passes
-    assert quick == slow
+        before = fingerprints()
+        assert fingerprints() == before
+        assert set(before) == set(story_of.values()) and len(set(before.values())) == len(before)
+        changed = sorted(index.article_ids)[0]
+        store.con.execute("UPDATE articles SET title = title || ' (updated)' WHERE id = ?", [changed])
+        after = fingerprints()
+    reached = {index.story_of[a] for d in index.derivations_of([changed]) for a in (d.source, d.derived)}
+    reached.add(index.story_of[changed])
+    assert {s for s in before if after[s] != before[s]} == reached

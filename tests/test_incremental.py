@@ -233,10 +233,25 @@ def test_stored_signatures_give_the_near_duplicate_pairs_of_the_texts():
 # --- what a story's assessment reads ----------------------------------------------------------
 
 
-def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else():
+def _fingerprints(tmp_path, records, story_of, *, reach=None, rows=()):
+    """Story fingerprints of a store holding ``records`` (and the SQL ``rows`` inserted), with
+    ``reach`` or the one counted over the store."""
+    from crosscheck.assess.partition import CorpusIndex
+    from crosscheck.assess.scope import story_fingerprints
+
+    path = tmp_path / "fingerprints.duckdb"
+    path.unlink(missing_ok=True)
+    with Store(path) as store:
+        store.write(records)
+        for sql in rows:
+            store.con.execute(sql)
+        return story_fingerprints(store, story_of=story_of, settings_key="s",
+                                  reach=reach or CorpusIndex(store).reach)
+
+
+def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else(tmp_path):
     from dataclasses import replace
 
-    from crosscheck.assess.scope import story_fingerprints
     from crosscheck.records import Derivation
 
     a1, a2, b1, c1 = (make_article(k) for k in ("wire", "daily", "blog", "fair"))
@@ -244,42 +259,41 @@ def test_a_story_fingerprint_follows_its_derivations_far_side_and_nothing_else()
     crossing = Derivation(id="d", source=a1.id, derived=b1.id, kind="rewrite", score=0.5,
                           similarity=0.5, direction="dated", evidence="")
 
-    def fingerprints(articles):
-        return story_fingerprints(articles={a.id: a for a in articles}, story_of=story_of,
-                                  derivations=[crossing], passages=[], mentions=[],
-                                  entity_keys=[], settings_key="s")
-
-    before = fingerprints([a1, a2, b1, c1])
-    after = fingerprints([a1, a2, replace(b1, text=b1.text + " One more line."), c1])
+    before = _fingerprints(tmp_path, [a1, a2, b1, c1, crossing], story_of)
+    assert sorted(before) == ["A", "B", "C"]
+    assert _fingerprints(tmp_path, [c1, b1, a2, a1, crossing], story_of) == before  # order of rows
+    after = _fingerprints(tmp_path, [a1, a2, replace(b1, text=b1.text + " One more line."), c1, crossing],
+                          story_of)
     assert after["A"] != before["A"]  # the far side of a derivation changed
     assert after["B"] != before["B"]  # a member changed
     assert after["C"] == before["C"]
+    assert _fingerprints(tmp_path, [a1, a2, b1, c1, replace(crossing, score=0.6)], story_of)["C"] == before["C"]
+    moved = _fingerprints(tmp_path, [a1, a2, b1, c1, crossing], {**story_of, a2.id: "C"})
+    assert moved["A"] != before["A"] and moved["C"] != before["C"]  # a member moved
 
 
-def test_a_story_fingerprint_follows_the_entity_of_a_far_side_speaker():
+def test_a_story_fingerprint_follows_the_entity_of_a_far_side_speaker(tmp_path):
     """A member's quote is compared with the quotes of the far side of its derivation: the
     corpus entity of a far-side speaker is read, so a merge that moves it redoes the story."""
-    from crosscheck.assess.scope import story_fingerprints
     from crosscheck.records import Derivation, EntityKey
 
     a1, b1, c1 = (make_article(k) for k in ("wire", "blog", "fair"))
     story_of = {a1.id: "A", b1.id: "B", c1.id: "C"}
     crossing = Derivation(id="d", source=a1.id, derived=b1.id, kind="rewrite", score=0.5,
                           similarity=0.5, direction="dated", evidence="")
+    quote = f"INSERT INTO quotes (id, article, speaker_key) VALUES ('q', '{b1.id}', 'harrow')"
 
     def fingerprints(entity):
-        return story_fingerprints(articles={a.id: a for a in (a1, b1, c1)}, story_of=story_of,
-                                  derivations=[crossing], passages=[], mentions=[],
-                                  entity_keys=[EntityKey("harrow", entity, "harrow")],
-                                  settings_key="s", quote_speakers={b1.id: {"harrow"}})
+        return _fingerprints(tmp_path, [a1, b1, c1, crossing, EntityKey("harrow", entity, "harrow")],
+                             story_of, rows=[quote])
 
     before, after = fingerprints("e:harrow"), fingerprints("e:dessen")
     assert after["A"] != before["A"]  # the far side's speaker is now another entity
     assert after["C"] == before["C"]
 
 
-def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them():
-    from crosscheck.assess.scope import CorpusReach, story_fingerprints
+def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them(tmp_path):
+    from crosscheck.assess.scope import CorpusReach
     from crosscheck.link.claims import EntityNames
     from crosscheck.records import Mention
 
@@ -288,14 +302,14 @@ def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them()
                 Mention("m2", article.id, 10, 16, "Tovask", "GPE", "Tovask", "tovask", 0),
                 Mention("m3", article.id, 20, 26, "Brisa", "GPE", "Brisa", "brisa", 1),
                 Mention("m4", article.id, 30, 33, "Zel", "GPE", "Zel", "zel", 2)]
+    claim = (f"INSERT INTO claims (id, article, speaker_key, places) "
+             f"VALUES ('c', '{article.id}', 'arlen', ['Tovask', 'Brisa'])")
 
     def fingerprint(names, co_mentioned=frozenset()):
         reach = CorpusReach({}, frozenset(), frozenset(),
                             EntityNames(names, {k: "GPE" for k in names}), frozenset(co_mentioned))
-        return story_fingerprints(articles={article.id: article}, story_of={article.id: "S"},
-                                  derivations=[], passages=[], mentions=mentions, entity_keys=[],
-                                  settings_key="s", reach=reach, speakers={article.id: {"arlen"}},
-                                  claim_places={article.id: {"Tovask", "Brisa"}})["S"]
+        return _fingerprints(tmp_path, [article, *mentions], {article.id: "S"}, reach=reach,
+                             rows=[claim])["S"]
 
     names = {"arlen": "Arlen", "tovask": "Tovask", "brisa": "Brisa", "zel": "Zel"}
     before = fingerprint(names)

@@ -300,22 +300,6 @@ class Store:
                 yield make(row)
         cursor.close()
 
-    def tagged_records(self, record_type: type, *, tags: str, column: str,
-                       order_by: str) -> list[tuple[int, object]]:
-        """``(tag, record)`` for every record whose ``column`` is an ``item`` of the table
-        ``tags`` (columns ``tag INTEGER, item VARCHAR``, e.g. a temporary table of this
-        connection), ordered by tag, then ``order_by`` (columns of the record's table, prefixed
-        ``t.``); a record listed under two tags comes under each. One query where a pass over
-        many groups of ids would otherwise ask once per group."""
-        table = record_table(record_type)
-        if not self.has_table(table):
-            return []
-        rows = self.con.execute(f"SELECT g.tag, {self._selected(record_type, 't.')} FROM {table} t "
-                                f"JOIN {tags} g ON t.{_quoted([column])} = g.item "
-                                f"ORDER BY g.tag, {order_by}").fetchall()
-        make = _maker(record_type)
-        return [(row[0], make(row[1:])) for row in rows]
-
     def records(self, record_type: type, *, where: str = "true", order_by: str = "id",
                 params: list[object] | None = None) -> list[object]:
         """Like ``iter_records``, read whole on this connection (no cursor of its own): for

@@ -25,7 +25,8 @@ from ..engine import Engine
 from ..settings import Settings
 from ..shards import shard_folder, sharded
 from ..store import Store
-from .partition import CorpusIndex, assess_story_batches, fingerprint_story_batches, story_batches
+from .partition import CorpusIndex, assess_story_batches, story_batches
+from .scope import story_fingerprints
 from .span_cache import TABLE as _SPAN_TABLE, prune_spans, save_spans
 
 __all__ = ["ASSESS_TABLES", "run_assess"]
@@ -45,29 +46,23 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
     store.con.execute(_SPAN_TABLE)
     options = {"settings_key": _settings_key(settings), "embedder": settings.embedder,
                "technique_tagger": settings.technique_tagger}
-    scoped = corpus.scoped
-    scopes: dict[str, str] | None = None
-    if before is not None and scoped:  # an incremental run: find the stories to redo first
-        # Here, batch by batch: hashing is cheap beside shipping every story to a worker.
-        scopes = {}
-        batches = story_batches(store, corpus, set(corpus.article_ids), full=False, **options)
-        for found in _map(None, fingerprint_story_batches, batches):
-            scopes.update(found)
+    # Every story's fingerprint, in one query inside DuckDB: an incremental run redoes the
+    # stories whose fingerprint is new; any run keeps them for the next.
+    scopes = story_fingerprints(store, story_of={a: corpus.story_of[a] for a in sorted(corpus.article_ids)},
+                                reach=corpus.reach, settings_key=options["settings_key"]) if corpus.scoped else None
     redo = _articles_to_redo(corpus, scopes, before)
     with store.transaction():
         _delete(store, redo if before is not None and scopes is not None else None)
-        found_scopes: dict[str, str] = {}
         batches = story_batches(store, corpus, redo, **options)
         task = assess_story_batches
         if settings.shard_dir:  # the tasks write their records as Parquet; the driver loads them
             folder = shard_folder(settings.shard_dir, store.path, "assess")
-            task = functools.partial(sharded, task, folder=str(folder), records_at=1)
-        for story_scopes, records, spans in _map(engine, task, batches):
-            found_scopes.update(story_scopes)
+            task = functools.partial(sharded, task, folder=str(folder), records_at=0)
+        for records, spans in _map(engine, task, batches):
             store.write(records)
             save_spans(store, spans)
         prune_spans(store)
-        _save_scopes(store, corpus, (scopes if scopes is not None else found_scopes) if scoped else None)
+        _save_scopes(store, corpus, scopes)
         store.set_marker("assess", fingerprint)
     note("assess", len(redo))
 

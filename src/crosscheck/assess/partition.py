@@ -9,7 +9,8 @@ alone, plus the part of :class:`~.scope.CorpusReach` they use (reporting lines o
 derivation graph, corpus names of entities, places some sentence names together), which the
 driver computes once from the store without holding article texts or mentions.
 
-A task returns its stories' fingerprints and records; the driver writes them. Nothing is
+A task returns its stories' records; the driver writes them (and fingerprints the stories in
+DuckDB, ``scope.py``). Nothing is
 computed over the whole corpus: ``moved_quotes`` (the same quoted words given to another
 speaker) groups the quotes of one story and of the far sides of its derivations, the only
 articles its members could have taken words from or given them to
@@ -23,20 +24,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import pyarrow as pa
 
-from ..batching import batched
 from ..link.claims import EntityNames
 from ..records import (Article, Claim, ClaimGroup, ClaimGroupMember, Derivation, EntityKey,
                        Event, EventMember, EventMention, Finding, FramingSpan, Mention, Passage, Place,
                        Quantity, Quote, StoryMember, TimeExpr)
 from ..store import Store
 from .corroboration import reporting_lines
-from .scope import CorpusReach, claim_reads, story_fingerprints
+from .scope import CorpusReach
 from .span_cache import read_spans, span_key
 
 __all__ = ["STORY_BATCH_ARTICLES", "StoryBatch", "CorpusIndex", "story_batches",
-           "assess_story_batches", "fingerprint_story_batches", "assess_stories",
+           "assess_story_batches", "assess_stories",
            "moved_quotes_by_story"]
 
 # Articles per batch: large enough that a task's fixed costs (a worker's first model load,
@@ -70,9 +69,6 @@ class StoryBatch:
     embedder: str
     technique_tagger: str
     scoped: bool  # every article has a story: fingerprints are kept
-    # redo article -> speaker keys of its claims and quotes / place names of its claims
-    speakers: dict[str, set[str]]
-    claim_places: dict[str, set[str]]
     # redo article -> the key its loaded spans are kept under / its kept spans where the key
     # is the same (``span_cache.py``): those articles are not tagged again
     span_keys: dict[str, str] = field(default_factory=dict)
@@ -143,26 +139,14 @@ class CorpusIndex:
 
 
 def story_batches(store: Store, corpus: CorpusIndex, redo: set[str], *, settings_key: str,
-                  embedder: str, technique_tagger: str, full: bool = True,
+                  embedder: str, technique_tagger: str,
                   size: int | None = None) -> Iterator[list[StoryBatch]]:
     """The stories of ``redo`` in batches of about ``size`` articles (default
     :data:`STORY_BATCH_ARTICLES`; stories in id order), each read from the store when the engine
-    asks for it; ``full=False`` reads only what fingerprints need, with one query per table
-    for :data:`_PASS_BATCHES` batches at a time (a fingerprint pass reads every story)."""
-    groups = _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES)
-    options = {"settings_key": settings_key, "embedder": embedder,
-               "technique_tagger": technique_tagger, "full": full}
-    if full:
-        for members in groups:
-            yield [_read_batch(store, corpus, members, reads=_BatchReads(store), **options)]
-        return
-    for some in batched(groups, _PASS_BATCHES):
-        reads = _PassReads(store, corpus, some)
-        try:
-            for members in some:
-                yield [_read_batch(store, corpus, members, reads=reads, **options)]
-        finally:
-            reads.close()
+    asks for it."""
+    options = {"settings_key": settings_key, "embedder": embedder, "technique_tagger": technique_tagger}
+    for members in _batch_members(corpus, redo, size or STORY_BATCH_ARTICLES):
+        yield [_read_batch(_BatchReads(store), corpus, members, **options)]
 
 
 def _batch_members(corpus: CorpusIndex, redo: set[str], size: int) -> Iterator[list[str]]:
@@ -193,49 +177,43 @@ def _reach_of(corpus: CorpusIndex, members: list[str]) -> tuple[list[str], list[
     return near, corpus.derivations_of(near)
 
 
-def _read_batch(store: Store, corpus: CorpusIndex, members: list[str], *, settings_key: str,
-                embedder: str, technique_tagger: str, full: bool, reads: "_BatchReads") -> StoryBatch:
+def _read_batch(reads: "_BatchReads", corpus: CorpusIndex, members: list[str], *, settings_key: str,
+                embedder: str, technique_tagger: str) -> StoryBatch:
     near, derivations = _reach_of(corpus, members)
     mentions = reads.mentions(members)
-    claims = reads.records(Claim, "article", members, "article, start, id", wanted=full)
-    quotes = reads.records(Quote, "article", members, "article, start, id", wanted=full)
+    claims = reads.records(Claim, "article", members, "article, start, id")
+    quotes = reads.records(Quote, "article", members, "article, start, id")
     far = sorted(set(near) - set(members))
     quote_speakers = reads.quote_speakers(near)
-    far_quotes = reads.records(Quote, "article", far, "article, start, id", wanted=full and bool(far))
+    far_quotes = reads.records(Quote, "article", far, "article, start, id", wanted=bool(far))
     labels = ", ".join(f"'{label}'" for label in _PLACE_LABELS)
     far_mentions = reads.records(Mention, "article", far, "article, start, id",
                                  also=f"(label IN ({labels}) OR EXISTS (SELECT 1 FROM quotes q "
                                  "WHERE q.article = mentions.article AND q.speaker_key = mentions.key))",
-                                 wanted=full and bool(far_quotes))
+                                 wanted=bool(far_quotes))
     keys = sorted({m.key for m in mentions} | {c.speaker_key for c in claims if c.speaker_key}
                   | {q.speaker_key for q in quotes if q.speaker_key}
                   | {k for spoken in quote_speakers.values() for k in spoken})
     entity_keys = [EntityKey(key, corpus.entity_of[key], key)  # only key and entity are read
                    for key in keys if key in corpus.entity_of]
     entities = {corpus.entity_of.get(key, key) for key in keys}
-    speakers, claim_places = claim_reads(claims, quotes) if full else reads.claim_reads(members)
-    derivation_ids = [d.id for d in derivations]
     articles = {a.id: a for a in reads.articles(near)}
-    span_keys = {a: span_key(articles[a], settings_key) for a in members if a in articles} if full else {}
+    span_keys = {a: span_key(articles[a], settings_key) for a in members if a in articles}
     return StoryBatch(
         redo=frozenset(members),
         articles=articles,
         story_of={a: corpus.story_of[a] for a in near if a in corpus.story_of},
         claims=claims, quotes=quotes, mentions=mentions, entity_keys=entity_keys,
         derivations=derivations,
-        passages=reads.passages(derivation_ids),
-        quantities={q.id: q for q in reads.records(Quantity, "article", near, "id", wanted=full)},
-        times={t.id: t for t in reads.records(TimeExpr, "article", near, "id", wanted=full)},
-        places={p.id: p for p in reads.records(Place, "article", near, "id", wanted=full)},
-        event_mentions=reads.records(EventMention, "article", near, "article, start, id", wanted=full),
+        passages=reads.passages([d.id for d in derivations]),
+        quantities={q.id: q for q in reads.records(Quantity, "article", near, "id")},
+        times={t.id: t for t in reads.records(TimeExpr, "article", near, "id")},
+        places={p.id: p for p in reads.records(Place, "article", near, "id")},
+        event_mentions=reads.records(EventMention, "article", near, "article, start, id"),
         reach=corpus.reach.part(near, entities), settings_key=settings_key, embedder=embedder,
-        technique_tagger=technique_tagger, scoped=corpus.scoped, speakers=speakers,
-        claim_places=claim_places, span_keys=span_keys, known_spans=read_spans(store, span_keys),
-        quote_speakers=quote_speakers, far_quotes=far_quotes, far_mentions=far_mentions)
-
-
-# Batches read together by a fingerprint pass: one query per table for this many batches.
-_PASS_BATCHES = 16
+        technique_tagger=technique_tagger, scoped=corpus.scoped, span_keys=span_keys,
+        known_spans=read_spans(reads.store, span_keys), quote_speakers=quote_speakers,
+        far_quotes=far_quotes, far_mentions=far_mentions)
 
 
 class _BatchReads:
@@ -262,136 +240,28 @@ class _BatchReads:
     def passages(self, derivations: list[str]) -> list[Passage]:
         return self.records(Passage, "derivation", derivations, "derivation, derived_start, id")
 
-    def claim_reads(self, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """:func:`.scope.claim_reads` of ``members`` from two narrow queries (a fingerprint
-        pass reads no claim or quote records)."""
-        where = _IN.format(column="article")
-        return _claim_rows(
-            self.store.con.execute(
-                f"SELECT article, speaker_key FROM claims WHERE {where} AND coalesce(speaker_key, '') <> '' "
-                f"UNION SELECT article, speaker_key FROM quotes WHERE {where} "
-                "AND coalesce(speaker_key, '') <> ''", [members, members]).fetchall(),
-            self.store.con.execute(f"SELECT article, unnest(places) FROM claims WHERE {where}",
-                                   [members]).fetchall())
-
     def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
         """Article -> the speaker keys of its quotes."""
-        return _by_article(self.store.con.execute(
-            f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
-            "AND coalesce(speaker_key, '') <> ''", [near]).fetchall() if near else [])
-
-
-def _by_article(rows: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    """Rows ``(article, value)`` as article -> its set of values."""
-    grouped: dict[str, set[str]] = defaultdict(set)
-    for article, value in rows:
-        grouped[article].add(value)
-    return grouped
-
-
-def _claim_rows(spoken: Iterable[tuple[str, str]], placed: Iterable[tuple[str, str]]
-                ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    return _by_article(spoken), _by_article(placed)
-
-
-class _PassReads(_BatchReads):
-    """The same reads for several batches at once (a fingerprint pass), one query per table:
-    the batches' ids go into temporary tables tagged by batch, the answers are grouped by tag,
-    and each batch then takes its own, in the order :func:`story_batches` reads them. Its
-    :meth:`records` (claims, quotes, quantities...: what a full batch reads) are not wanted."""
-
-    def __init__(self, store: Store, corpus: CorpusIndex, groups: list[list[str]]):
-        super().__init__(store)
-        self.position = {id(members): tag for tag, members in enumerate(groups)}
-        reach = [_reach_of(corpus, members) for members in groups]
-        tagged = {
-            "_pass_members": [(tag, a) for tag, members in enumerate(groups) for a in members],
-            "_pass_near": [(tag, a) for tag, (near, _) in enumerate(reach) for a in near],
-            "_pass_derivations": [(tag, d.id) for tag, (_, ds) in enumerate(reach) for d in ds],
-        }
-        self.tables = list(tagged)
-        for name, rows in tagged.items():
-            store.con.register("_pass_rows", pa.table({"tag": [t for t, _ in rows], "item": [i for _, i in rows]},
-                                                      schema=pa.schema([("tag", pa.int64()), ("item", pa.string())])))
-            try:
-                store.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _pass_rows")
-            finally:
-                store.con.unregister("_pass_rows")
-        self.found = {
-            "mentions": _by_tag(store.tagged_records(Mention, tags="_pass_members", column="article",
-                                                     order_by="t.article, t.start, t.id")),
-            "articles": _by_tag(store.tagged_records(Article, tags="_pass_near", column="id", order_by="t.id")),
-            "passages": _by_tag(store.tagged_records(Passage, tags="_pass_derivations", column="derivation",
-                                                     order_by="t.derivation, t.derived_start, t.id")),
-        }
-        self.spoken = _by_tag(store.con.execute(
-            "SELECT g.tag, t.article, t.speaker_key FROM claims t JOIN _pass_members g ON t.article = g.item "
-            "WHERE coalesce(t.speaker_key, '') <> '' UNION "
-            "SELECT g.tag, t.article, t.speaker_key FROM quotes t JOIN _pass_members g ON t.article = g.item "
-            "WHERE coalesce(t.speaker_key, '') <> ''").fetchall())
-        self.placed = _by_tag(store.con.execute(
-            "SELECT g.tag, t.article, unnest(t.places) FROM claims t "
-            "JOIN _pass_members g ON t.article = g.item").fetchall())
-        self.quoting = _by_tag(store.con.execute(
-            "SELECT DISTINCT g.tag, t.article, t.speaker_key FROM quotes t JOIN _pass_near g "
-            "ON t.article = g.item WHERE coalesce(t.speaker_key, '') <> ''").fetchall())
-        self.tag = -1
-
-    def mentions(self, members: list[str]) -> list[Mention]:
-        self.tag = self.position[id(members)]  # the first read of each batch
-        return self.found["mentions"].get(self.tag, [])
-
-    def articles(self, near: list[str]) -> list[Article]:
-        return self.found["articles"].get(self.tag, [])
-
-    def passages(self, derivations: list[str]) -> list[Passage]:
-        return self.found["passages"].get(self.tag, [])
-
-    def claim_reads(self, members: list[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        return _claim_rows(self.spoken.get(self.tag, []), self.placed.get(self.tag, []))
-
-    def quote_speakers(self, near: list[str]) -> dict[str, set[str]]:
-        return _by_article(self.quoting.get(self.tag, []))
-
-    def close(self) -> None:
-        for name in self.tables:
-            self.store.con.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def _by_tag(rows: Iterable[tuple]) -> dict[int, list]:
-    """Rows ``(tag, *rest)`` grouped by tag: a single value when ``rest`` is one record."""
-    grouped: dict[int, list] = defaultdict(list)
-    for tag, *rest in rows:
-        grouped[tag].append(rest[0] if len(rest) == 1 else tuple(rest))
-    return grouped
-
-
-def fingerprint_story_batches(batches: list[StoryBatch]) -> list[dict[str, str]]:
-    """The engine's unit for fingerprints alone (an incremental run's first pass)."""
-    return [_fingerprints(batch) for batch in batches]
+        grouped: dict[str, set[str]] = defaultdict(set)
+        if near:
+            for article, key in self.store.con.execute(
+                    f"SELECT DISTINCT article, speaker_key FROM quotes WHERE {_IN.format(column='article')} "
+                    "AND coalesce(speaker_key, '') <> ''", [near]).fetchall():
+                grouped[article].add(key)
+        return grouped
 
 
 def assess_story_batches(batches: list[StoryBatch]
-                         ) -> list[tuple[dict[str, str], list[object], dict[str, tuple[str, list]]]]:
-    """The engine's unit of work: each batch's story fingerprints, records, and the loaded
-    spans it detected (article id -> its span key and spans) for the driver to keep."""
+                         ) -> list[tuple[list[object], dict[str, tuple[str, list]]]]:
+    """The engine's unit of work: each batch's records, and the loaded spans it detected
+    (article id -> its span key and spans) for the driver to keep."""
     out = []
     for batch in batches:
         computed: dict[str, list[FramingSpan]] = {}
         records = assess_stories(batch, computed=computed)
-        out.append((_fingerprints(batch), records,
-                    {a: (batch.span_keys[a], spans) for a, spans in computed.items() if a in batch.span_keys}))
+        out.append((records, {a: (batch.span_keys[a], spans)
+                              for a, spans in computed.items() if a in batch.span_keys}))
     return out
-
-
-def _fingerprints(batch: StoryBatch) -> dict[str, str]:
-    if not batch.scoped:
-        return {}
-    return story_fingerprints(
-        articles=batch.articles, story_of={a: batch.story_of[a] for a in batch.redo},
-        derivations=batch.derivations, passages=batch.passages, mentions=batch.mentions,
-        entity_keys=batch.entity_keys, settings_key=batch.settings_key, reach=batch.reach,
-        speakers=batch.speakers, claim_places=batch.claim_places, quote_speakers=batch.quote_speakers)
 
 
 def assess_stories(batch: StoryBatch, *, computed: dict[str, list[FramingSpan]] | None = None) -> list[object]:

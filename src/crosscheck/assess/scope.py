@@ -4,10 +4,10 @@ Claim groups, events, their conflicts and findings are built inside one story; f
 findings inside one article. What reaches across stories is read here in full and folded into
 the fingerprint of every story it reaches:
 
-- the members' articles (text, dates, outlet, title), hence their enrichment;
-- every derivation with a member on either side, with its passages and the other side's
-  article (framing and findings read the source's text and figures) and the corpus entity of
-  each speaker of its quotes (``quote_moved`` compares them with the members' quotes);
+- the members' articles (every column: text, dates, outlet, title), hence their enrichment;
+- every derivation with a member on either side, with its passages and both sides' articles
+  (framing and findings read the source's text and figures) and the corpus entity of each
+  speaker of the other side's quotes (``quote_moved`` compares them with the members' quotes);
 - each member's reporting line (a connected component of the whole derivation graph) and
   whether some derivation names it as derived or as source (origins, earliest article);
 - the corpus entity of every mention key the members use; the name and label the corpus uses
@@ -20,84 +20,35 @@ the fingerprint of every story it reaches:
   members' claims name (claim places are the only places compared that way).
 
 Two runs give a story the same fingerprint only when all of that is the same, so the records
-kept for it are those a batch run would write.
+kept for it are those a batch run would write. The fingerprints of every story are computed in
+one query inside DuckDB (:func:`story_fingerprints`): the store holds the records, the driver
+adds what it computed over the whole corpus (:class:`CorpusReach`) as temporary tables, and no
+record is read into Python. An incremental run fingerprints every story this way before it
+knows which to redo.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from ..link.claims import EntityNames, _Resolver  # the corpus names and labels claim facts use
-from ..link.state import record_key, record_values
-from ..records import Article, Derivation, EntityKey, Mention, Passage, content_id
+from ..records import Derivation, EntityKey, Mention
+from ..store import Store
 from .claims import co_mentioned_places
 from .corroboration import reporting_lines
 
-__all__ = ["story_fingerprints", "claim_reads", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
+__all__ = ["story_fingerprints", "co_mentioned_places", "CorpusReach", "SCOPE_VERSION"]
 
-# Changes when what the fingerprint covers changes: stores written before redo every story.
-SCOPE_VERSION = "3"
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_SPEAKER_LABELS = frozenset({"PERSON", "ORG"})  # the mentions a claim may take its speaker from
-
-
-def story_fingerprints(*, articles: Mapping[str, Article], story_of: Mapping[str, str],
-                       derivations: Sequence[Derivation], passages: Sequence[Passage],
-                       mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
-                       settings_key: str, reach: "CorpusReach | None" = None,
-                       speakers: Mapping[str, Collection[str]] | None = None,
-                       claim_places: Mapping[str, Collection[str]] | None = None,
-                       quote_speakers: Mapping[str, Collection[str]] | None = None) -> dict[str, str]:
-    """Story id -> a fingerprint of everything its assessment reads (see the module notes).
-
-    ``reach`` holds what crosses stories, computed over the whole corpus, when the inputs are
-    only the stories of ``story_of`` with the articles, derivations, passages and mentions they
-    touch; without it that is computed from the inputs, which must then be the whole corpus.
-    ``speakers`` and ``claim_places`` map each member to the speaker keys of its claims and
-    quotes and to the place names its claims give (:func:`claim_reads`); without them every
-    mention key's name and label and every place count. ``quote_speakers`` maps each article
-    on a side of the derivations to the speaker keys of its quotes (``quote_moved`` compares a
-    member's quotes with the other side's voices); without it they are read from nothing, and
-    the inputs' mentions and entity keys stand for them."""
-    article_key = {i: record_key(a) for i, a in articles.items()}
-    if reach is None:
-        reach = CorpusReach.of(derivations=derivations, mentions=mentions,
-                               entity_keys=entity_keys)
-    lines, copies, sources = reach.lines, reach.copies, reach.sources
-    spans: dict[str, list[tuple]] = defaultdict(list)
-    for p in passages:
-        spans[p.derivation].append(record_values(p))
-    entity_of = {k.key: k.entity for k in entity_keys}
-    voices = {article: ",".join(sorted(f"{key}|{entity_of.get(key, key)}" for key in keys))
-              for article, keys in (quote_speakers or {}).items()}
-    edges: dict[str, list[str]] = defaultdict(list)
-    for d in derivations:
-        other = {d.source: d.derived, d.derived: d.source}
-        edge = content_id(*record_values(d), *sorted(spans.get(d.id, ())),
-                          article_key.get(d.source), article_key.get(d.derived))
-        for side in (d.source, d.derived):
-            edges[side].append(edge + ":" + other[side] + ":" + voices.get(other[side], ""))
-    names = _entity_names(mentions, entity_keys, reach.entity_names)
-    keys, places = _article_keys(mentions, names, speakers, claim_places)
-    partners: dict[str, set[str]] = defaultdict(set)
-    for a, b in reach.co_mentioned:
-        partners[a].add(b)
-    members: dict[str, list[str]] = defaultdict(list)
-    for article in sorted(story_of):
-        members[story_of[article]].append(article)
-    found = {}
-    for story, ids in members.items():
-        story_places = set().union(*(places.get(i, set()) for i in ids))
-        parts = [settings_key, SCOPE_VERSION]
-        for i in ids:
-            parts += [i, article_key.get(i), lines.get(i, i), i in copies, i in sources,
-                      *sorted(edges.get(i, ())), *sorted(keys.get(i, ()))]
-        parts += sorted(f"{a}|{b}" for a in story_places for b in partners.get(a, ()) if b in story_places)
-        found[story] = content_id(*parts)
-    return found
+# Changes when what the fingerprint covers, or how it is computed, changes: stores written
+# before redo every story once.
+SCOPE_VERSION = "4"
+_PLACE_LABELS = "('GPE', 'LOC', 'FAC')"
+_SPEAKER_LABELS = "('PERSON', 'ORG')"  # the mentions a claim may take its speaker from
 
 
 @dataclass(frozen=True)
@@ -145,43 +96,102 @@ class CorpusReach:
         return partners
 
 
-def _entity_names(mentions: Sequence[Mention], entity_keys: Sequence[EntityKey],
-                  entity_names: EntityNames | None = None):
-    resolver = _Resolver(mentions, entity_keys, entity_names)
-    return lambda key: (resolver.entity(key), resolver.names.get(resolver.entity(key)),
-                        resolver.label_of(key))
+def story_fingerprints(store: Store, *, story_of: Mapping[str, str], reach: CorpusReach,
+                       settings_key: str) -> dict[str, str]:
+    """Story id -> a fingerprint of everything its assessment reads (see the module notes), for
+    the stories of ``story_of`` (article -> story), from the records in ``store`` and the
+    corpus-wide ``reach``; ``settings_key`` stands for what else the assessment depends on."""
+    flagged = sorted(reach.copies | reach.sources)
+    names = reach.entity_names
+    entities = sorted(set(names.names) | set(names.labels))
+    pairs = sorted(reach.co_mentioned)
+    tables = {
+        "_fp_members": {"article": list(story_of), "story": list(story_of.values())},
+        "_fp_lines": {"article": list(reach.lines), "line": list(reach.lines.values())},
+        "_fp_flags": {"article": flagged, "copy": [a in reach.copies for a in flagged],
+                      "source": [a in reach.sources for a in flagged]},
+        "_fp_names": {"entity": entities, "name": [names.names.get(e) for e in entities],
+                      "label": [names.labels.get(e) for e in entities]},
+        "_fp_pairs": {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]},
+    }
+    try:
+        for name, columns in tables.items():
+            store.con.register("_fp_rows", pa.table({
+                column: pa.array(values, pa.bool_() if column in ("copy", "source") else pa.string())
+                for column, values in columns.items()}))
+            try:
+                store.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _fp_rows")
+            finally:
+                store.con.unregister("_fp_rows")
+        rows = store.con.execute(_FINGERPRINTS, [settings_key, SCOPE_VERSION]).fetchall()
+    finally:
+        for name in tables:
+            store.con.execute(f"DROP TABLE IF EXISTS {name}")
+    return dict(rows)
 
 
-def _article_keys(mentions: Sequence[Mention], names, speakers: Mapping[str, Collection[str]] | None = None,
-                  claim_places: Mapping[str, Collection[str]] | None = None,
-                  ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Article -> its mention keys with their entity (and, where a claim may read them, corpus
-    name and label); article -> the place entities its claims may compare."""
-    keys: dict[str, set[str]] = defaultdict(set)
-    places: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
-        entity, name, label = names(m.key)
-        spoken = speakers is None or m.label in _SPEAKER_LABELS or m.key in speakers.get(m.article, ())
-        keys[m.article].add(f"{m.key}|{entity}|{name}|{label}" if spoken else f"{m.key}|{entity}")
-        if m.label in _PLACE_LABELS and (claim_places is None or m.name in claim_places.get(m.article, ())):
-            places[m.article].add(entity or m.key)
-    for article, spoken in (speakers or {}).items():
-        for key in spoken:  # a claim's speaker key that no mention of the article carries
-            keys[article].add("speaker|{}|{}|{}|{}".format(key, *names(key)))
-    for article, named in (claim_places or {}).items():
-        places[article].update(name.lower() for name in named)  # a place no mention resolves
-    return keys, places
-
-
-def claim_reads(claims: Iterable, quotes: Iterable) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Article -> the speaker keys of its claims and quotes; article -> the place names of its
-    claims (what :func:`story_fingerprints` narrows the corpus-wide values to)."""
-    speakers: dict[str, set[str]] = defaultdict(set)
-    places: dict[str, set[str]] = defaultdict(set)
-    claims = list(claims)
-    for record in (*claims, *quotes):
-        if record.speaker_key:
-            speakers[record.article].add(record.speaker_key)
-    for claim in claims:
-        places[claim.article].update(claim.places)
-    return speakers, places
+# Each part below is one item of the module notes' list; NULL is spelt '~' so that a missing
+# name differs from an empty one. A row cast to VARCHAR spells every column, NULL apart from ''.
+_FINGERPRINTS = f"""
+WITH
+ek AS (SELECT key, entity FROM entity_keys),
+art AS (SELECT a.id, md5(CAST(a AS VARCHAR)) AS key FROM articles a
+        WHERE a.id IN (SELECT article FROM _fp_members)
+           OR a.id IN (SELECT source FROM derivations) OR a.id IN (SELECT derived FROM derivations)),
+spans AS (SELECT derivation, string_agg(h, ',' ORDER BY h) AS spans
+          FROM (SELECT p.derivation, md5(CAST(p AS VARCHAR)) AS h FROM passages p) GROUP BY derivation),
+voices AS (SELECT article, string_agg(v, ',' ORDER BY v) AS voices FROM (
+             SELECT DISTINCT q.article, concat(q.speaker_key, '|', coalesce(ek.entity, q.speaker_key)) AS v
+             FROM quotes q LEFT JOIN ek ON ek.key = q.speaker_key
+             WHERE coalesce(q.speaker_key, '') <> '') GROUP BY article),
+edge AS (SELECT d.source, d.derived,
+                md5(concat(CAST(d AS VARCHAR), '|', coalesce(sp.spans, ''), '|', coalesce(s.key, '~'),
+                           '|', coalesce(t.key, '~'))) AS e
+         FROM derivations d LEFT JOIN spans sp ON sp.derivation = d.id
+         LEFT JOIN art s ON s.id = d.source LEFT JOIN art t ON t.id = d.derived),
+sides AS (SELECT edge.source AS article, concat(e, ':', edge.derived, ':', coalesce(v.voices, '')) AS part
+          FROM edge LEFT JOIN voices v ON v.article = edge.derived
+          UNION ALL
+          SELECT edge.derived, concat(e, ':', edge.source, ':', coalesce(v.voices, ''))
+          FROM edge LEFT JOIN voices v ON v.article = edge.source),
+edges AS (SELECT article, string_agg(part, ',' ORDER BY part) AS parts FROM sides GROUP BY article),
+spoken AS (SELECT article, speaker_key AS key FROM claims WHERE coalesce(speaker_key, '') <> ''
+           UNION SELECT article, speaker_key FROM quotes WHERE coalesce(speaker_key, '') <> ''),
+named AS (SELECT DISTINCT m.article,
+            CASE WHEN m.label IN {_SPEAKER_LABELS} OR s.key IS NOT NULL
+                 THEN concat(m.key, '|', coalesce(ek.entity, m.key), '|', coalesce(n.name, '~'), '|',
+                             coalesce(n.label, '~'))
+                 ELSE concat(m.key, '|', coalesce(ek.entity, m.key)) END AS k
+          FROM mentions m LEFT JOIN ek ON ek.key = m.key
+          LEFT JOIN _fp_names n ON n.entity = coalesce(ek.entity, m.key)
+          LEFT JOIN spoken s ON s.article = m.article AND s.key = m.key
+          UNION
+          SELECT s.article, concat('speaker|', s.key, '|', coalesce(ek.entity, s.key), '|',
+                                   coalesce(n.name, '~'), '|', coalesce(n.label, '~'))
+          FROM spoken s LEFT JOIN ek ON ek.key = s.key
+          LEFT JOIN _fp_names n ON n.entity = coalesce(ek.entity, s.key)),
+keys AS (SELECT article, string_agg(k, ',' ORDER BY k) AS ks FROM named GROUP BY article),
+claim_places AS (SELECT DISTINCT article, unnest(places) AS name FROM claims),
+story_places AS (
+          SELECT DISTINCT mb.story, coalesce(ek.entity, m.key) AS place
+          FROM mentions m JOIN claim_places c ON c.article = m.article AND c.name = m.name
+          JOIN _fp_members mb ON mb.article = m.article LEFT JOIN ek ON ek.key = m.key
+          WHERE m.label IN {_PLACE_LABELS}
+          UNION
+          SELECT mb.story, lower(c.name) FROM claim_places c JOIN _fp_members mb ON mb.article = c.article),
+pairs AS (SELECT a.story, string_agg(concat(a.place, '|', b.place), ',' ORDER BY a.place, b.place) AS ps
+          FROM story_places a JOIN story_places b ON a.story = b.story
+          JOIN _fp_pairs p ON p.a = a.place AND p.b = b.place GROUP BY a.story),
+parts AS (SELECT mb.story,
+                 concat(mb.article, ';', coalesce(art.key, '~'), ';', coalesce(l.line, mb.article), ';',
+                        coalesce(f.copy, false), ';', coalesce(f.source, false), ';',
+                        coalesce(edges.parts, ''), ';', coalesce(keys.ks, '')) AS part
+          FROM _fp_members mb LEFT JOIN art ON art.id = mb.article
+          LEFT JOIN _fp_lines l ON l.article = mb.article LEFT JOIN _fp_flags f ON f.article = mb.article
+          LEFT JOIN edges ON edges.article = mb.article LEFT JOIN keys ON keys.article = mb.article)
+SELECT parts.story,
+       left(md5(concat(?, '#', ?, '#', string_agg(part, '#' ORDER BY part), '#',
+                       coalesce(any_value(pairs.ps), ''))), 16)
+FROM parts LEFT JOIN pairs ON pairs.story = parts.story
+GROUP BY parts.story ORDER BY parts.story
+"""
