@@ -52,6 +52,47 @@ def test_local_engine_pulls_input_lazily():
         engine.close()
 
 
+def _mark(folder: str) -> None:
+    with open(os.path.join(folder, str(os.getpid())), "w") as out:
+        out.write("warm")
+
+
+def _fail() -> None:
+    raise RuntimeError("a warm-up that breaks")
+
+
+def test_a_warmed_local_engine_runs_the_warm_up_in_its_workers_and_then_the_batches(tmp_path):
+    engine = LocalEngine(workers=2)
+    try:
+        engine.warm(functools.partial(_mark, str(tmp_path)))
+        results = [r for batch in engine.map_batches(functools.partial(_square_with_pid, offset=0),
+                                                     _batches(20, 3)) for r in batch]
+    finally:
+        engine.close()  # waits for the warm-ups still running
+    assert [value for value, _ in results] == [x * x for x in range(20)]
+    warmed = {int(name) for name in os.listdir(tmp_path)}
+    assert warmed and os.getpid() not in warmed
+
+
+def test_a_warm_up_that_fails_does_not_stop_the_batches_and_one_in_process_is_skipped(tmp_path):
+    engine = LocalEngine(workers=2)
+    try:
+        engine.warm(_fail)
+        assert [r for batch in engine.map_batches(functools.partial(_square_with_pid, offset=0),
+                                                  [[2]]) for r, _ in batch] == [4]
+    finally:
+        engine.close()
+    single = LocalEngine(workers=1)
+    single.warm(functools.partial(_mark, str(tmp_path)))  # workers=1 runs batches here: nothing to warm
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_enrichment_warm_up_loads_and_reads_its_own_note():
+    from crosscheck.enrich import warm_up
+
+    assert warm_up(settings=Settings()) > 0
+
+
 def test_unknown_engine_is_refused():
     with pytest.raises(SettingsError, match="unknown engine 'spark': choose 'local' or 'ray'"):
         make_engine("spark", settings=Settings())

@@ -97,7 +97,7 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     steps = [
         lambda: _run_clean(iter_documents(inputs, settings=settings) if documents is None else documents,
                            store=store, settings=settings, engine=engine, summary=summary, note=note,
-                           moved_urls=moved_urls),
+                           moved_urls=moved_urls, warm=last >= list(STAGES).index("enrich")),
         lambda: _run_boilerplate(store=store, settings=settings, note=note),
         lambda: _run_enrich(store=store, settings=settings, engine=engine, note=note),
         lambda: run_link(store=store, settings=settings, engine=engine, note=note),
@@ -111,13 +111,16 @@ def run(inputs: Sequence[str], *, store: Store, settings: Settings, engine: Engi
     return summary
 
 
-def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=False) -> None:
+def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=False, warm=False) -> None:
+    """Clean the documents not cleaned yet; with ``warm``, the engine's workers start loading
+    the enrichment models at the first new document (``Engine.warm``)."""
     done = store.ids(Draft) | store.ids(Rejected, "stage = 'clean'")
     clean = functools.partial(clean_batch, settings=settings)
     earlier = _earlier_ids(store)
     replaced: set[str] = set()
 
     def pending() -> Iterator[RawDocument | Rejected]:
+        warming = getattr(engine, "warm", None) if warm else None
         for item in items:
             if earlier:
                 replaced.update(earlier.get(item.source, set()) - {item.id})
@@ -127,6 +130,9 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
                     summary.documents_skipped += 1
                     note("skipped", 1)
                     continue
+                if warming is not None:  # a new document: enrich will want its workers
+                    warming(functools.partial(_warm_enrich, settings=settings))
+                    warming = None
             yield item
 
     for result in _small_here(engine, clean, batched(pending(), settings.batch_size)):
@@ -139,6 +145,12 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
     with store.transaction():
         summary.ids_changed += _drop_replaced(store, replaced)
         store.set_marker("ids", ID_SCHEME)
+
+
+def _warm_enrich(*, settings: Settings) -> None:
+    from .enrich import warm_up
+
+    warm_up(settings=settings)
 
 
 _SMALL_BATCHES = 4  # the first batches of documents are cleaned in the driver

@@ -28,6 +28,10 @@ class Engine(Protocol):
 
     def close(self) -> None: ...
 
+    # Optional: ``warm(fn)`` starts the workers and runs ``fn`` (no arguments) once in each,
+    # without waiting, so that the models a later stage loads are loaded while the driver does
+    # other work (the local engine has it).
+    #
     # Optional, for corpus stages that shuffle by key (the Ray engine has it):
     # ``map_groups(table, keys, fn) -> list[pyarrow.Table]`` groups an Arrow table's rows by
     # ``keys`` and applies ``fn`` to each group. Without it the stage groups inside DuckDB.

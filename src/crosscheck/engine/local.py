@@ -32,6 +32,16 @@ class LocalEngine:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self._pool
 
+    def warm(self, fn: Callable[[], object]) -> None:
+        """Start the workers now and run ``fn`` once in each (loading models), without waiting:
+        a run that will need them starts them while the driver does other work. Their result,
+        or an error, is dropped; the batches that follow raise their own."""
+        if self.workers == 1 or self._pool is not None:
+            return
+        pool = self._executor()
+        for _ in range(self.workers):
+            pool.submit(fn)
+
     def map_batches(self, fn: Callable[[list[T]], list[R]], batches: Iterable[list[T]]) -> Iterator[list[R]]:
         if self.workers == 1:
             for batch in batches:
