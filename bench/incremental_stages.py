@@ -8,7 +8,7 @@ with ``--profile``, the driver's cProfile top functions. The share of a full run
 against the base build's time when this run built it (or ``--full-seconds`` when given).
 
     python bench/incremental_stages.py --folder DIR [--limit 17000] [--add 0.01] [--placed] [--profile]
-        [--sandwich] [--refresh-boilerplate] [--refresh-assess]
+        [--sandwich] [--both] [--refresh-boilerplate] [--refresh-assess]
 
 ``--sandwich`` times a full run on the union of base and new rows between two incremental runs
 (the machine's speed drifts within the hour: a share needs both sides measured together).
@@ -28,6 +28,7 @@ from pathlib import Path
 
 from _common import SHARED_BENCH, require_dataset
 from pipeline_scale import StageClock
+from throughput import PeakMemory
 
 from crosscheck.engine.local import LocalEngine
 from crosscheck.pipeline import run
@@ -38,8 +39,10 @@ REUTERS = SHARED_BENCH / "reuters-21578" / "articles.jsonl"
 
 
 def timed(inputs: list[str], db: Path, settings: Settings, *, clock=None, profile=None) -> float:
+    """Seconds of one run of ``inputs`` into ``db``; its peak memory (driver and workers) is
+    printed."""
     engine = LocalEngine(workers=settings.workers)
-    with Store(db) as store:
+    with PeakMemory() as memory, Store(db) as store:
         started = time.perf_counter()
         if profile:
             profile.enable()
@@ -48,6 +51,7 @@ def timed(inputs: list[str], db: Path, settings: Settings, *, clock=None, profil
             profile.disable()
         seconds = time.perf_counter() - started
     engine.close()
+    print(f"  peak memory {memory.peak / 2**20:,.0f} MiB (driver {memory.own_peak / 2**20:,.0f} MiB)", flush=True)
     return seconds
 
 
@@ -58,6 +62,9 @@ def main() -> None:
     parser.add_argument("--add", type=float, default=0.01)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--placed", action="store_true", help="incremental_stories=true")
+    parser.add_argument("--both", action="store_true",
+                        help="run the incremental step with incremental_stories=true and with the default, "
+                             "each time (with --sandwich: both before and after the one full run)")
     parser.add_argument("--profile", action="store_true", help="cProfile the driver, print the top --top")
     parser.add_argument("--full-seconds", type=float, help="a full run's time to compare with")
     parser.add_argument("--top", type=int, default=40, help="profile lines printed")
@@ -95,19 +102,23 @@ def main() -> None:
             run([], store=store, settings=Settings(workers=args.workers), engine=LocalEngine(workers=1),
                 until=stage)
             print(f"{stage} state of the base store refreshed in {time.perf_counter() - started:.1f} s")
-    settings = Settings(workers=args.workers, incremental_stories=args.placed)
-    seconds = incremental(args, new, settings)
+    modes = (True, False) if args.both else (args.placed,)
+    every = {placed: Settings(workers=args.workers, incremental_stories=placed) for placed in modes}
+    first = {placed: incremental(args, new, settings) for placed, settings in every.items()}
     if args.sandwich:
         # the full run on the union between two incremental runs: the machine's speed drifts
         union = args.folder / "union.duckdb"
         union.unlink(missing_ok=True)
         full = timed([str(base), str(new)], union, Settings(workers=args.workers))
         print(f"full run of {args.limit + extra} rows: {full:.1f} s", flush=True)
-        seconds = [seconds, incremental(args, new, settings)]
-        print(f"incremental runs: {seconds[0]:.1f} s and {seconds[1]:.1f} s around the full run: "
-              f"{seconds[0] / full:.1%} and {seconds[1] / full:.1%} of it")
+        second = {placed: incremental(args, new, settings) for placed, settings in every.items()}
+        for placed in modes:
+            one, two = first[placed], second[placed]
+            print(f"incremental runs (incremental_stories={str(placed).lower()}): {one:.1f} s and {two:.1f} s "
+                  f"around the full run: {one / full:.1%} and {two / full:.1%} of it")
     elif full:
-        print(f"  {seconds / full:.1%} of a full run of {full:.1f} s")
+        for placed, seconds in first.items():
+            print(f"  incremental_stories={str(placed).lower()}: {seconds / full:.1%} of a full run of {full:.1f} s")
 
 
 def incremental(args, new: Path, settings: Settings) -> float:

@@ -292,7 +292,7 @@ def test_a_story_fingerprint_follows_the_entity_of_a_far_side_speaker(tmp_path):
     assert after["C"] == before["C"]
 
 
-def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them(tmp_path):
+def test_a_story_fingerprint_counts_corpus_names_and_place_pairs_only_where_a_claim_reads_them(tmp_path):
     from crosscheck.assess.scope import CorpusReach
     from crosscheck.link.claims import EntityNames
     from crosscheck.records import Mention
@@ -301,25 +301,38 @@ def test_a_story_fingerprint_counts_corpus_names_only_where_a_claim_reads_them(t
     mentions = [Mention("m1", article.id, 0, 5, "Arlen", "PERSON", "Arlen", "arlen", 0),
                 Mention("m2", article.id, 10, 16, "Tovask", "GPE", "Tovask", "tovask", 0),
                 Mention("m3", article.id, 20, 26, "Brisa", "GPE", "Brisa", "brisa", 1),
-                Mention("m4", article.id, 30, 33, "Zel", "GPE", "Zel", "zel", 2)]
-    claim = (f"INSERT INTO claims (id, article, speaker_key, places) "
-             f"VALUES ('c', '{article.id}', 'arlen', ['Tovask', 'Brisa'])")
+                Mention("m4", article.id, 30, 33, "Zel", "GPE", "Zel", "zel", 2),
+                Mention("m5", article.id, 40, 45, "Ostra", "ORG", "Ostra", "ostra", 3),
+                Mention("m6", article.id, 60, 65, "Kelda", "ORG", "Kelda", "kelda", 4)]
+    rows = [
+        # the first two claims are one claim group: the places of the one against the other's
+        'INSERT INTO claims (id, article, start, "end", speaker, speaker_key, places) '
+        f"VALUES ('c1', '{article.id}', 0, 18, 'Arlen', 'arlen', ['Tovask'])",
+        'INSERT INTO claims (id, article, start, "end", speaker, places) '
+        f"VALUES ('c2', '{article.id}', 18, 50, 'a spokesman for Ostra', ['Brisa'])",
+        'INSERT INTO claims (id, article, start, "end", places) '
+        f"VALUES ('c3', '{article.id}', 50, 70, ['Zel'])",
+        'INSERT INTO claim_group_members (id, "group", claim, article) '
+        f"VALUES ('g1', 'g', 'c1', '{article.id}'), ('g2', 'g', 'c2', '{article.id}')",
+    ]
 
-    def fingerprint(names, co_mentioned=frozenset()):
+    def fingerprint(changed=None, co_mentioned=frozenset()):
+        names = {"arlen": "Arlen", "tovask": "Tovask", "brisa": "Brisa", "zel": "Zel",
+                 "ostra": "Ostra", "kelda": "Kelda", **(changed or {})}
         reach = CorpusReach({}, frozenset(), frozenset(),
                             EntityNames(names, {k: "GPE" for k in names}), frozenset(co_mentioned))
-        return _fingerprints(tmp_path, [article, *mentions], {article.id: "S"}, reach=reach,
-                             rows=[claim])["S"]
+        return _fingerprints(tmp_path, [article, *mentions], {article.id: "S"}, reach=reach, rows=rows)["S"]
 
-    names = {"arlen": "Arlen", "tovask": "Tovask", "brisa": "Brisa", "zel": "Zel"}
-    before = fingerprint(names)
-    # another article tips the corpus name of a place (no claim's speaker), or names a place
-    # no claim names beside one: nothing to redo
-    assert fingerprint({**names, "brisa": "Brisa City", "zel": "Zel Town"}) == before
-    assert fingerprint(names, {("tovask", "zel")}) == before
-    # the speaker's corpus name, and a pair of claim places named together elsewhere, are read
-    assert fingerprint({**names, "arlen": "Arlen Voss"}) != before
-    assert fingerprint(names, {("brisa", "tovask")}) != before
+    before = fingerprint()
+    # another article tips the corpus name of a place or of an organisation no claim takes for
+    # its speaker, or names together two places no claim group compares: nothing to redo
+    assert fingerprint({"brisa": "Brisa City", "zel": "Zel Town", "kelda": "Kelda Group"}) == before
+    assert fingerprint(co_mentioned={("tovask", "zel"), ("brisa", "zel")}) == before
+    # the speaker's corpus name (by its key, or named inside the claim's speaker phrase), and a
+    # pair of places two claims of one group name, named together elsewhere, are read
+    assert fingerprint({"arlen": "Arlen Voss"}) != before
+    assert fingerprint({"ostra": "Ostra Holdings"}) != before
+    assert fingerprint(co_mentioned={("brisa", "tovask")}) != before
 
 
 _DIE_AT_COMMIT = """

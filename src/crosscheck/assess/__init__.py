@@ -46,10 +46,16 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
     store.con.execute(_SPAN_TABLE)
     options = {"settings_key": _settings_key(settings), "embedder": settings.embedder,
                "technique_tagger": settings.technique_tagger}
-    # Every story's fingerprint, in one query inside DuckDB: an incremental run redoes the
-    # stories whose fingerprint is new; any run keeps them for the next.
-    scopes = story_fingerprints(store, story_of={a: corpus.story_of[a] for a in sorted(corpus.article_ids)},
-                                reach=corpus.reach, settings_key=options["settings_key"]) if corpus.scoped else None
+    def fingerprints(articles) -> dict[str, str] | None:
+        """The fingerprints of the stories of ``articles``, one query inside DuckDB."""
+        if not corpus.scoped:
+            return None
+        return story_fingerprints(store, story_of={a: corpus.story_of[a] for a in sorted(articles)},
+                                  reach=corpus.reach, settings_key=options["settings_key"])
+
+    # An incremental run redoes the stories whose fingerprint is new, counted with the claim
+    # groups kept for them (which a story keeps while its other inputs hold).
+    scopes = fingerprints(corpus.article_ids) if before is not None else None
     redo = _articles_to_redo(corpus, scopes, before)
     with store.transaction():
         _delete(store, redo if before is not None and scopes is not None else None)
@@ -62,7 +68,9 @@ def run_assess(*, store: Store, settings: Settings, note: Callable[[str, int], N
             store.write(records)
             save_spans(store, spans)
         prune_spans(store)
-        _save_scopes(store, corpus, scopes)
+        # the redone stories counted again with the claim groups just written
+        done = fingerprints(redo & corpus.article_ids)
+        _save_scopes(store, corpus, None if done is None else {**(scopes or {}), **done})
         store.set_marker("assess", fingerprint)
     note("assess", len(redo))
 

@@ -12,12 +12,16 @@ the fingerprint of every story it reaches:
   whether some derivation names it as derived or as source (origins, earliest article);
 - the corpus entity of every mention key the members use; the name and label the corpus uses
   most for it only where a claim may read them, for a speaker: the speaker keys of the members'
-  claims and quotes and the keys of their PERSON and ORG mentions (a place's or a date's corpus
-  name is read by nothing a story writes, and counting it would redo stories whenever another
-  article tips a name);
-- the pairs of the story's places that some article anywhere names in one sentence (a place
-  conflict is not one when the two places are named together elsewhere), for the places the
-  members' claims name (claim places are the only places compared that way).
+  claims and quotes, and a PERSON or ORG mention inside a claim whose speaker phrase holds its
+  words (how a claim without a resolved speaker key finds its speaker). Another entity's
+  corpus name is read by nothing a story writes, and counting it would redo stories whenever
+  another article tips a name ("Acme Corp" / "Acme Corp.");
+- the pairs of places that some article anywhere names in one sentence (a place conflict is
+  not one when the two places are named together elsewhere), for the pairs a place conflict
+  may compare: the places of two claims of one of the story's claim groups. Those groups are
+  what the assessment wrote: a story's fingerprint is counted again once its records are
+  written, and the groups it was counted with are the ones a batch run gives while the rest of
+  the fingerprint holds (grouping reads none of these pairs).
 
 Two runs give a story the same fingerprint only when all of that is the same, so the records
 kept for it are those a batch run would write. The fingerprints of every story are computed in
@@ -48,7 +52,7 @@ __all__ = ["story_fingerprints", "co_mentioned_places", "CorpusReach", "SCOPE_VE
 # before redo every story once.
 SCOPE_VERSION = "4"
 _PLACE_LABELS = "('GPE', 'LOC', 'FAC')"
-_SPEAKER_LABELS = "('PERSON', 'ORG')"  # the mentions a claim may take its speaker from
+_SPEAKER_LABELS = "('PERSON', 'ORG')"  # the mentions a claim may take its speaker from (link/claims.py)
 
 
 @dataclass(frozen=True)
@@ -157,31 +161,42 @@ sides AS (SELECT edge.source AS article, concat(e, ':', edge.derived, ':', coale
 edges AS (SELECT article, string_agg(part, ',' ORDER BY part) AS parts FROM sides GROUP BY article),
 spoken AS (SELECT article, speaker_key AS key FROM claims WHERE coalesce(speaker_key, '') <> ''
            UNION SELECT article, speaker_key FROM quotes WHERE coalesce(speaker_key, '') <> ''),
+voiced AS (SELECT DISTINCT m.id FROM mentions m JOIN claims c
+           ON c.article = m.article AND c.speaker IS NOT NULL AND c.start <= m.start AND m."end" <= c."end"
+           AND contains(c.speaker, m.text)
+           WHERE m.label IN {_SPEAKER_LABELS}),
 named AS (SELECT DISTINCT m.article,
-            CASE WHEN m.label IN {_SPEAKER_LABELS} OR s.key IS NOT NULL
+            CASE WHEN v.id IS NOT NULL OR s.key IS NOT NULL
                  THEN concat(m.key, '|', coalesce(ek.entity, m.key), '|', coalesce(n.name, '~'), '|',
                              coalesce(n.label, '~'))
                  ELSE concat(m.key, '|', coalesce(ek.entity, m.key)) END AS k
-          FROM mentions m LEFT JOIN ek ON ek.key = m.key
+          FROM mentions m JOIN _fp_members mb ON mb.article = m.article
+          LEFT JOIN ek ON ek.key = m.key
           LEFT JOIN _fp_names n ON n.entity = coalesce(ek.entity, m.key)
           LEFT JOIN spoken s ON s.article = m.article AND s.key = m.key
+          LEFT JOIN voiced v ON v.id = m.id
           UNION
           SELECT s.article, concat('speaker|', s.key, '|', coalesce(ek.entity, s.key), '|',
                                    coalesce(n.name, '~'), '|', coalesce(n.label, '~'))
           FROM spoken s LEFT JOIN ek ON ek.key = s.key
           LEFT JOIN _fp_names n ON n.entity = coalesce(ek.entity, s.key)),
 keys AS (SELECT article, string_agg(k, ',' ORDER BY k) AS ks FROM named GROUP BY article),
-claim_places AS (SELECT DISTINCT article, unnest(places) AS name FROM claims),
-story_places AS (
-          SELECT DISTINCT mb.story, coalesce(ek.entity, m.key) AS place
-          FROM mentions m JOIN claim_places c ON c.article = m.article AND c.name = m.name
-          JOIN _fp_members mb ON mb.article = m.article LEFT JOIN ek ON ek.key = m.key
-          WHERE m.label IN {_PLACE_LABELS}
+named_places AS (SELECT c.id AS claim, c.article, c.start, c."end", unnest(c.places) AS name
+                 FROM claims c JOIN _fp_members mb ON mb.article = c.article),
+claim_places AS (
+          SELECT DISTINCT c.claim, coalesce(ek.entity, m.key) AS place
+          FROM named_places c JOIN mentions m ON m.article = c.article AND m.name = c.name
+           AND c.start <= m.start AND m."end" <= c."end" AND m.label IN {_PLACE_LABELS}
+          LEFT JOIN ek ON ek.key = m.key
           UNION
-          SELECT mb.story, lower(c.name) FROM claim_places c JOIN _fp_members mb ON mb.article = c.article),
-pairs AS (SELECT a.story, string_agg(concat(a.place, '|', b.place), ',' ORDER BY a.place, b.place) AS ps
-          FROM story_places a JOIN story_places b ON a.story = b.story
-          JOIN _fp_pairs p ON p.a = a.place AND p.b = b.place GROUP BY a.story),
+          SELECT claim, lower(name) FROM named_places),
+grouped AS (SELECT g."group", g.claim, mb.story, p.place FROM claim_group_members g
+            JOIN claim_places p ON p.claim = g.claim JOIN _fp_members mb ON mb.article = g.article),
+compared AS (SELECT DISTINCT a.story, least(a.place, b.place) AS x, greatest(a.place, b.place) AS y
+             FROM grouped a JOIN grouped b ON a."group" = b."group" AND a.claim < b.claim
+             AND a.place <> b.place),
+pairs AS (SELECT c.story, string_agg(concat(c.x, '|', c.y), ',' ORDER BY c.x, c.y) AS ps
+          FROM compared c JOIN _fp_pairs p ON p.a = c.x AND p.b = c.y GROUP BY c.story),
 parts AS (SELECT mb.story,
                  concat(mb.article, ';', coalesce(art.key, '~'), ';', coalesce(l.line, mb.article), ';',
                         coalesce(f.copy, false), ';', coalesce(f.source, false), ';',
