@@ -68,9 +68,8 @@ def _merged(keys: "_KeyCounts") -> tuple[list[Entity], list[EntityKey]]:
     entities, entity_keys = [], []
     for members in groups.sets():
         entity_id = content_id("entity", members[0])
-        names = sum((keys.names[k] for k in members), Counter())
-        entities.append(Entity(entity_id, _entity_name(names),
-                               _most_common(sum((keys.labels[k] for k in members), Counter()))))
+        entities.append(Entity(entity_id, _entity_name(_counted(keys.names, members)),
+                               _most_common(_counted(keys.labels, members))))
         entity_keys += [EntityKey(content_id("entity_key", key), entity_id, key) for key in members]
     entities.sort(key=lambda e: e.id)
     entity_keys.sort(key=lambda k: (k.entity, k.key))
@@ -139,6 +138,14 @@ def _join_surnames(labels: dict[str, str], groups: _UnionFind) -> None:
     for key, label in labels.items():
         if label == "PERSON" and " " not in key and len(full_by_last.get(key, ())) == 1:
             groups.union(key, next(iter(full_by_last[key])))
+
+
+def _counted(counts: Mapping[str, Counter], members: list[str]) -> Counter:
+    """The counts of ``members`` added up (one key's own, read only, when it stands alone: most
+    entities are one key)."""
+    if len(members) == 1:
+        return counts[members[0]]
+    return sum((counts[k] for k in members), Counter())
 
 
 def _entity_name(names: Counter) -> str:
