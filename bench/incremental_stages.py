@@ -8,7 +8,7 @@ with ``--profile``, the driver's cProfile top functions. The share of a full run
 against the base build's time when this run built it (or ``--full-seconds`` when given).
 
     python bench/incremental_stages.py --folder DIR [--limit 17000] [--add 0.01] [--placed] [--profile]
-        [--sandwich] [--both] [--refresh-boilerplate] [--refresh-assess]
+        [--sandwich [--compare]] [--both] [--refresh-boilerplate] [--refresh-assess]
 
 ``--sandwich`` times a full run on the union of base and new rows between two incremental runs
 (the machine's speed drifts within the hour: a share needs both sides measured together).
@@ -27,11 +27,14 @@ import time
 from pathlib import Path
 
 from _common import SHARED_BENCH, require_dataset
+from incremental import differences, story_agreement
 from pipeline_scale import StageClock
 from throughput import PeakMemory
 
 from crosscheck.engine.local import LocalEngine
 from crosscheck.pipeline import run
+from crosscheck.records import Article
+from crosscheck.report.sections import build_sections
 from crosscheck.settings import Settings
 from crosscheck.store import Store
 
@@ -70,6 +73,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40, help="profile lines printed")
     parser.add_argument("--sandwich", action="store_true",
                         help="time a full run on the union between two incremental runs and give both shares")
+    parser.add_argument("--compare", action="store_true",
+                        help="with --sandwich: compare each incremental store after the full run with the full "
+                             "run's, every section (and the stories' agreement for incremental_stories=true)")
     parser.add_argument("--refresh-boilerplate", action="store_true",
                         help="first run the boilerplate stage again on the kept base store, so that its kept "
                              "state is the current code's (after a change to boilerplate_state.py); the "
@@ -111,7 +117,13 @@ def main() -> None:
         union.unlink(missing_ok=True)
         full = timed([str(base), str(new)], union, Settings(workers=args.workers))
         print(f"full run of {args.limit + extra} rows: {full:.1f} s", flush=True)
-        second = {placed: incremental(args, new, settings) for placed, settings in every.items()}
+        second = {}
+        for placed, settings in every.items():
+            second[placed] = incremental(args, new, settings)
+            if args.compare:
+                batch, grown = sections(union), sections(args.folder / "grown.duckdb")
+                print(f"  against the full run: {differences(batch, grown)}"
+                      + (f"; {story_agreement(batch, grown)}" if placed else ""), flush=True)
         for placed in modes:
             one, two = first[placed], second[placed]
             print(f"incremental runs (incremental_stories={str(placed).lower()}): {one:.1f} s and {two:.1f} s "
@@ -119,6 +131,14 @@ def main() -> None:
     elif full:
         for placed, seconds in first.items():
             print(f"  incremental_stories={str(placed).lower()}: {seconds / full:.1%} of a full run of {full:.1f} s")
+
+
+def sections(db: Path) -> dict:
+    """Every section of a store's analysis, and its article ids (``bench/incremental.py``)."""
+    with Store(db, read_only=True) as store:
+        found = build_sections(store)
+        found["articles"] = sorted(a.id for a in store.iter_records(Article))
+    return found
 
 
 def incremental(args, new: Path, settings: Settings) -> float:
