@@ -23,7 +23,7 @@ from pathlib import Path
 
 from _common import SHARED_BENCH, require_dataset
 
-import crosscheck.enrich as enrich
+import crosscheck.enrich.stage as enrich
 from crosscheck.enrich.nlp import load_nlp
 from crosscheck.records import Article
 from crosscheck.settings import Settings

@@ -113,3 +113,16 @@ def test_ray_engine_gives_the_same_analysis_as_local(small_corpus):
             engine.close()
     assert len(analyses[0]["articles"]) == 6
     assert analyses[0] == analyses[1]
+
+
+def test_the_driver_imports_the_cli_and_pipeline_without_spacy():
+    """spaCy (and the torch its thinc library imports when installed) loads where articles are
+    parsed: in the workers, or in-process with one worker; the driver's own imports skip it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, crosscheck.cli, crosscheck.pipeline, crosscheck.link, crosscheck.assess, "
+            "crosscheck.report.json, crosscheck.enrich.speakers, crosscheck.enrich.aliases; "
+            "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-import crosscheck.enrich as enrich
+import crosscheck.enrich.stage as enrich
 from crosscheck.enrich import enrich_batch, enrich_text
 from crosscheck.enrich.nlp import load_nlp, parse, split_long_text
 from crosscheck.records import Article, Mention, Rejected, Sentence

@@ -148,9 +148,16 @@ def _run_clean(items, *, store, settings, engine, summary, note, moved_urls=Fals
 
 
 def _warm_enrich(*, settings: Settings) -> None:
-    from .enrich import warm_up
+    from .enrich.stage import warm_up
 
     warm_up(settings=settings)
+
+
+def _enrich_task(articles: list[Article], *, settings: Settings) -> list[object]:
+    """The enrich stage's task, importing spaCy where it runs (a worker), not in the driver."""
+    from .enrich.stage import enrich_batch
+
+    return enrich_batch(articles, settings=settings)
 
 
 _SMALL_BATCHES = 4  # the first batches of documents are cleaned in the driver
@@ -270,8 +277,6 @@ def _apply_boilerplate(store: Store, todo: list[str] | None, model, outlets: dic
 
 def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progress) -> None:
     """Enrich every article not enriched yet; each batch lands with its completion marks."""
-    from .enrich import enrich_batch
-
     if store.marker("enrich-scheme") != ENRICH_SCHEME:
         # Enriched by other rules (or not at all): those records are not what this version
         # writes for the same texts, so every article is enriched again.
@@ -289,7 +294,7 @@ def _run_enrich(*, store: Store, settings: Settings, engine: Engine, note: Progr
             submitted.append([a.id for a in batch])
             yield batch
 
-    enrich = functools.partial(enrich_batch, settings=settings)
+    enrich = functools.partial(_enrich_task, settings=settings)
     if settings.shard_dir:  # the tasks write their records as Parquet; the driver loads them
         folder = shard_folder(settings.shard_dir, store.path, "enrich")
         enrich = functools.partial(sharded, enrich, folder=str(folder))

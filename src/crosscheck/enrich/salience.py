@@ -16,8 +16,6 @@ the verb after it.
 
 from __future__ import annotations
 
-from spacy.symbols import nsubj, nsubjpass
-
 from .speaker_words import PERSON_NOUNS, is_definite
 
 __all__ = ["described", "just_before", "subject_events", "wrapped"]
@@ -115,6 +113,8 @@ def _unnamed(speakers, named_tokens: set[int], main_only: bool, named: list):
     """Subjects the tagger named nothing in: a person noun ("the president"), the person
     given that role when the article gave it to one, else nobody named; a plural of people
     ("analysts", "the underwriters"); a surname the tagger missed."""
+    from spacy.symbols import nsubj, nsubjpass  # here: the module is read where no Doc is parsed
+
     doc, events = speakers.ctx.doc, []
     deps = doc.to_array("DEP")  # walking every Token costs more than all the rest here
     for i in ((deps == nsubj) | (deps == nsubjpass)).nonzero()[0]:
